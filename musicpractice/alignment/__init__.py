@@ -1,0 +1,1 @@
+"""Take-to-take and take-to-score alignment."""

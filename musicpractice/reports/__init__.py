@@ -1,0 +1,1 @@
+"""Exports: JSON, CSV, HTML/PDF, MIDI, MusicXML."""

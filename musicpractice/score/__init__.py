@@ -1,0 +1,1 @@
+"""Reference scores: loading through music21 into a plain score model."""

@@ -1,0 +1,1 @@
+"""Sessions on disk: model, store, migrations, recovery."""

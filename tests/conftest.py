@@ -1,0 +1,18 @@
+"""Shared fixtures: the annotated recordings in ../shared/data and synthetic signals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The folder of real annotated recordings; skips the test when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"annotated recordings not found at {SHARED_DATA} (see ../shared/data/README.md)")
+    return SHARED_DATA
