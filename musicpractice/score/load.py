@@ -1,0 +1,223 @@
+"""Reading MusicXML, MIDI, MEI, ABC and Humdrum files through music21 into a :class:`Score`.
+
+This is the only module of the program that imports music21.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import music21
+
+from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
+from musicpractice.score.errors import ScoreFileError
+from musicpractice.score.model import (
+    DEFAULT_TEMPO_BPM,
+    KeySignature,
+    Measure,
+    Score,
+    ScoreNote,
+    TempoMark,
+)
+
+SCORE_EXTENSIONS = {".musicxml", ".xml", ".mxl", ".mid", ".midi", ".mei", ".abc", ".krn"}
+MUSESCORE_EXTENSIONS = {".mscz", ".mscx"}
+
+
+def load_score(path: str | os.PathLike, *, expand_repeats: bool = True,
+               progress: ProgressFn | None = None,
+               cancel: CancelToken | None = None) -> Score:
+    """Read a score file into a :class:`Score`.
+
+    Parameters
+    ----------
+    path : path-like
+        A MusicXML (``.musicxml``, ``.xml``, ``.mxl``), MIDI (``.mid``), MEI, ABC or
+        Humdrum ``**kern`` (``.krn``) file.
+    expand_repeats : bool
+        Play out repeats and voltas as a performer does (default); ``False`` keeps the
+        bars in written order, each once.
+    progress, cancel
+        See :mod:`musicpractice.core.progress`.
+
+    Returns
+    -------
+    Score
+
+    Raises
+    ------
+    ScoreFileError
+        When the file is missing, of an unsupported type (MuseScore files get a hint on
+        exporting MusicXML), cannot be parsed, or holds no notes.
+    """
+    p = Path(path)
+    ext = p.suffix.lower()
+    if ext in MUSESCORE_EXTENSIONS:
+        raise ScoreFileError(
+            f"{p.name} is a MuseScore file; in MuseScore choose File > Export > MusicXML "
+            "and open the .musicxml file instead.")
+    if ext not in SCORE_EXTENSIONS:
+        raise ScoreFileError(
+            f"{p.name}: unsupported score type {ext or '(no extension)'}; use MusicXML, "
+            "MIDI, MEI, ABC or Humdrum **kern.")
+    if not p.is_file():
+        raise ScoreFileError(f"Score file not found: {p}.")
+    report(progress, 0.0, "reading score")
+    try:
+        parsed = music21.converter.parse(str(p), forceSource=True)
+    except Exception as error:  # music21 raises many unrelated types on broken input
+        raise ScoreFileError(f"Could not read the score {p.name}: {_plain(error)}.") from error
+    check_cancel(cancel)
+    warnings: list[str] = []
+    if isinstance(parsed, music21.stream.Opus):
+        scores = list(parsed.scores)
+        if not scores:
+            raise ScoreFileError(f"The score {p.name} holds no music.")
+        if len(scores) > 1:
+            warnings.append(f"The file holds {len(scores)} pieces; only the first is used.")
+        parsed = scores[0]
+    if not isinstance(parsed, music21.stream.Score):
+        wrapper = music21.stream.Score()
+        wrapper.insert(0, parsed)
+        parsed = wrapper
+    try:
+        return _convert(parsed, p, expand_repeats, warnings, progress, cancel)
+    except ScoreFileError:
+        raise
+    except (music21.Music21Exception, ValueError, TypeError, AttributeError,
+            ZeroDivisionError, IndexError, KeyError) as error:
+        raise ScoreFileError(f"The score {p.name} is broken: {_plain(error)}.") from error
+
+
+def _plain(error: Exception) -> str:
+    text = str(error).strip().rstrip(".") or type(error).__name__
+    return text.splitlines()[0][:200]
+
+
+def _convert(parsed, p: Path, expand_repeats: bool, warnings: list[str],
+             progress: ProgressFn | None, cancel: CancelToken | None) -> Score:
+    parts = [part for part in parsed.parts if part.getElementsByClass("Measure")]
+    if len(parts) < len(parsed.parts):
+        warnings.append(f"{len(parsed.parts) - len(parts)} empty part(s) ignored.")
+    if not parts:
+        raise ScoreFileError(f"The score {p.name} has no parts with bars in it.")
+    expanded = False
+    if expand_repeats:
+        try:
+            parts = [part.expandRepeats() for part in parts]
+            expanded = True
+        except (music21.Music21Exception, ValueError, IndexError) as error:
+            warnings.append(f"Repeats could not be played out ({_plain(error)}); "
+                            "bars are kept in written order.")
+    names = _part_names(parts)
+    notes: list[ScoreNote] = []
+    for k, (part, name) in enumerate(zip(parts, names)):
+        check_cancel(cancel)
+        report(progress, 0.2 + 0.7 * k / len(parts), f"reading part {name}")
+        notes.extend(_part_notes(part.stripTies(), name))
+    if not notes:
+        raise ScoreFileError(f"The score {p.name} has no notes.")
+    notes.sort(key=lambda n: (n.onset_quarter, n.midi, n.part))
+    measures = _measures(parts[0])
+    tempos = _tempos(parts, warnings)
+    title = (parsed.metadata.title if parsed.metadata is not None else None) or p.stem
+    report(progress, 1.0, "score read")
+    return Score(path=str(p), title=str(title), parts=tuple(names), notes=tuple(notes),
+                 measures=tuple(measures), keys=tuple(_keys(parts[0])),
+                 tempos=tuple(tempos), repeats_expanded=expanded, warnings=tuple(warnings))
+
+
+def _part_names(parts) -> list[str]:
+    raw = [(part.partName or part.id or "").strip() if isinstance(part.partName or part.id, str)
+           else "" for part in parts]
+    raw = [name or f"Part {k + 1}" for k, name in enumerate(raw)]
+    names = []
+    for k, name in enumerate(raw):
+        same = [j for j, other in enumerate(raw) if other == name]
+        if len(same) == 1:
+            names.append(name)
+        elif len(same) == 2:
+            names.append(f"{name} {'RH' if same.index(k) == 0 else 'LH'}")
+        else:
+            names.append(f"{name} {same.index(k) + 1}")
+    return names
+
+
+def _part_notes(part, name: str) -> list[ScoreNote]:
+    notes = []
+    for m, ts in _with_time_signatures(part):
+        beat_q = float(ts.beatDuration.quarterLength)
+        padding = float(m.paddingLeft or 0.0)
+        for el in m.recurse().notes:
+            if el.duration.isGrace or float(el.duration.quarterLength) <= 0:
+                continue
+            in_bar = float(el.getOffsetInHierarchy(m))
+            site = el.activeSite
+            voice = 1
+            if isinstance(site, music21.stream.Voice):
+                voice = (int(site.id) if str(site.id).isdigit() and int(site.id) < 100
+                         else 1 + list(m.voices).index(site))
+            pitches = el.pitches if el.isChord else (el.pitch,)
+            for pitch in pitches:
+                notes.append(ScoreNote(
+                    part=name, voice=voice, midi=int(round(pitch.ps)),
+                    onset_quarter=float(m.offset) + in_bar,
+                    duration_quarter=float(el.duration.quarterLength),
+                    measure=int(m.number), beat=1.0 + (in_bar + padding) / beat_q))
+    return notes
+
+
+def _measures(part) -> list[Measure]:
+    measures = []
+    for m, ts in _with_time_signatures(part):
+        measures.append(Measure(
+            number=int(m.number), start_quarter=float(m.offset),
+            duration_quarter=float(m.duration.quarterLength),
+            time_signature=ts.ratioString,
+            beat_quarter=float(ts.beatDuration.quarterLength)))
+    return measures
+
+
+def _with_time_signatures(part):
+    """Pairs (measure, time signature in force), 4/4 until the first one."""
+    ts = music21.meter.TimeSignature("4/4")
+    for m in part.getElementsByClass("Measure"):
+        ts = m.timeSignature or ts
+        yield m, ts
+
+
+def _keys(part) -> list[KeySignature]:
+    keys = []
+    for m in part.getElementsByClass("Measure"):
+        for ks in m.getElementsByClass("KeySignature"):
+            if isinstance(ks, music21.key.Key):
+                label = f"{ks.tonic.name} {ks.mode}"
+            else:
+                label = f"{ks.asKey('major').tonic.name} major / {ks.asKey('minor').tonic.name} minor"
+            if not keys or keys[-1].sharps != ks.sharps:
+                keys.append(KeySignature(onset_quarter=float(m.offset + ks.offset),
+                                         sharps=int(ks.sharps), label=label))
+    return keys
+
+
+def _tempos(parts, warnings: list[str]) -> list[TempoMark]:
+    marks = {}
+    for part in parts:
+        for mm in part.recurse().getElementsByClass("MetronomeMark"):
+            bpm = mm.getQuarterBPM()
+            if bpm and bpm > 0:
+                marks.setdefault(float(mm.getOffsetInHierarchy(part)),
+                                 TempoMark(onset_quarter=float(mm.getOffsetInHierarchy(part)),
+                                           bpm_quarter=float(bpm), text=str(mm.text or "")))
+    if not marks:
+        warnings.append(f"The score has no tempo mark; {DEFAULT_TEMPO_BPM:g} quarter notes "
+                        "per minute is assumed.")
+        return [TempoMark(onset_quarter=0.0, bpm_quarter=DEFAULT_TEMPO_BPM, text="")]
+    tempos = []
+    for onset in sorted(marks):
+        if not tempos or tempos[-1].bpm_quarter != marks[onset].bpm_quarter:
+            tempos.append(marks[onset])
+    if tempos[0].onset_quarter > 0:
+        tempos.insert(0, TempoMark(onset_quarter=0.0, bpm_quarter=tempos[0].bpm_quarter, text=""))
+    return tempos
