@@ -14,7 +14,6 @@ from musicpractice.core.errors import InvalidParameterError
 
 ENVELOPE_HOP_S = 0.0025
 """Hop of the RMS envelope (2.5 ms) -- fine enough for attacks of a few milliseconds."""
-ENVELOPE_FRAME_S = 0.005
 
 
 @dataclass(frozen=True)
@@ -34,17 +33,25 @@ class Envelope:
 
 
 def amplitude_envelope(y: np.ndarray, sr: int) -> Envelope:
-    """RMS envelope of ``y`` with 5 ms frames every 2.5 ms."""
-    y = np.asarray(y, dtype=np.float64)
+    """RMS envelope of ``y``: frames of two hops (about 5 ms) every hop (about 2.5 ms).
+
+    Works through the signal in chunks, so an hour of audio needs only the envelope
+    itself (1.4 M values) beyond the signal.
+    """
+    y = np.asarray(y)
     if y.ndim != 1 or len(y) == 0:
         raise InvalidParameterError("the envelope needs a non-empty mono signal")
     hop = max(1, int(round(ENVELOPE_HOP_S * sr)))
-    frame = max(hop, int(round(ENVELOPE_FRAME_S * sr)))
-    squared = np.concatenate([[0.0], np.cumsum(y * y)])
-    centres = np.arange(0, len(y), hop)
-    lo = np.clip(centres - frame // 2, 0, len(y))
-    hi = np.clip(centres + frame // 2, 0, len(y))
-    rms = np.sqrt((squared[hi] - squared[lo]) / np.maximum(hi - lo, 1))
+    n_hops = -(-len(y) // hop)
+    hop_energy = np.zeros(n_hops + 1)
+    chunk_hops = 1 << 16
+    for start in range(0, n_hops, chunk_hops):
+        stop = min(n_hops, start + chunk_hops)
+        piece = np.asarray(y[start * hop: stop * hop], dtype=np.float64)
+        piece = np.pad(piece, (0, (stop - start) * hop - len(piece)))
+        hop_energy[start + 1: stop + 1] = (piece * piece).reshape(-1, hop).sum(axis=1)
+    # frame i spans hops i-1 and i, i.e. centred on sample i * hop
+    rms = np.sqrt((hop_energy[:-1] + hop_energy[1:]) / (2 * hop))
     return Envelope(hop / sr, rms)
 
 
