@@ -103,7 +103,7 @@ class SpectralPeaks:
     Attributes
     ----------
     frame : numpy.ndarray
-        int, index of the frame of each peak (frame ``i`` starts at sample ``i * hop``).
+        int, index of the frame of each peak (frame ``i`` is centred on sample ``i * hop``).
     freq_hz : numpy.ndarray
         Interpolated frequency of each peak in Hz.
     magnitude : numpy.ndarray
@@ -157,8 +157,8 @@ def spectral_peaks(
     """
     n_fft = int(2 ** np.ceil(np.log2(window_s * sr)))
     hop = max(1, int(round(hop_s * sr)))
-    n_frames = 1 + max(0, len(y) - n_fft + hop - 1) // hop
-    y = np.pad(y, (0, (n_frames - 1) * hop + n_fft - len(y)))
+    n_frames = 1 + len(y) // hop
+    y = np.pad(y, (n_fft // 2, (n_frames - 1) * hop + n_fft // 2 - len(y)))
     window = np.hanning(n_fft).astype(np.float32)
     lo = max(2, int(min_hz * n_fft / sr))
     hi = min(n_fft // 2 - 2, int(max_hz * n_fft / sr) + 1)
