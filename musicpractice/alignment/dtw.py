@@ -1,0 +1,177 @@
+"""Multiscale banded dynamic time warping whose memory grows linearly with length.
+
+The coarsest level (a few frames per second) is aligned with a full DTW; each finer
+level only explores a band around the path found one level up (the idea of FastDTW and
+of Müller's multiscale DTW). Local costs are computed on the fly from the features, so
+no cost matrix is ever stored: a band holds one byte per cell for backtracking and two
+rows of accumulated cost.
+
+Steps are (1, 1), (1, 0) and (0, 1); the diagonal step is weighted ``DIAGONAL_WEIGHT``
+(the horizontal and vertical steps 1), so that a path moving at the pace of both
+sequences is not penalised against a staircase.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+from scipy.ndimage import maximum_filter1d, minimum_filter1d
+
+DIAGONAL_WEIGHT = 1.0
+_DIAG, _DOWN, _RIGHT, _START = 0, 1, 2, 3
+
+
+@numba.njit(cache=True, nogil=True)
+def _local_cost(x, y, i, j, onset_weight):
+    dot = 0.0
+    for k in range(12):
+        dot += x[i, k] * y[j, k]
+    cost = 1.0 - dot
+    if onset_weight > 0.0:
+        s = 0.0
+        for k in range(12, x.shape[1]):
+            d = x[i, k] - y[j, k]
+            s += d * d
+        cost += onset_weight * np.sqrt(s)
+    return cost
+
+
+@numba.njit(cache=True, nogil=True)
+def _banded(x, y, lo, hi, onset_weight, diagonal_weight, open_begin, open_end):
+    n = x.shape[0]
+    width = hi - lo + 1
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    for i in range(n):
+        offsets[i + 1] = offsets[i] + width[i]
+    steps = np.empty(offsets[n], dtype=np.int8)
+    max_w = 0
+    for i in range(n):
+        if width[i] > max_w:
+            max_w = width[i]
+    prev = np.full(max_w, np.inf)
+    cur = np.full(max_w, np.inf)
+    for i in range(n):
+        for jj in range(width[i]):
+            j = lo[i] + jj
+            c = _local_cost(x, y, i, j, onset_weight)
+            best = np.inf
+            step = _START
+            if i == 0:
+                if open_begin or j == 0:
+                    best = c
+            else:
+                pj = j - 1 - lo[i - 1]
+                if 0 <= pj < width[i - 1]:
+                    v = prev[pj] + diagonal_weight * c
+                    if v < best:
+                        best = v
+                        step = _DIAG
+                pj = j - lo[i - 1]
+                if 0 <= pj < width[i - 1]:
+                    v = prev[pj] + c
+                    if v < best:
+                        best = v
+                        step = _DOWN
+            if jj > 0:
+                v = cur[jj - 1] + c
+                if v < best:
+                    best = v
+                    step = _RIGHT
+            cur[jj] = best
+            steps[offsets[i] + jj] = step
+        for jj in range(width[i]):
+            prev[jj] = cur[jj]
+            cur[jj] = np.inf
+    # end point
+    i = n - 1
+    if open_end:
+        jj_best = 0
+        for jj in range(width[i]):
+            if prev[jj] < prev[jj_best]:
+                jj_best = jj
+        j = lo[i] + jj_best
+    else:
+        j = hi[i]
+    total = prev[j - lo[i]]
+    path_i = np.empty(n + y.shape[0], dtype=np.int64)
+    path_j = np.empty(n + y.shape[0], dtype=np.int64)
+    k = 0
+    while True:
+        path_i[k] = i
+        path_j[k] = j
+        k += 1
+        step = steps[offsets[i] + j - lo[i]]
+        if step == _START:
+            break
+        if step == _DIAG:
+            i -= 1
+            j -= 1
+        elif step == _DOWN:
+            i -= 1
+        else:
+            j -= 1
+    return path_i[:k][::-1].copy(), path_j[:k][::-1].copy(), total
+
+
+def banded_dtw(x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, *,
+               onset_weight: float, open_begin: bool, open_end: bool):
+    """DTW of feature rows ``x`` (take) against ``y`` (reference) inside a band.
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray
+        float32 (n, d) and (m, d); columns 0-11 unit-length chroma, 12-23 onset features.
+    lo, hi : numpy.ndarray
+        int64 (n,): first and last reference frame allowed for each take frame.
+    onset_weight : float
+        Weight of the onset-feature distance against the chroma distance.
+    open_begin, open_end : bool
+        Let the path start / end anywhere in the reference (subsequence alignment).
+
+    Returns
+    -------
+    path_i, path_j : numpy.ndarray
+        The warping path (take frames, reference frames), both non-decreasing.
+    total_cost : float
+    """
+    if not open_begin:
+        lo = lo.copy()
+        lo[0] = 0
+    if not open_end:
+        hi = hi.copy()
+        hi[-1] = y.shape[0] - 1
+    return _banded(np.ascontiguousarray(x, dtype=np.float32),
+                   np.ascontiguousarray(y, dtype=np.float32), lo.astype(np.int64),
+                   hi.astype(np.int64), float(onset_weight), DIAGONAL_WEIGHT,
+                   bool(open_begin), bool(open_end))
+
+
+def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The band covering the whole (n, m) grid."""
+    return np.zeros(n, dtype=np.int64), np.full(n, m - 1, dtype=np.int64)
+
+
+def band_around(path_i: np.ndarray, path_j: np.ndarray, factor: int, radius: int,
+                n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Band at a ``factor`` times finer level around a coarse path, widened by ``radius``.
+
+    Returns
+    -------
+    lo, hi : numpy.ndarray
+        First and last reference frame allowed for each of the ``n`` finer take frames;
+        both non-decreasing, so the band is connected.
+    """
+    coarse_n = int(path_i.max()) + 1
+    c_lo = np.full(coarse_n, np.iinfo(np.int64).max, dtype=np.int64)
+    c_hi = np.full(coarse_n, -1, dtype=np.int64)
+    np.minimum.at(c_lo, path_i, path_j)
+    np.maximum.at(c_hi, path_i, path_j)
+    rows = np.minimum(np.arange(n) // factor, coarse_n - 1)
+    lo = c_lo[rows] * factor
+    hi = c_hi[rows] * factor + factor - 1
+    if radius > 0:
+        lo = minimum_filter1d(lo, 2 * radius + 1, mode="nearest") - radius
+        hi = maximum_filter1d(hi, 2 * radius + 1, mode="nearest") + radius
+    lo = np.minimum.accumulate(np.clip(lo, 0, m - 1)[::-1])[::-1]
+    hi = np.maximum.accumulate(np.clip(hi, 0, m - 1))
+    return lo.astype(np.int64), hi.astype(np.int64)

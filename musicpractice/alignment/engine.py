@@ -1,0 +1,174 @@
+"""The alignment engine: multiscale DTW of two feature sequences, with confidence.
+
+Used for take-to-take and take-to-score alignment alike (see :mod:`.features`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+
+from musicpractice.alignment.dtw import band_around, banded_dtw, full_band
+from musicpractice.alignment.features import AlignmentFeatures
+from musicpractice.core.errors import InvalidParameterError
+from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
+
+COARSE_CELLS = 3_000_000
+"""Largest number of cells of the full DTW at the coarsest level."""
+MIN_COARSE_FACTOR = 10
+LEVEL_RATIO = 4
+BAND_RADIUS = 12
+"""Frames (at each level) the band reaches beyond the path projected from the level above."""
+ONSET_WEIGHT = 1.0
+ONSET_MAX_FACTOR = 2
+"""Onset features are used at levels at most this many times coarser than the finest."""
+CONFIDENCE_WINDOW_S = 4.0
+MIN_FRAMES = 10
+
+
+@dataclass(frozen=True)
+class FrameAlignment:
+    """A warping path between two feature sequences.
+
+    Attributes
+    ----------
+    take_frames, ref_frames : numpy.ndarray
+        int64 path (non-decreasing in both).
+    confidence : numpy.ndarray
+        float32 per path point, in [0, 1]: how much better the matched reference frame
+        fits than the reference as a whole (0 for silence in the take).
+    overall_confidence : float
+        In [0, 1]; low when the reference is probably not what was played.
+    transposition_semitones : int
+        Semitones the take sounds above the reference (-5..6), 0 when not searched.
+    rate_hz : float
+        Frames per second of both sequences.
+    """
+
+    take_frames: np.ndarray
+    ref_frames: np.ndarray
+    confidence: np.ndarray
+    overall_confidence: float
+    transposition_semitones: int
+    rate_hz: float
+
+
+def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
+                   subsequence: bool = False, transposition: bool = True,
+                   progress: ProgressFn | None = None,
+                   cancel: CancelToken | None = None) -> FrameAlignment:
+    """Align two feature sequences with multiscale DTW.
+
+    Parameters
+    ----------
+    take, ref : AlignmentFeatures
+        Same frame rate.
+    subsequence : bool
+        Let the take cover any stretch of the reference (a rehearsal of some bars);
+        otherwise both are aligned from start to end.
+    transposition : bool
+        Search all 12 transpositions of the take (a choir that sank a semitone).
+
+    Returns
+    -------
+    FrameAlignment
+    """
+    if abs(take.rate_hz - ref.rate_hz) > 1e-9:
+        raise InvalidParameterError("Both feature sequences must have the same frame rate.")
+    if take.n_frames < MIN_FRAMES or ref.n_frames < MIN_FRAMES:
+        raise InvalidParameterError("The take or the reference is too short to align.")
+    x = np.hstack([take.chroma, take.onsets])
+    y = np.hstack([ref.chroma, ref.onsets])
+    n, m = x.shape[0], y.shape[0]
+    factors = _level_factors(n, m)
+    report(progress, 0.0, "aligning (coarse)")
+    coarse = factors[0]
+    xc, yc = _downsample(x, coarse), _downsample(y, coarse)
+    shift, (pi, pj) = _best_transposition(xc, yc, subsequence, transposition)
+    x = _transpose(x, shift)
+    xc = _transpose(xc, shift)
+    confidence_c = _coarse_confidence(xc, yc, pi, pj)
+    previous = coarse
+    for k, factor in enumerate(factors[1:], start=1):
+        check_cancel(cancel)
+        report(progress, k / len(factors), f"aligning (level {k + 1} of {len(factors)})")
+        xf, yf = _downsample(x, factor), _downsample(y, factor)
+        lo, hi = band_around(pi, pj, previous // factor, BAND_RADIUS, xf.shape[0], yf.shape[0])
+        weight = ONSET_WEIGHT if factor <= ONSET_MAX_FACTOR else 0.0
+        pi, pj, _ = banded_dtw(xf, yf, lo, hi, onset_weight=weight,
+                               open_begin=subsequence, open_end=subsequence)
+        previous = factor
+    report(progress, 1.0, "aligned")
+    per_frame = np.interp(np.arange(n) / coarse, np.arange(confidence_c.size), confidence_c)
+    per_frame = np.where(take.active, per_frame, 0.0)
+    active = take.active[pi]
+    overall = float(np.mean(per_frame[pi][active])) if active.any() else 0.0
+    return FrameAlignment(take_frames=pi, ref_frames=pj,
+                          confidence=per_frame[pi].astype(np.float32),
+                          overall_confidence=overall, transposition_semitones=int(shift),
+                          rate_hz=take.rate_hz)
+
+
+def _level_factors(n: int, m: int) -> list[int]:
+    coarse = max(MIN_COARSE_FACTOR, int(np.ceil(np.sqrt(n * m / COARSE_CELLS))))
+    coarse = min(coarse, max(1, min(n, m) // MIN_FRAMES))
+    factors = [coarse]
+    while factors[-1] > 1:
+        factors.append(max(1, factors[-1] // LEVEL_RATIO))
+    return factors
+
+
+def _downsample(features: np.ndarray, factor: int) -> np.ndarray:
+    if factor == 1:
+        return features
+    n = int(np.ceil(features.shape[0] / factor))
+    padded = np.pad(features, ((0, n * factor - features.shape[0]), (0, 0)), mode="edge")
+    blocks = padded.reshape(n, factor, features.shape[1])
+    chroma = blocks[:, :, :12].mean(axis=1)
+    chroma /= np.maximum(np.linalg.norm(chroma, axis=1, keepdims=True), 1e-9)
+    onsets = blocks[:, :, 12:].max(axis=1)
+    return np.ascontiguousarray(np.hstack([chroma, onsets]), dtype=np.float32)
+
+
+def _transpose(features: np.ndarray, shift: int) -> np.ndarray:
+    if shift == 0:
+        return features
+    out = features.copy()
+    out[:, :12] = np.roll(features[:, :12], -shift, axis=1)
+    out[:, 12:] = np.roll(features[:, 12:], -shift, axis=1)
+    return out
+
+
+def _best_transposition(xc, yc, subsequence: bool, search: bool):
+    best = None
+    for shift in (range(-5, 7) if search else (0,)):
+        lo, hi = full_band(xc.shape[0], yc.shape[0])
+        pi, pj, cost = banded_dtw(_transpose(xc, shift), yc, lo, hi, onset_weight=0.0,
+                                  open_begin=subsequence, open_end=subsequence)
+        score = cost / (pi.size)
+        if best is None or score < best[0]:
+            best = (score, shift, (pi, pj))
+    return best[1], best[2]
+
+
+def _coarse_confidence(xc: np.ndarray, yc: np.ndarray, pi: np.ndarray,
+                       pj: np.ndarray) -> np.ndarray:
+    """Per coarse take frame: how much closer the path's match is than a typical frame."""
+    chroma_x, chroma_y = xc[:, :12], yc[:, :12]
+    matched = 1.0 - np.einsum("ij,ij->i", chroma_x[pi], chroma_y[pj])
+    path_cost = np.zeros(xc.shape[0])
+    counts = np.zeros(xc.shape[0])
+    np.add.at(path_cost, pi, matched)
+    np.add.at(counts, pi, 1)
+    path_cost /= np.maximum(counts, 1)
+    typical = np.empty(xc.shape[0])
+    for a in range(0, xc.shape[0], 1024):
+        rows = 1.0 - chroma_x[a:a + 1024] @ chroma_y.T
+        typical[a:a + 1024] = np.median(rows, axis=1)
+    window = max(1, int(round(CONFIDENCE_WINDOW_S / 1.0)))
+    path_cost = uniform_filter1d(path_cost, window, mode="nearest")
+    typical = uniform_filter1d(typical, window, mode="nearest")
+    contrast = 1.0 - path_cost / np.maximum(typical, 1e-6)
+    return np.clip((contrast - 0.2) / 0.4, 0.0, 1.0)
