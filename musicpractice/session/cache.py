@@ -1,0 +1,188 @@
+"""Cache of derived results: ``derived/<take>/<stage>-<algo_version>-<param_hash>.json|npz``.
+
+A result is a JSON-able dict plus named numpy arrays; the cache does not know what they
+mean (the analysis modules and ``reports/analysis_json.py`` do). Next to the data every
+entry records what it was computed from -- take, stage, algorithm version, the full
+parameters and a fingerprint of the source audio -- and :meth:`DerivedCache.get` returns it
+only when all of these match. Anything else (stale, damaged, foreign) is a miss: the entry
+is deleted and the caller recomputes. Arrays are stored with ``allow_pickle=False``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+import numpy as np
+
+from musicpractice.audio.atomic_file import atomic_writer, write_json_atomic
+from musicpractice.core.errors import InvalidParameterError
+from musicpractice.session.model import valid_id
+
+CACHE_FORMAT = "musicpractice.derived"
+META_KEY = "__meta__"
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.]{1,64}$")
+
+
+@dataclass(frozen=True)
+class CachedResult:
+    """A derived result read back from the cache.
+
+    Attributes
+    ----------
+    data : dict
+        The JSON part, as it was stored.
+    arrays : dict of str to numpy.ndarray
+        The named arrays, as they were stored.
+    created_at : str
+        ISO 8601 UTC time it was computed.
+    """
+
+    data: dict
+    arrays: dict = field(default_factory=dict, hash=False)
+    created_at: str = ""
+
+
+def canonical_json(value) -> str:
+    """``value`` as compact JSON with sorted keys (what the parameter hash is taken of)."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise InvalidParameterError(
+            f"Cache parameters and data must be plain JSON values ({error}).") from error
+
+
+def params_hash(params: Mapping) -> str:
+    """16 hex digits of the SHA-256 of the canonical JSON of ``params``."""
+    return hashlib.sha256(canonical_json(dict(params)).encode()).hexdigest()[:16]
+
+
+class DerivedCache:
+    """The ``derived/`` folder of a session.
+
+    Parameters
+    ----------
+    root : path-like
+        The ``derived`` folder (created on the first :meth:`put`).
+    read_only : bool
+        Never write or delete (a session opened read-only).
+    """
+
+    def __init__(self, root: str | Path, *, read_only: bool = False) -> None:
+        self.root = Path(root)
+        self.read_only = read_only
+
+    def _stem(self, take_id: str, stage: str, algo_version: str, params: Mapping) -> Path:
+        if not valid_id(take_id):
+            raise InvalidParameterError(f"{take_id!r} is not a take id.")
+        for what, value in (("stage", stage), ("algorithm version", algo_version)):
+            if not isinstance(value, str) or not NAME_PATTERN.match(value):
+                raise InvalidParameterError(
+                    f"The cache {what} {value!r} must be 1-64 letters, digits, '_' or '.'.")
+        return self.root / take_id / f"{stage}-{algo_version}-{params_hash(params)}"
+
+    def put(self, take_id: str, stage: str, algo_version: str, params: Mapping, *,
+            source: str, data: Mapping, arrays: Mapping[str, np.ndarray] | None = None,
+            created_at: str = "") -> Path:
+        """Store a result; returns its file (``.npz`` with arrays, else ``.json``).
+
+        Parameters
+        ----------
+        take_id : str
+            The take it was computed from.
+        stage : str
+            What it is, e.g. ``"key"``, ``"melody"``, ``"align_score1"``.
+        algo_version : str
+            Version of the algorithm; bump it whenever results change.
+        params : mapping
+            Every parameter that influences the result (JSON values).
+        source : str
+            Fingerprint of the inputs (e.g. the take's ``audio_sha256``).
+        data : mapping
+            JSON part of the result.
+        arrays : mapping of str to numpy.ndarray, optional
+            Numeric arrays (no object arrays); names as for ``stage``.
+        created_at : str
+            When it was computed.
+
+        Raises
+        ------
+        InvalidParameterError
+            Bad names, non-JSON params/data, object arrays, or a read-only cache.
+        """
+        if self.read_only:
+            raise InvalidParameterError("This session is open read-only; results are not cached.")
+        stem = self._stem(take_id, stage, algo_version, params)
+        meta = {"format": CACHE_FORMAT, "take_id": take_id, "stage": stage,
+                "algo_version": algo_version, "params": dict(params), "source": source,
+                "created_at": created_at, "data": dict(data)}
+        meta_text = canonical_json(meta)
+        stem.parent.mkdir(parents=True, exist_ok=True)
+        for old in (stem.with_suffix(".json"), stem.with_suffix(".npz")):
+            old.unlink(missing_ok=True)
+        if not arrays:
+            write_json_atomic(stem.with_suffix(".json"), meta)
+            return stem.with_suffix(".json")
+        checked = {}
+        for name, array in arrays.items():
+            array = np.asarray(array)
+            if not NAME_PATTERN.match(name) or array.dtype.hasobject:
+                raise InvalidParameterError(
+                    f"Cached array {name!r} needs a plain name and a numeric dtype.")
+            checked[name] = array
+        checked[META_KEY] = np.frombuffer(meta_text.encode(), dtype=np.uint8)
+        with atomic_writer(stem.with_suffix(".npz")) as handle:
+            np.savez(handle, **checked)
+        return stem.with_suffix(".npz")
+
+    def get(self, take_id: str, stage: str, algo_version: str, params: Mapping, *,
+            source: str) -> CachedResult | None:
+        """The stored result if it matches all of its inputs exactly, else ``None``.
+
+        A stale or damaged entry is deleted (unless read-only) and ``None`` returned.
+        """
+        stem = self._stem(take_id, stage, algo_version, params)
+        for path in (stem.with_suffix(".npz"), stem.with_suffix(".json")):
+            if path.exists():
+                result = self._read(path, take_id, stage, algo_version, params, source)
+                if result is None and not self.read_only:
+                    path.unlink(missing_ok=True)
+                return result
+        return None
+
+    @staticmethod
+    def _read(path: Path, take_id, stage, algo_version, params, source) -> CachedResult | None:
+        arrays: dict[str, np.ndarray] = {}
+        try:
+            if path.suffix == ".json":
+                meta = json.loads(path.read_text(encoding="utf-8"))
+            else:
+                with np.load(path, allow_pickle=False) as npz:
+                    arrays = {name: npz[name] for name in npz.files}
+                meta = json.loads(arrays.pop(META_KEY).tobytes().decode("utf-8"))
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError):
+            return None
+        expected = {"format": CACHE_FORMAT, "take_id": take_id, "stage": stage,
+                    "algo_version": algo_version, "source": source}
+        if not isinstance(meta, dict) or any(meta.get(k) != v for k, v in expected.items()):
+            return None
+        if canonical_json(meta.get("params")) != canonical_json(dict(params)):
+            return None
+        if not isinstance(meta.get("data"), dict):
+            return None
+        return CachedResult(meta["data"], arrays, str(meta.get("created_at", "")))
+
+    def clear(self, take_id: str) -> None:
+        """Delete every cached result of ``take_id``."""
+        if self.read_only or not valid_id(take_id):
+            return
+        folder = self.root / take_id
+        if folder.is_dir():
+            for path in folder.iterdir():
+                path.unlink(missing_ok=True)
+            folder.rmdir()

@@ -1,0 +1,586 @@
+"""A session folder on disk (see DESIGN.md, "Session on disk").
+
+::
+
+    Name.mpsession/
+      session.json               title, take order, scores, alignments
+      takes/<id>/take.json       one take's metadata (:class:`~musicpractice.session.model.Take`)
+      takes/<id>/audio.flac      its audio
+      scores/<id>.<ext>          imported scores
+      derived/<take>/...         cached analysis results (:mod:`musicpractice.session.cache`)
+      .lock                      held by the one process that may write
+
+Opening never fails because of one bad part: a damaged or hand-edited ``session.json``,
+a damaged ``take.json``, missing audio or unknown fields each become a plain sentence in
+:attr:`Session.problems`; what can be read is shown. A damaged document is never written
+back (the session, or that take, is read-only), so a failed load cannot destroy what a
+person could still repair by hand. A file from a newer musicpractice opens read-only.
+
+Takes left ``recording`` by a crash are finalised from their capture when the session is
+opened for writing, and marked ``recovered``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import replace
+from pathlib import Path
+from typing import Mapping
+
+import numpy as np
+
+from musicpractice.audio.atomic_file import write_json_atomic
+from musicpractice.audio.capture import finalise_capture, has_capture
+from musicpractice.audio.flac_copy import copy_as_flac, file_sha256
+from musicpractice.core.errors import InvalidParameterError, MusicPracticeError
+from musicpractice.core.progress import CancelToken, ProgressFn
+from musicpractice.session.cache import CachedResult, DerivedCache
+from musicpractice.session.errors import SessionError, SessionReadOnlyError
+from musicpractice.session.lock import LOCK_NAME, SessionLock
+from musicpractice.session.migrations import (
+    SCHEMA_VERSION, SESSION_FORMAT, TAKE_FORMAT, NewerSchema, migrate)
+from musicpractice.session.model import (
+    AlignmentRef, Comment, ListenerAnnotation, ScoreRef, Take, valid_id)
+
+SESSION_FILE = "session.json"
+TAKE_FILE = "take.json"
+AUDIO_FILE = "audio.flac"
+SESSION_SUFFIX = ".mpsession"
+MAX_DOCUMENT_BYTES = 16 << 20
+"""A session.json or take.json larger than this is refused as damaged."""
+SCORE_EXTENSIONS = {".xml", ".musicxml", ".mxl", ".mid", ".midi", ".krn", ".abc", ".mei"}
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC, to the second."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def new_id() -> str:
+    """A fresh id that sorts by creation time."""
+    return time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
+
+
+def _read_document(path: Path, fmt: str) -> tuple[dict, int]:
+    """Parse and migrate one JSON document; ``ValueError``/``NewerSchema`` explain why not."""
+    if path.stat().st_size > MAX_DOCUMENT_BYTES:
+        raise ValueError(f"it is larger than {MAX_DOCUMENT_BYTES >> 20} MB")
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ValueError("it is not UTF-8 text") from error
+    except json.JSONDecodeError as error:
+        raise ValueError(f"it is not valid JSON (line {error.lineno}, column {error.colno}: "
+                         f"{error.msg})") from error
+    except RecursionError as error:
+        raise ValueError("it is nested too deeply") from error
+    if not isinstance(doc, dict):
+        raise ValueError("it does not hold a JSON object")
+    return migrate(doc, fmt)
+
+
+class Session:
+    """An open session. Create with :meth:`create` or :meth:`open`; :meth:`close` when done.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The session folder.
+    read_only : bool
+        Changes raise :class:`SessionReadOnlyError`; nothing is written.
+    problems : list of str
+        What was wrong when opening (plain sentences), and what was recovered.
+    title, created_at : str
+    scores : tuple of ScoreRef
+    alignments : tuple of AlignmentRef
+    cache : DerivedCache
+        Derived results; prefer :meth:`cache_get` / :meth:`cache_put`.
+    """
+
+    def __init__(self, path: Path, *, read_only: bool, lock: SessionLock | None) -> None:
+        self.path = path
+        self.read_only = read_only
+        self.problems: list[str] = []
+        self.title = ""
+        self.created_at = ""
+        self.scores: tuple[ScoreRef, ...] = ()
+        self.alignments: tuple[AlignmentRef, ...] = ()
+        self.extra: dict = {}
+        self.cache = DerivedCache(path / "derived", read_only=read_only)
+        self._takes: dict[str, Take] = {}
+        self._damaged_takes: set[str] = set()
+        self._migrated_from = SCHEMA_VERSION
+        self._lock = lock
+
+    # -- creating and opening --------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | os.PathLike, *, title: str = "") -> "Session":
+        """Make a new, empty session folder (``.mpsession`` is added to a bare name).
+
+        Raises
+        ------
+        SessionError
+            The folder exists and is not empty, or cannot be created.
+        """
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_name(path.name + SESSION_SUFFIX)
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise SessionError(f"{path} already exists; choose a new name for the session.")
+        try:
+            for sub in ("takes", "scores", "derived"):
+                (path / sub).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise SessionError(f"The session folder {path} cannot be created "
+                               f"({error.strerror}).") from error
+        session = cls(path, read_only=False, lock=SessionLock(path))
+        session.title = title or path.stem
+        session.created_at = utc_now()
+        session.save()
+        return session
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, *, read_only: bool = False,
+             progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> "Session":
+        """Open a session folder; see the module notes for what happens to damaged parts.
+
+        Parameters
+        ----------
+        path : path-like
+            The ``.mpsession`` folder (or its ``session.json``).
+        read_only : bool
+            Do not take the write lock; never write anything.
+        progress, cancel
+            Reported while interrupted recordings are recovered.
+
+        Raises
+        ------
+        SessionError
+            Not a session folder.
+        SessionLockedError
+            Another process is writing to it (open read-only instead).
+        """
+        path = Path(path)
+        if path.name == SESSION_FILE:
+            path = path.parent
+        if not path.is_dir():
+            raise SessionError(f"No session found at {path}.")
+        if not (path / SESSION_FILE).exists() and not (path / "takes").is_dir():
+            raise SessionError(f"{path} is not a musicpractice session (it has no {SESSION_FILE}).")
+        lock = None if read_only else SessionLock(path)
+        session = cls(path, read_only=read_only, lock=lock)
+        try:
+            session._load()
+            if not session.read_only:
+                session._recover(progress=progress, cancel=cancel)
+        except BaseException:
+            session.close()
+            raise
+        return session
+
+    def _load(self) -> None:
+        order: list[str] = []
+        try:
+            doc, self._migrated_from = _read_document(self.path / SESSION_FILE, SESSION_FORMAT)
+            order = self._load_session_fields(doc)
+        except FileNotFoundError:
+            self._make_read_only(f"{SESSION_FILE} is missing; the takes found are shown, "
+                                 "read-only.")
+        except NewerSchema as newer:
+            self._make_read_only(
+                f"This session was saved by a newer musicpractice (format version {newer}, "
+                f"this one reads up to {SCHEMA_VERSION}); it opens read-only. Update "
+                "musicpractice to change it.")
+        except (ValueError, OSError) as error:
+            self._make_read_only(f"{SESSION_FILE} is damaged: {error}. The takes found are "
+                                 "shown; the session opens read-only so nothing is overwritten.")
+        self._load_takes(order)
+
+    def _make_read_only(self, problem: str) -> None:
+        self.problems.append(problem)
+        self.read_only = True
+        self.cache.read_only = True
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def _load_session_fields(self, doc: dict) -> list[str]:
+        known = {"format", "schema_version", "title", "created_at", "modified_at",
+                 "take_order", "scores", "alignments"}
+        self.extra = {k: v for k, v in doc.items() if k not in known}
+        for key in self.extra:
+            self.problems.append(f"{SESSION_FILE} has a field this version does not know, "
+                                 f"'{key}'; it is kept as it is.")
+        for key in ("title", "created_at"):
+            if not isinstance(doc.get(key, ""), str):
+                raise ValueError(f"field '{key}' must be text")
+        self.title, self.created_at = doc.get("title", ""), doc.get("created_at", "")
+        order = doc.get("take_order", [])
+        if not isinstance(order, list) or not all(isinstance(i, str) for i in order):
+            raise ValueError("field 'take_order' must be a list of take ids")
+        for key, cls, target in (("scores", ScoreRef, "scores"),
+                                 ("alignments", AlignmentRef, "alignments")):
+            items = doc.get(key, [])
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise ValueError(f"field '{key}' must be a list of objects")
+            parsed = []
+            for item in items:
+                try:
+                    parsed.append(cls.from_json(item))
+                except ValueError as error:
+                    raise ValueError(f"an entry of '{key}': {error}") from error
+            setattr(self, target, tuple(parsed))
+        for score in self.scores:
+            if not (self.path / score.file).is_file():
+                self.problems.append(f"The score '{score.title or score.id}' is missing "
+                                     f"({score.file}).")
+        if self._migrated_from < SCHEMA_VERSION:
+            self.problems.append(f"{SESSION_FILE} was in format version {self._migrated_from}; "
+                                 f"it will be saved in version {SCHEMA_VERSION} (the old file "
+                                 "is kept as a backup).")
+        return order
+
+    def _load_takes(self, order: list[str]) -> None:
+        folder = self.path / "takes"
+        found = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+        for take_id in order:
+            if take_id not in found:
+                self.problems.append(f"Take {take_id} is listed in {SESSION_FILE} but its "
+                                     "folder is missing.")
+        for take_id in [i for i in order if i in found] + [i for i in found if i not in order]:
+            if take_id in self._takes:
+                continue
+            if not valid_id(take_id):
+                self.problems.append(f"The folder takes/{take_id} has a name that is not a "
+                                     "take id; it is ignored.")
+                continue
+            self._load_take(take_id)
+
+    def _load_take(self, take_id: str) -> None:
+        where = f"takes/{take_id}/{TAKE_FILE}"
+        folder = self.path / "takes" / take_id
+        try:
+            doc, version = _read_document(folder / TAKE_FILE, TAKE_FORMAT)
+            take = Take.from_json(doc, take_id)
+        except FileNotFoundError:
+            self.problems.append(f"takes/{take_id} has no {TAKE_FILE}; it is ignored.")
+            return
+        except NewerSchema as newer:
+            self.problems.append(f"{where} was saved by a newer musicpractice (format "
+                                 f"version {newer}); that take is read-only.")
+            take = Take(take_id, title=f"(take {take_id}, newer format)")
+            self._damaged_takes.add(take_id)
+        except (ValueError, OSError) as error:
+            self.problems.append(f"{where} is damaged: {error}. The take is shown read-only.")
+            take = Take(take_id, title=f"(damaged take {take_id})")
+            self._damaged_takes.add(take_id)
+        else:
+            for key in take.extra:
+                self.problems.append(f"{where} has a field this version does not know, "
+                                     f"'{key}'; it is kept as it is.")
+            if version < SCHEMA_VERSION and not self.read_only:
+                self._dirty_take(take, migrated_from=version)
+        if take.status == "recording" and self.read_only:
+            self.problems.append(f"The take '{take.title or take_id}' was interrupted while "
+                                 "recording; open the session for changes to recover it.")
+        elif take.status == "recording" and not has_capture(folder):
+            self.problems.append(f"The take '{take.title or take_id}' was interrupted before "
+                                 "any audio was saved.")
+        if take.status != "recording" and not (folder / AUDIO_FILE).is_file():
+            self.problems.append(f"The audio of take '{take.title or take_id}' is missing "
+                                 f"(takes/{take_id}/{AUDIO_FILE}).")
+        self._takes[take_id] = take
+
+    def _dirty_take(self, take: Take, *, migrated_from: int) -> None:
+        path = self.path / "takes" / take.id / TAKE_FILE
+        shutil.copy2(path, path.with_name(f"{TAKE_FILE}.v{migrated_from}.bak"))
+        self._write_take(take)
+
+    def _recover(self, *, progress: ProgressFn | None, cancel: CancelToken | None) -> None:
+        for take in [t for t in self._takes.values() if t.status == "recording"]:
+            if take.id in self._damaged_takes:
+                continue
+            try:
+                self.finish_recording(take.id, recovered=True, progress=progress, cancel=cancel)
+            except MusicPracticeError as error:
+                self.problems.append(f"The interrupted take '{take.title or take.id}' could "
+                                     f"not be recovered: {error}")
+                continue
+            recovered = self._takes[take.id]
+            self.problems.append(f"The take '{recovered.title or take.id}' was interrupted; "
+                                 f"{recovered.duration_s:.1f} s of it were recovered.")
+
+    # -- reading ---------------------------------------------------------------------
+    @property
+    def takes(self) -> tuple[Take, ...]:
+        """All takes, in the session's order."""
+        return tuple(self._takes.values())
+
+    def take(self, take_id: str) -> Take:
+        """The take ``take_id``; :class:`InvalidParameterError` if there is none."""
+        try:
+            return self._takes[take_id]
+        except KeyError:
+            raise InvalidParameterError(f"This session has no take {take_id!r}.") from None
+
+    def take_folder(self, take_id: str) -> Path:
+        """Folder of a take."""
+        return self.path / "takes" / self.take(take_id).id
+
+    def audio_path(self, take_id: str) -> Path:
+        """The take's ``audio.flac`` (which may be missing; see :attr:`problems`)."""
+        return self.take_folder(take_id) / AUDIO_FILE
+
+    # -- writing ---------------------------------------------------------------------
+    def _writable(self, take_id: str | None = None) -> None:
+        if self.read_only:
+            raise SessionReadOnlyError(f"The session {self.path.name} is open read-only.")
+        if take_id is not None and take_id in self._damaged_takes:
+            raise SessionReadOnlyError(
+                f"The take {take_id} could not be read safely, so it is not changed.")
+
+    def save(self) -> None:
+        """Write ``session.json`` atomically (take changes are written as they happen).
+
+        Raises
+        ------
+        SessionReadOnlyError
+            The session is read-only.
+        SessionError
+            The disk refused (full, no permission); the previous file is intact.
+        """
+        self._writable()
+        target = self.path / SESSION_FILE
+        if self._migrated_from < SCHEMA_VERSION and target.exists():
+            shutil.copy2(target, target.with_name(f"{SESSION_FILE}.v{self._migrated_from}.bak"))
+            self._migrated_from = SCHEMA_VERSION
+        doc = {**self.extra, "format": SESSION_FORMAT, "schema_version": SCHEMA_VERSION,
+               "title": self.title, "created_at": self.created_at, "modified_at": utc_now(),
+               "take_order": list(self._takes),
+               "scores": [s.to_json() for s in self.scores],
+               "alignments": [a.to_json() for a in self.alignments]}
+        try:
+            write_json_atomic(target, doc)
+        except OSError as error:
+            raise SessionError(f"The session could not be saved ({error.strerror}); the last "
+                               "saved version is intact.") from error
+
+    def _write_take(self, take: Take) -> None:
+        folder = self.path / "takes" / take.id
+        doc = {"format": TAKE_FORMAT, "schema_version": SCHEMA_VERSION, **take.to_json()}
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_json_atomic(folder / TAKE_FILE, doc)
+        except OSError as error:
+            raise SessionError(f"The take '{take.title or take.id}' could not be saved "
+                               f"({error.strerror}).") from error
+        self._takes[take.id] = take
+
+    def update_take(self, take_id: str, **changes) -> Take:
+        """Change a take's description (title, performer, role, date, piece, notes...).
+
+        Raises
+        ------
+        InvalidParameterError
+            Unknown take, a field that cannot be changed, or an invalid value.
+        SessionReadOnlyError
+            Read-only session or damaged take.
+        """
+        self._writable(take_id)
+        editable = {"title", "performer", "role", "date", "piece", "notes"}
+        unknown = set(changes) - editable
+        if unknown:
+            raise InvalidParameterError(
+                f"Cannot change {', '.join(sorted(unknown))}; editable: {', '.join(sorted(editable))}.")
+        take = replace(self.take(take_id), **changes)
+        Take.from_json(take.to_json(), take.id)
+        self._write_take(take)
+        return take
+
+    def add_comment(self, take_id: str, *, at_s: float, text: str, author: str = "") -> Comment:
+        """Add a time-stamped comment (``at_s`` seconds into the take)."""
+        self._writable(take_id)
+        comment = Comment.from_json({"at_s": at_s, "text": text, "author": author,
+                                     "created_at": utc_now()})
+        take = self.take(take_id)
+        self._write_take(replace(take, comments=take.comments + (comment,)))
+        return comment
+
+    def add_annotation(self, take_id: str, *, listener: str, valence: float | None = None,
+                       arousal: float | None = None, emotion: str = "",
+                       at_s: float | None = None) -> ListenerAnnotation:
+        """Record a listener's perceived character of the take (see ListenerAnnotation)."""
+        self._writable(take_id)
+        annotation = ListenerAnnotation.from_json({
+            "listener": listener, "valence": valence, "arousal": arousal, "emotion": emotion,
+            "at_s": at_s, "created_at": utc_now()})
+        take = self.take(take_id)
+        self._write_take(replace(take, annotations=take.annotations + (annotation,)))
+        return annotation
+
+    def remove_take(self, take_id: str) -> None:
+        """Delete a take, its audio and its derived results."""
+        self._writable(take_id)
+        folder = self.take_folder(take_id)
+        self.cache.clear(take_id)
+        shutil.rmtree(folder)
+        del self._takes[take_id]
+        self.alignments = tuple(a for a in self.alignments
+                                if take_id not in (a.take_id, a.reference_id))
+        self.save()
+
+    def import_audio(self, source: str | os.PathLike, *, title: str = "", performer: str = "",
+                     role: str = "student", date: str = "", piece: str = "", notes: str = "",
+                     progress: ProgressFn | None = None,
+                     cancel: CancelToken | None = None) -> Take:
+        """Copy an audio file into the session as a new take (FLAC, all channels, native rate).
+
+        Raises
+        ------
+        AudioFileError
+            The file is missing, not audio, damaged or empty.
+        RecordingStorageError
+            The copy cannot be written.
+        """
+        self._writable()
+        source = Path(source)
+        take = Take.from_json({"title": title or source.stem, "performer": performer,
+                               "role": role, "date": date, "piece": piece, "notes": notes},
+                              new_id())
+        folder = self.path / "takes" / take.id
+        folder.mkdir(parents=True)
+        try:
+            info = copy_as_flac(source, folder / AUDIO_FILE, progress=progress, cancel=cancel)
+            take = replace(take, sample_rate_hz=info.sample_rate_hz, channels=info.channels,
+                           frames=info.frames, source=source.name, started_at=utc_now(),
+                           audio_sha256=file_sha256(folder / AUDIO_FILE, cancel=cancel))
+            self._write_take(take)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        self.save()
+        return take
+
+    def import_score(self, source: str | os.PathLike, *, title: str = "") -> ScoreRef:
+        """Copy a score file (MusicXML, MIDI, kern, ABC, MEI) into ``scores/``.
+
+        Raises
+        ------
+        InvalidParameterError
+            Not a score file type.
+        SessionError
+            It cannot be read or copied.
+        """
+        self._writable()
+        source = Path(source)
+        ext = source.suffix.lower()
+        if ext not in SCORE_EXTENSIONS:
+            raise InvalidParameterError(
+                f"{source.name} is not a score file ({', '.join(sorted(SCORE_EXTENSIONS))}).")
+        score_id = new_id()
+        ref = ScoreRef(score_id, f"scores/{score_id}{ext}", title or source.stem, source.name)
+        try:
+            (self.path / "scores").mkdir(exist_ok=True)
+            shutil.copyfile(source, self.path / ref.file)
+        except OSError as error:
+            raise SessionError(f"The score {source.name} could not be copied "
+                               f"({error.strerror}).") from error
+        self.scores += (ref,)
+        self.save()
+        return ref
+
+    def add_alignment(self, alignment: AlignmentRef) -> None:
+        """Record that an alignment result exists in the cache (replaces one with its id)."""
+        self._writable()
+        self.take(alignment.take_id)
+        self.alignments = tuple(a for a in self.alignments if a.id != alignment.id) + (alignment,)
+        self.save()
+
+    # -- recording -------------------------------------------------------------------
+    def begin_recording(self, *, sample_rate_hz: int, channels: int, device: str = "",
+                        title: str = "", performer: str = "", role: str = "student",
+                        piece: str = "", notes: str = "") -> Take:
+        """Create a take in state ``recording``; the recorder writes into its folder.
+
+        Pass :meth:`take_folder` of the returned take to
+        :meth:`musicpractice.audio.recorder.Recorder.start_recording`, then call
+        :meth:`finish_recording`.
+        """
+        self._writable()
+        started = utc_now()
+        take = Take.from_json({
+            "title": title or f"Take {len(self._takes) + 1}", "performer": performer,
+            "role": role, "date": started[:10], "piece": piece, "notes": notes,
+            "status": "recording", "sample_rate_hz": sample_rate_hz, "channels": channels,
+            "device": device, "started_at": started}, new_id())
+        self._write_take(take)
+        self.save()
+        return take
+
+    def finish_recording(self, take_id: str, *, dropouts: int = 0, recovered: bool = False,
+                         progress: ProgressFn | None = None,
+                         cancel: CancelToken | None = None) -> Take:
+        """Turn the take's capture into ``audio.flac`` and mark it complete (or recovered).
+
+        A capture without audio removes the take again.
+        """
+        self._writable(take_id)
+        take = self.take(take_id)
+        folder = self.take_folder(take_id)
+        summary = finalise_capture(folder, folder / AUDIO_FILE, progress=progress, cancel=cancel)
+        if summary.frames == 0:
+            shutil.rmtree(folder, ignore_errors=True)
+            del self._takes[take_id]
+            self.save()
+            raise SessionError(f"The take '{take.title or take_id}' holds no audio; it was removed.")
+        take = replace(take, status="recovered" if recovered else "complete",
+                       sample_rate_hz=summary.sample_rate_hz, channels=summary.channels,
+                       frames=summary.frames, started_at=take.started_at or summary.started_at,
+                       dropouts=take.dropouts + int(dropouts),
+                       audio_sha256=file_sha256(folder / AUDIO_FILE))
+        self._write_take(take)
+        self.save()
+        return take
+
+    # -- derived results -------------------------------------------------------------
+    def cache_get(self, take_id: str, stage: str, algo_version: str,
+                  params: Mapping) -> CachedResult | None:
+        """A cached result for the take's current audio, or ``None`` (compute it then)."""
+        take = self.take(take_id)
+        return self.cache.get(take_id, stage, algo_version, params, source=take.audio_sha256)
+
+    def cache_put(self, take_id: str, stage: str, algo_version: str, params: Mapping, *,
+                  data: Mapping, arrays: Mapping[str, np.ndarray] | None = None) -> Path:
+        """Cache a result computed from the take's current audio."""
+        take = self.take(take_id)
+        return self.cache.put(take_id, stage, algo_version, params, source=take.audio_sha256,
+                              data=data, arrays=arrays, created_at=utc_now())
+
+    # -- closing ---------------------------------------------------------------------
+    def close(self) -> None:
+        """Release the write lock (idempotent). Changes are already on disk."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def session_files(path: Path) -> list[Path]:
+    """Files of the session folder ``path`` worth sharing (no lock, no temporaries)."""
+    files = []
+    for root, dirs, names in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name == LOCK_NAME or (name.startswith(".") and name.endswith(".tmp")):
+                continue
+            files.append(Path(root) / name)
+    return files
