@@ -34,13 +34,15 @@ N_FFT = 4096
 LOWEST_MIDI, HIGHEST_MIDI = 21, 108
 SILENCE_DB = -50.0
 """Frames this far below the loudest part of the take count as silence."""
-ONSET_DECAY_FRAMES = 10
-LOCAL_NORM_FRAMES = 151
+ONSET_DECAY_S = 0.2
+"""Onset features fade out over this time."""
+LOCAL_NORM_S = 3.0
+"""Onset features are normalised by their maximum over this window."""
 HARMONICS = ((0, 1.0), (12, 0.5), (19, 0.35), (24, 0.25), (28, 0.2))
 """(semitones above the fundamental, relative energy) of the synthesised partials."""
 NOTE_DECAY_S = 1.5
 BLOCK_FRAMES = 2048
-LOG_GAIN = 1000.0
+LOG_GAIN = 10000.0
 """Gain before log compression, relative to the loudest frames (the 99th percentile)."""
 
 
@@ -204,9 +206,11 @@ def _from_pitch_energy(energy: np.ndarray, *, rate_hz: float,
                       1.0 / np.sqrt(12.0)).astype(np.float32)
     rise = np.maximum(np.diff(log_energy, axis=0, prepend=log_energy[:1]), 0.0) @ fold
     strength = np.linalg.norm(rise, axis=1)
-    local_max = scipy.ndimage.maximum_filter1d(strength, LOCAL_NORM_FRAMES, mode="nearest")
+    local_max = scipy.ndimage.maximum_filter1d(
+        strength, max(1, int(round(LOCAL_NORM_S * rate_hz))), mode="nearest")
     rise = rise / np.maximum(local_max, 1e-6)[:, None]
-    kernel = np.sqrt(np.linspace(1.0, 0.0, ONSET_DECAY_FRAMES, endpoint=False))
+    kernel = np.sqrt(np.linspace(1.0, 0.0, max(1, int(round(ONSET_DECAY_S * rate_hz))),
+                                 endpoint=False))
     onsets = np.zeros_like(rise)
     for lag, gain in enumerate(kernel):
         onsets[lag:] = np.maximum(onsets[lag:], gain * rise[: rise.shape[0] - lag])
