@@ -53,8 +53,9 @@ BLOCK_FRAMES = 2048
 VITERBI_BLOCK_FRAMES = 6000
 VITERBI_OVERLAP_FRAMES = 400
 """Decoding blocks and their context on each side (bounds the back-pointer memory)."""
-POLYPHONY_APERIODICITY = 0.25
-"""Median best-CMNDF value of voiced frames above which a signal looks polyphonic."""
+POLYPHONY_APERIODICITY = (0.06, 0.75)
+"""Median best-CMNDF value of the loud frames between which a signal looks polyphonic:
+below, one clear pitch; above, noise."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ class PitchTrack:
         Probability in [0, 1] that each frame holds a pitched sound in range.
     fmin_hz, fmax_hz : float
         The pitch range searched, in Hz.
+    window_s : float
+        Length of signal each pitch value averages over, in seconds (the YIN
+        integration window): faster pitch movements are smoothed.
     tuning_hz : float
         Reference A4 in Hz the pitch grid was laid on.
     confidence : float
@@ -91,6 +95,7 @@ class PitchTrack:
     voiced_prob: np.ndarray
     fmin_hz: float
     fmax_hz: float
+    window_s: float
     tuning_hz: float
     confidence: float
     polyphonic: bool
@@ -159,18 +164,19 @@ def track_melody(y, sr: int, *, fmin_hz: float = VOICE_RANGES[DEFAULT_RANGE][0],
         y, sr, hop=hop, window=window, min_lag=min_lag, max_lag=max_lag, n_frames=n_frames,
         progress=progress, cancel=cancel)
     check_cancel(cancel)
-    voiced_prob = _voicing_probability(min_cmndf, level_db)
+    gate = _loudness_gate(level_db)
+    voiced_prob = _voicing_probability(min_cmndf, gate)
     f0_hz = _decode(cand_hz, cand_prob, voiced_prob, fmin_hz=fmin_hz, fmax_hz=fmax_hz,
                     tuning_hz=float(tuning_hz), hop_s=hop / sr, progress=progress, cancel=cancel)
     f0_hz = _recentre(f0_hz, sr=sr, hop=hop, max_lag=max_lag)
     voiced = f0_hz > 0
-    polyphonic = bool(voiced.sum() >= 10 and np.median(min_cmndf[voiced]) > POLYPHONY_APERIODICITY)
+    polyphonic = _looks_polyphonic(min_cmndf, gate)
     confidence, warnings = _assess(voiced, voiced_prob, polyphonic, y.size / sr)
     report(progress, 1.0, "melody tracked")
     return PitchTrack(hop_s=hop / sr, times_s=np.arange(n_frames) * (hop / sr), f0_hz=f0_hz,
                       voiced_prob=voiced_prob.astype(np.float32), fmin_hz=fmin_hz,
-                      fmax_hz=fmax_hz, tuning_hz=float(tuning_hz), confidence=confidence,
-                      polyphonic=polyphonic, warnings=warnings)
+                      fmax_hz=fmax_hz, window_s=window / sr, tuning_hz=float(tuning_hz),
+                      confidence=confidence, polyphonic=polyphonic, warnings=warnings)
 
 
 def _validated_signal(y) -> np.ndarray:
@@ -226,13 +232,25 @@ def _frame_candidates(y, sr, *, hop, window, min_lag, max_lag, n_frames, progres
     return cand_hz, cand_prob, min_cmndf, level_db
 
 
-def _voicing_probability(min_cmndf: np.ndarray, level_db: np.ndarray) -> np.ndarray:
-    """Probability that each frame is pitched: periodic enough and loud enough."""
+def _loudness_gate(level_db: np.ndarray) -> np.ndarray:
+    """Probability in [0, 1] that a frame is loud enough to hold a note."""
     loud_db = float(np.percentile(level_db, 95))
     threshold_db = max(loud_db - GATE_BELOW_PEAK_DB, GATE_ABSOLUTE_DBFS)
-    gate = _sigmoid((level_db - threshold_db) / GATE_SLOPE_DB)
-    periodic = _sigmoid((PERIODICITY_CMNDF - min_cmndf) / PERIODICITY_SLOPE)
-    return periodic * gate
+    return _sigmoid((level_db - threshold_db) / GATE_SLOPE_DB)
+
+
+def _voicing_probability(min_cmndf: np.ndarray, gate: np.ndarray) -> np.ndarray:
+    """Probability that each frame is pitched: periodic enough and loud enough."""
+    return _sigmoid((PERIODICITY_CMNDF - min_cmndf) / PERIODICITY_SLOPE) * gate
+
+
+def _looks_polyphonic(min_cmndf: np.ndarray, gate: np.ndarray) -> bool:
+    """Loud frames partly periodic: several pitches at once rather than one or noise."""
+    loud = gate > 0.5
+    if loud.sum() < 10:
+        return False
+    aperiodicity = float(np.median(min_cmndf[loud]))
+    return POLYPHONY_APERIODICITY[0] < aperiodicity < POLYPHONY_APERIODICITY[1]
 
 
 def _sigmoid(x) -> np.ndarray:
@@ -304,17 +322,17 @@ def _recentre(f0_hz: np.ndarray, *, sr: int, hop: int, max_lag: int) -> np.ndarr
 
 
 def _assess(voiced, voiced_prob, polyphonic, duration_s) -> tuple[float, tuple[str, ...]]:
+    """Overall confidence and the warnings a musician should see."""
     warnings = []
-    if not voiced.any():
-        warnings.append("No pitched sound was found in range: the recording may be silent, "
-                        "noise, or outside the chosen voice range.")
-        return 0.0, tuple(warnings)
-    confidence = float(np.mean(voiced_prob[voiced]))
+    confidence = float(np.mean(voiced_prob[voiced])) if voiced.any() else 0.0
     if polyphonic:
         confidence *= 0.6
         warnings.append("Several notes seem to sound at once (piano, choir or band): the "
                         "pitch shown is only the most prominent line.")
-    if voiced.mean() < 0.05:
+    if not voiced.any():
+        warnings.append("No pitched sound was found in range: the recording may be silent, "
+                        "noise, or outside the chosen voice range.")
+    elif voiced.mean() < 0.05:
         confidence *= 0.5
         warnings.append("Very little of the recording is pitched; the melody may be unreliable.")
     if duration_s < 1.0:

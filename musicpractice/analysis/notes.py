@@ -1,0 +1,261 @@
+"""Notes from a pitch track: onsets, offsets, MIDI pitch, intonation in cents, vibrato.
+
+Each voiced stretch of the track is cut into notes by a small dynamic programme: the
+pitch curve, smoothed over one vibrato cycle, is fitted with a piecewise-constant
+sequence of semitones at a fixed cost per change. Legato pitch changes therefore split
+notes as well as silences do, while vibrato (even +-50 cents) and scoops stay inside one
+note. Pieces too short to be notes (the middle of a glide) join their closer neighbour.
+
+Vibrato is measured per note as the 4-8 Hz sinusoid that best fits the detrended pitch
+curve: its frequency is the rate, its amplitude (half the peak-to-peak swing, in cents)
+the extent.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from musicpractice.analysis.melody import PitchTrack
+from musicpractice.core.errors import InvalidParameterError
+from musicpractice.core.pitch import hz_to_midi, midi_to_hz
+
+SMOOTHING_S = 0.06
+"""Moving-average length applied before cutting notes (about one vibrato cycle)."""
+CHANGE_COST = 6.0
+"""Cost of starting a new note, in semitone-frames at a 10 ms hop."""
+MAX_GAP_S = 0.03
+"""Unvoiced gaps up to this long inside a steady pitch do not end a note."""
+VIBRATO_MIN_HZ = 4.0
+VIBRATO_MAX_HZ = 8.0
+VIBRATO_MIN_CYCLES = 2.0
+VIBRATO_MIN_EXTENT_CENTS = 8.0
+VIBRATO_MIN_FIT = 0.5
+"""Share of the detrended pitch variance a sinusoid must explain to count as vibrato."""
+
+
+@dataclass(frozen=True)
+class Note:
+    """One sung or played note.
+
+    Attributes
+    ----------
+    onset_s, offset_s : float
+        Start and end in seconds from the start of the recording.
+    midi : int
+        Nearest equal-tempered MIDI note at the tuning used.
+    median_hz : float
+        Median fundamental over the note, in Hz.
+    cents : float
+        Deviation of ``median_hz`` from ``midi`` in cents (-50 to +50; positive = sharp).
+    vibrato_rate_hz : float
+        Vibrato frequency in Hz (4-8), NaN when the note has no vibrato.
+    vibrato_extent_cents : float
+        Vibrato extent: half the peak-to-peak pitch swing, in cents; NaN without vibrato.
+    confidence : float
+        Reliability in [0, 1]: voicing probability times pitch steadiness.
+    """
+
+    onset_s: float
+    offset_s: float
+    midi: int
+    median_hz: float
+    cents: float
+    vibrato_rate_hz: float
+    vibrato_extent_cents: float
+    confidence: float
+
+    @property
+    def duration_s(self) -> float:
+        """Length in seconds."""
+        return self.offset_s - self.onset_s
+
+
+def segment_notes(track: PitchTrack, *, tuning_hz: float | None = None,
+                  min_note_s: float = 0.06) -> tuple[Note, ...]:
+    """Cut a pitch track into notes.
+
+    Parameters
+    ----------
+    track : PitchTrack
+        From :func:`musicpractice.analysis.melody.track_melody`.
+    tuning_hz : float, optional
+        Reference A4 in Hz for ``midi`` and ``cents``; the track's tuning by default.
+    min_note_s : float
+        Shortest note in seconds (0.02 - 1.0); shorter pieces join a neighbour or are
+        dropped.
+
+    Returns
+    -------
+    tuple of Note
+        In time order, not overlapping.
+
+    Raises
+    ------
+    InvalidParameterError
+        For a bad tuning or minimum note length.
+    """
+    tuning_hz = track.tuning_hz if tuning_hz is None else float(tuning_hz)
+    if not 380.0 <= tuning_hz <= 500.0:
+        raise InvalidParameterError("The tuning reference A4 must be between 380 and 500 Hz.")
+    if not 0.02 <= float(min_note_s) <= 1.0:
+        raise InvalidParameterError("The shortest note must be between 20 ms and 1 s long.")
+    hop_s = float(track.hop_s)
+    f0 = _bridge_gaps(np.asarray(track.f0_hz, dtype=np.float64), int(round(MAX_GAP_S / hop_s)))
+    midi = np.where(f0 > 0, hz_to_midi(np.where(f0 > 0, f0, 1.0), tuning_hz=tuning_hz), np.nan)
+    min_frames = max(1, int(round(min_note_s / hop_s)))
+    notes = []
+    for a, b in _runs(f0 > 0):
+        if b - a < min_frames:
+            continue
+        for s, e in _cut(midi[a:b], hop_s=hop_s, min_frames=min_frames):
+            notes.append(_describe(f0[a + s:a + e], midi[a + s:a + e],
+                                   np.asarray(track.voiced_prob[a + s:a + e], dtype=np.float64),
+                                   onset_s=(a + s) * hop_s, hop_s=hop_s,
+                                   window_s=float(track.window_s), tuning_hz=tuning_hz))
+    return tuple(notes)
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def _bridge_gaps(f0: np.ndarray, max_gap: int) -> np.ndarray:
+    """Fill short unvoiced gaps between frames of nearly the same pitch (< 1 semitone)."""
+    out = f0.copy()
+    for a, b in _runs(f0 <= 0):
+        if 0 < a and b < f0.size and b - a <= max_gap and abs(12 * math.log2(f0[b] / f0[a - 1])) < 1:
+            out[a:b] = np.exp(np.linspace(math.log(f0[a - 1]), math.log(f0[b]), b - a + 2)[1:-1])
+    return out
+
+
+def _smooth(x: np.ndarray, width: int) -> np.ndarray:
+    """Centred moving average, shrinking at the ends."""
+    if width <= 1 or x.size < 3:
+        return x.copy()
+    half = width // 2
+    c = np.concatenate([[0.0], np.cumsum(x)])
+    idx = np.arange(x.size)
+    lo = np.maximum(idx - half, 0)
+    hi = np.minimum(idx + half + 1, x.size)
+    return (c[hi] - c[lo]) / (hi - lo)
+
+
+@numba.njit(cache=True)
+def _piecewise_semitones(pitch, lowest, n_states, change_cost):
+    """Semitone per frame minimising sum |pitch - semitone| + change_cost per change."""
+    n = pitch.shape[0]
+    back = np.empty((n, n_states), dtype=np.int32)
+    cost = np.empty(n_states)
+    for k in range(n_states):
+        cost[k] = abs(pitch[0] - (lowest + k))
+        back[0, k] = k
+    for t in range(1, n):
+        best = 0
+        for k in range(1, n_states):
+            if cost[k] < cost[best]:
+                best = k
+        jump = cost[best] + change_cost
+        for k in range(n_states):
+            if cost[k] <= jump:
+                back[t, k] = k
+            else:
+                cost[k] = jump
+                back[t, k] = best
+            cost[k] += abs(pitch[t] - (lowest + k))
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for j in range(1, n_states):
+        if cost[j] < cost[k]:
+            k = j
+    for t in range(n - 1, -1, -1):
+        out[t] = lowest + k
+        k = back[t, k]
+    return out
+
+
+def _cut(midi: np.ndarray, *, hop_s: float, min_frames: int) -> list[tuple[int, int]]:
+    """(start, stop) frame ranges of the notes in one voiced run of fractional MIDI."""
+    smooth = _smooth(midi, int(round(SMOOTHING_S / hop_s)) | 1)
+    lowest = int(math.floor(np.min(smooth))) - 1
+    n_states = int(math.ceil(np.max(smooth))) - lowest + 2
+    labels = _piecewise_semitones(smooth, lowest, n_states, CHANGE_COST * 0.01 / hop_s)
+    bounds = [0, *(np.flatnonzero(np.diff(labels)) + 1).tolist(), labels.size]
+    segments = [[s, e, int(labels[s])] for s, e in zip(bounds[:-1], bounds[1:])]
+    # absorb pieces shorter than a note into the neighbour closest in pitch
+    while len(segments) > 1:
+        lengths = [e - s for s, e, _ in segments]
+        i = int(np.argmin(lengths))
+        if lengths[i] >= min_frames:
+            break
+        left = segments[i - 1] if i > 0 else None
+        right = segments[i + 1] if i + 1 < len(segments) else None
+        into = left if right is None or (left is not None and
+                                         abs(left[2] - segments[i][2]) <= abs(right[2] - segments[i][2])) else right
+        into[0], into[1] = min(into[0], segments[i][0]), max(into[1], segments[i][1])
+        del segments[i]
+    return [(s, e) for s, e, _ in segments if e - s >= min_frames]
+
+
+def _describe(f0: np.ndarray, midi: np.ndarray, voiced_prob: np.ndarray, *, onset_s: float,
+              hop_s: float, window_s: float, tuning_hz: float) -> Note:
+    median_hz = float(np.median(f0))
+    nearest = int(round(hz_to_midi(median_hz, tuning_hz=tuning_hz)))
+    cents = 1200.0 * math.log2(median_hz / midi_to_hz(nearest, tuning_hz=tuning_hz))
+    rate_hz, extent_cents = vibrato(midi * 100.0, hop_s=hop_s, window_s=window_s + 1.0 / median_hz)
+    smooth = _smooth(midi, int(round(SMOOTHING_S / hop_s)) | 1)
+    steady = float(np.mean(np.abs(smooth - nearest) < 0.5))
+    return Note(onset_s=onset_s, offset_s=onset_s + f0.size * hop_s, midi=nearest,
+                median_hz=median_hz, cents=cents, vibrato_rate_hz=rate_hz,
+                vibrato_extent_cents=extent_cents,
+                confidence=float(np.clip(np.mean(voiced_prob) * steady, 0.0, 1.0)))
+
+
+def vibrato(pitch_cents: np.ndarray, *, hop_s: float, window_s: float = 0.0) -> tuple[float, float]:
+    """Rate (Hz) and extent (cents, half peak-to-peak) of vibrato in a pitch curve.
+
+    Parameters
+    ----------
+    pitch_cents : numpy.ndarray
+        Pitch of one note every ``hop_s`` seconds, in cents (any offset).
+    hop_s : float
+        Time between values in seconds.
+    window_s : float
+        Length of signal each value averaged over, in seconds; the extent is corrected
+        for the attenuation this averaging causes at the vibrato rate.
+
+    Returns
+    -------
+    tuple of float
+        ``(rate_hz, extent_cents)``, both NaN when there is no 4-8 Hz modulation of at
+        least 8 cents lasting two cycles.
+    """
+    n = pitch_cents.size
+    duration_s = n * hop_s
+    if duration_s < VIBRATO_MIN_CYCLES / VIBRATO_MAX_HZ or n < 8:
+        return math.nan, math.nan
+    t = np.arange(n) * hop_s
+    u = 2.0 * t / max(t[-1], hop_s) - 1.0
+    trend = np.vander(u, 3)
+    coef, *_ = np.linalg.lstsq(trend, pitch_cents, rcond=None)
+    residual = pitch_cents - trend @ coef
+    total = float(np.sum(residual ** 2))
+    if total <= 0:
+        return math.nan, math.nan
+    best = (0.0, math.nan, math.nan)
+    for rate in np.arange(VIBRATO_MIN_HZ, VIBRATO_MAX_HZ + 1e-9, 0.05):
+        if duration_s * rate < VIBRATO_MIN_CYCLES:
+            continue
+        basis = np.column_stack([np.cos(2 * np.pi * rate * t), np.sin(2 * np.pi * rate * t), trend])
+        c, *_ = np.linalg.lstsq(basis, pitch_cents, rcond=None)
+        fit = 1.0 - float(np.sum((pitch_cents - basis @ c) ** 2)) / total
+        if fit > best[0]:
+            best = (fit, float(rate), float(math.hypot(c[0], c[1])))
+    fit, rate, extent = best
+    if fit < VIBRATO_MIN_FIT or not extent >= VIBRATO_MIN_EXTENT_CENTS:
+        return math.nan, math.nan
+    return rate, extent / float(np.sinc(rate * window_s))
