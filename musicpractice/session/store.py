@@ -115,6 +115,8 @@ class Session:
         self._damaged_takes: set[str] = set()
         self._migrated_from = SCHEMA_VERSION
         self._lock = lock
+        self.recovered_ids: tuple[str, ...] = ()
+        """Takes recovered from an interrupted recording while this session was opened."""
 
     # -- creating and opening --------------------------------------------------------
     @classmethod
@@ -311,6 +313,7 @@ class Session:
                                      f"not be recovered: {error}")
                 continue
             recovered = self._takes[take.id]
+            self.recovered_ids += (take.id,)
             self.problems.append(f"The take '{recovered.title or take.id}' was interrupted; "
                                  f"{recovered.duration_s:.1f} s of it were recovered.")
 
