@@ -25,6 +25,8 @@ ONSET_WEIGHT = 1.0
 ONSET_MAX_FACTOR = 2
 """Onset features are used at levels at most this many times coarser than the finest."""
 CONFIDENCE_WINDOW_S = 4.0
+TRANSPOSITION_MARGIN = 1.05
+"""A transposed match must be this much better (cost ratio) than the untransposed one."""
 MIN_FRAMES = 10
 
 
@@ -147,7 +149,7 @@ def _best_transposition(xc, yc, subsequence: bool, search: bool):
         lo, hi = full_band(xc.shape[0], yc.shape[0])
         pi, pj, cost = banded_dtw(_transpose(xc, shift), yc, lo, hi, onset_weight=0.0,
                                   open_begin=subsequence, open_end=subsequence)
-        score = cost / (pi.size)
+        score = cost / pi.size * (1.0 if shift == 0 else TRANSPOSITION_MARGIN)
         if best is None or score < best[0]:
             best = (score, shift, (pi, pj))
     return best[1], best[2]

@@ -42,6 +42,8 @@ HARMONICS = ((0, 1.0), (12, 0.5), (19, 0.35), (24, 0.25), (28, 0.2))
 """(semitones above the fundamental, relative energy) of the synthesised partials."""
 NOTE_DECAY_S = 1.5
 BLOCK_FRAMES = 2048
+ANALYSIS_LEAD_S = 0.02
+"""The long analysis window sees a note this early; synthesised notes are shifted alike."""
 LOG_GAIN = 10000.0
 """Gain before log compression, relative to the loudest frames (the 99th percentile)."""
 
@@ -154,8 +156,8 @@ def notes_features(midi: np.ndarray, onset_s: np.ndarray, offset_s: np.ndarray, 
     energy = np.zeros((n_frames, n_pitches), dtype=np.float32)
     decay = np.exp(-np.arange(n_frames) / (NOTE_DECAY_S * rate_hz)).astype(np.float32)
     for pitch, start, end in zip(midi, onset_s, offset_s):
-        a = int(round(start * rate_hz))
-        b = max(a + 1, int(round(end * rate_hz)))
+        a = max(0, int(round((start - ANALYSIS_LEAD_S) * rate_hz)))
+        b = max(a + 1, int(round((end - ANALYSIS_LEAD_S) * rate_hz)))
         a, b = min(a, n_frames - 1), min(b, n_frames)
         envelope = 0.1 + decay[: b - a]
         for step, gain in HARMONICS:

@@ -1,0 +1,114 @@
+"""Align a take to another take or to a score."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from musicpractice.alignment.engine import FrameAlignment, align_features
+from musicpractice.alignment.features import FEATURE_RATE_HZ, audio_features, notes_features
+from musicpractice.alignment.timemap import Alignment
+from musicpractice.core.errors import InvalidParameterError
+from musicpractice.core.progress import CancelToken, ProgressFn, Steps
+from musicpractice.score.model import Score
+
+LOW_CONFIDENCE = 0.3
+"""Below this overall confidence the reference is probably not what was played."""
+
+
+def align_takes(take: np.ndarray, reference: np.ndarray, sr: int, *,
+                subsequence: bool = False, progress: ProgressFn | None = None,
+                cancel: CancelToken | None = None) -> Alignment:
+    """Align a take to an earlier take (or a teacher's recording).
+
+    Parameters
+    ----------
+    take, reference : numpy.ndarray
+        Mono signals at ``sr``.
+    sr : int
+        Sample rate in Hz.
+    subsequence : bool
+        The take plays only part of the reference (find where it starts and stops).
+
+    Returns
+    -------
+    Alignment
+        With reference positions in seconds of ``reference``.
+    """
+    steps = Steps(progress, [("take features", 1), ("reference features", 1), ("aligning", 1)])
+    take_f = audio_features(take, sr, progress=steps.stage("take features"), cancel=cancel)
+    ref_f = audio_features(reference, sr, progress=steps.stage("reference features"),
+                           cancel=cancel)
+    frames = align_features(take_f, ref_f, subsequence=subsequence,
+                            progress=steps.stage("aligning"), cancel=cancel)
+    return _alignment(frames, "audio", frames.ref_frames / frames.rate_hz,
+                      take_f.tuning_cents, [])
+
+
+def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None = None,
+                   bars: tuple[int, int] | None = None, subsequence: bool = True,
+                   progress: ProgressFn | None = None,
+                   cancel: CancelToken | None = None) -> Alignment:
+    """Align a take to a score, or to one part of it.
+
+    Parameters
+    ----------
+    take : numpy.ndarray
+        Mono signal at ``sr``.
+    sr : int
+        Sample rate in Hz.
+    score : Score
+        The reference score (see :func:`musicpractice.score.load_score`).
+    part : str, optional
+        Name of the part that was played or sung (see :meth:`Score.find_part`); all parts
+        when omitted.
+    bars : (int, int), optional
+        First and last written bar the take covers (a rehearsal of bars 17-32).
+    subsequence : bool
+        Let the take cover any stretch of the score (the default: a take that starts or
+        stops early still aligns, and the bars it covers are reported).
+
+    Returns
+    -------
+    Alignment
+        With reference positions in quarter notes from the start of the score.
+    """
+    part_name = score.find_part(part) if part is not None else None
+    notes = score.part_notes(part_name)
+    q0, q1 = (score.measure_range(*bars) if bars is not None else (0.0, score.duration_quarter))
+    notes = [n for n in notes if q0 - 1e-9 <= n.onset_quarter < q1 - 1e-9]
+    if not notes:
+        raise InvalidParameterError("There are no notes to align to in the chosen part and bars.")
+    steps = Steps(progress, [("take features", 2), ("aligning", 1)])
+    take_f = audio_features(take, sr, progress=steps.stage("take features"), cancel=cancel)
+    start_s = float(score.seconds_at(q0))
+    onsets = score.seconds_at([n.onset_quarter for n in notes]) - start_s
+    offsets = score.seconds_at([min(n.onset_quarter + n.duration_quarter, q1)
+                                for n in notes]) - start_s
+    duration_s = float(score.seconds_at(q1)) - start_s
+    ref_f = notes_features(np.array([n.midi for n in notes]), onsets, offsets,
+                           duration_s=duration_s, rate_hz=FEATURE_RATE_HZ)
+    frames = align_features(take_f, ref_f, subsequence=subsequence,
+                            progress=steps.stage("aligning"), cancel=cancel)
+    grid_q = np.linspace(q0, q1, max(2, int((q1 - q0) * 48) + 1))
+    grid_s = score.seconds_at(grid_q) - start_s
+    ref_q = np.interp(frames.ref_frames / frames.rate_hz, grid_s, grid_q)
+    warnings = []
+    if part_name is not None and len({n.part for n in notes}) == 1 and len(score.parts) > 1:
+        warnings.append(f"Aligned to the {part_name} part only.")
+    return _alignment(frames, "score", ref_q, take_f.tuning_cents, warnings)
+
+
+def _alignment(frames: FrameAlignment, kind: str, ref: np.ndarray, tuning_cents: float,
+               warnings: list[str]) -> Alignment:
+    if frames.overall_confidence < LOW_CONFIDENCE:
+        warnings.append("The take and the reference hardly match: is it the right piece? "
+                        "The alignment is unreliable.")
+    if frames.transposition_semitones:
+        warnings.append(f"The take sounds {abs(frames.transposition_semitones)} semitone(s) "
+                        f"{'above' if frames.transposition_semitones > 0 else 'below'} "
+                        "the reference.")
+    return Alignment(reference_kind=kind, take_s=frames.take_frames / frames.rate_hz,
+                     ref=np.asarray(ref, dtype=float), confidence=frames.confidence,
+                     overall_confidence=frames.overall_confidence,
+                     transposition_semitones=frames.transposition_semitones,
+                     take_tuning_cents=float(tuning_cents), warnings=tuple(warnings))

@@ -1,0 +1,85 @@
+"""A monotonic time map between a take and its reference, from a warping path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A take aligned to a reference (another take, or a score).
+
+    Attributes
+    ----------
+    reference_kind : str
+        ``"audio"`` (reference positions in seconds) or ``"score"`` (in quarter notes
+        from the start of the score as written, repeats expanded).
+    take_s : numpy.ndarray
+        float64 warping path, take side, in seconds (non-decreasing).
+    ref : numpy.ndarray
+        float64 warping path, reference side (seconds or quarter notes, non-decreasing).
+    confidence : numpy.ndarray
+        float32 per path point in [0, 1]; low where the alignment is unsure.
+    overall_confidence : float
+        In [0, 1]; low when the reference is probably not what was played.
+    transposition_semitones : int
+        How many semitones the take sounds above the reference.
+    take_tuning_cents : float
+        Tuning of the take relative to A4 = 440 Hz, in cents.
+    warnings : tuple of str
+        Plain-language reasons to doubt the alignment.
+    """
+
+    reference_kind: str
+    take_s: np.ndarray
+    ref: np.ndarray
+    confidence: np.ndarray
+    overall_confidence: float
+    transposition_semitones: int
+    take_tuning_cents: float
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def take_span_s(self) -> tuple[float, float]:
+        """First and last take times that follow the reference (outside: before/after)."""
+        first = np.searchsorted(self.ref, self.ref[0], side="right") - 1
+        last = np.searchsorted(self.ref, self.ref[-1], side="left")
+        return float(self.take_s[first]), float(self.take_s[last])
+
+    @property
+    def ref_span(self) -> tuple[float, float]:
+        """First and last reference positions the take covers."""
+        return float(self.ref[0]), float(self.ref[-1])
+
+    def ref_at(self, take_s) -> np.ndarray:
+        """Reference positions of take times (clamped to the aligned span)."""
+        keys, values = _grouped(self.take_s, self.ref)
+        return np.interp(np.asarray(take_s, dtype=float), keys, values)
+
+    def take_at(self, ref) -> np.ndarray:
+        """Take times of reference positions; NaN outside the span the take covers."""
+        keys, values = _grouped(self.ref, self.take_s)
+        ref = np.asarray(ref, dtype=float)
+        out = np.interp(ref, keys, values)
+        return np.where((ref < keys[0] - 1e-9) | (ref > keys[-1] + 1e-9), np.nan, out)
+
+    def confidence_at(self, take_s) -> np.ndarray:
+        """Path confidence at take times."""
+        return np.interp(np.asarray(take_s, dtype=float), self.take_s, self.confidence)
+
+    def timemap_pairs(self, step_s: float = 0.1) -> np.ndarray:
+        """(n, 2) pairs ``[take_s, ref]`` about every ``step_s`` seconds of the take,
+        strictly increasing in take time."""
+        keys, values = _grouped(self.take_s, self.ref)
+        keep = np.unique(np.searchsorted(keys, np.arange(keys[0], keys[-1], step_s)))
+        keep = np.union1d(keep, [keys.size - 1])
+        return np.column_stack([keys[keep], values[keep]])
+
+
+def _grouped(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unique ``keys`` with the mean of their ``values`` (a path's stairs averaged out)."""
+    unique, inverse = np.unique(keys, return_inverse=True)
+    mean = np.bincount(inverse, weights=values) / np.bincount(inverse)
+    return unique, mean
