@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.fft
 
 from musicpractice.core.errors import AudioTooShortError, InvalidParameterError
 from musicpractice.core.pitch import hz_to_midi
@@ -25,6 +26,8 @@ REFERENCE_HZ = 440.0
 WINDOW_S = 0.5
 """FFT window (rounded up to a power of two samples: 0.74 s at 22 050 Hz); long enough to
 locate low partials to a small fraction of a cent."""
+HOP_S = 0.35
+"""Hop between windows (about half a window)."""
 MIN_PEAK_HZ = 80.0
 MAX_PEAK_HZ = 4000.0
 """Peaks outside this band are ignored (rumble below; inharmonic upper partials and noise
@@ -160,26 +163,27 @@ def spectral_peaks(
     n_frames = 1 + len(y) // hop
     y = np.pad(y, (n_fft // 2, (n_frames - 1) * hop + n_fft // 2 - len(y)))
     window = np.hanning(n_fft).astype(np.float32)
+    all_frames = np.lib.stride_tricks.sliding_window_view(y, n_fft)[::hop]
     lo = max(2, int(min_hz * n_fft / sr))
     hi = min(n_fft // 2 - 2, int(max_hz * n_fft / sr) + 1)
-    silence = 10.0 ** (SILENCE_DBFS / 20.0)
-    floor = floor_db * np.log(10.0) / 20.0
+    min_energy = n_fft * 10.0 ** (SILENCE_DBFS / 10.0)
+    floor = 10.0 ** (-floor_db / 20.0)
     frames_out, freqs, mags = [], [], []
     chunk = max(1, CHUNK_SAMPLES // n_fft)
     for c0 in range(0, n_frames, chunk):
         check_cancel(cancel)
         report(progress, c0 / n_frames, "spectral peaks")
-        index = np.arange(c0, min(n_frames, c0 + chunk))
-        frames = y[index[:, None] * hop + np.arange(n_fft)]
-        loud = np.sqrt(np.mean(frames ** 2, axis=1)) > silence
+        frames = all_frames[c0:c0 + chunk]
+        loud = np.einsum("ij,ij->i", frames, frames) > min_energy
         if not np.any(loud):
             continue
-        index, frames = index[loud], frames[loud]
-        log_spec = np.log(np.abs(np.fft.rfft(frames * window, axis=1))[:, lo - 1:hi + 1] + 1e-12)
-        left, mid, right = log_spec[:, :-2], log_spec[:, 1:-1], log_spec[:, 2:]
-        is_peak = (mid > left) & (mid >= right) & (mid > np.max(mid, axis=1, keepdims=True) - floor)
+        index = c0 + np.flatnonzero(loud)
+        spec = np.abs(scipy.fft.rfft(frames[loud] * window, axis=1)[:, lo - 1:hi + 1])
+        left, mid, right = spec[:, :-2], spec[:, 1:-1], spec[:, 2:]
+        is_peak = (mid > left) & (mid >= right) & (mid > floor * np.max(mid, axis=1, keepdims=True))
         rows, cols = np.nonzero(is_peak)
-        a, b, c = left[rows, cols], mid[rows, cols], right[rows, cols]
+        # quadratic interpolation of the log magnitude around each peak
+        a, b, c = (np.log(x[rows, cols].astype(np.float64) + 1e-12) for x in (left, mid, right))
         shift = 0.5 * (a - c) / (a - 2.0 * b + c)  # denominator < 0 at a strict peak
         frames_out.append(index[rows])
         freqs.append((lo + cols + shift) * sr / n_fft)
@@ -226,7 +230,7 @@ def estimate_tuning(
         Shorter than 0.25 s.
     """
     y = checked_signal(y, sr, min_duration_s=MIN_DURATION_S)
-    peaks = spectral_peaks(y, float(sr), window_s=WINDOW_S, hop_s=WINDOW_S / 3.0,
+    peaks = spectral_peaks(y, float(sr), window_s=WINDOW_S, hop_s=HOP_S,
                            min_hz=MIN_PEAK_HZ, max_hz=MAX_PEAK_HZ, floor_db=PEAK_FLOOR_DB,
                            progress=progress, cancel=cancel)
     freqs_hz, mags = peaks.freq_hz, peaks.magnitude
