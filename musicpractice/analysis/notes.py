@@ -4,7 +4,8 @@ Each voiced stretch of the track is cut into notes by a small dynamic programme:
 pitch curve, smoothed over one vibrato cycle, is fitted with a piecewise-constant
 sequence of semitones at a fixed cost per change. Legato pitch changes therefore split
 notes as well as silences do, while vibrato (even +-50 cents) and scoops stay inside one
-note. Pieces too short to be notes (the middle of a glide) join their closer neighbour.
+note. Pieces that never hold their semitone long enough to be notes (the middle of a glide,
+a scoop) are shared between their neighbours.
 
 Vibrato is measured per note as the 4-8 Hz sinusoid that best fits the detrended pitch
 curve: its frequency is the rate, its amplitude (half the peak-to-peak swing, in cents)
@@ -27,12 +28,16 @@ SMOOTHING_S = 0.06
 """Moving-average length applied before cutting notes (about one vibrato cycle)."""
 CHANGE_COST = 6.0
 """Cost of starting a new note, in semitone-frames at a 10 ms hop."""
+STEADY_SEMITONES = 0.6
+"""A frame holds a note's pitch when its smoothed pitch is this close to the semitone."""
 MAX_GAP_S = 0.03
 """Unvoiced gaps up to this long inside a steady pitch do not end a note."""
 VIBRATO_MIN_HZ = 4.0
 VIBRATO_MAX_HZ = 8.0
 VIBRATO_MIN_CYCLES = 2.0
 VIBRATO_MIN_EXTENT_CENTS = 8.0
+VIBRATO_EDGE_S = 0.08
+"""Left out at each end of a note before measuring vibrato (glides into and out of it)."""
 VIBRATO_MIN_FIT = 0.5
 """Share of the detrended pitch variance a sinusoid must explain to count as vibrato."""
 
@@ -186,17 +191,23 @@ def _cut(midi: np.ndarray, *, hop_s: float, min_frames: int) -> list[tuple[int, 
     labels = _piecewise_semitones(smooth, lowest, n_states, CHANGE_COST * 0.01 / hop_s)
     bounds = [0, *(np.flatnonzero(np.diff(labels)) + 1).tolist(), labels.size]
     segments = [[s, e, int(labels[s])] for s, e in zip(bounds[:-1], bounds[1:])]
-    # absorb pieces shorter than a note into the neighbour closest in pitch
+    # a piece that never holds its semitone for a note's length (the middle of a glide,
+    # a scoop) is shared between its neighbours, each taking the frames closer to it
     while len(segments) > 1:
-        lengths = [e - s for s, e, _ in segments]
-        i = int(np.argmin(lengths))
-        if lengths[i] >= min_frames:
+        steady = [int(np.sum(np.abs(smooth[s:e] - label) < STEADY_SEMITONES)) for s, e, label in segments]
+        i = int(np.argmin(steady))
+        if steady[i] >= min_frames:
             break
+        s, e, _ = segments[i]
         left = segments[i - 1] if i > 0 else None
         right = segments[i + 1] if i + 1 < len(segments) else None
-        into = left if right is None or (left is not None and
-                                         abs(left[2] - segments[i][2]) <= abs(right[2] - segments[i][2])) else right
-        into[0], into[1] = min(into[0], segments[i][0]), max(into[1], segments[i][1])
+        if left is None:
+            right[0] = s
+        elif right is None:
+            left[1] = e
+        else:
+            closer_left = np.abs(smooth[s:e] - left[2]) <= np.abs(smooth[s:e] - right[2])
+            left[1] = right[0] = s + int(np.sum(closer_left))
         del segments[i]
     return [(s, e) for s, e, _ in segments if e - s >= min_frames]
 
@@ -206,9 +217,11 @@ def _describe(f0: np.ndarray, midi: np.ndarray, voiced_prob: np.ndarray, *, onse
     median_hz = float(np.median(f0))
     nearest = int(round(hz_to_midi(median_hz, tuning_hz=tuning_hz)))
     cents = 1200.0 * math.log2(median_hz / midi_to_hz(nearest, tuning_hz=tuning_hz))
-    rate_hz, extent_cents = vibrato(midi * 100.0, hop_s=hop_s, window_s=window_s + 1.0 / median_hz)
+    edge = min(int(round(VIBRATO_EDGE_S / hop_s)), midi.size // 6)
+    core = midi[edge:midi.size - edge]
+    rate_hz, extent_cents = vibrato(core * 100.0, hop_s=hop_s, window_s=window_s + 1.0 / median_hz)
     smooth = _smooth(midi, int(round(SMOOTHING_S / hop_s)) | 1)
-    steady = float(np.mean(np.abs(smooth - nearest) < 0.5))
+    steady = float(np.mean(np.abs(smooth - nearest) < STEADY_SEMITONES))
     return Note(onset_s=onset_s, offset_s=onset_s + f0.size * hop_s, midi=nearest,
                 median_hz=median_hz, cents=cents, vibrato_rate_hz=rate_hz,
                 vibrato_extent_cents=extent_cents,
