@@ -22,16 +22,16 @@ import time
 import librosa
 import mir_eval
 import numpy as np
-
 from _common import ROOT, require_data
+
 from musicpractice.analysis.key import estimate_key
 from musicpractice.analysis.tuning import estimate_tuning
 from musicpractice.audio.io import load_signal
 from musicpractice.core.pitch import PITCH_CLASSES, pitch_class_index
 
 sys.path.insert(0, str(ROOT))  # for the synthetic cadences and scales of the key tests
-from tests.analysis.test_key import cadence, scale  # noqa: E402
-from tests.signals import SR  # noqa: E402
+from tests.analysis.test_key import cadence, scale
+from tests.signals import SR
 
 try:
     import essentia

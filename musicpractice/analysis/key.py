@@ -14,11 +14,13 @@ become segments.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 
-from musicpractice.analysis.chroma import Chroma, chroma as compute_chroma
+from musicpractice.analysis.chroma import Chroma
+from musicpractice.analysis.chroma import chroma as compute_chroma
 from musicpractice.analysis.tuning import checked_signal
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.pitch import PITCH_CLASSES
@@ -169,11 +171,11 @@ def _local_path(values: np.ndarray, hop_s: float, window_s: float) -> tuple[np.n
 
     Returns (key index per block, probability of that key per block, block length s).
     """
-    per_block = max(1, int(round(BLOCK_S / hop_s)))
+    per_block = max(1, round(BLOCK_S / hop_s))
     n_blocks = int(np.ceil(values.shape[1] / per_block))
     padded = np.pad(values, ((0, 0), (0, n_blocks * per_block - values.shape[1])))
     blocks = padded.reshape(12, n_blocks, per_block).sum(axis=2).T
-    half = max(1, int(round(window_s / (2 * per_block * hop_s))))
+    half = max(1, round(window_s / (2 * per_block * hop_s)))
     cumulative = np.vstack([np.zeros(12), np.cumsum(blocks, axis=0)])
     index = np.arange(n_blocks)
     windows = cumulative[np.minimum(index + half + 1, n_blocks)] - cumulative[np.maximum(index - half, 0)]
@@ -299,5 +301,5 @@ def _segments(values: np.ndarray, hop_s: float, window_s: float, best: int,
     return tuple(
         KeySegment(float(start * block_s), float(min(end * block_s, duration_s)),
                    *_name(int(path[start])), float(probability[start:end].mean()))
-        for start, end in zip(bounds[:-1], bounds[1:])
+        for start, end in itertools.pairwise(bounds)
     )

@@ -159,7 +159,7 @@ def spectral_peaks(
         Frames quieter than -60 dBFS RMS have no peaks.
     """
     n_fft = int(2 ** np.ceil(np.log2(window_s * sr)))
-    hop = max(1, int(round(hop_s * sr)))
+    hop = max(1, round(hop_s * sr))
     n_frames = 1 + len(y) // hop
     y = np.pad(y, (n_fft // 2, (n_frames - 1) * hop + n_fft // 2 - len(y)))
     window = np.hanning(n_fft).astype(np.float32)
