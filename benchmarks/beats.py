@@ -1,0 +1,102 @@
+"""Beat tracking: musicpractice against librosa.beat.beat_track on the annotated recordings.
+
+Run from the project root: ``.venv/bin/python benchmarks/beats.py [--synth]``.
+Reads ../shared/data (see its README). For every file it prints the mir_eval beat
+F-measure (70 ms window) of our beats at the chosen level and at each other level we
+offer, librosa's F-measure, and the run times. ``--synth`` adds the rendered pieces of
+``synth/`` (beat level of their time signature; rubato and ritardandi).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import time
+from pathlib import Path
+
+import librosa
+import mir_eval
+import numpy as np
+
+from musicpractice.analysis.tempo import estimate_tempo
+from musicpractice.audio.io import load_signal
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+BEATS = DATA / "beats"
+# file -> {reference level name: annotation file}
+REAL = {
+    "Media-105901.wav": {"beat": "Media-105901.beats"},
+    "country.00000.wav": {"beat": "gtzan_country_00000.beats"},
+    "FMP_C6_Audio_Shostakovich_Waltz-02-Theme_IncreasingTempo.wav": {
+        "beat": "FMP_C6_Audio_Shostakovich_Waltz-02-Theme_IncreasingTempo_beat.csv",
+        "measure": "FMP_C6_Audio_Shostakovich_Waltz-02-Theme_IncreasingTempo_measure.csv",
+    },
+    "FMP_C6_Audio_Poulenc_Valse-sec0-15_SMD114.wav": {
+        "beat": "FMP_C6_Audio_Poulenc_Valse-sec0-15_SMD114.csv"},
+    "madmom_sample.wav": {"beat": "madmom_sample.beats"},
+}
+
+
+def read_times(path: Path) -> np.ndarray:
+    """First column of a beat annotation (csv or whitespace separated, # comments)."""
+    rows = [line.replace(",", " ").split() for line in path.read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+    return np.array([float(row[0]) for row in rows])
+
+
+def f_measure(reference: np.ndarray, estimate: np.ndarray) -> float:
+    return float(mir_eval.beat.f_measure(mir_eval.beat.trim_beats(reference),
+                                         mir_eval.beat.trim_beats(estimate)))
+
+
+def cases(with_synth: bool):
+    for name, refs in REAL.items():
+        yield name, BEATS / name, {level: read_times(BEATS / f) for level, f in refs.items()}
+    if with_synth:
+        for meta in sorted(glob.glob(str(DATA / "synth" / "*.json"))):
+            if meta.endswith(".pair.json"):
+                continue
+            truth = json.loads(Path(meta).read_text())
+            yield (Path(meta).stem, Path(meta).with_suffix(".flac"),
+                   {"beat": np.asarray(truth["beats"]["times"], dtype=float)})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--synth", action="store_true", help="also the synth/ pieces")
+    args = parser.parse_args()
+    signal = load_signal(BEATS / "madmom_sample.wav")
+    estimate_tempo(signal.samples, signal.sr)  # compile the numba code before timing
+    header = (f"{'file':34} {'ref':7} {'ref bpm':>7} {'our bpm':>7} {'level':>12} {'F ours':>6} "
+              f"{'best level':>12} {'F':>5} {'F lib':>5} {'F ratio':>7} {'t ours':>6} "
+              f"{'t lib':>6} {'t ratio':>7}")
+    print(header)
+    print("-" * len(header))
+    for name, path, refs in cases(args.synth):
+        signal = load_signal(path)
+        start = time.perf_counter()
+        ours = estimate_tempo(signal.samples, signal.sr)
+        t_ours = time.perf_counter() - start
+        start = time.perf_counter()
+        _, lib_beats = librosa.beat.beat_track(y=signal.samples, sr=signal.sr, units="time")
+        t_lib = time.perf_counter() - start
+        for level, reference in refs.items():
+            f_ours = f_measure(reference, ours.beats_s)
+            by_level = {alt.relation: f_measure(reference, alt.beats_s)
+                        for alt in ours.alternatives}
+            best = max(by_level, key=by_level.get) if by_level else "-"
+            f_lib = f_measure(reference, lib_beats)
+            ref_bpm = 60.0 / np.median(np.diff(reference))
+            print(f"{name[:34]:34} {level:7} {ref_bpm:7.1f} {ours.bpm:7.1f} "
+                  f"{ours.alternatives[0].relation if ours.alternatives else '-':>12} "
+                  f"{f_ours:6.3f} {best:>12} {by_level.get(best, 0.0):5.3f} {f_lib:5.3f} "
+                  f"{f_ours / f_lib if f_lib else float('inf'):7.2f} {t_ours:6.2f} {t_lib:6.2f} "
+                  f"{t_ours / t_lib:7.2f}")
+        print(f"{'':34} levels: " + ", ".join(
+            f"{alt.relation} {alt.bpm:.0f} ({alt.weight:.2f})" for alt in ours.alternatives)
+            + f"; confidence {ours.confidence:.2f}")
+
+
+if __name__ == "__main__":
+    main()

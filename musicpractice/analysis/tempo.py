@@ -1,0 +1,265 @@
+"""Tempo, its octave ambiguity, the local tempo curve and the beats.
+
+1. The onset envelope (:mod:`musicpractice.analysis.onsets`) gives a tempogram
+   (:mod:`musicpractice.analysis.tempogram`): tempo salience every quarter second.
+2. The beat level is the tempo of highest average salience weighted by a log-normal
+   prior centred on :data:`PRIOR_BPM` (about one beat every 0.7 s, spread
+   :data:`PRIOR_OCTAVES`). Classical and choral pieces at 50-100 BPM are common, so the
+   prior sits lower than the 120 BPM usual for pop music and slow pieces are not doubled.
+3. The tempo path through the tempogram near that level gives the local beat period, and
+   the beats follow it (:mod:`musicpractice.analysis.beats`): accelerando and rubato are
+   tracked.
+4. The related levels (half, double, a third, triple, two thirds, three halves) are
+   tracked too and reported with weights, so a user can pick another level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.ndimage
+
+from musicpractice.analysis.beats import track_beats
+from musicpractice.analysis.onsets import Onsets, detect_onsets
+from musicpractice.analysis.tempogram import WINDOW_S, bpm_grid, tempo_path, tempogram
+from musicpractice.analysis.tuning import checked_signal
+from musicpractice.core.errors import InvalidParameterError
+from musicpractice.core.progress import CancelToken, ProgressFn, Steps, check_cancel
+
+PRIOR_BPM = 85.0
+"""Centre of the tempo prior in BPM."""
+PRIOR_OCTAVES = 0.55
+"""Standard deviation of the tempo prior in octaves (log2 of the tempo ratio)."""
+PATH_OCTAVES = 0.3
+"""How far (standard deviation, octaves) the local tempo may stray from the global one."""
+RELATIONS = {
+    "chosen": 1.0,
+    "half": 1 / 2,
+    "double": 2.0,
+    "third": 1 / 3,
+    "triple": 3.0,
+    "two-thirds": 2 / 3,
+    "three-halves": 3 / 2,
+}
+"""Tempo ratio of every reported metrical level to the chosen one."""
+CURVE_BEATS = 5
+"""Inter-beat intervals in the running median that smooths the tempo curve."""
+UNSTEADY_CV = 0.15
+"""Inter-beat-interval variation above which a warning says the tempo is unsteady."""
+STABILITY_CV = 0.1
+"""``stability = exp(-ibi_cv / STABILITY_CV)``."""
+CLEAR_SALIENCE = 0.2
+"""Mean tempogram salience along the tempo path that counts as a perfectly clear pulse."""
+
+
+@dataclass(frozen=True)
+class TempoAlternative:
+    """One metrical level and how plausible it is as the beat.
+
+    Attributes
+    ----------
+    bpm : float
+        Tempo of this level in beats per minute.
+    weight : float
+        Plausibility in [0, 1]; the weights of all levels sum to 1.
+    relation : str
+        Ratio to the chosen tempo: ``"chosen"``, ``"half"``, ``"double"``, ``"third"``,
+        ``"triple"``, ``"two-thirds"`` or ``"three-halves"``.
+    beats_s : numpy.ndarray
+        Beat times in seconds when counting at this level.
+    """
+
+    bpm: float
+    weight: float
+    relation: str
+    beats_s: np.ndarray
+
+
+@dataclass(frozen=True)
+class TempoEstimate:
+    """Tempo and beats of a recording.
+
+    Attributes
+    ----------
+    bpm : float
+        Global tempo in beats per minute (from the median inter-beat interval).
+    confidence : float
+        In [0, 1]: how clear the pulse is and how sure the beat level is; 0 for silence.
+    alternatives : tuple of TempoAlternative
+        The chosen level first, then the related levels inside the tempo range,
+        by decreasing weight.
+    beats_s : numpy.ndarray
+        Beat times in seconds at the chosen level.
+    curve_times_s : numpy.ndarray
+        Times in seconds (midpoints between beats) of the local tempo curve.
+    curve_bpm : numpy.ndarray
+        Local tempo in BPM at ``curve_times_s``: inter-beat intervals, running median of
+        :data:`CURVE_BEATS`.
+    ibi_cv : float
+        Coefficient of variation (standard deviation / mean) of the inter-beat intervals;
+        0 for a metronome, about 0.1 for marked rubato. NaN with fewer than 3 beats.
+    stability : float
+        ``exp(-ibi_cv / 0.1)`` in [0, 1]: 1 for a metronome, 0.37 at 10 % variation;
+        0 with fewer than 3 beats.
+    warnings : tuple of str
+        Plain-language notes on unreliable results.
+    """
+
+    bpm: float
+    confidence: float
+    alternatives: tuple[TempoAlternative, ...]
+    beats_s: np.ndarray
+    curve_times_s: np.ndarray
+    curve_bpm: np.ndarray
+    ibi_cv: float
+    stability: float
+    warnings: tuple[str, ...]
+
+
+def estimate_tempo(
+    y: np.ndarray,
+    sr: int,
+    *,
+    min_bpm: float = 30.0,
+    max_bpm: float = 300.0,
+    onsets: Onsets | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> TempoEstimate:
+    """Estimate the tempo, its alternatives, the local tempo curve and the beats.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Mono signal, float, full scale = 1.
+    sr : int
+        Sample rate in Hz.
+    min_bpm, max_bpm : float
+        Range of the tempo at the chosen level, in BPM (10 <= min_bpm < max_bpm / 2 <= 500).
+    onsets : Onsets, optional
+        The result of :func:`~musicpractice.analysis.onsets.detect_onsets` on the same
+        signal, to reuse its envelope; computed when omitted.
+    progress, cancel
+        See :mod:`musicpractice.core.progress`.
+
+    Returns
+    -------
+    TempoEstimate
+
+    Raises
+    ------
+    InvalidParameterError
+        Bad signal or tempo range.
+    """
+    y = checked_signal(y, sr)
+    if not (np.isfinite(min_bpm) and np.isfinite(max_bpm) and 10.0 <= min_bpm
+            and 2.0 * min_bpm < max_bpm <= 1000.0):
+        raise InvalidParameterError(
+            f"The tempo range {min_bpm:g}-{max_bpm:g} BPM is not usable: the slowest tempo "
+            "must be at least 10 BPM and the fastest more than twice the slowest, at most 1000."
+        )
+    steps = Steps(progress, [("Finding onsets", 3), ("Measuring tempo", 2), ("Tracking beats", 1)])
+    if onsets is None:
+        onsets = detect_onsets(y, sr, progress=steps.stage("Finding onsets"), cancel=cancel)
+    elif abs(len(onsets.envelope) * onsets.envelope_hop_s - len(y) / sr) > 1.0:
+        raise InvalidParameterError("The onsets given were found on a different recording.")
+    envelope, hop_s = onsets.envelope, onsets.envelope_hop_s
+    duration_s = len(y) / sr
+    if not np.any(envelope > 0):
+        return _silent(duration_s)
+    gram = tempogram(envelope, hop_s, min_bpm=min_bpm / 3, max_bpm=max_bpm * 3,
+                     progress=steps.stage("Measuring tempo"), cancel=cancel)
+    check_cancel(cancel)
+    steps.stage("Tracking beats")
+    log_bpm = np.log2(gram.bpm)
+    prior = np.exp(-0.5 * ((log_bpm - np.log2(PRIOR_BPM)) / PRIOR_OCTAVES) ** 2)
+    overall = scipy.ndimage.gaussian_filter1d(gram.salience.mean(axis=0), 1.0)
+    in_range = (gram.bpm >= min_bpm) & (gram.bpm <= max_bpm)
+    chosen_bin = int(np.argmax(np.where(in_range, overall * prior, -1.0)))
+    chosen_bpm = float(gram.bpm[chosen_bin])
+    near = np.exp(-0.5 * ((log_bpm - np.log2(chosen_bpm)) / PATH_OCTAVES) ** 2)
+    path = tempo_path(gram, prior * near)
+    path_bpm = np.interp(np.arange(len(envelope)) * hop_s, gram.times_s, gram.bpm[path])
+    clarity = float(np.mean(gram.salience[np.arange(len(path)), path]))
+    alternatives = []
+    for relation, ratio in RELATIONS.items():
+        level_bpm = chosen_bpm * ratio
+        if not min_bpm <= level_bpm <= max_bpm:
+            continue
+        check_cancel(cancel)
+        at = np.abs(log_bpm - np.log2(level_bpm)) <= 1.5 / 48
+        weight = float(np.max(overall[at] * prior[at]))
+        beats = track_beats(envelope, hop_s, 60.0 / (path_bpm * ratio))
+        alternatives.append((relation, weight, beats))
+    total = sum(weight for _, weight, _ in alternatives)
+    levels = []
+    for relation, weight, beats in alternatives:
+        ibi = np.diff(beats)
+        level_bpm = 60.0 / float(np.median(ibi)) if len(ibi) else chosen_bpm * RELATIONS[relation]
+        levels.append(TempoAlternative(level_bpm, weight / total, relation, beats))
+    chosen = levels[0]
+    levels = [chosen] + sorted(levels[1:], key=lambda level: -level.weight)
+    confidence = float(np.clip(clarity / CLEAR_SALIENCE, 0.0, 1.0) * chosen.weight)
+    return _estimate(chosen, tuple(levels), confidence, duration_s)
+
+
+def beats_at_level(estimate: TempoEstimate, relation: str) -> np.ndarray:
+    """Beat times in seconds when counting at another metrical level.
+
+    Parameters
+    ----------
+    estimate : TempoEstimate
+        A result of :func:`estimate_tempo`.
+    relation : str
+        One of the ``relation`` names of ``estimate.alternatives`` (e.g. ``"half"``).
+
+    Raises
+    ------
+    InvalidParameterError
+        That level was not tracked (its tempo lies outside the tempo range).
+    """
+    for level in estimate.alternatives:
+        if level.relation == relation:
+            return level.beats_s
+    offered = ", ".join(level.relation for level in estimate.alternatives) or "none"
+    raise InvalidParameterError(
+        f"No beats at the {relation!r} level: its tempo is outside the tempo range "
+        f"(levels available: {offered})."
+    )
+
+
+def _estimate(chosen: TempoAlternative, levels: tuple[TempoAlternative, ...],
+              confidence: float, duration_s: float) -> TempoEstimate:
+    beats = chosen.beats_s
+    ibi = np.diff(beats)
+    warnings = []
+    if duration_s < 2 * WINDOW_S:
+        warnings.append(f"The recording is only {duration_s:.1f} s long; tempo estimates "
+                        f"need about {2 * WINDOW_S:.0f} s of music to be reliable.")
+    if len(ibi) < 2:
+        warnings.append("Too few beats were found to measure the tempo.")
+        return TempoEstimate(chosen.bpm, 0.0, levels, beats, np.zeros(0), np.zeros(0),
+                             float("nan"), 0.0, tuple(warnings))
+    curve_bpm = 60.0 / scipy.ndimage.median_filter(ibi, size=CURVE_BEATS, mode="nearest")
+    ibi_cv = float(np.std(ibi) / np.mean(ibi))
+    runner_up = max(levels[1:], key=lambda level: level.weight, default=None)
+    if runner_up is not None and runner_up.weight > 0.6 * chosen.weight:
+        warnings.append(
+            f"The beat level is ambiguous: {chosen.bpm:.0f} BPM was chosen, but counting at "
+            f"{runner_up.bpm:.0f} BPM ({runner_up.relation}) fits almost as well."
+        )
+    if ibi_cv > UNSTEADY_CV:
+        warnings.append(f"The beat is unsteady (intervals vary by {100 * ibi_cv:.0f} %); "
+                        "beats may be misplaced where the tempo changes abruptly.")
+    return TempoEstimate(chosen.bpm, confidence, levels, beats, (beats[:-1] + beats[1:]) / 2,
+                         curve_bpm, ibi_cv, float(np.exp(-ibi_cv / STABILITY_CV)),
+                         tuple(warnings))
+
+
+def _silent(duration_s: float) -> TempoEstimate:
+    empty = np.zeros(0)
+    return TempoEstimate(
+        float("nan"), 0.0, (), empty, empty, empty, float("nan"), 0.0,
+        ("No beat was found: the recording is silent or has no note attacks.",),
+    )
