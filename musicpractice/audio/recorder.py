@@ -36,6 +36,8 @@ from musicpractice.core.errors import InvalidParameterError
 
 STALL_S = 2.0
 """A device that delivers nothing for this long while recording is considered lost."""
+STARTUP_S = 10.0
+"""... and one that has not delivered its first block after this long."""
 
 
 @dataclass(frozen=True)
@@ -130,8 +132,10 @@ class Recorder:
         self._dropped = 0
         self._skip_frames = 0
         self._error = ""
+        self._write_failed = False
         self._stream_finished = False
-        self._last_block_at = 0.0
+        self._started_at = 0.0
+        self._last_block_at: float | None = None
 
     # -- callback side -------------------------------------------------------------
     def _callback(self, indata, frames, time_info, status) -> None:
@@ -157,7 +161,7 @@ class Recorder:
                 device=self.device.index, samplerate=self.sample_rate_hz,
                 channels=self.channels, dtype="float32", blocksize=self.block_frames,
                 callback=self._callback, finished_callback=self._on_stream_finished)
-            self._last_block_at = time.monotonic()
+            self._started_at, self._last_block_at = time.monotonic(), None
             self._stream.start()
         except (sd.PortAudioError, ValueError) as error:
             self._stream = None
@@ -184,6 +188,7 @@ class Recorder:
         if self._writer_thread is not None:
             raise InvalidParameterError("This recorder is already recording a take.")
         self._error, self._dropped, self._stream_finished = "", 0, False
+        self._write_failed = False
         self._capture = CaptureWriter(Path(folder), sample_rate_hz=self.sample_rate_hz,
                                       channels=self.channels, fsync_interval_s=fsync_interval_s)
         self._skip_frames = 0
@@ -227,7 +232,7 @@ class Recorder:
             block = self._queue.get()
             if block is None:
                 return
-            if self._error:
+            if self._write_failed:
                 continue
             if self._skip_frames:
                 skip = min(self._skip_frames, len(block))
@@ -241,6 +246,7 @@ class Recorder:
                 capture.write(block)
             except RecordingStorageError as error:
                 self._error = str(error)
+                self._write_failed = True
                 self._recording = False
 
     def level(self) -> LevelSnapshot:
@@ -249,8 +255,10 @@ class Recorder:
 
     def status(self) -> RecorderStatus:
         """Progress, dropout counters and, if the take stopped on its own, why."""
-        if self._recording and not self._error and (
-                self._stream_finished or time.monotonic() - self._last_block_at > STALL_S):
+        now = time.monotonic()
+        stalled = (now - self._started_at > STARTUP_S if self._last_block_at is None
+                   else now - self._last_block_at > STALL_S)
+        if self._recording and not self._error and (self._stream_finished or stalled):
             self._error = (f"{self.device.name} stopped delivering audio (unplugged?); "
                            "the audio recorded so far is kept.")
         frames = self._capture.frames if self._capture is not None else 0
