@@ -77,14 +77,17 @@ class DerivedCache:
         self.root = Path(root)
         self.read_only = read_only
 
-    def _stem(self, take_id: str, stage: str, algo_version: str, params: Mapping) -> Path:
+    def _paths(self, take_id: str, stage: str, algo_version: str,
+               params: Mapping) -> tuple[Path, Path]:
+        """The ``.json`` and ``.npz`` file an entry may have."""
         if not valid_id(take_id):
             raise InvalidParameterError(f"{take_id!r} is not a take id.")
         for what, value in (("stage", stage), ("algorithm version", algo_version)):
             if not isinstance(value, str) or not NAME_PATTERN.match(value):
                 raise InvalidParameterError(
                     f"The cache {what} {value!r} must be 1-64 letters, digits, '_' or '.'.")
-        return self.root / take_id / f"{stage}-{algo_version}-{params_hash(params)}"
+        stem = f"{stage}-{algo_version}-{params_hash(params)}"
+        return self.root / take_id / f"{stem}.json", self.root / take_id / f"{stem}.npz"
 
     def put(self, take_id: str, stage: str, algo_version: str, params: Mapping, *,
             source: str, data: Mapping, arrays: Mapping[str, np.ndarray] | None = None,
@@ -117,17 +120,17 @@ class DerivedCache:
         """
         if self.read_only:
             raise InvalidParameterError("This session is open read-only; results are not cached.")
-        stem = self._stem(take_id, stage, algo_version, params)
+        json_path, npz_path = self._paths(take_id, stage, algo_version, params)
         meta = {"format": CACHE_FORMAT, "take_id": take_id, "stage": stage,
                 "algo_version": algo_version, "params": dict(params), "source": source,
                 "created_at": created_at, "data": dict(data)}
         meta_text = canonical_json(meta)
-        stem.parent.mkdir(parents=True, exist_ok=True)
-        for old in (stem.with_suffix(".json"), stem.with_suffix(".npz")):
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        for old in (json_path, npz_path):
             old.unlink(missing_ok=True)
         if not arrays:
-            write_json_atomic(stem.with_suffix(".json"), meta)
-            return stem.with_suffix(".json")
+            write_json_atomic(json_path, meta)
+            return json_path
         checked = {}
         for name, array in arrays.items():
             array = np.asarray(array)
@@ -136,9 +139,9 @@ class DerivedCache:
                     f"Cached array {name!r} needs a plain name and a numeric dtype.")
             checked[name] = array
         checked[META_KEY] = np.frombuffer(meta_text.encode(), dtype=np.uint8)
-        with atomic_writer(stem.with_suffix(".npz")) as handle:
+        with atomic_writer(npz_path) as handle:
             np.savez(handle, **checked)
-        return stem.with_suffix(".npz")
+        return npz_path
 
     def get(self, take_id: str, stage: str, algo_version: str, params: Mapping, *,
             source: str) -> CachedResult | None:
@@ -146,8 +149,7 @@ class DerivedCache:
 
         A stale or damaged entry is deleted (unless read-only) and ``None`` returned.
         """
-        stem = self._stem(take_id, stage, algo_version, params)
-        for path in (stem.with_suffix(".npz"), stem.with_suffix(".json")):
+        for path in reversed(self._paths(take_id, stage, algo_version, params)):
             if path.exists():
                 result = self._read(path, take_id, stage, algo_version, params, source)
                 if result is None and not self.read_only:
