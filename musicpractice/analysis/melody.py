@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.ndimage import maximum_filter1d
 
 from musicpractice.analysis.pitch_track import (
     MAX_CANDIDATES,
@@ -45,6 +46,8 @@ GATE_BELOW_PEAK_DB = 30.0
 GATE_ABSOLUTE_DBFS = -65.0
 """Frames quieter than this (dB re full scale) are considered unvoiced."""
 GATE_SLOPE_DB = 3.0
+DECAY_BELOW_RECENT_DB = 15.0
+DECAY_WINDOW_S = 0.3
 PERIODICITY_CMNDF = 0.55
 """Best CMNDF value at which a frame is as likely pitched as not."""
 PERIODICITY_SLOPE = 0.1
@@ -164,7 +167,7 @@ def track_melody(y, sr: int, *, fmin_hz: float = VOICE_RANGES[DEFAULT_RANGE][0],
         y, sr, hop=hop, window=window, min_lag=min_lag, max_lag=max_lag, n_frames=n_frames,
         progress=progress, cancel=cancel)
     check_cancel(cancel)
-    gate = _loudness_gate(level_db)
+    gate = _loudness_gate(level_db, hop_s=hop / sr)
     voiced_prob = _voicing_probability(min_cmndf, gate)
     f0_hz = _decode(cand_hz, cand_prob, voiced_prob, fmin_hz=fmin_hz, fmax_hz=fmax_hz,
                     tuning_hz=float(tuning_hz), hop_s=hop / sr, progress=progress, cancel=cancel)
@@ -232,11 +235,19 @@ def _frame_candidates(y, sr, *, hop, window, min_lag, max_lag, n_frames, progres
     return cand_hz, cand_prob, min_cmndf, level_db
 
 
-def _loudness_gate(level_db: np.ndarray) -> np.ndarray:
-    """Probability in [0, 1] that a frame is loud enough to hold a note."""
+def _loudness_gate(level_db: np.ndarray, *, hop_s: float) -> np.ndarray:
+    """Probability in [0, 1] that a frame is loud enough to hold a note.
+
+    A frame must be loud against the whole recording (not GATE_BELOW_PEAK_DB under its
+    loud frames) and against its own recent past (not DECAY_BELOW_RECENT_DB under the
+    loudest of the last DECAY_WINDOW_S: a reverberant tail after a note has ended).
+    """
     loud_db = float(np.percentile(level_db, 95))
     threshold_db = max(loud_db - GATE_BELOW_PEAK_DB, GATE_ABSOLUTE_DBFS)
-    return _sigmoid((level_db - threshold_db) / GATE_SLOPE_DB)
+    width = max(1, int(round(DECAY_WINDOW_S / hop_s)))
+    recent_db = maximum_filter1d(level_db, size=width, origin=(width - 1) // 2)
+    return (_sigmoid((level_db - threshold_db) / GATE_SLOPE_DB)
+            * _sigmoid((level_db - recent_db + DECAY_BELOW_RECENT_DB) / GATE_SLOPE_DB))
 
 
 def _voicing_probability(min_cmndf: np.ndarray, gate: np.ndarray) -> np.ndarray:

@@ -47,8 +47,8 @@ def test_vocadito_melody(shared_data):
     track = _track(shared_data / "melody" / "vocadito_1.wav")
     ref = np.loadtxt(shared_data / "melody" / "vocadito_1_f0.csv", delimiter=",")
     scores = _melody_scores(track, ref[:, 0], ref[:, 1])
-    assert scores["Raw Pitch Accuracy"] >= 0.96  # measured 0.976
-    assert scores["Overall Accuracy"] >= 0.92  # measured 0.952
+    assert scores["Raw Pitch Accuracy"] >= 0.96  # measured 0.968
+    assert scores["Overall Accuracy"] >= 0.92  # measured 0.961
     assert not track.polyphonic and track.confidence > 0.8
 
 
@@ -56,14 +56,14 @@ def test_mdb_stem_synth_melody(shared_data):
     name = "AClassicEducation_NightOwl_STEM_08.RESYN"
     track = _track(shared_data / "melody" / f"{name}.wav")
     ref = np.loadtxt(shared_data / "melody" / f"{name}.csv", delimiter=",")
-    assert _melody_scores(track, ref[:, 0], ref[:, 1])["Raw Pitch Accuracy"] >= 0.97  # 0.992
+    assert _melody_scores(track, ref[:, 0], ref[:, 1])["Raw Pitch Accuracy"] >= 0.97  # 0.985
 
 
 @pytest.mark.parametrize("annotator", ["A1", "A2"])
 def test_vocadito_notes(shared_data, annotator):
     notes = segment_notes(_track(shared_data / "melody" / "vocadito_1.wav"))
     ref = np.loadtxt(shared_data / "melody" / f"vocadito_1_notes{annotator}.csv", delimiter=",")
-    assert _note_f1(notes, ref[:, 0], ref[:, 0] + ref[:, 2], ref[:, 1]) >= 0.7  # 0.86, 0.84
+    assert _note_f1(notes, ref[:, 0], ref[:, 0] + ref[:, 2], ref[:, 1]) >= 0.7  # 0.85, 0.84
 
 
 @pytest.mark.parametrize("name", ["359500__mtg__sax-tenor-e-major", "359628__mtg__sax-tenor-d-minor"])
@@ -76,7 +76,7 @@ def test_sax_scales(shared_data, name):
 
 
 @pytest.mark.parametrize("item, melody_floor, notes_floor", [
-    ("item_mono_00_additive", 0.85, 0.6),  # measured 0.88, 0.67 (repeated notes are merged)
+    ("item_mono_00_additive", 0.85, 0.6),  # measured 0.88, 0.69 (repeated notes are merged)
     ("item_mono_01_additive", 0.85, 0.8),  # measured 0.89, 0.90
 ])
 def test_synthetic_singer(shared_data, item, melody_floor, notes_floor):
