@@ -89,7 +89,7 @@ def test_a_member_larger_than_its_header_says_is_refused(tmp_path, monkeypatch):
         return infos
 
     monkeypatch.setattr(zipfile.ZipFile, "infolist", lying_infolist)
-    with pytest.raises(ArchiveError, match="more than it declares"):
+    with pytest.raises(ArchiveError, match="damaged|more than it declares"):
         import_session(archive, tmp_path / "out", max_member_bytes=100)
     assert not (tmp_path / "out.mpsession").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["lie.mpsz"]
