@@ -11,7 +11,9 @@ The measurement:
    1.7 kHz, the acoustic effect of the head) followed by the "RLB" high-pass (about
    38 Hz). BS.1770 tabulates their coefficients at 48 kHz only; here they are derived at
    any rate from the analog prototypes (centre frequency, gain, Q) by the bilinear
-   transform, as libebur128 and pyloudnorm do, which reproduces the 48 kHz table.
+   transform, as libebur128 and pyloudnorm do, which reproduces the 48 kHz table; unlike
+   them, the high-pass keeps the table's pass-band gain at every rate, so a tone reads
+   the same at 8 kHz as at 48 kHz (they read up to 0.2 LU louder at low rates).
 2. **Mean square** of each channel over 100 ms sub-blocks, summed over channels with the
    BS.1770 weights (see :func:`default_channel_weights` for the assumed channel order).
 3. **Momentary** loudness: 400 ms windows, **short-term** loudness: 3 s windows, both
@@ -58,6 +60,8 @@ SURROUND_WEIGHT = 1.41
 CONFIDENT_GATED_DURATION_S = 3.0
 """Gated programme of at least this length gives an integrated loudness of full confidence."""
 FEED_FRAMES = 1 << 16
+BS1770_TABLE_RATE_HZ = 48_000
+"""The rate at which BS.1770 tabulates the K-weighting coefficients."""
 
 # Analog prototypes of the K-weighting filters (libebur128's derivation of BS.1770's
 # 48 kHz coefficients).
@@ -139,7 +143,7 @@ def k_weighting_sos(sample_rate_hz: int) -> np.ndarray:
         Shape (2, 6): the pre-filter (high shelf) and the RLB high-pass, in the layout of
         :func:`scipy.signal.sosfilt`.
     """
-    _check_sample_rate(sample_rate_hz)
+    sample_rate_hz = _check_sample_rate(sample_rate_hz)
     k = math.tan(math.pi * _SHELF_CENTRE_HZ / sample_rate_hz)
     v_high = 10.0 ** (_SHELF_GAIN_DB / 20.0)
     v_band = v_high ** _SHELF_BAND_EXPONENT
@@ -152,10 +156,20 @@ def k_weighting_sos(sample_rate_hz: int) -> np.ndarray:
         2.0 * (k * k - 1.0) / a0,
         (1.0 - k / _SHELF_Q + k * k) / a0,
     ]
+    a0 = _highpass_a0(sample_rate_hz)
     k = math.tan(math.pi * _HIGHPASS_CENTRE_HZ / sample_rate_hz)
-    a0 = 1.0 + k / _HIGHPASS_Q + k * k
-    highpass = [1.0, -2.0, 1.0, 1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / _HIGHPASS_Q + k * k) / a0]
+    # The table's numerator (1, -2, 1) is not normalised, which gives the high-pass a
+    # pass-band gain of a0 (+0.04 dB at 48 kHz, +0.26 dB at 8 kHz if left so); scaling it
+    # by a0(48 kHz) / a0 keeps the table's exact gain at every rate.
+    gain = _highpass_a0(BS1770_TABLE_RATE_HZ) / a0
+    highpass = [gain, -2.0 * gain, gain,
+                1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / _HIGHPASS_Q + k * k) / a0]
     return np.array([shelf, highpass])
+
+
+def _highpass_a0(sample_rate_hz: int) -> float:
+    k = math.tan(math.pi * _HIGHPASS_CENTRE_HZ / sample_rate_hz)
+    return 1.0 + k / _HIGHPASS_Q + k * k
 
 
 def default_channel_weights(channels: int) -> tuple[tuple[float, ...], tuple[str, ...]]:
@@ -216,7 +230,7 @@ class LoudnessMeter:
 
     def __init__(self, sample_rate_hz: int, channels: int, *,
                  channel_weights: tuple[float, ...] | None = None) -> None:
-        _check_sample_rate(sample_rate_hz)
+        sr = _check_sample_rate(sample_rate_hz)
         weights, self._layout_warnings = default_channel_weights(channels)
         if channel_weights is not None:
             weights = tuple(float(w) for w in channel_weights)
@@ -229,7 +243,7 @@ class LoudnessMeter:
                 raise InvalidParameterError(
                     "Channel weights must be finite, not negative, and not all zero."
                 )
-        self._sr = int(sample_rate_hz)
+        self._sr = sr
         self._channels = int(channels)
         self._weights = weights
         self._weight_vector = np.asarray(weights, dtype=np.float64)
@@ -275,7 +289,7 @@ class LoudnessMeter:
         InvalidParameterError
             Wrong shape or sample rate, or samples that are not finite numbers.
         """
-        if sample_rate_hz is not None and int(sample_rate_hz) != self._sr:
+        if sample_rate_hz is not None and sample_rate_hz != self._sr:
             raise InvalidParameterError(
                 f"Audio at {sample_rate_hz} Hz was fed to a loudness meter set up for {self._sr} Hz."
             )
@@ -407,13 +421,18 @@ def measure_loudness(x: np.ndarray, sr: int, *, channel_weights: tuple[float, ..
     return meter.result()
 
 
-def _check_sample_rate(sample_rate_hz: int) -> None:
-    if isinstance(sample_rate_hz, bool) or not isinstance(sample_rate_hz, (int, np.integer)) \
-            or not MIN_SAMPLE_RATE_HZ <= sample_rate_hz <= MAX_SAMPLE_RATE_HZ:
+def _check_sample_rate(sample_rate_hz: int) -> int:
+    """``sample_rate_hz`` as an int; whole-number floats such as 44100.0 are accepted."""
+    valid = (isinstance(sample_rate_hz, (int, float, np.integer, np.floating))
+             and not isinstance(sample_rate_hz, bool)
+             and float(sample_rate_hz).is_integer()
+             and MIN_SAMPLE_RATE_HZ <= sample_rate_hz <= MAX_SAMPLE_RATE_HZ)
+    if not valid:
         raise InvalidParameterError(
             f"Loudness can be measured at sample rates of {MIN_SAMPLE_RATE_HZ // 1000}-"
             f"{MAX_SAMPLE_RATE_HZ // 1000} kHz, not {sample_rate_hz!r} Hz."
         )
+    return int(sample_rate_hz)
 
 
 def _window_power(recent: deque[tuple[float, int]], sub_blocks: int) -> float:
