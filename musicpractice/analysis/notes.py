@@ -253,22 +253,23 @@ def vibrato(pitch_cents: np.ndarray, *, hop_s: float, window_s: float = 0.0) -> 
         return math.nan, math.nan
     t = np.arange(n) * hop_s
     u = 2.0 * t / max(t[-1], hop_s) - 1.0
-    trend = np.vander(u, 3)
-    coef, *_ = np.linalg.lstsq(trend, pitch_cents, rcond=None)
-    residual = pitch_cents - trend @ coef
-    total = float(np.sum(residual ** 2))
-    if total <= 0:
+    # remove a quadratic trend (drift, scoops), then fit a sinusoid at every candidate rate
+    q, _ = np.linalg.qr(np.vander(u, 3))
+    residual = pitch_cents - q @ (q.T @ pitch_cents)
+    total = float(residual @ residual)
+    rates = np.arange(VIBRATO_MIN_HZ, VIBRATO_MAX_HZ + 1e-9, 0.05)
+    rates = rates[duration_s * rates >= VIBRATO_MIN_CYCLES]
+    if total <= 0 or rates.size == 0:
         return math.nan, math.nan
-    best = (0.0, math.nan, math.nan)
-    for rate in np.arange(VIBRATO_MIN_HZ, VIBRATO_MAX_HZ + 1e-9, 0.05):
-        if duration_s * rate < VIBRATO_MIN_CYCLES:
-            continue
-        basis = np.column_stack([np.cos(2 * np.pi * rate * t), np.sin(2 * np.pi * rate * t), trend])
-        c, *_ = np.linalg.lstsq(basis, pitch_cents, rcond=None)
-        fit = 1.0 - float(np.sum((pitch_cents - basis @ c) ** 2)) / total
-        if fit > best[0]:
-            best = (fit, float(rate), float(math.hypot(c[0], c[1])))
-    fit, rate, extent = best
+    phase = 2 * np.pi * rates[:, None] * t[None, :]
+    basis = np.stack([np.cos(phase), np.sin(phase)], axis=1)  # (rate, 2, n)
+    basis -= (basis @ q) @ q.T  # the part the trend cannot explain
+    gram = basis @ basis.transpose(0, 2, 1)  # (rate, 2, 2)
+    proj = basis @ residual  # (rate, 2)
+    coef = np.linalg.solve(gram + 1e-9 * np.eye(2), proj[..., None])[..., 0]
+    explained = np.einsum("ri,ri->r", coef, proj) / total
+    best = int(np.argmax(explained))
+    fit, rate, extent = float(explained[best]), float(rates[best]), math.hypot(*coef[best])
     if fit < VIBRATO_MIN_FIT or not extent >= VIBRATO_MIN_EXTENT_CENTS:
         return math.nan, math.nan
     return rate, extent / float(np.sinc(rate * window_s))
