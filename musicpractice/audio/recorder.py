@@ -47,8 +47,8 @@ class RecorderStatus:
     Attributes
     ----------
     state : str
-        ``"idle"``, ``"monitoring"`` (levels only), ``"count-in"``, ``"recording"`` or
-        ``"stopped"``.
+        ``"idle"``, ``"monitoring"`` (levels only), ``"count-in"``, ``"recording"``,
+        ``"full"`` (``max_seconds`` reached) or ``"stopped"``.
     frames : int
         Frames written to disk so far.
     seconds : float
@@ -131,6 +131,7 @@ class Recorder:
         self._state = "idle"
         self._dropped = 0
         self._skip_frames = 0
+        self._max_frames: int | None = None
         self._error = ""
         self._write_failed = False
         self._stream_finished = False
@@ -172,11 +173,14 @@ class Recorder:
             self._state = "monitoring"
 
     def start_recording(self, folder: str | os.PathLike, *, click: ClickSettings | None = None,
+                        max_seconds: float | None = None,
                         fsync_interval_s: float = FSYNC_INTERVAL_S) -> None:
         """Start writing the input into ``folder`` (an existing, empty take folder).
 
         With ``click``, the metronome plays on the output device; the count-in is not
-        part of the take, which starts on the first beat after it.
+        part of the take, which starts on the first beat after it. With ``max_seconds``
+        the take holds exactly that much audio (:attr:`RecorderStatus.state` becomes
+        ``"full"``); call :meth:`stop` then.
 
         Raises
         ------
@@ -192,6 +196,8 @@ class Recorder:
         self._capture = CaptureWriter(Path(folder), sample_rate_hz=self.sample_rate_hz,
                                       channels=self.channels, fsync_interval_s=fsync_interval_s)
         self._skip_frames = 0
+        self._max_frames = (None if max_seconds is None
+                            else max(1, int(round(max_seconds * self.sample_rate_hz))))
         if click is not None:
             track = ClickTrack(click, self.sample_rate_hz)
             self._skip_frames = track.count_in_frames
@@ -242,6 +248,10 @@ class Recorder:
                     self._state = "recording"
                 if not len(block):
                     continue
+            if self._max_frames is not None:
+                block = block[:max(0, self._max_frames - capture.frames)]
+                if capture.frames + len(block) >= self._max_frames:
+                    self._state = "full"
             try:
                 capture.write(block)
             except RecordingStorageError as error:

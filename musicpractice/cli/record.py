@@ -83,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
             device=recorder.device.name, title=args.title, performer=args.performer,
             role=args.role, piece=args.piece)
         try:
-            recorder.start_recording(session.take_folder(take.id), click=click)
+            recorder.start_recording(session.take_folder(take.id), click=click,
+                                     max_seconds=args.seconds)
         except BaseException:
             recorder.stop()
             session.remove_take(take.id)
@@ -93,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr, flush=True)
         previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
-            status = _wait(recorder, args.seconds)
+            status = _wait(recorder)
         finally:
             signal.signal(signal.SIGTERM, previous)
             final = recorder.stop()
@@ -105,13 +106,13 @@ def run(args: argparse.Namespace) -> int:
     return 1 if status.error else 0
 
 
-def _wait(recorder: Recorder, seconds: float | None):
+def _wait(recorder: Recorder):
     meter = sys.stderr.isatty()
     try:
         while True:
             time.sleep(POLL_S)
             status = recorder.status()
-            if status.error or (seconds is not None and status.seconds >= seconds):
+            if status.error or status.state == "full":
                 return status
             if meter:
                 level = recorder.level()

@@ -226,3 +226,14 @@ def test_recording_twice_at_once_is_refused(fake_sd, tmp_path):
     with pytest.raises(InvalidParameterError, match="already recording"):
         rec.start_recording(tmp_path)
     rec.stop()
+
+
+def test_max_seconds_gives_exactly_that_much_audio(fake_sd, tmp_path):
+    rec = Recorder(block_frames=BLOCK)
+    rec.start_recording(tmp_path, max_seconds=1.0)
+    _feed(FakeStream.opened[-1], _blocks(40))
+    deadline = time.monotonic() + 5
+    while rec.status().state != "full" and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert rec.status().state == "full"
+    assert rec.stop().frames == SR
