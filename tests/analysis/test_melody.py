@@ -44,6 +44,34 @@ def test_pure_sine_is_tracked():
     assert np.max(np.abs(_voiced_cents(track, 300.0))) < 3.0
 
 
+@pytest.mark.parametrize("sr", [8000, 16000, 44100, 48000])
+def test_any_sample_rate(sr):
+    track = track_melody(harmonic_tone(293.66, 1.0, sr=sr), sr)
+    assert np.max(np.abs(_voiced_cents(track, 293.66))) < 3.0
+
+
+def test_memory_is_bounded_by_blocks(monkeypatch):
+    sizes = {"cmndf": [], "viterbi": []}
+    real_cmndf, real_viterbi = melody.cmndf_frames, melody.viterbi_banded
+
+    def cmndf(frames, *args):
+        sizes["cmndf"].append(len(frames))
+        return real_cmndf(frames, *args)
+
+    def viterbi(obs, *args, **kwargs):
+        sizes["viterbi"].append(len(obs))
+        return real_viterbi(obs, *args, **kwargs)
+
+    monkeypatch.setattr(melody, "cmndf_frames", cmndf)
+    monkeypatch.setattr(melody, "viterbi_banded", viterbi)
+    monkeypatch.setattr(melody, "BLOCK_FRAMES", 64)
+    monkeypatch.setattr(melody, "VITERBI_BLOCK_FRAMES", 100)
+    monkeypatch.setattr(melody, "VITERBI_OVERLAP_FRAMES", 20)
+    track = track_melody(harmonic_tone(220.0, 3.0), SR)
+    assert sum(sizes["cmndf"]) == track.f0_hz.size and max(sizes["cmndf"]) == 64
+    assert max(sizes["viterbi"]) == 140 and len(sizes["viterbi"]) == -(-track.f0_hz.size // 100)
+
+
 def test_frames_every_hop_and_fields():
     track = track_melody(harmonic_tone(220.0, 1.0), SR, hop_s=0.005)
     assert abs(track.hop_s - 0.005) < 1e-4
