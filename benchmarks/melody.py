@@ -4,7 +4,7 @@ installed), on the same signals in one run.
 Essentia's PitchYinProbabilistic (current wheel) returns wrong pitches (see DESIGN.md);
 it is kept for its speed, and no accuracy ratio is printed against it.
 
-Run from the project root: ``.venv/bin/python benchmarks/melody.py``.
+Run from the project root: ``.venv/bin/python benchmarks/melody.py [--long-minutes 60]``.
 Reads ../shared/data (see its README): vocadito_1 (sung, annotated f0 and two annotators'
 notes), the MDB-stem-synth clip (exact f0), the two additive-singer items of synth/ (exact
 f0, notes) and the two real sax scales (notes). Every tracker gets the same 22 050 Hz
@@ -21,6 +21,7 @@ of vocadito's two annotators with each other as a ceiling.
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
 import warnings
@@ -29,7 +30,7 @@ import librosa
 import mir_eval
 import numpy as np
 
-from _common import require_data, timed
+from _common import require_data, run_measured, timed
 from musicpractice.analysis.melody import track_melody
 from musicpractice.analysis.notes import segment_notes
 from musicpractice.audio.io import load_signal
@@ -84,7 +85,38 @@ def note_f1(notes, onsets_s, offsets_s, pitches_hz):
     return f1
 
 
+LONG_FILE_CODE = """
+import json, resource, time
+import numpy as np
+from musicpractice.analysis.melody import track_melody
+from musicpractice.analysis.notes import segment_notes
+from musicpractice.audio.io import load_signal
+s = load_signal({path!r})
+y = np.resize(s.samples, int({minutes} * 60 * s.sr))
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+start = time.perf_counter()
+track = track_melody(y, s.sr)
+track_s = time.perf_counter() - start
+notes = segment_notes(track)
+print(json.dumps({{"base_mb": base, "track_s": track_s, "notes_s": time.perf_counter() - start - track_s,
+                  "notes": len(notes)}}))
+"""
+
+
+def long_file(data, minutes: float) -> None:
+    """Track and segment ``minutes`` of vocadito looped, in a fresh process; peak memory."""
+    code = LONG_FILE_CODE.format(path=str(data / "melody" / "vocadito_1.wav"), minutes=minutes)
+    result, _, peak_mb = run_measured(code)
+    print(f"\nlong file: {minutes:g} min at 22 050 Hz: tracking {result['track_s']:.1f} s, notes "
+          f"{result['notes_s']:.1f} s ({result['notes']} notes); peak memory {peak_mb:.0f} MB, of which "
+          f"{result['base_mb']:.0f} MB before tracking (interpreter, libraries, the signal itself)")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--long-minutes", type=float, default=0.0,
+                        help="also track this many minutes of looped audio and report peak memory")
+    args = parser.parse_args()
     data = require_data()
     warnings.filterwarnings("ignore", message="Estimated melody has no voiced frames")
     trackers = {"ours": ours, "librosa.pyin": pyin}
@@ -152,6 +184,8 @@ def main() -> None:
         f1 = note_f1(segment_notes(track_melody(s.samples, s.sr)), n["onset"], n["offset"],
                      midi_to_hz(np.asarray(n["pitch"])))
         print(f"  {item:<45} ours {f1:.3f}")
+    if args.long_minutes > 0:
+        long_file(data, args.long_minutes)
 
 
 if __name__ == "__main__":
