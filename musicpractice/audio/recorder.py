@@ -25,7 +25,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 
 from musicpractice.audio.capture import FSYNC_INTERVAL_S, CaptureWriter
 from musicpractice.audio.click import ClickSettings, ClickTrack

@@ -161,7 +161,7 @@ def import_session(archive_path: str | os.PathLike, destination: str | os.PathLi
 def _extract(archive, members, names, root: Path, max_member, max_total, progress, cancel,
              label: str, declared: int) -> None:
     total = 0
-    for member, name in zip(members, names):
+    for member, name in zip(members, names, strict=True):
         check_cancel(cancel)
         target = root.joinpath(*name.parts)
         if member.is_dir():

@@ -285,7 +285,7 @@ class Session:
                 self.problems.append(f"{where} has a field this version does not know, "
                                      f"'{key}'; it is kept as it is.")
             if version < SCHEMA_VERSION and not self.read_only:
-                self._dirty_take(take, migrated_from=version)
+                self._rewrite_migrated_take(take, migrated_from=version)
         if take.status == "recording" and self.read_only:
             self.problems.append(f"The take '{take.title or take_id}' was interrupted while "
                                  "recording; open the session for changes to recover it.")
@@ -297,7 +297,7 @@ class Session:
                                  f"(takes/{take_id}/{AUDIO_FILE}).")
         self._takes[take_id] = take
 
-    def _dirty_take(self, take: Take, *, migrated_from: int) -> None:
+    def _rewrite_migrated_take(self, take: Take, *, migrated_from: int) -> None:
         path = self.path / "takes" / take.id / TAKE_FILE
         shutil.copy2(path, path.with_name(f"{TAKE_FILE}.v{migrated_from}.bak"))
         self._write_take(take)
