@@ -25,7 +25,7 @@ from musicpractice.analysis.pitch_track import (
     pitch_candidates,
     viterbi_banded,
 )
-from musicpractice.analysis.voices import DEFAULT_RANGE, VOICE_RANGES, validate_range
+from musicpractice.analysis.voices import DEFAULT_RANGE, VOICE_RANGES, as_number, validate_range
 from musicpractice.core.errors import AudioTooShortError, InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
 
@@ -148,10 +148,10 @@ def track_melody(y, sr: int, *, fmin_hz: float = VOICE_RANGES[DEFAULT_RANGE][0],
     y = _validated_signal(y)
     sr = _validated_sr(sr)
     fmin_hz, fmax_hz = validate_range(fmin_hz, fmax_hz, sr)
-    if not MIN_HOP_S <= float(hop_s) <= MAX_HOP_S:
+    if not MIN_HOP_S <= as_number(hop_s) <= MAX_HOP_S:
         raise InvalidParameterError(
             f"The pitch-tracking hop must be between {MIN_HOP_S * 1000:g} and {MAX_HOP_S * 1000:g} ms.")
-    if not 380.0 <= float(tuning_hz) <= 500.0:
+    if not 380.0 <= as_number(tuning_hz) <= 500.0:
         raise InvalidParameterError("The tuning reference A4 must be between 380 and 500 Hz.")
     hop = max(1, int(round(hop_s * sr)))
     max_lag = int(math.ceil(sr / fmin_hz)) + 1

@@ -21,6 +21,7 @@ import numba
 import numpy as np
 
 from musicpractice.analysis.melody import PitchTrack
+from musicpractice.analysis.voices import as_number
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.pitch import hz_to_midi, midi_to_hz
 
@@ -103,10 +104,11 @@ def segment_notes(track: PitchTrack, *, tuning_hz: float | None = None,
     InvalidParameterError
         For a bad tuning or minimum note length.
     """
-    tuning_hz = track.tuning_hz if tuning_hz is None else float(tuning_hz)
+    tuning_hz = track.tuning_hz if tuning_hz is None else as_number(tuning_hz)
     if not 380.0 <= tuning_hz <= 500.0:
         raise InvalidParameterError("The tuning reference A4 must be between 380 and 500 Hz.")
-    if not 0.02 <= float(min_note_s) <= 1.0:
+    min_note_s = as_number(min_note_s)
+    if not 0.02 <= min_note_s <= 1.0:
         raise InvalidParameterError("The shortest note must be between 20 ms and 1 s long.")
     hop_s = float(track.hop_s)
     f0 = _bridge_gaps(np.asarray(track.f0_hz, dtype=np.float64), int(round(MAX_GAP_S / hop_s)))

@@ -53,18 +53,23 @@ def voice_range(name: str) -> tuple[float, float]:
     return max(fmin_hz, MIN_TRACKABLE_HZ), min(fmax_hz, MAX_TRACKABLE_HZ)
 
 
+def as_number(value) -> float:
+    """A parameter as a float; NaN (which fails every range check) when it is not a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
 def validate_range(fmin_hz: float, fmax_hz: float, sr: int) -> tuple[float, float]:
     """Check a pitch range in Hz against the trackable limits and the sample rate.
 
     Returns the range as floats; raises :class:`InvalidParameterError` with a plain
     message when it is unusable.
     """
-    try:
-        lo, hi = float(fmin_hz), float(fmax_hz)
-    except (TypeError, ValueError):
-        raise InvalidParameterError("The pitch range must be two numbers in Hz.") from None
+    lo, hi = as_number(fmin_hz), as_number(fmax_hz)
     if not (lo == lo and hi == hi):
-        raise InvalidParameterError("The pitch range must be two numbers in Hz, not NaN.")
+        raise InvalidParameterError("The pitch range must be two numbers in Hz.")
     if lo >= hi:
         raise InvalidParameterError(
             f"The lowest pitch ({lo:g} Hz) must be below the highest pitch ({hi:g} Hz).")

@@ -171,10 +171,12 @@ def test_unknown_preset():
     ({"fmin_hz": 20.0, "fmax_hz": 400.0}, "outside what can be tracked"),
     ({"fmin_hz": 100.0, "fmax_hz": 5000.0}, "outside what can be tracked"),
     ({"fmin_hz": 100.0, "fmax_hz": 103.0}, "narrower than a semitone"),
-    ({"fmin_hz": float("nan"), "fmax_hz": 400.0}, "NaN"),
+    ({"fmin_hz": float("nan"), "fmax_hz": 400.0}, "two numbers"),
     ({"fmin_hz": "low", "fmax_hz": 400.0}, "two numbers"),
     ({"hop_s": 0.05}, "hop"),
     ({"hop_s": 0.0}, "hop"),
+    ({"hop_s": "fast"}, "hop"),
+    ({"tuning_hz": None}, "tuning"),
     ({"tuning_hz": 300.0}, "tuning"),
 ])
 def test_bad_parameters(kwargs, match):

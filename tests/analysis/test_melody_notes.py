@@ -116,6 +116,8 @@ def test_short_blip_is_not_a_note():
     ({"tuning_hz": 1000.0}, "tuning"),
     ({"min_note_s": 0.0}, "shortest note"),
     ({"min_note_s": 5.0}, "shortest note"),
+    ({"min_note_s": "long"}, "shortest note"),
+    ({"tuning_hz": "A"}, "tuning"),
 ])
 def test_bad_note_parameters(kwargs, match):
     track = track_melody(harmonic_tone(220.0, 0.5), SR)
