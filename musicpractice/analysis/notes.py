@@ -1,7 +1,7 @@
 """Notes from a pitch track: onsets, offsets, MIDI pitch, intonation in cents, vibrato.
 
 Each voiced stretch of the track is cut into notes by a small dynamic programme: the
-pitch curve, smoothed over one vibrato cycle, is fitted with a piecewise-constant
+pitch curve, lightly smoothed, is fitted with a piecewise-constant
 sequence of semitones at a fixed cost per change. Legato pitch changes therefore split
 notes as well as silences do, while vibrato (even +-50 cents) and scoops stay inside one
 note. Pieces that never hold their semitone long enough to be notes (the middle of a glide,
@@ -26,7 +26,8 @@ from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.pitch import hz_to_midi, midi_to_hz
 
 SMOOTHING_S = 0.06
-"""Moving-average length applied before cutting notes (about one vibrato cycle)."""
+"""Moving-average length applied before cutting notes, in seconds (removes jitter; the
+absolute-deviation fit is what keeps vibrato inside one note)."""
 CHANGE_COST = 6.0
 """Cost of starting a new note, in semitone-frames at a 10 ms hop."""
 STEADY_SEMITONES = 0.6
