@@ -108,6 +108,8 @@ def _ffmpeg_to_flac(source: Path, destination: Path, info: AudioInfo) -> AudioIn
     if result.returncode != 0:
         tmp.unlink(missing_ok=True)
         raise AudioFileError(f"{source.name} could not be converted to FLAC; it may be damaged.")
+    with open(tmp, "rb+") as handle:
+        os.fsync(handle.fileno())
     os.replace(tmp, destination)
     copied = probe(destination)
     return AudioInfo(str(destination), "FLAC", copied.sample_rate_hz, copied.channels,
