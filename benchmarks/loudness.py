@@ -33,9 +33,9 @@ DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TOLERANCE = {"M": 0.1, "S": 0.1, "I": 0.1, "LRA": 1.0}
 
 
-def timed(fn):
+def timed(fn, *args):
     start = time.perf_counter()
-    value = fn()
+    value = fn(*args)
     return value, time.perf_counter() - start
 
 
@@ -66,16 +66,16 @@ def compliance_table() -> None:
         if name.startswith("_"):
             continue
         x, sr = sf.read(DATA / "loudness" / name, dtype="float32", always_2d=True)
-        ours, t_ours = timed(lambda: ours_measures(x, sr))
-        peer, t_peer = timed(lambda: pyloudnorm_measures(x, sr))
+        ours, t_ours = timed(ours_measures, x, sr)
+        peer, t_peer = timed(pyloudnorm_measures, x, sr)
         total["ours"] += t_ours
         total["pyln"] += t_peer
         for i, (measure, truth) in enumerate(values.items()):
             ok = {k: v is not None and abs(v - truth) <= TOLERANCE[measure]
                   for k, v in (("ours", ours.get(measure)), ("pyln", peer.get(measure)))}
             checks += 1
-            for k in ok:
-                passed[k] += ok[k]
+            for k, within in ok.items():
+                passed[k] += within
             ratio = f"{t_ours / t_peer:14.2f}" if i == 0 else ""
             print(f"{name if i == 0 else '':36s} {measure:4s} {truth:8.1f} "
                   f"{fmt(ours.get(measure))} {fmt(peer.get(measure))} "
@@ -108,12 +108,13 @@ def streamed_file(path: Path) -> None:
     _, t_stream = timed(lambda: load_signal(path, on_block=meter.feed))
     r = meter.result()
     x, sr = sf.read(path, dtype="float32", always_2d=True)
-    peer, t_peer = timed(lambda: pyloudnorm_measures(x, sr))
+    peer, t_peer = timed(pyloudnorm_measures, x, sr)
     print(f"\n{path.name} ({info.duration_s:.0f} s, {info.sample_rate_hz} Hz, "
           f"{info.channels} ch), streamed from file through load_signal:")
     print(f"  ours: I {r.integrated_lufs:.2f} LUFS, LRA {r.lra_lu:.2f} LU "
           f"({r.lra_low_lufs:.1f} to {r.lra_high_lufs:.1f} LUFS), max M {r.max_momentary_lufs:.2f}, "
           f"max S {r.max_short_term_lufs:.2f}, sample peak {r.sample_peak_dbfs:.2f} dBFS, "
+          f"true peak {r.true_peak_dbtp:.2f} dBTP, "
           f"warnings {list(r.warnings)}")
     print(f"  pyln: I {peer['I']:.2f} LUFS, LRA {peer['LRA']:.2f} LU")
     print(f"  time: ours {t_stream:.2f} s including decoding and load_signal's mono resampling "

@@ -30,7 +30,7 @@ STEREO_GAIN_LU = 10 * math.log10(2)
 
 
 def sine(freq_hz: float, peak_dbfs: float, duration_s: float, sr: int) -> np.ndarray:
-    t = np.arange(int(round(duration_s * sr))) / sr
+    t = np.arange(round(duration_s * sr)) / sr
     return 10 ** (peak_dbfs / 20) * np.sin(2 * np.pi * freq_hz * t)
 
 
@@ -84,6 +84,25 @@ def test_sine_at_minus_20_dbfs_peak_is_minus_23_lufs_mono_and_minus_20_stereo(sr
     assert mono.warnings == ()
 
 
+@pytest.mark.parametrize("sr", [8_000, 44_100, 96_000, 192_000])
+def test_true_peak_finds_the_peak_between_samples(sr):
+    # A sine at a quarter of the sample rate, sampled 45 degrees off its crests: every
+    # sample is at 0.5 * cos(45 deg), 3.01 dB below the true crest of 0.5 (-6.02 dBFS).
+    n = np.arange(2 * sr)
+    fade = np.minimum(1.0, n / (0.1 * sr))  # no click at the ends: a click has peaks too
+    fade *= fade[::-1]
+    quarter = 0.5 * np.sin(np.pi / 2 * n + np.pi / 4) * fade
+    result = measure_loudness(quarter, sr)
+    assert result.sample_peak_dbfs == pytest.approx(-9.03, abs=0.01)
+    if sr < 192_000:
+        assert result.true_peak_dbtp == pytest.approx(-6.02, abs=0.05)
+    else:  # already at 192 kHz: no oversampling, the true peak is the sample peak
+        assert result.true_peak_dbtp == result.sample_peak_dbfs
+    tone = measure_loudness(0.5 * np.sin(2 * np.pi * 997.0 * n / sr) * fade, sr)
+    assert tone.true_peak_dbtp == pytest.approx(-6.02, abs=0.05)
+    assert tone.true_peak_dbtp >= tone.sample_peak_dbfs
+
+
 def test_curves_are_timed_at_the_end_of_their_windows_every_100_ms():
     result = measure_loudness(sine(440.0, -20.0, 10.0, 44_100), 44_100)
     assert result.hop_s == 0.1
@@ -108,6 +127,7 @@ def test_feeding_small_blocks_gives_identical_results(sr):
         assert streamed.integrated_lufs == whole.integrated_lufs
         assert streamed.lra_lu == whole.lra_lu
         assert streamed.sample_peak_dbfs == whole.sample_peak_dbfs
+        assert streamed.true_peak_dbtp == whole.true_peak_dbtp
         np.testing.assert_array_equal(streamed.momentary_lufs, whole.momentary_lufs)
         np.testing.assert_array_equal(streamed.short_term_lufs, whole.short_term_lufs)
     assert whole.lra_lu > 1.0
@@ -170,7 +190,7 @@ def test_silence_has_no_loudness_and_says_so():
     result = measure_loudness(np.zeros((48_000 * 4, 2)), 48_000)
     assert result.integrated_lufs == -math.inf
     assert result.max_momentary_lufs == -math.inf
-    assert result.sample_peak_dbfs == -math.inf
+    assert result.sample_peak_dbfs == result.true_peak_dbtp == -math.inf
     assert result.lra_lu == 0.0
     assert result.confidence == 0.0
     assert any("silent" in w for w in result.warnings)
