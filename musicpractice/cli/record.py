@@ -16,6 +16,7 @@ from pathlib import Path
 from musicpractice.audio.click import ClickSettings
 from musicpractice.audio.devices import list_devices
 from musicpractice.audio.recorder import Recorder
+from musicpractice.cli.progress_bar import TerminalProgress
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.session.model import ROLES
 from musicpractice.session.store import Session
@@ -75,9 +76,7 @@ def run(args: argparse.Namespace) -> int:
     click = _click(args)
     recorder = Recorder(device=args.device, sample_rate_hz=args.rate, channels=args.channels,
                         output_device=args.output_device)
-    session = (Session.open(args.session) if args.session.exists()
-               else Session.create(args.session))
-    with session:
+    with Session.open_or_create(args.session) as session:
         take = session.begin_recording(
             sample_rate_hz=recorder.sample_rate_hz, channels=recorder.channels,
             device=recorder.device.name, title=args.title, performer=args.performer,
@@ -98,7 +97,11 @@ def run(args: argparse.Namespace) -> int:
         finally:
             signal.signal(signal.SIGTERM, previous)
             final = recorder.stop()
-            take = session.finish_recording(take.id, dropouts=final.dropouts)
+            bar = TerminalProgress()
+            try:
+                take = session.finish_recording(take.id, dropouts=final.dropouts, progress=bar)
+            finally:
+                bar.close()
     if status.error:
         print(f"musicpractice: {status.error}", file=sys.stderr)
     dropouts = f", {take.dropouts} dropouts (gaps in the audio)" if take.dropouts else ""

@@ -35,6 +35,18 @@ except ImportError:  # Windows
         return True
 
 
+def is_locked(folder: str | os.PathLike) -> bool:
+    """Whether another process holds the lock of ``folder`` right now."""
+    try:
+        fd = os.open(Path(folder) / LOCK_NAME, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        return not _try_lock(fd)
+    finally:
+        os.close(fd)
+
+
 class SessionLock:
     """Holds the write lock of the session folder ``folder`` until :meth:`release`.
 

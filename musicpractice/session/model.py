@@ -260,8 +260,9 @@ class ScoreRef:
         ref = cls(_text(doc, "id"), _text(doc, "file"), _text(doc, "title"), _text(doc, "source"))
         if not valid_id(ref.id):
             raise InvalidParameterError(f"score id {ref.id!r} is not a valid id")
-        if ref.file != f"scores/{ref.file.removeprefix('scores/')}" or "/" in ref.file[7:] \
-                or ".." in ref.file:
+        parts = ref.file.split("/")
+        if len(parts) != 2 or parts[0] != "scores" or parts[1] in ("", ".", "..") \
+                or "\\" in ref.file:
             raise InvalidParameterError(f"score file {ref.file!r} is not inside scores/")
         return ref
 

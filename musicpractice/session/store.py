@@ -40,7 +40,7 @@ from musicpractice.core.errors import InvalidParameterError, MusicPracticeError
 from musicpractice.core.progress import CancelToken, ProgressFn
 from musicpractice.session.cache import CachedResult, DerivedCache
 from musicpractice.session.errors import SessionError, SessionReadOnlyError
-from musicpractice.session.lock import LOCK_NAME, SessionLock
+from musicpractice.session.lock import LOCK_NAME, SessionLock, is_locked
 from musicpractice.session.migrations import (
     SCHEMA_VERSION, SESSION_FORMAT, TAKE_FORMAT, NewerSchema, migrate)
 from musicpractice.session.model import (
@@ -63,6 +63,18 @@ def utc_now() -> str:
 def new_id() -> str:
     """A fresh id that sorts by creation time."""
     return time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
+
+
+def session_folder(path: str | os.PathLike) -> Path:
+    """The folder ``path`` names: itself, its ``.mpsession`` sibling when only that
+    exists, or the folder of a ``session.json``."""
+    path = Path(path)
+    if path.name == SESSION_FILE:
+        return path.parent
+    with_suffix = path.with_name(path.name + SESSION_SUFFIX)
+    if not path.suffix and not path.exists() and with_suffix.exists():
+        return with_suffix
+    return path
 
 
 def _read_document(path: Path, fmt: str) -> tuple[dict, int]:
@@ -115,6 +127,7 @@ class Session:
         self._damaged_takes: set[str] = set()
         self._migrated_from = SCHEMA_VERSION
         self._lock = lock
+        self._busy = False
         self.recovered_ids: tuple[str, ...] = ()
         """Takes recovered from an interrupted recording while this session was opened."""
 
@@ -129,7 +142,7 @@ class Session:
             The folder exists and is not empty, or cannot be created.
         """
         path = Path(path)
-        if not path.suffix:
+        if not path.suffix and path.name:
             path = path.with_name(path.name + SESSION_SUFFIX)
         if path.exists() and (not path.is_dir() or any(path.iterdir())):
             raise SessionError(f"{path} already exists; choose a new name for the session.")
@@ -146,6 +159,12 @@ class Session:
         return session
 
     @classmethod
+    def open_or_create(cls, path: str | os.PathLike, *, title: str = "") -> "Session":
+        """Open the session at ``path`` for changes, creating it if there is none."""
+        folder = session_folder(path)
+        return cls.open(folder) if folder.exists() else cls.create(folder, title=title)
+
+    @classmethod
     def open(cls, path: str | os.PathLike, *, read_only: bool = False,
              progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> "Session":
         """Open a session folder; see the module notes for what happens to damaged parts.
@@ -153,7 +172,7 @@ class Session:
         Parameters
         ----------
         path : path-like
-            The ``.mpsession`` folder (or its ``session.json``).
+            The ``.mpsession`` folder (the suffix may be left out), or its ``session.json``.
         read_only : bool
             Do not take the write lock; never write anything.
         progress, cancel
@@ -166,15 +185,14 @@ class Session:
         SessionLockedError
             Another process is writing to it (open read-only instead).
         """
-        path = Path(path)
-        if path.name == SESSION_FILE:
-            path = path.parent
+        path = session_folder(path)
         if not path.is_dir():
             raise SessionError(f"No session found at {path}.")
         if not (path / SESSION_FILE).exists() and not (path / "takes").is_dir():
             raise SessionError(f"{path} is not a musicpractice session (it has no {SESSION_FILE}).")
         lock = None if read_only else SessionLock(path)
         session = cls(path, read_only=read_only, lock=lock)
+        session._busy = read_only and is_locked(path)
         try:
             session._load()
             if not session.read_only:
@@ -286,7 +304,10 @@ class Session:
                                      f"'{key}'; it is kept as it is.")
             if version < SCHEMA_VERSION and not self.read_only:
                 self._rewrite_migrated_take(take, migrated_from=version)
-        if take.status == "recording" and self.read_only:
+        if take.status == "recording" and self._busy:
+            self.problems.append(f"The take '{take.title or take_id}' is being recorded by "
+                                 "another musicpractice.")
+        elif take.status == "recording" and self.read_only:
             self.problems.append(f"The take '{take.title or take_id}' was interrupted while "
                                  "recording; open the session for changes to recover it.")
         elif take.status == "recording" and not has_capture(folder):

@@ -291,3 +291,34 @@ def test_scores_and_alignments(tmp_path):
     shutil.rmtree(path / "scores")
     with Session.open(path, read_only=True) as session:
         assert any("score 'etude' is missing" in p for p in session.problems)
+
+
+def test_the_suffix_may_be_left_out_and_open_or_create(tmp_path):
+    Session.create(tmp_path / "Monday", title="first").close()
+    with Session.open(tmp_path / "Monday") as session:
+        assert session.path == tmp_path / "Monday.mpsession"
+    with Session.open_or_create(tmp_path / "Monday") as session:
+        assert session.title == "first"
+    with Session.open_or_create(tmp_path / "Tuesday", title="new") as session:
+        assert session.path == tmp_path / "Tuesday.mpsession" and session.title == "new"
+
+
+def test_a_take_being_recorded_elsewhere_is_not_called_interrupted(tmp_path):
+    with Session.create(tmp_path / "s") as writer:
+        take = writer.begin_recording(sample_rate_hz=8000, channels=1)
+        CaptureWriter(writer.take_folder(take.id), sample_rate_hz=8000, channels=1).close()
+        with Session.open(writer.path, read_only=True) as reader:
+            assert any("is being recorded" in p for p in reader.problems)
+            assert not any("interrupted" in p for p in reader.problems)
+
+
+@pytest.mark.parametrize("file", ["../../etc/passwd", "scores/../../x", "/etc/passwd",
+                                  "scores/a/b.xml", "scores\\..\\x"])
+def test_score_paths_cannot_leave_the_session(tmp_path, file):
+    path = session_with_takes(tmp_path, 0)
+    doc = json.loads((path / "session.json").read_text())
+    doc["scores"] = [{"id": "s1", "file": file}]
+    (path / "session.json").write_text(json.dumps(doc))
+    with Session.open(path) as session:
+        assert session.read_only and session.scores == ()
+        assert any("not inside scores/" in p for p in session.problems)
