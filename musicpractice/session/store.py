@@ -325,7 +325,7 @@ class Session:
 
     def _recover(self, *, progress: ProgressFn | None, cancel: CancelToken | None) -> None:
         for take in [t for t in self._takes.values() if t.status == "recording"]:
-            if take.id in self._damaged_takes:
+            if take.id in self._damaged_takes or not has_capture(self.take_folder(take.id)):
                 continue
             try:
                 self.finish_recording(take.id, recovered=True, progress=progress, cancel=cancel)

@@ -322,3 +322,13 @@ def test_score_paths_cannot_leave_the_session(tmp_path, file):
     with Session.open(path) as session:
         assert session.read_only and session.scores == ()
         assert any("not inside scores/" in p for p in session.problems)
+
+
+def test_a_recording_that_died_before_any_audio_is_reported_once(tmp_path):
+    with Session.create(tmp_path / "s") as session:
+        take = session.begin_recording(sample_rate_hz=8000, channels=1, title="nothing")
+        path = session.path
+    with Session.open(path) as session:
+        about = [p for p in session.problems if "'nothing'" in p]
+        assert about == ["The take 'nothing' was interrupted before any audio was saved."]
+        assert session.take(take.id).status == "recording" and session.recovered_ids == ()
