@@ -1,4 +1,8 @@
-"""``musicpractice session new|info|import|export|unpack|recover``: manage session folders."""
+"""``musicpractice session new|info|import|export|recover``: manage session folders.
+
+``import`` copies audio files (as takes) and scores into a session -- or, given one shared
+``.mpsz`` file, unpacks it as a new session.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ import sys
 from pathlib import Path
 
 from musicpractice.cli.progress_bar import TerminalProgress
-from musicpractice.session.archive import export_session, import_session
+from musicpractice.core.errors import InvalidParameterError
+from musicpractice.session.archive import ARCHIVE_SUFFIX, export_session, import_session
 from musicpractice.session.model import ROLES
 from musicpractice.session.store import SCORE_EXTENSIONS, Session
 
@@ -31,10 +36,14 @@ def add_parser(subparsers) -> None:
     info.add_argument("--json", action="store_true", help=f"print {INFO_SCHEMA} JSON")
     info.set_defaults(run=run_info)
 
-    imp = commands.add_parser("import", help="copy audio files (as takes) or scores into a session")
-    imp.add_argument("path", type=Path, help="the session folder")
+    imp = commands.add_parser(
+        "import", help="copy audio files (as takes) or scores into a session, or unpack a .mpsz",
+        description="Copy audio files (as takes) or scores into a session; or, given one "
+                    f"{ARCHIVE_SUFFIX} file, unpack it as the new session PATH.")
+    imp.add_argument("path", type=Path, help="the session folder (new, for a .mpsz file)")
     imp.add_argument("files", type=Path, nargs="+", metavar="FILE",
-                     help=f"audio files, or scores ({', '.join(sorted(SCORE_EXTENSIONS))})")
+                     help=f"audio files, scores ({', '.join(sorted(SCORE_EXTENSIONS))}), "
+                          f"or one {ARCHIVE_SUFFIX} file")
     imp.add_argument("--title", default="", help="title (default: the file name)")
     imp.add_argument("--performer", default="")
     imp.add_argument("--role", choices=ROLES, default="student")
@@ -46,11 +55,6 @@ def add_parser(subparsers) -> None:
     export.add_argument("path", type=Path)
     export.add_argument("archive", type=Path, help="the .mpsz file to write")
     export.set_defaults(run=run_export)
-
-    unpack = commands.add_parser("unpack", help="turn a shared .mpsz file back into a session")
-    unpack.add_argument("archive", type=Path)
-    unpack.add_argument("path", type=Path, help="new session folder")
-    unpack.set_defaults(run=run_unpack)
 
     recover = commands.add_parser("recover", help="save interrupted recordings as 'recovered' takes")
     recover.add_argument("path", type=Path)
@@ -79,7 +83,8 @@ def info_document(session: Session) -> dict:
                    "duration_s": round(t.duration_s, 3), "sample_rate_hz": t.sample_rate_hz,
                    "channels": t.channels, "dropouts": t.dropouts, "device": t.device,
                    "source": t.source, "comments": len(t.comments),
-                   "annotations": len(t.annotations)} for t in session.takes],
+                   "annotations": len(t.annotations), "warnings": list(t.warnings)}
+                  for t in session.takes],
         "scores": [s.to_json() for s in session.scores],
         "alignments": [a.to_json() for a in session.alignments],
     }
@@ -107,6 +112,12 @@ def run_info(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    archives = [f for f in args.files if f.suffix.lower() == ARCHIVE_SUFFIX]
+    if archives:
+        if len(args.files) > 1:
+            raise InvalidParameterError(
+                f"A {ARCHIVE_SUFFIX} file is a whole session: import it on its own.")
+        return _unpack(archives[0], args.path)
     with Session.open(args.path) as session:
         _print_problems(session)
         for file in args.files:
@@ -136,10 +147,10 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_unpack(args: argparse.Namespace) -> int:
+def _unpack(archive: Path, destination: Path) -> int:
     bar = TerminalProgress()
     try:
-        path = import_session(args.archive, args.path, progress=bar)
+        path = import_session(archive, destination, progress=bar)
     finally:
         bar.close()
     with Session.open(path, read_only=True) as session:

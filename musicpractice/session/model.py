@@ -208,6 +208,20 @@ class Take:
         """Length of the audio in seconds (0 when unknown)."""
         return self.frames / self.sample_rate_hz if self.sample_rate_hz else 0.0
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Plain-language notes on the take's audio (dropouts, recovery, unfinished)."""
+        notes = []
+        if self.dropouts:
+            notes.append(f"The recording has {self.dropouts} dropout(s): short gaps where the "
+                         "computer missed audio; timing measured across them may be off.")
+        if self.status == "recovered":
+            notes.append("This take was recovered after the program stopped unexpectedly; "
+                         "its last moment may be missing.")
+        elif self.status == "recording":
+            notes.append("This take was never finished.")
+        return tuple(notes)
+
     @classmethod
     def from_json(cls, doc: dict, take_id: str) -> "Take":
         return cls(

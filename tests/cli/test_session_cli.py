@@ -44,8 +44,8 @@ def test_new_import_info_export_unpack(tmp_path, capsys):
     assert "scale — Ann" in capsys.readouterr().out
     assert cli.main(["session", "export", str(path), str(tmp_path / "share.mpsz")]) == 0
     capsys.readouterr()
-    assert cli.main(["session", "unpack", str(tmp_path / "share.mpsz"),
-                     str(tmp_path / "Copy")]) == 0
+    assert cli.main(["session", "import", str(tmp_path / "Copy"),
+                     str(tmp_path / "share.mpsz")]) == 0
     assert capsys.readouterr().out.strip() == str(tmp_path / "Copy.mpsession")
     assert cli.main(["session", "info", str(tmp_path / "Copy.mpsession"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["takes"][0]["id"] == take["id"]
@@ -62,6 +62,8 @@ def test_recover(tmp_path, capsys):
     captured = capsys.readouterr()
     assert f"take {take.id}  2.0 s  recovered" in captured.out
     assert "interrupted" in captured.err
+    assert cli.main(["session", "info", str(path), "--json"]) == 0
+    assert "recovered" in json.loads(capsys.readouterr().out)["takes"][0]["warnings"][0]
     assert cli.main(["session", "recover", str(path)]) == 0
     assert "No interrupted recordings." in capsys.readouterr().out
 
@@ -78,5 +80,8 @@ def test_errors_are_one_line_and_status_2(tmp_path, capsys):
         assert cli.main(["session", "import", str(path), str(tmp_path / "noise.wav")]) == 2
         assert "being changed by another musicpractice" in capsys.readouterr().err
     (tmp_path / "bad.mpsz").write_bytes(b"zip?")
-    assert cli.main(["session", "unpack", str(tmp_path / "bad.mpsz"), str(tmp_path / "o")]) == 2
+    assert cli.main(["session", "import", str(tmp_path / "o"), str(tmp_path / "bad.mpsz")]) == 2
     assert "not a musicpractice session archive" in capsys.readouterr().err
+    assert cli.main(["session", "import", str(path), str(tmp_path / "bad.mpsz"),
+                     str(tmp_path / "noise.wav")]) == 2
+    assert "on its own" in capsys.readouterr().err

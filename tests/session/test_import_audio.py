@@ -74,5 +74,6 @@ def test_dropouts_are_stored_with_the_take(tmp_path):
         done = session.finish_recording(take.id, dropouts=3)
         path = session.path
     assert (done.status, done.dropouts, done.frames) == ("complete", 3, 800)
+    assert "3 dropout(s)" in done.warnings[0]
     with Session.open(path, read_only=True) as session:
         assert session.take(take.id).dropouts == 3
