@@ -127,21 +127,24 @@ def main() -> None:
     ours(warm.samples[: warm.sr], warm.sr)
     print(f"first call (numba compile or cache load): {time.perf_counter() - start:.2f} s\n")
 
-    header = f"{'file':<28} {'tracker':<14} " + " ".join(f"{SHORT[m]:>6}" for m in METRICS) + f" {'sec':>7}"
+    header = (f"{'file':<28} {'tracker':<14} " + " ".join(f"{SHORT[m]:>6}" for m in METRICS)
+              + f" {'sec':>7} {'sec/ours':>8}")
     print(header)
     print("-" * len(header))
     totals = {name: {"sec": 0.0, **{m: [] for m in METRICS}} for name in trackers}
     tracks = {}
     for name, path, ref_t, ref_hz in melody_items(data):
         signal = load_signal(path)
+        our_seconds = None
         for tracker, fn in trackers.items():
             (times, f0), seconds = timed(fn, signal.samples, signal.sr)
             scores = mir_eval.melody.evaluate(np.asarray(ref_t), np.asarray(ref_hz), times, f0)
             totals[tracker]["sec"] += seconds
             for m in METRICS:
                 totals[tracker][m].append(scores[m])
+            our_seconds = our_seconds or seconds
             print(f"{name[:28]:<28} {tracker:<14} " + " ".join(f"{scores[m]:6.3f}" for m in METRICS)
-                  + f" {seconds:7.2f}")
+                  + f" {seconds:7.2f} {seconds / our_seconds:8.1f}")
         tracks[name] = signal
     print()
     print(f"{'mean over files':<28} {'tracker':<14} " + " ".join(f"{SHORT[m]:>6}" for m in METRICS)
