@@ -3,7 +3,8 @@
 While recording, a take folder holds
 
 ``capture.json``
-    sample rate, channel count and sample format, written atomically before any audio;
+    sample rate, channel count and sample format, written atomically before any audio,
+    and rewritten (atomically) when the dropout count changes;
 ``capture.raw``
     the audio as little-endian float32 interleaved frames, only ever appended to, and
     fsync'ed about every 0.5 s.
@@ -56,6 +57,8 @@ class CaptureSummary:
         ISO 8601 UTC time the capture started.
     discarded_bytes : int
         Bytes of an incomplete last frame that were dropped (only after a crash).
+    dropouts : int
+        Dropouts the recorder had counted at its last sync.
     """
 
     frames: int
@@ -63,6 +66,7 @@ class CaptureSummary:
     channels: int
     started_at: str
     discarded_bytes: int
+    dropouts: int = 0
 
     @property
     def duration_s(self) -> float:
@@ -112,14 +116,17 @@ class CaptureWriter:
         self.sample_rate_hz = int(sample_rate_hz)
         self.channels = int(channels)
         self.frames = 0
+        self.dropouts = 0
+        """Set by the recorder; saved with the next sync, so a recovered take knows it."""
+        self._saved_dropouts = 0
         self._interval_s = float(fsync_interval_s)
-        started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        self._header = {
+            "format": CAPTURE_FORMAT, "version": 1, "sample_rate_hz": self.sample_rate_hz,
+            "channels": self.channels, "sample_format": "float32le",
+            "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "dropouts": 0,
+        }
         try:
-            write_json_atomic(self.folder / CAPTURE_JSON, {
-                "format": CAPTURE_FORMAT, "version": 1, "sample_rate_hz": self.sample_rate_hz,
-                "channels": self.channels, "sample_format": "float32le",
-                "started_at": started_at,
-            })
+            write_json_atomic(self.folder / CAPTURE_JSON, self._header)
             self._fd = os.open(self.folder / CAPTURE_RAW,
                                os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0),
                                0o644)
@@ -142,17 +149,24 @@ class CaptureWriter:
                 data = data[written:]
             self.frames += len(block)
             if time.monotonic() - self._last_sync >= self._interval_s:
-                os.fsync(self._fd)
-                self._last_sync = time.monotonic()
+                self._sync()
         except OSError as error:
             raise _storage_error(error, self.folder, self.duration_s) from error
+
+    def _sync(self) -> None:
+        os.fsync(self._fd)
+        if self.dropouts != self._saved_dropouts:
+            write_json_atomic(self.folder / CAPTURE_JSON,
+                              {**self._header, "dropouts": self.dropouts})
+            self._saved_dropouts = self.dropouts
+        self._last_sync = time.monotonic()
 
     def close(self) -> None:
         """fsync and close the raw file (idempotent)."""
         if self._fd < 0:
             return
         try:
-            os.fsync(self._fd)
+            self._sync()
         except OSError:
             pass
         finally:
@@ -231,5 +245,7 @@ def finalise_capture(
     raw.unlink(missing_ok=True)
     (folder / CAPTURE_JSON).unlink(missing_ok=True)
     fsync_folder(folder)
+    dropouts = header.get("dropouts", 0)
     return CaptureSummary(int(frames), sr, channels, str(header.get("started_at", "")),
-                          int(size - frames * frame_bytes))
+                          int(size - frames * frame_bytes),
+                          dropouts if isinstance(dropouts, int) and dropouts >= 0 else 0)

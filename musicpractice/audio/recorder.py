@@ -251,6 +251,7 @@ class Recorder:
                 block = block[:max(0, self._max_frames - capture.frames)]
                 if capture.frames + len(block) >= self._max_frames:
                     self._state = "full"
+            capture.dropouts = self.meter.overflows + self._dropped
             try:
                 capture.write(block)
             except RecordingStorageError as error:

@@ -550,7 +550,8 @@ class Session:
                          cancel: CancelToken | None = None) -> Take:
         """Turn the take's capture into ``audio.flac`` and mark it complete (or recovered).
 
-        A capture without audio removes the take again.
+        ``dropouts`` is the recorder's final count; after a crash the count saved with the
+        capture is used. A capture without audio removes the take again.
         """
         self._writable(take_id)
         take = self.take(take_id)
@@ -564,7 +565,7 @@ class Session:
         take = replace(take, status="recovered" if recovered else "complete",
                        sample_rate_hz=summary.sample_rate_hz, channels=summary.channels,
                        frames=summary.frames, started_at=take.started_at or summary.started_at,
-                       dropouts=take.dropouts + int(dropouts),
+                       dropouts=take.dropouts + max(int(dropouts), summary.dropouts),
                        audio_sha256=file_sha256(folder / AUDIO_FILE))
         self._write_take(take)
         self.save()

@@ -120,3 +120,12 @@ def test_disk_full_while_converting_keeps_the_capture(tmp_path, monkeypatch):
 def test_unwritable_folder(tmp_path):
     with pytest.raises(RecordingStorageError, match="disk reported an error|cannot be written"):
         CaptureWriter(tmp_path / "missing", sample_rate_hz=8000, channels=1)
+
+
+def test_the_dropout_count_survives_a_crash(tmp_path):
+    writer = CaptureWriter(tmp_path, sample_rate_hz=8000, channels=1, fsync_interval_s=0.0)
+    writer.write(_noise(100, 1))
+    writer.dropouts = 2
+    writer.write(_noise(100, 1))        # synced with this write; then the process dies
+    assert json.loads((tmp_path / CAPTURE_JSON).read_text())["dropouts"] == 2
+    assert finalise_capture(tmp_path, tmp_path / "audio.flac").dropouts == 2

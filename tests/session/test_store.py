@@ -258,6 +258,7 @@ def test_an_interrupted_take_is_recovered_on_open_not_when_read_only(tmp_path):
         take = session.begin_recording(sample_rate_hz=8000, channels=2, device="Mic",
                                        title="lesson")
         writer = CaptureWriter(session.take_folder(take.id), sample_rate_hz=8000, channels=2)
+        writer.dropouts = 4
         writer.write(np.full((4000, 2), 0.25, np.float32))
         writer.close()               # ... and then the process died
         path = session.path
@@ -267,6 +268,7 @@ def test_an_interrupted_take_is_recovered_on_open_not_when_read_only(tmp_path):
     with Session.open(path) as session:
         recovered = session.take(take.id)
         assert recovered.status == "recovered" and recovered.frames == 4000
+        assert recovered.dropouts == 4 and len(recovered.warnings) == 2
         assert recovered.device == "Mic" and recovered.title == "lesson"
         assert session.recovered_ids == (take.id,)
         assert sf.read(session.audio_path(take.id))[0].shape == (4000, 2)
