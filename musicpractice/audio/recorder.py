@@ -53,7 +53,8 @@ class RecorderStatus:
     seconds : float
         The same in seconds.
     overflows : int
-        Input overflows the device reported (audio the computer was too busy to take).
+        Input overflows the device reported during the take (audio the computer was too
+        busy to take).
     dropped_blocks : int
         Blocks lost because the disk could not keep up.
     error : str
@@ -129,6 +130,7 @@ class Recorder:
         self._recording = False
         self._state = "idle"
         self._dropped = 0
+        self._overflows_before = 0
         self._skip_frames = 0
         self._max_frames: int | None = None
         self._error = ""
@@ -192,6 +194,7 @@ class Recorder:
             raise InvalidParameterError("This recorder is already recording a take.")
         self._error, self._dropped, self._stream_finished = "", 0, False
         self._write_failed = False
+        self._overflows_before = self.meter.overflows
         self._capture = CaptureWriter(Path(folder), sample_rate_hz=self.sample_rate_hz,
                                       channels=self.channels, fsync_interval_s=fsync_interval_s)
         self._skip_frames = 0
@@ -251,7 +254,7 @@ class Recorder:
                 block = block[:max(0, self._max_frames - capture.frames)]
                 if capture.frames + len(block) >= self._max_frames:
                     self._state = "full"
-            capture.dropouts = self.meter.overflows + self._dropped
+            capture.dropouts = self._overflows() + self._dropped
             try:
                 capture.write(block)
             except RecordingStorageError as error:
@@ -273,7 +276,11 @@ class Recorder:
                            "the audio recorded so far is kept.")
         frames = self._capture.frames if self._capture is not None else 0
         return RecorderStatus(self._state, frames, frames / self.sample_rate_hz,
-                              self.meter.overflows, self._dropped, self._error)
+                              self._overflows(), self._dropped, self._error)
+
+    def _overflows(self) -> int:
+        """Overflows since the take started (not while only monitoring)."""
+        return self.meter.overflows - self._overflows_before
 
     def stop(self) -> RecorderStatus:
         """Stop streams and writer, close the capture (idempotent); the final status."""

@@ -237,3 +237,15 @@ def test_max_seconds_gives_exactly_that_much_audio(fake_sd, tmp_path):
         time.sleep(0.001)
     assert rec.status().state == "full"
     assert rec.stop().frames == SR
+
+
+def test_overflows_while_only_monitoring_are_not_dropouts_of_the_take(fake_sd, tmp_path):
+    rec = Recorder(block_frames=BLOCK)
+    rec.start_monitoring()
+    stream = FakeStream.opened[-1]
+    _feed(stream, _blocks(4), overflow_every=1)
+    rec.start_recording(tmp_path)
+    _feed(stream, _blocks(4, seed=1), overflow_every=2)
+    final = rec.stop()
+    assert final.overflows == 2 and final.frames == 4 * BLOCK
+    assert rec.level().overflows == 6
