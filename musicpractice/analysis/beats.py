@@ -1,9 +1,12 @@
-"""Beat tracking by dynamic programming with a tempo that changes over time.
+"""Beat tracking by dynamic programming over beat times and inter-beat intervals.
 
 Ellis (2007) finds the beat sequence that maximises the onset strength at the beats minus
-a penalty on how far each inter-beat interval strays from the beat period. Here the
-period is not one number but follows the local tempo at every frame, so the beats can
-speed up and slow down with the performer.
+a penalty on how far each inter-beat interval strays from one beat period. Here every
+beat remembers the interval that led to it, and the penalty has two parts: a strong one on
+the change of interval from one beat to the next (the tempo changes smoothly) and a weak
+one on the distance from the local period of the tempogram (the beat stays on its
+metrical level). So the beats follow an accelerando over the whole piece and also a
+ritardando of a few beats, shorter than the tempogram window.
 """
 
 from __future__ import annotations
@@ -12,16 +15,19 @@ import numba
 import numpy as np
 import scipy.ndimage
 
-TIGHTNESS = 100.0
-"""Weight of the penalty ``log(interval / period) ** 2`` against the normalised onset strength."""
-MOMENTUM = 0.8
-"""Share (in log scale) of the previous inter-beat interval in the interval expected next;
-the rest is the local beat period. It lets the beats follow a ritardando shorter than the
-tempogram window."""
+CHANGE_TIGHTNESS = 300.0
+"""Weight of ``log(interval / previous interval) ** 2`` against the normalised onset strength."""
+PERIOD_TIGHTNESS = 30.0
+"""Weight of ``log(interval / local period) ** 2``."""
+RATIOS = np.geomspace(0.6, 1.6, 48)
+"""Inter-beat intervals considered, as multiples of the local period."""
+MAX_CHANGE = 0.15
+"""Largest change of log inter-beat interval from one beat to the next (16 %)."""
 SMOOTHING = 1 / 32
 """Standard deviation of the Gaussian that smooths the onset strength, in beat periods."""
 EDGE_STRENGTH = 0.5
-"""Leading and trailing beats weaker than this share of the typical beat strength are dropped."""
+"""Leading and trailing beats weaker (averaged with their neighbours) than this share of the
+typical beat strength are dropped."""
 
 
 def track_beats(envelope: np.ndarray, hop_s: float, period_s: np.ndarray) -> np.ndarray:
@@ -47,35 +53,64 @@ def track_beats(envelope: np.ndarray, hop_s: float, period_s: np.ndarray) -> np.
     period = np.maximum(np.asarray(period_s, dtype=np.float64) / hop_s, 2.0)
     strength = scipy.ndimage.gaussian_filter1d(envelope.astype(np.float64) / spread,
                                                SMOOTHING * float(np.median(period)))
-    score, back = _cumulative_score(strength, period, TIGHTNESS, MOMENTUM)
-    frames = _backtrack(back, _last_beat(score))
-    return _trimmed(frames, strength, period) * hop_s
+    score, back = _cumulative_score(strength, period, np.log(RATIOS), CHANGE_TIGHTNESS,
+                                    PERIOD_TIGHTNESS)
+    frames = _backtrack(score, back, period, RATIOS)
+    return _refined(_trimmed(frames, strength), strength) * hop_s
 
 
 @numba.njit(cache=True)
-def _cumulative_score(strength, period, tightness, momentum):  # pragma: no cover - compiled
+def _cumulative_score(strength, period, log_ratios, change_tightness,
+                      period_tightness):  # pragma: no cover - compiled
+    """Best score of a beat sequence ending at frame t with interval index j before it."""
     n = len(strength)
-    score = np.zeros(n)
-    back = np.full(n, -1, dtype=np.int64)
-    started = False  # no beat before the first sound
+    k = len(log_ratios)
+    spacing = (log_ratios[-1] - log_ratios[0]) / (k - 1)
+    reach = int(np.ceil(MAX_CHANGE / spacing))
+    log_period = np.log(period)
+    score = np.zeros((n, k), dtype=np.float32)
+    back = np.full((n, k), -1, dtype=np.int16)
     threshold = 0.01 * strength.max()
+    first_sound = 0
+    while first_sound < n - 1 and strength[first_sound] < threshold:
+        first_sound += 1
     for t in range(n):
-        p = period[t]
-        first = max(0, t - int(round(2.0 * p)))
-        last = t - int(round(0.5 * p))
-        best = -np.inf
-        best_tau = -1
-        for tau in range(first, last + 1):
-            expected = p if back[tau] < 0 else p ** (1 - momentum) * (tau - back[tau]) ** momentum
-            value = score[tau] - tightness * np.log((t - tau) / expected) ** 2
-            if value > best:
-                best = value
-                best_tau = tau
-        score[t] = strength[t] + (best if best_tau >= 0 else 0.0)
-        if started or strength[t] >= threshold:
-            back[t] = best_tau
-            started = True
+        for j in range(k):
+            interval = max(1, int(round(period[t] * np.exp(log_ratios[j]))))
+            local = strength[t] - period_tightness * log_ratios[j] ** 2
+            tau = t - interval
+            if tau < first_sound:
+                score[t, j] = local
+                continue
+            # interval index at tau closest to this interval, and its neighbours
+            offset = np.log(interval) - log_period[tau]
+            centre = int(round((offset - log_ratios[0]) / spacing))
+            best = -np.inf
+            best_j = -1
+            for jj in range(max(0, centre - reach), min(k, centre + reach + 1)):
+                change = offset - log_ratios[jj]
+                value = score[tau, jj] - change_tightness * change * change
+                if value > best:
+                    best = value
+                    best_j = jj
+            if best_j < 0:  # the tempo changed more than MAX_CHANGE: start afresh
+                score[t, j] = local
+            else:
+                score[t, j] = local + best
+                back[t, j] = best_j
     return score, back
+
+
+def _backtrack(score: np.ndarray, back: np.ndarray, period: np.ndarray,
+               ratios: np.ndarray) -> np.ndarray:
+    best = score.max(axis=1)
+    t = _last_beat(best)
+    j = int(np.argmax(score[t]))
+    frames = [t]
+    while back[t, j] >= 0:
+        t, j = t - max(1, int(round(period[t] * ratios[j]))), int(back[t, j])
+        frames.append(t)
+    return np.array(frames[::-1], dtype=np.int64)
 
 
 def _last_beat(score: np.ndarray) -> int:
@@ -88,18 +123,22 @@ def _last_beat(score: np.ndarray) -> int:
     return int(strong[-1])
 
 
-def _backtrack(back: np.ndarray, last: int) -> np.ndarray:
-    frames = [last]
-    while back[frames[-1]] >= 0:
-        frames.append(int(back[frames[-1]]))
-    return np.array(frames[::-1], dtype=np.int64)
-
-
-def _trimmed(frames: np.ndarray, strength: np.ndarray, period: np.ndarray) -> np.ndarray:
+def _trimmed(frames: np.ndarray, strength: np.ndarray) -> np.ndarray:
     """Drop beats at the start and end that fall where the music has not begun or has ended."""
-    at_beats = strength[frames]
+    at_beats = np.convolve(strength[frames], np.hanning(5), mode="same")
     floor = EDGE_STRENGTH * np.sqrt(np.mean(at_beats ** 2))
     strong = np.flatnonzero(at_beats >= floor)
     if len(strong) == 0:
         return frames[:0]
     return frames[strong[0]: strong[-1] + 1]
+
+
+def _refined(frames: np.ndarray, strength: np.ndarray) -> np.ndarray:
+    """Beat frames moved to the vertex of a parabola through the strength around them."""
+    inner = (frames > 0) & (frames < len(strength) - 1)
+    before, at, after = (strength[frames[inner] + k] for k in (-1, 0, 1))
+    curvature = before - 2 * at + after
+    shift = np.where(curvature < 0, 0.5 * (before - after) / np.where(curvature < 0, curvature, -1), 0)
+    out = frames.astype(np.float64)
+    out[inner] += np.clip(shift, -0.5, 0.5)
+    return out

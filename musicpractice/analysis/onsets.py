@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import librosa
 import numpy as np
+import scipy.fft
 import scipy.ndimage
 
 from musicpractice.analysis.tuning import checked_signal
@@ -125,15 +126,17 @@ def onset_envelope(
                               fmax=min(11_000.0, sr / 2)).astype(np.float32)
     window = np.hanning(n_fft + 1)[:-1].astype(np.float32)
     out = np.zeros(n_frames, dtype=np.float32)
-    previous = np.zeros((N_MELS, 0), dtype=np.float32)  # last `lag` frames of the block before
+    previous = None  # the last `lag` frames of the block before
     for start in range(0, n_frames, BLOCK_FRAMES):
         check_cancel(cancel)
         stop = min(n_frames, start + BLOCK_FRAMES)
         log_mel = _log_mel(y, start, stop, hop=hop, n_fft=n_fft, window=window, mel=mel)
+        if previous is None:  # a recording may start mid-note: no onset at its first frame
+            previous = np.repeat(log_mel[:, :1], lag, axis=1)
         spectrum = np.concatenate([previous, log_mel], axis=1)
         reference = scipy.ndimage.maximum_filter1d(spectrum, size=3, axis=0)
         flux = np.maximum(spectrum[:, lag:] - reference[:, :-lag], 0.0).mean(axis=0)
-        out[start + lag - previous.shape[1]: stop] = flux
+        out[start:stop] = flux
         previous = log_mel[:, -lag:]
         report(progress, stop / n_frames, "Finding onsets")
     return OnsetEnvelope(out, hop / sr)
@@ -148,9 +151,9 @@ def _log_mel(y: np.ndarray, start: int, stop: int, *, hop: int, n_fft: int,
     lo, hi = max(first, 0), min(last, len(y))
     if hi > lo:
         segment[lo - first: hi - first] = y[lo:hi]
-    frames = librosa.util.frame(segment, frame_length=n_fft, hop_length=hop)
-    spectrum = np.abs(np.fft.rfft(frames * window[:, None], axis=0)).astype(np.float32)
-    return np.log1p(1000.0 * (mel @ spectrum))
+    frames = np.lib.stride_tricks.sliding_window_view(segment, n_fft)[::hop]
+    spectrum = np.abs(scipy.fft.rfft(frames * window, axis=1))
+    return np.log1p(1000.0 * (mel @ spectrum.T))
 
 
 def detect_onsets(

@@ -31,7 +31,7 @@ PRIOR_BPM = 85.0
 """Centre of the tempo prior in BPM."""
 PRIOR_OCTAVES = 0.55
 """Standard deviation of the tempo prior in octaves (log2 of the tempo ratio)."""
-PATH_OCTAVES = 0.3
+PATH_OCTAVES = 0.5
 """How far (standard deviation, octaves) the local tempo may stray from the global one."""
 RELATIONS = {
     "chosen": 1.0,
@@ -41,6 +41,8 @@ RELATIONS = {
     "triple": 3.0,
     "two-thirds": 2 / 3,
     "three-halves": 3 / 2,
+    "three-quarters": 3 / 4,
+    "four-thirds": 4 / 3,
 }
 """Tempo ratio of every reported metrical level to the chosen one."""
 CURVE_BEATS = 5
@@ -65,7 +67,8 @@ class TempoAlternative:
         Plausibility in [0, 1]; the weights of all levels sum to 1.
     relation : str
         Ratio to the chosen tempo: ``"chosen"``, ``"half"``, ``"double"``, ``"third"``,
-        ``"triple"``, ``"two-thirds"`` or ``"three-halves"``.
+        ``"triple"``, ``"two-thirds"``, ``"three-halves"``, ``"three-quarters"`` or
+        ``"four-thirds"`` (see :data:`RELATIONS`).
     beats_s : numpy.ndarray
         Beat times in seconds when counting at this level.
     """
@@ -193,11 +196,11 @@ def estimate_tempo(
         beats = track_beats(envelope, hop_s, 60.0 / (path_bpm * ratio))
         alternatives.append((relation, weight, beats))
     total = sum(weight for _, weight, _ in alternatives)
-    levels = []
-    for relation, weight, beats in alternatives:
-        ibi = np.diff(beats)
-        level_bpm = 60.0 / float(np.median(ibi)) if len(ibi) else chosen_bpm * RELATIONS[relation]
-        levels.append(TempoAlternative(level_bpm, weight / total, relation, beats))
+    chosen_ibi = np.diff(alternatives[0][2])
+    if len(chosen_ibi):
+        chosen_bpm = 60.0 / float(np.median(chosen_ibi))
+    levels = [TempoAlternative(chosen_bpm * RELATIONS[relation], weight / total, relation, beats)
+              for relation, weight, beats in alternatives]
     chosen = levels[0]
     levels = [chosen] + sorted(levels[1:], key=lambda level: -level.weight)
     confidence = float(np.clip(clarity / CLEAR_SALIENCE, 0.0, 1.0) * chosen.weight)
