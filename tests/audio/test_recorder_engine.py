@@ -249,3 +249,20 @@ def test_overflows_while_only_monitoring_are_not_dropouts_of_the_take(fake_sd, t
     final = rec.stop()
     assert final.overflows == 2 and final.frames == 4 * BLOCK
     assert rec.level().overflows == 6
+
+
+def test_memory_stays_bounded_however_long_the_take(fake_sd, tmp_path):
+    import tracemalloc
+    rec = Recorder(block_frames=4096, queue_s=1.0)      # at most ~1 s of audio queued
+    rec.start_recording(tmp_path)
+    stream = FakeStream.opened[-1]
+    block = np.full((4096, 1), 0.1, np.float32)
+    total_blocks = 120 * SR // 4096                      # two minutes, 15 x the queue
+    tracemalloc.start()
+    for _ in range(total_blocks):
+        stream.callback(block, len(block), None, _status())
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    final = rec.stop()
+    assert final.frames + final.dropped_blocks * 4096 == total_blocks * 4096
+    assert peak < total_blocks * block.nbytes / 10      # a fraction of the take's size
