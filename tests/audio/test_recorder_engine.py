@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import sys
 import time
+import tracemalloc
 import types
 
 import numpy as np
@@ -252,7 +253,6 @@ def test_overflows_while_only_monitoring_are_not_dropouts_of_the_take(fake_sd, t
 
 
 def test_memory_stays_bounded_however_long_the_take(fake_sd, tmp_path):
-    import tracemalloc
     rec = Recorder(block_frames=4096, queue_s=1.0)      # at most ~1 s of audio queued
     rec.start_recording(tmp_path)
     stream = FakeStream.opened[-1]
