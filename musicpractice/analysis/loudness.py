@@ -69,6 +69,8 @@ TRUE_PEAK_REJECTION_DB = 50.0
 TRUE_PEAK_TRANSITION = 0.3
 """Transition band of the true-peak interpolator, as a fraction of the input's Nyquist
 frequency, centred on it (pass band to 85 %, stop band from 115 %)."""
+TRUE_PEAK_CHUNK_FRAMES = 4096
+"""Frames the true-peak meter skips at once when they cannot raise the peak."""
 BS1770_TABLE_RATE_HZ = 48_000
 """The rate at which BS.1770 tabulates the K-weighting coefficients."""
 
@@ -447,23 +449,33 @@ class _TruePeakMeter:
         taps, beta = kaiserord(TRUE_PEAK_REJECTION_DB, TRUE_PEAK_TRANSITION / self._factor)
         taps_per_phase = -(-taps // self._factor)
         # One tap short of a whole number per phase, padded with a zero: an odd length,
-        # hence a delay of a whole number of output samples and of input samples.
+        # hence a delay of a whole number of output samples, so the oversampled grid
+        # contains the original sampling instants.
         h = self._factor * firwin(taps_per_phase * self._factor - 1, 1.0 / self._factor,
                                   window=("kaiser", beta))
         h = np.append(h, 0.0)
         self._phases = h.reshape(taps_per_phase, self._factor).T
         self._history = np.zeros((taps_per_phase - 1, channels))
+        # No interpolated value exceeds the largest input it is made of times this bound.
+        self._gain_bound = float(np.abs(self._phases).sum(axis=1).max())
 
     def feed(self, x: np.ndarray) -> None:
         """Measure the next ``(frames, channels)`` float64 block."""
         if self._factor == 1:
             return
+        self.peak = max(self.peak, float(np.max(np.abs(x))))
         padded = np.concatenate([self._history, x])
+        context = len(self._history)
         for channel in padded.T:
-            for phase in self._phases:
-                interpolated = np.convolve(channel, phase, mode="valid")
-                self.peak = max(self.peak, float(np.max(np.abs(interpolated))))
-        self._history = padded[len(padded) - len(self._history):]
+            for start in range(0, len(x), TRUE_PEAK_CHUNK_FRAMES):
+                # Output j is made of padded[j : j + context + 1].
+                piece = channel[start:min(len(x), start + TRUE_PEAK_CHUNK_FRAMES) + context]
+                if float(np.max(np.abs(piece))) * self._gain_bound <= self.peak:
+                    continue  # cannot raise the peak: skip the costly interpolation
+                for phase in self._phases:
+                    interpolated = np.convolve(piece, phase, mode="valid")
+                    self.peak = max(self.peak, float(np.max(np.abs(interpolated))))
+        self._history = padded[len(padded) - context:]
 
 
 def _dbfs(amplitude: float) -> float:

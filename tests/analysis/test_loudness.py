@@ -103,6 +103,18 @@ def test_true_peak_finds_the_peak_between_samples(sr):
     assert tone.true_peak_dbtp >= tone.sample_peak_dbfs
 
 
+def test_true_peak_between_samples_lower_than_an_earlier_sample_peak_is_found():
+    sr = 48_000
+    n = np.arange(sr)
+    fade = np.minimum(1.0, n / (0.1 * sr))
+    fade *= fade[::-1]
+    tone = 0.5 * np.sin(2 * np.pi * 997.0 * n / sr) * fade          # samples up to 0.5
+    quarter = 0.6 * np.sin(np.pi / 2 * n + np.pi / 4) * fade        # samples 0.42, crest 0.6
+    result = measure_loudness(np.concatenate([tone, quarter]), sr)
+    assert result.sample_peak_dbfs == pytest.approx(-6.02, abs=0.01)
+    assert result.true_peak_dbtp == pytest.approx(20 * math.log10(0.6), abs=0.05)
+
+
 def test_curves_are_timed_at_the_end_of_their_windows_every_100_ms():
     result = measure_loudness(sine(440.0, -20.0, 10.0, 44_100), 44_100)
     assert result.hop_s == 0.1
