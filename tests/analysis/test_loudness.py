@@ -3,12 +3,15 @@ streaming equivalence, silence and bad input."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import threading
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.signal import freqz, sosfreqz
 
 from musicpractice.analysis.loudness import (
@@ -143,6 +146,25 @@ def test_feeding_small_blocks_gives_identical_results(sr):
         np.testing.assert_array_equal(streamed.momentary_lufs, whole.momentary_lufs)
         np.testing.assert_array_equal(streamed.short_term_lufs, whole.short_term_lufs)
     assert whole.lra_lu > 1.0
+
+
+PROGRAMME_8K = varying_programme(8_000, duration_s=3.5)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=3_000), min_size=1, max_size=40))
+def test_any_way_of_cutting_blocks_gives_identical_results(cuts):
+    whole = measure_loudness(PROGRAMME_8K, 8_000)
+    meter = LoudnessMeter(8_000, 2)
+    edges = np.cumsum([0, *cuts])
+    edges = np.append(edges[edges < len(PROGRAMME_8K)], len(PROGRAMME_8K))
+    for start, stop in itertools.pairwise(edges):
+        meter.feed(PROGRAMME_8K[start:stop])
+    streamed = meter.result()
+    np.testing.assert_array_equal(streamed.momentary_lufs, whole.momentary_lufs)
+    np.testing.assert_array_equal(streamed.short_term_lufs, whole.short_term_lufs)
+    assert streamed.integrated_lufs == whole.integrated_lufs
+    assert streamed.true_peak_dbtp == whole.true_peak_dbtp
 
 
 def test_result_can_be_read_while_feeding_goes_on():
