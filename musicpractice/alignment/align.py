@@ -16,7 +16,7 @@ LOW_CONFIDENCE = 0.3
 
 
 def align_takes(take: np.ndarray, reference: np.ndarray, sr: int, *,
-                subsequence: bool = False, progress: ProgressFn | None = None,
+                subsequence: bool | None = None, progress: ProgressFn | None = None,
                 cancel: CancelToken | None = None) -> Alignment:
     """Align a take to an earlier take (or a teacher's recording).
 
@@ -26,8 +26,9 @@ def align_takes(take: np.ndarray, reference: np.ndarray, sr: int, *,
         Mono signals at ``sr``.
     sr : int
         Sample rate in Hz.
-    subsequence : bool
-        The take plays only part of the reference (find where it starts and stops).
+    subsequence : bool or None
+        True: the take plays only part of the reference (find where it starts and
+        stops); False: it plays all of it; None (default): decide from the match.
 
     Returns
     -------
@@ -45,7 +46,7 @@ def align_takes(take: np.ndarray, reference: np.ndarray, sr: int, *,
 
 
 def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None = None,
-                   bars: tuple[int, int] | None = None, subsequence: bool = True,
+                   bars: tuple[int, int] | None = None, subsequence: bool | None = None,
                    progress: ProgressFn | None = None,
                    cancel: CancelToken | None = None) -> Alignment:
     """Align a take to a score, or to one part of it.
@@ -63,9 +64,10 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
         when omitted.
     bars : (int, int), optional
         First and last written bar the take covers (a rehearsal of bars 17-32).
-    subsequence : bool
-        Let the take cover any stretch of the score (the default: a take that starts or
-        stops early still aligns, and the bars it covers are reported).
+    subsequence : bool or None
+        True: the take may cover any stretch of the score (the bars it covers are
+        reported); False: it covers the whole score (or ``bars``); None (default):
+        decide from the match.
 
     Returns
     -------

@@ -18,18 +18,20 @@ import numpy as np
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
 DIAGONAL_WEIGHT = 1.0
+CHROMA_DIMS = 13
+"""Columns compared by cosine: 12 pitch classes plus one "silence" column."""
 _DIAG, _DOWN, _RIGHT, _START = 0, 1, 2, 3
 
 
 @numba.njit(cache=True, nogil=True)
 def _local_cost(x, y, i, j, onset_weight):
     dot = 0.0
-    for k in range(12):
+    for k in range(CHROMA_DIMS):
         dot += x[i, k] * y[j, k]
     cost = 1.0 - dot
     if onset_weight > 0.0:
         s = 0.0
-        for k in range(12, x.shape[1]):
+        for k in range(CHROMA_DIMS, x.shape[1]):
             d = x[i, k] - y[j, k]
             s += d * d
         cost += onset_weight * np.sqrt(s)
@@ -120,7 +122,8 @@ def banded_dtw(x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, *,
     Parameters
     ----------
     x, y : numpy.ndarray
-        float32 (n, d) and (m, d); columns 0-11 unit-length chroma, 12-23 onset features.
+        float32 (n, d) and (m, d): the first ``CHROMA_DIMS`` columns unit-length (chroma
+        and silence), then onset features.
     lo, hi : numpy.ndarray
         int64 (n,): first and last reference frame allowed for each take frame.
     onset_weight : float
@@ -175,3 +178,93 @@ def band_around(path_i: np.ndarray, path_j: np.ndarray, factor: int, radius: int
     lo = np.minimum.accumulate(np.clip(lo, 0, m - 1)[::-1])[::-1]
     hi = np.maximum.accumulate(np.clip(hi, 0, m - 1))
     return lo.astype(np.int64), hi.astype(np.int64)
+
+
+@numba.njit(cache=True, nogil=True)
+def _subsequence(x, y, onset_weight):
+    n, m = x.shape[0], y.shape[0]
+    steps = np.full((n, m), _START, dtype=np.int8)
+    rows = np.full((3, m), np.inf)
+    for i in range(n):
+        cur = rows[i % 3]
+        p1 = rows[(i - 1) % 3]
+        p2 = rows[(i - 2) % 3]
+        for j in range(m):
+            c = _local_cost(x, y, i, j, onset_weight)
+            if i == 0:
+                cur[j] = c
+                continue
+            best = np.inf
+            step = _START
+            if j >= 1 and p1[j - 1] + c < best:
+                best = p1[j - 1] + c
+                step = 0
+            if i >= 2 and j >= 1 and p2[j - 1] + 2.0 * c < best:
+                best = p2[j - 1] + 2.0 * c
+                step = 1
+            if j >= 2 and p1[j - 2] + c < best:
+                best = p1[j - 2] + c
+                step = 2
+            if i == 1 and j == 0:
+                best = p1[0] + c
+                step = 1
+            cur[j] = best
+            steps[i, j] = step
+        if i == 0:
+            for j in range(m):
+                rows[1][j] = np.inf
+                rows[2][j] = np.inf
+    last = rows[(n - 1) % 3]
+    j = 0
+    for jj in range(m):
+        if last[jj] < last[j]:
+            j = jj
+    total = last[j]
+    i = n - 1
+    path_i = np.empty(2 * n + 2 * m, dtype=np.int64)
+    path_j = np.empty(2 * n + 2 * m, dtype=np.int64)
+    k = 0
+    while True:
+        path_i[k] = i
+        path_j[k] = j
+        k += 1
+        step = steps[i, j]
+        if step == _START or i == 0:
+            break
+        if step == 0:
+            i -= 1
+            j -= 1
+        elif step == 1:
+            path_i[k] = i - 1
+            path_j[k] = j
+            k += 1
+            i -= 2
+            j -= 1
+        else:
+            path_i[k] = i
+            path_j[k] = j - 1
+            k += 1
+            i -= 1
+            j -= 2
+        if i < 0:
+            i = 0
+        if j < 0:
+            j = 0
+    return path_i[:k][::-1].copy(), path_j[:k][::-1].copy(), total
+
+
+def subsequence_dtw(x: np.ndarray, y: np.ndarray, *, onset_weight: float = 0.0):
+    """Find the take ``x`` inside the reference ``y`` (full grid, for coarse levels).
+
+    The steps (1, 1), (2, 1) and (1, 2) are weighted by the take frames they advance, so
+    the total cost grows with the take's length only: covering more of the reference is
+    not penalised, as long as the take's pace is within half and twice the reference's.
+
+    Returns
+    -------
+    path_i, path_j : numpy.ndarray
+    total_cost : float
+        Sum of the local costs, weighted per take frame.
+    """
+    return _subsequence(np.ascontiguousarray(x, dtype=np.float32),
+                        np.ascontiguousarray(y, dtype=np.float32), float(onset_weight))

@@ -10,7 +10,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
-from musicpractice.alignment.dtw import band_around, banded_dtw, full_band
+from musicpractice.alignment.dtw import (
+    CHROMA_DIMS,
+    band_around,
+    banded_dtw,
+    full_band,
+    subsequence_dtw,
+)
 from musicpractice.alignment.features import AlignmentFeatures
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
@@ -25,6 +31,10 @@ ONSET_WEIGHT = 1.0
 ONSET_MAX_FACTOR = 2
 """Onset features are used at levels at most this many times coarser than the finest."""
 CONFIDENCE_WINDOW_S = 4.0
+CONFIDENCE_LOW, CONFIDENCE_HIGH = 0.6, 0.85
+"""Closeness of the path to the best matches mapped to confidence 0 and 1."""
+PARTIAL_COST_RATIO = 0.8
+"""A partial match is chosen when its mean cost is below this share of the full match's."""
 TRANSPOSITION_MARGIN = 1.05
 """A transposed match must be this much better (cost ratio) than the untransposed one."""
 MIN_FRAMES = 10
@@ -45,6 +55,8 @@ class FrameAlignment:
         In [0, 1]; low when the reference is probably not what was played.
     transposition_semitones : int
         Semitones the take sounds above the reference (-5..6), 0 when not searched.
+    subsequence : bool
+        Whether the take was matched to a stretch of the reference only.
     rate_hz : float
         Frames per second of both sequences.
     """
@@ -54,11 +66,12 @@ class FrameAlignment:
     confidence: np.ndarray
     overall_confidence: float
     transposition_semitones: int
+    subsequence: bool
     rate_hz: float
 
 
 def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
-                   subsequence: bool = False, transposition: bool = True,
+                   subsequence: bool | None = None, transposition: bool = True,
                    progress: ProgressFn | None = None,
                    cancel: CancelToken | None = None) -> FrameAlignment:
     """Align two feature sequences with multiscale DTW.
@@ -67,9 +80,10 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
     ----------
     take, ref : AlignmentFeatures
         Same frame rate.
-    subsequence : bool
-        Let the take cover any stretch of the reference (a rehearsal of some bars);
-        otherwise both are aligned from start to end.
+    subsequence : bool or None
+        True: the take may cover any stretch of the reference (a rehearsal of some
+        bars); False: both are aligned from start to end; None (default): decided from
+        how much better a partial match fits at the coarsest level.
     transposition : bool
         Search all 12 transpositions of the take (a choir that sank a semitone).
 
@@ -81,17 +95,16 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
         raise InvalidParameterError("Both feature sequences must have the same frame rate.")
     if take.n_frames < MIN_FRAMES or ref.n_frames < MIN_FRAMES:
         raise InvalidParameterError("The take or the reference is too short to align.")
-    x = np.hstack([take.chroma, take.onsets])
-    y = np.hstack([ref.chroma, ref.onsets])
+    x, y = _stacked(take), _stacked(ref)
     n, m = x.shape[0], y.shape[0]
     factors = _level_factors(n, m)
     report(progress, 0.0, "aligning (coarse)")
     coarse = factors[0]
     xc, yc = _downsample(x, coarse), _downsample(y, coarse)
-    shift, (pi, pj) = _best_transposition(xc, yc, subsequence, transposition)
+    shift, subsequence, (pi, pj) = _best_transposition(xc, yc, subsequence, transposition)
     x = _transpose(x, shift)
     xc = _transpose(xc, shift)
-    confidence_c = _coarse_confidence(xc, yc, pi, pj)
+    confidence_c = _coarse_confidence(xc, yc, pi, pj, take.rate_hz / coarse)
     previous = coarse
     for k, factor in enumerate(factors[1:], start=1):
         check_cancel(cancel)
@@ -110,7 +123,16 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
     return FrameAlignment(take_frames=pi, ref_frames=pj,
                           confidence=per_frame[pi].astype(np.float32),
                           overall_confidence=overall, transposition_semitones=int(shift),
+                          subsequence=subsequence,
                           rate_hz=take.rate_hz)
+
+
+def _stacked(features: AlignmentFeatures) -> np.ndarray:
+    """Rows [chroma (zero in silence), silence flag, onsets]: silence only matches silence."""
+    active = features.active[:, None]
+    return np.ascontiguousarray(np.hstack([
+        np.where(active, features.chroma, 0.0), (~active).astype(np.float32),
+        features.onsets]), dtype=np.float32)
 
 
 def _level_factors(n: int, m: int) -> list[int]:
@@ -128,9 +150,9 @@ def _downsample(features: np.ndarray, factor: int) -> np.ndarray:
     n = int(np.ceil(features.shape[0] / factor))
     padded = np.pad(features, ((0, n * factor - features.shape[0]), (0, 0)), mode="edge")
     blocks = padded.reshape(n, factor, features.shape[1])
-    chroma = blocks[:, :, :12].mean(axis=1)
+    chroma = blocks[:, :, :CHROMA_DIMS].mean(axis=1)
     chroma /= np.maximum(np.linalg.norm(chroma, axis=1, keepdims=True), 1e-9)
-    onsets = blocks[:, :, 12:].max(axis=1)
+    onsets = blocks[:, :, CHROMA_DIMS:].max(axis=1)
     return np.ascontiguousarray(np.hstack([chroma, onsets]), dtype=np.float32)
 
 
@@ -139,38 +161,62 @@ def _transpose(features: np.ndarray, shift: int) -> np.ndarray:
         return features
     out = features.copy()
     out[:, :12] = np.roll(features[:, :12], -shift, axis=1)
-    out[:, 12:] = np.roll(features[:, 12:], -shift, axis=1)
+    out[:, CHROMA_DIMS:] = np.roll(features[:, CHROMA_DIMS:], -shift, axis=1)
     return out
 
 
-def _best_transposition(xc, yc, subsequence: bool, search: bool):
+def _coarse_path(xc, yc, subsequence: bool):
+    """Coarse path and its mean local cost per take frame."""
+    if subsequence:
+        pi, pj, cost = subsequence_dtw(xc, yc)
+        return pi, pj, cost / xc.shape[0]
+    lo, hi = full_band(xc.shape[0], yc.shape[0])
+    pi, pj, cost = banded_dtw(xc, yc, lo, hi, onset_weight=0.0, open_begin=False,
+                              open_end=False)
+    return pi, pj, cost / pi.size
+
+
+def _best_transposition(xc, yc, subsequence: bool | None, search: bool):
+    """(shift, subsequence used, coarse path) of the best-matching transposition."""
     best = None
     for shift in (range(-5, 7) if search else (0,)):
-        lo, hi = full_band(xc.shape[0], yc.shape[0])
-        pi, pj, cost = banded_dtw(_transpose(xc, shift), yc, lo, hi, onset_weight=0.0,
-                                  open_begin=subsequence, open_end=subsequence)
-        score = cost / pi.size * (1.0 if shift == 0 else TRANSPOSITION_MARGIN)
-        if best is None or score < best[0]:
-            best = (score, shift, (pi, pj))
-    return best[1], best[2]
+        pi, pj, cost = _coarse_path(_transpose(xc, shift), yc, bool(subsequence))
+        cost *= 1.0 if shift == 0 else TRANSPOSITION_MARGIN
+        if best is None or cost < best[0]:
+            best = (cost, shift, (pi, pj))
+    cost, shift, path = best
+    if subsequence is None:
+        pi, pj, sub_cost = _coarse_path(_transpose(xc, shift), yc, True)
+        if sub_cost < PARTIAL_COST_RATIO * cost:
+            return shift, True, (pi, pj)
+    return shift, bool(subsequence), path
 
 
-def _coarse_confidence(xc: np.ndarray, yc: np.ndarray, pi: np.ndarray,
-                       pj: np.ndarray) -> np.ndarray:
-    """Per coarse take frame: how much closer the path's match is than a typical frame."""
-    chroma_x, chroma_y = xc[:, :12], yc[:, :12]
+def _coarse_confidence(xc: np.ndarray, yc: np.ndarray, pi: np.ndarray, pj: np.ndarray,
+                       rate_hz: float) -> np.ndarray:
+    """Per coarse take frame: where the path's match lies between a typical reference
+    frame (0) and the best-fitting one anywhere (1), mapped onto [0, 1].
+
+    A take aligned to the right reference follows the best matches closely (about 0.9);
+    against another piece the monotonic path cannot (about 0.5).
+    """
+    chroma_x, chroma_y = xc[:, :CHROMA_DIMS], yc[:, :CHROMA_DIMS]
     matched = 1.0 - np.einsum("ij,ij->i", chroma_x[pi], chroma_y[pj])
     path_cost = np.zeros(xc.shape[0])
     counts = np.zeros(xc.shape[0])
     np.add.at(path_cost, pi, matched)
     np.add.at(counts, pi, 1)
     path_cost /= np.maximum(counts, 1)
+    sounding = chroma_y[:, CHROMA_DIMS - 1] < 0.5
+    candidates = chroma_y[sounding] if sounding.sum() >= MIN_FRAMES else chroma_y
     typical = np.empty(xc.shape[0])
+    best = np.empty(xc.shape[0])
     for a in range(0, xc.shape[0], 1024):
-        rows = 1.0 - chroma_x[a:a + 1024] @ chroma_y.T
+        rows = 1.0 - chroma_x[a:a + 1024] @ candidates.T
         typical[a:a + 1024] = np.median(rows, axis=1)
-    window = max(1, int(round(CONFIDENCE_WINDOW_S / 1.0)))
-    path_cost = uniform_filter1d(path_cost, window, mode="nearest")
-    typical = uniform_filter1d(typical, window, mode="nearest")
-    contrast = 1.0 - path_cost / np.maximum(typical, 1e-6)
-    return np.clip((contrast - 0.2) / 0.4, 0.0, 1.0)
+        best[a:a + 1024] = rows.min(axis=1)
+    window = max(1, int(round(CONFIDENCE_WINDOW_S * rate_hz)))
+    path_cost, typical, best = (uniform_filter1d(v, window, mode="nearest")
+                                for v in (path_cost, typical, best))
+    closeness = (typical - path_cost) / np.maximum(typical - best, 1e-6)
+    return np.clip((closeness - CONFIDENCE_LOW) / (CONFIDENCE_HIGH - CONFIDENCE_LOW), 0.0, 1.0)

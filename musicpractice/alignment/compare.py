@@ -1,0 +1,349 @@
+"""What an alignment to a score tells a musician: bar by bar and note by note.
+
+Tempo per bar against the score's marks, timing deviations, loudness per bar and, for a
+monophonic part (a singer, a wind player), the pitch of each note against the written one
+with wrong, missing and extra notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from musicpractice.alignment.timemap import Alignment
+from musicpractice.analysis.loudness import measure_loudness
+from musicpractice.analysis.melody import track_melody
+from musicpractice.core.errors import InvalidParameterError
+from musicpractice.core.pitch import hz_to_midi, midi_to_hz
+from musicpractice.core.progress import CancelToken, ProgressFn, Steps
+from musicpractice.score.model import Score, ScoreNote
+
+TUNING_HZ = 440.0
+WRONG_CENTS = 50.0
+"""A note sung or played further than this from the written pitch is wrong."""
+MIN_VOICED_FRACTION = 0.3
+"""Below this share of pitched frames inside a note, the note counts as missing."""
+MIN_EXTRA_S = 0.12
+"""Shortest stable pitch outside the written notes that counts as an extra note."""
+UNSURE_CONFIDENCE = 0.3
+
+
+@dataclass(frozen=True)
+class BarComparison:
+    """One bar of the score as played in the take.
+
+    Attributes
+    ----------
+    measure : int
+        Written bar number.
+    ref_quarter : float
+        Start of the bar in the score (quarter notes, repeats expanded).
+    take_s : float
+        Time of the barline in the take (NaN when the take does not reach it).
+    duration_s : float
+        How long the bar lasted in the take (NaN when not covered).
+    tempo_bpm : float
+        Played tempo in quarter notes per minute (NaN when not covered).
+    score_tempo_bpm : float
+        Tempo marked in the score at the bar.
+    deviation_s : float
+        Barline time minus where a steady tempo (fitted to the whole take) puts it.
+    loudness_lufs : float
+        Momentary loudness averaged over the bar (-inf for silence, NaN when not covered).
+    confidence : float
+        Alignment confidence over the bar, in [0, 1].
+    """
+
+    measure: int
+    ref_quarter: float
+    take_s: float
+    duration_s: float
+    tempo_bpm: float
+    score_tempo_bpm: float
+    deviation_s: float
+    loudness_lufs: float
+    confidence: float
+
+
+@dataclass(frozen=True)
+class BeatTime:
+    """A beat of the score (time-signature beat) and when it came in the take."""
+
+    measure: int
+    beat: int
+    ref_quarter: float
+    take_s: float
+
+
+@dataclass(frozen=True)
+class NoteComparison:
+    """One written note and how it was played.
+
+    Attributes
+    ----------
+    part : str
+    measure : int
+    ref_quarter : float
+        Written onset (quarter notes, repeats expanded).
+    midi : int
+        Written pitch.
+    take_onset_s : float
+        Aligned onset in the take.
+    deviation_s : float
+        Onset minus where an even pulse within its bar puts it (negative = early).
+    cents : float
+        Sung/played pitch minus the written one, in cents; NaN where not measurable
+        (polyphonic reference, unpitched or missing note).
+    status : str
+        ``"ok"``, ``"wrong"`` (pitch off by more than 50 cents) or ``"missing"`` for a
+        monophonic part; ``"unchecked"`` when pitch cannot be checked (polyphony);
+        ``"unsure"`` where the alignment itself is unsure.
+    """
+
+    part: str
+    measure: int
+    ref_quarter: float
+    midi: int
+    take_onset_s: float
+    deviation_s: float
+    cents: float
+    status: str
+
+
+@dataclass(frozen=True)
+class ExtraNote:
+    """A stable pitch in the take where the score has no note."""
+
+    take_onset_s: float
+    duration_s: float
+    midi: int
+
+
+@dataclass(frozen=True)
+class ScoreComparison:
+    """Bars, beats and notes of a score as played in an aligned take.
+
+    Attributes
+    ----------
+    bars : tuple of BarComparison
+        The bars the take covers, in performed order.
+    beats : tuple of BeatTime
+    notes : tuple of NoteComparison
+    extra_notes : tuple of ExtraNote
+        Only for a monophonic part.
+    monophonic : bool
+        Whether pitch was checked note by note.
+    tuning_hz : float
+        Reference A4 of the ``cents`` values.
+    warnings : tuple of str
+    """
+
+    bars: tuple[BarComparison, ...]
+    beats: tuple[BeatTime, ...]
+    notes: tuple[NoteComparison, ...]
+    extra_notes: tuple[ExtraNote, ...]
+    monophonic: bool
+    tuning_hz: float
+    warnings: tuple[str, ...] = ()
+
+
+def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Alignment, *,
+                       part: str | None = None, progress: ProgressFn | None = None,
+                       cancel: CancelToken | None = None) -> ScoreComparison:
+    """Bar-by-bar and note-by-note comparison of an aligned take with its score.
+
+    Parameters
+    ----------
+    take : numpy.ndarray
+        The mono take at ``sr`` that ``alignment`` was computed on.
+    sr : int
+        Sample rate in Hz.
+    score : Score
+    alignment : Alignment
+        From :func:`musicpractice.alignment.align_to_score`.
+    part : str, optional
+        The part the take plays (pitch is checked when it is monophonic).
+
+    Returns
+    -------
+    ScoreComparison
+    """
+    if alignment.reference_kind != "score":
+        raise InvalidParameterError("This comparison needs an alignment to a score.")
+    steps = Steps(progress, [("loudness", 1), ("pitch", 4)])
+    part_name = score.find_part(part) if part is not None else None
+    q0, q1 = alignment.ref_span
+    loudness = measure_loudness(take, sr, progress=steps.stage("loudness"), cancel=cancel)
+    bars = _bars(score, alignment, loudness, q0, q1)
+    beats = _beats(score, alignment, q0, q1)
+    notes = [n for n in score.part_notes(part_name) if q0 - 1e-6 <= n.onset_quarter <= q1]
+    monophonic = part_name is not None and _is_monophonic(notes)
+    warnings = []
+    extra: list[ExtraNote] = []
+    cents = np.full(len(notes), np.nan)
+    voiced_fraction = np.ones(len(notes))
+    onsets = alignment.take_at([n.onset_quarter for n in notes]) if notes else np.array([])
+    ends = (alignment.take_at([min(n.onset_quarter + n.duration_quarter, q1) for n in notes])
+            if notes else np.array([]))
+    if monophonic and notes:
+        track = _melody(take, sr, notes, steps, cancel)
+        cents, voiced_fraction = _note_pitches(track, notes, onsets, ends)
+        extra = _extra_notes(track, onsets, ends)
+        warnings.extend(track.warnings)
+    elif part_name is None and len(score.parts) > 1:
+        warnings.append("Pitch is checked note by note only for one monophonic part "
+                        "(choose a part).")
+    deviations = _within_bar_deviation(score, alignment, notes, onsets)
+    confidence = alignment.confidence_at(np.nan_to_num(onsets)) if notes else np.array([])
+    compared = []
+    for k, note in enumerate(notes):
+        if confidence[k] < UNSURE_CONFIDENCE:
+            status = "unsure"
+        elif not monophonic:
+            status = "unchecked"
+        elif voiced_fraction[k] < MIN_VOICED_FRACTION or np.isnan(cents[k]):
+            status = "missing"
+        elif abs(cents[k]) > WRONG_CENTS:
+            status = "wrong"
+        else:
+            status = "ok"
+        compared.append(NoteComparison(
+            part=note.part, measure=note.measure, ref_quarter=note.onset_quarter,
+            midi=note.midi, take_onset_s=float(onsets[k]), deviation_s=float(deviations[k]),
+            cents=float(cents[k]), status=status))
+    return ScoreComparison(bars=tuple(bars), beats=tuple(beats), notes=tuple(compared),
+                           extra_notes=tuple(extra), monophonic=bool(monophonic),
+                           tuning_hz=TUNING_HZ, warnings=tuple(warnings))
+
+
+def _covered_measures(score: Score, q0: float, q1: float):
+    return [m for m in score.measures
+            if m.start_quarter + m.duration_quarter > q0 + 1e-6 and m.start_quarter < q1 - 1e-6]
+
+
+def _bars(score, alignment, loudness, q0, q1) -> list[BarComparison]:
+    measures = _covered_measures(score, q0, q1)
+    if not measures:
+        return []
+    starts = np.array([max(m.start_quarter, q0) for m in measures])
+    ends = np.array([min(m.start_quarter + m.duration_quarter, q1) for m in measures])
+    t_start = alignment.take_at(starts)
+    t_end = alignment.take_at(ends)
+    duration = t_end - t_start
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tempo = np.where(duration > 0, (ends - starts) / duration * 60.0, np.nan)
+    ok = np.isfinite(t_start)
+    fit = np.polyfit(starts[ok], t_start[ok], 1) if ok.sum() >= 2 else None
+    deviation = t_start - np.polyval(fit, starts) if fit is not None else np.full(starts.size, np.nan)
+    centres = loudness.momentary_times_s - 0.2
+    power = 10.0 ** (loudness.momentary_lufs / 10.0)
+    bars = []
+    for k, m in enumerate(measures):
+        if np.isfinite(t_start[k]) and np.isfinite(t_end[k]):
+            inside = (centres >= t_start[k]) & (centres < max(t_end[k], t_start[k] + 0.1))
+            lufs = (10.0 * np.log10(np.mean(power[inside])) if inside.any() and
+                    np.mean(power[inside]) > 0 else -np.inf)
+            span = np.linspace(t_start[k], t_end[k], 5)
+            confidence = float(np.mean(alignment.confidence_at(span)))
+        else:
+            lufs, confidence = np.nan, 0.0
+        bars.append(BarComparison(
+            measure=m.number, ref_quarter=float(starts[k]), take_s=float(t_start[k]),
+            duration_s=float(duration[k]), tempo_bpm=float(tempo[k]),
+            score_tempo_bpm=float(score.tempo_at(starts[k])),
+            deviation_s=float(deviation[k]), loudness_lufs=float(lufs),
+            confidence=confidence))
+    return bars
+
+
+def _beats(score, alignment, q0, q1) -> list[BeatTime]:
+    beats = []
+    for m in _covered_measures(score, q0, q1):
+        n_beats = max(1, int(round(m.duration_quarter / m.beat_quarter)))
+        for b in range(n_beats):
+            q = m.start_quarter + b * m.beat_quarter
+            if q0 - 1e-6 <= q <= q1 + 1e-6:
+                beats.append(BeatTime(measure=m.number, beat=b + 1, ref_quarter=float(q),
+                                      take_s=float(alignment.take_at(q))))
+    return beats
+
+
+def _within_bar_deviation(score, alignment, notes, onsets) -> np.ndarray:
+    """Onset minus the time an even pulse through its bar's aligned barlines gives."""
+    if not notes:
+        return np.array([])
+    starts = np.array([m.start_quarter for m in score.measures])
+    q = np.array([n.onset_quarter for n in notes])
+    k = np.clip(np.searchsorted(starts, q, side="right") - 1, 0, len(starts) - 1)
+    bar_start = starts[k]
+    bar_end = np.array([score.measures[i].start_quarter + score.measures[i].duration_quarter
+                        for i in k])
+    t0, t1 = alignment.take_at(bar_start), alignment.take_at(bar_end)
+    expected = t0 + (q - bar_start) / (bar_end - bar_start) * (t1 - t0)
+    return onsets - expected
+
+
+def _is_monophonic(notes: list[ScoreNote]) -> bool:
+    ordered = sorted(notes, key=lambda n: n.onset_quarter)
+    return all(b.onset_quarter >= a.onset_quarter + a.duration_quarter - 1e-6
+               for a, b in zip(ordered, ordered[1:]))
+
+
+def _melody(take, sr, notes, steps, cancel):
+    low = min(n.midi for n in notes) - 3
+    high = max(n.midi for n in notes) + 3
+    fmin = max(30.0, float(midi_to_hz(low, tuning_hz=TUNING_HZ)))
+    fmax = min(4000.0, sr / 4.0, float(midi_to_hz(high, tuning_hz=TUNING_HZ)))
+    return track_melody(take, sr, fmin_hz=fmin, fmax_hz=fmax, tuning_hz=TUNING_HZ,
+                        progress=steps.stage("pitch"), cancel=cancel)
+
+
+def _note_pitches(track, notes, onsets, ends):
+    """Median pitch (cents from the written note) over the steady middle of each note."""
+    cents = np.full(len(notes), np.nan)
+    voiced_fraction = np.zeros(len(notes))
+    f0 = track.f0_hz
+    for k, note in enumerate(notes):
+        if not (np.isfinite(onsets[k]) and np.isfinite(ends[k])):
+            continue
+        length = max(ends[k] - onsets[k], track.hop_s)
+        a = int(np.searchsorted(track.times_s, onsets[k] + 0.2 * length))
+        b = max(a + 1, int(np.searchsorted(track.times_s, onsets[k] + 0.85 * length)))
+        window = f0[a:b]
+        if window.size == 0:
+            continue
+        voiced = window[window > 0]
+        voiced_fraction[k] = voiced.size / window.size
+        if voiced.size:
+            sung = np.median(hz_to_midi(voiced, tuning_hz=TUNING_HZ))
+            cents[k] = 100.0 * (sung - note.midi)
+    return cents, voiced_fraction
+
+
+def _extra_notes(track, onsets, ends) -> list[ExtraNote]:
+    """Stable pitches in the take that fall between the written notes (in rests)."""
+    covered = np.zeros(track.times_s.size, dtype=bool)
+    for a, b in zip(onsets, ends):
+        if np.isfinite(a) and np.isfinite(b):
+            covered[np.searchsorted(track.times_s, a - 0.05):
+                    np.searchsorted(track.times_s, b + 0.05)] = True
+    span = np.zeros(track.times_s.size, dtype=bool)
+    finite = np.isfinite(onsets)
+    if finite.any():
+        span[np.searchsorted(track.times_s, np.nanmin(onsets)):
+             np.searchsorted(track.times_s, np.nanmax(ends))] = True
+    voiced = track.f0_hz > 0
+    midi = np.where(voiced, np.round(hz_to_midi(np.where(voiced, track.f0_hz, 1.0),
+                                                tuning_hz=TUNING_HZ)), -1).astype(int)
+    candidate = np.where(voiced & span & ~covered, midi, -1)
+    extra = []
+    start = 0
+    for k in range(1, candidate.size + 1):
+        if k == candidate.size or candidate[k] != candidate[start]:
+            length = (k - start) * track.hop_s
+            if candidate[start] >= 0 and length >= MIN_EXTRA_S:
+                extra.append(ExtraNote(take_onset_s=float(track.times_s[start]),
+                                       duration_s=float(length), midi=int(candidate[start])))
+            start = k
+    return extra
