@@ -23,11 +23,16 @@ if ! ready; then
         echo "pulse_null_sink: pulseaudio is not installed (apt-get install pulseaudio pulseaudio-utils libasound2-plugins)" >&2
         exit 1
     }
-    mkdir -p "$runtime"
-    chmod 700 "$runtime"
-    pulseaudio -D --exit-idle-time=-1 --system=false --disallow-exit -n \
-        --load=module-native-protocol-unix --load="module-null-sink sink_name=virt" \
-        --load=module-always-sink >/dev/null 2>&1 || true
+    if pactl info >/dev/null 2>&1; then
+        # our server runs but lost its sink (e.g. a test unloaded it): add it again
+        pactl load-module module-null-sink sink_name=virt >/dev/null
+    else
+        mkdir -p "$runtime"
+        chmod 700 "$runtime"
+        pulseaudio -D --exit-idle-time=-1 --system=false --disallow-exit -n \
+            --load=module-native-protocol-unix --load="module-null-sink sink_name=virt" \
+            --load=module-always-sink >/dev/null 2>&1 || true
+    fi
     for _ in $(seq 50); do
         ready && break
         sleep 0.1
