@@ -34,7 +34,9 @@ PEAK_WAIT_S = 0.03
 """Two onsets closer than this count as one."""
 THRESHOLD_WINDOW_S = 0.1
 """Half-width of the moving average an onset peak must exceed."""
-THRESHOLD_DELTA = 0.06
+LOUD_PERCENTILE = 95
+"""The loud level is this percentile of the envelope's local maxima (one per 0.2 s at most)."""
+THRESHOLD_DELTA = 0.1
 """How far (in units of the envelope's loud-level) a peak must rise above that average."""
 
 
@@ -64,9 +66,9 @@ class Onsets:
     times_s : numpy.ndarray
         Onset times in seconds, increasing.
     strength : numpy.ndarray
-        Envelope value at each onset divided by the envelope's loud level (its 99th
-        percentile over non-silent frames): about 1 for a strong attack, near 0 for a
-        barely audible one.
+        Envelope value at each onset divided by the envelope's loud level (see
+        :data:`LOUD_PERCENTILE`): about 1 for a strong attack, near 0 for a barely audible
+        one.
     envelope : numpy.ndarray
         The onset-strength envelope (see :class:`OnsetEnvelope`).
     envelope_hop_s : float
@@ -189,10 +191,12 @@ def detect_onsets(
     if len(sounding) == 0:
         return Onsets(np.zeros(0), np.zeros(0), values, hop_s, 0.0,
                       ("No onsets were found: the recording is silent or has no note attacks.",))
-    loud = float(np.percentile(sounding, 99))
-    scaled = values / loud
     half = max(1, int(round(THRESHOLD_WINDOW_S / hop_s)))
     wait = max(1, int(round(PEAK_WAIT_S / hop_s)))
+    candidates = librosa.util.peak_pick(values, pre_max=half, post_max=half, pre_avg=half,
+                                        post_avg=half, delta=0.0, wait=half)
+    loud = float(np.percentile(values[candidates], LOUD_PERCENTILE)) if len(candidates) else 0.0
+    scaled = values / (loud if loud > 0 else float(sounding.max()))
     peaks = librosa.util.peak_pick(scaled, pre_max=wait, post_max=wait, pre_avg=half,
                                    post_avg=half, delta=THRESHOLD_DELTA, wait=wait)
     warnings = []

@@ -25,7 +25,7 @@ from musicpractice.analysis.onsets import Onsets, detect_onsets
 from musicpractice.analysis.tempogram import WINDOW_S, bpm_grid, tempo_path, tempogram
 from musicpractice.analysis.tuning import checked_signal
 from musicpractice.core.errors import InvalidParameterError
-from musicpractice.core.progress import CancelToken, ProgressFn, Steps, check_cancel
+from musicpractice.core.progress import CancelToken, ProgressFn, Steps, check_cancel, report
 
 PRIOR_BPM = 85.0
 """Centre of the tempo prior in BPM."""
@@ -51,7 +51,7 @@ UNSTEADY_CV = 0.15
 """Inter-beat-interval variation above which a warning says the tempo is unsteady."""
 STABILITY_CV = 0.1
 """``stability = exp(-ibi_cv / STABILITY_CV)``."""
-CLEAR_SALIENCE = 0.2
+CLEAR_SALIENCE = 0.05
 """Mean tempogram salience along the tempo path that counts as a perfectly clear pulse."""
 
 
@@ -204,6 +204,7 @@ def estimate_tempo(
     chosen = levels[0]
     levels = [chosen] + sorted(levels[1:], key=lambda level: -level.weight)
     confidence = float(np.clip(clarity / CLEAR_SALIENCE, 0.0, 1.0) * chosen.weight)
+    report(progress, 1.0, "Tracking beats")
     return _estimate(chosen, tuple(levels), confidence, duration_s)
 
 
