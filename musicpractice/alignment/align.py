@@ -113,4 +113,5 @@ def _alignment(frames: FrameAlignment, kind: str, ref: np.ndarray, tuning_cents:
                      ref=np.asarray(ref, dtype=float), confidence=frames.confidence,
                      overall_confidence=frames.overall_confidence,
                      transposition_semitones=frames.transposition_semitones,
-                     take_tuning_cents=float(tuning_cents), warnings=tuple(warnings))
+                     take_tuning_cents=float(tuning_cents), partial=frames.subsequence,
+                     warnings=tuple(warnings))

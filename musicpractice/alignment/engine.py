@@ -33,8 +33,11 @@ ONSET_MAX_FACTOR = 2
 CONFIDENCE_WINDOW_S = 4.0
 CONFIDENCE_LOW, CONFIDENCE_HIGH = 0.6, 0.85
 """Closeness of the path to the best matches mapped to confidence 0 and 1."""
-PARTIAL_COST_RATIO = 0.8
-"""A partial match is chosen when its mean cost is below this share of the full match's."""
+PARTIAL_MARGIN_S, PARTIAL_MARGIN_SHARE = 3.0, 0.05
+"""A take is partial when a free match leaves out more than this much (seconds, or share
+of the sounding reference, whichever is more) at the reference's start or end."""
+TRANSPOSITION_CANDIDATES = 2
+"""Transpositions (besides none) tried by DTW, chosen by overall pitch-class content."""
 TRANSPOSITION_MARGIN = 1.05
 """A transposed match must be this much better (cost ratio) than the untransposed one."""
 MIN_FRAMES = 10
@@ -82,8 +85,8 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
         Same frame rate.
     subsequence : bool or None
         True: the take may cover any stretch of the reference (a rehearsal of some
-        bars); False: both are aligned from start to end; None (default): decided from
-        how much better a partial match fits at the coarsest level.
+        bars); False: both are aligned from start to end; None (default): partial when a
+        free match at the coarsest level leaves out the reference's start or end.
     transposition : bool
         Search all 12 transpositions of the take (a choir that sank a semitone).
 
@@ -101,7 +104,8 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
     report(progress, 0.0, "aligning (coarse)")
     coarse = factors[0]
     xc, yc = _downsample(x, coarse), _downsample(y, coarse)
-    shift, subsequence, (pi, pj) = _best_transposition(xc, yc, subsequence, transposition)
+    shift, subsequence, (pi, pj) = _best_transposition(xc, yc, subsequence, transposition,
+                                                       take.rate_hz / coarse)
     x = _transpose(x, shift)
     xc = _transpose(xc, shift)
     confidence_c = _coarse_confidence(xc, yc, pi, pj, take.rate_hz / coarse)
@@ -176,18 +180,30 @@ def _coarse_path(xc, yc, subsequence: bool):
     return pi, pj, cost / pi.size
 
 
-def _best_transposition(xc, yc, subsequence: bool | None, search: bool):
+def _candidate_shifts(xc: np.ndarray, yc: np.ndarray) -> list[int]:
+    """No transposition plus the transpositions whose overall pitch content fits best."""
+    take_profile = xc[:, :12].sum(axis=0)
+    ref_profile = yc[:, :12].sum(axis=0)
+    fit = {shift: float(np.roll(take_profile, -shift) @ ref_profile) for shift in range(-5, 7)}
+    ranked = sorted(fit, key=fit.get, reverse=True)
+    return list(dict.fromkeys([0] + ranked[:TRANSPOSITION_CANDIDATES]))
+
+
+def _best_transposition(xc, yc, subsequence: bool | None, search: bool, rate_hz: float):
     """(shift, subsequence used, coarse path) of the best-matching transposition."""
     best = None
-    for shift in (range(-5, 7) if search else (0,)):
+    for shift in (_candidate_shifts(xc, yc) if search else (0,)):
         pi, pj, cost = _coarse_path(_transpose(xc, shift), yc, bool(subsequence))
         cost *= 1.0 if shift == 0 else TRANSPOSITION_MARGIN
         if best is None or cost < best[0]:
             best = (cost, shift, (pi, pj))
     cost, shift, path = best
     if subsequence is None:
-        pi, pj, sub_cost = _coarse_path(_transpose(xc, shift), yc, True)
-        if sub_cost < PARTIAL_COST_RATIO * cost:
+        pi, pj, _ = _coarse_path(_transpose(xc, shift), yc, True)
+        sounding = np.flatnonzero(yc[:, CHROMA_DIMS - 1] < 0.5)
+        first, last = (sounding[0], sounding[-1]) if sounding.size else (0, yc.shape[0] - 1)
+        margin = max(PARTIAL_MARGIN_SHARE * (last - first), PARTIAL_MARGIN_S * rate_hz)
+        if pj[0] > first + margin or pj[-1] < last - margin:
             return shift, True, (pi, pj)
     return shift, bool(subsequence), path
 

@@ -23,6 +23,7 @@ import numpy as np
 import scipy.fft
 import scipy.ndimage
 import scipy.sparse
+import soxr
 
 from musicpractice.analysis.tuning import estimate_tuning
 from musicpractice.core.errors import InvalidParameterError
@@ -30,7 +31,10 @@ from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, r
 
 FEATURE_RATE_HZ = 50.0
 """Frames per second of the finest alignment features (20 ms resolution)."""
-N_FFT = 4096
+FEATURE_SR_HZ = 11025
+"""The take is resampled to this rate first: pitches up to 5.5 kHz are all chroma needs."""
+N_FFT = 2048
+"""186 ms at ``FEATURE_SR_HZ``: resolves semitones down to about 100 Hz."""
 LOWEST_MIDI, HIGHEST_MIDI = 21, 108
 SILENCE_DB = -50.0
 """Frames this far below the loudest part of the take count as silence."""
@@ -105,6 +109,9 @@ def audio_features(y: np.ndarray, sr: int, *, rate_hz: float = FEATURE_RATE_HZ,
         raise InvalidParameterError(f"Feature rate {rate_hz} Hz is outside 10-200 Hz.")
     if not np.all(np.isfinite(y)):
         raise InvalidParameterError("The take contains invalid (NaN or infinite) samples.")
+    if sr != FEATURE_SR_HZ:
+        y = soxr.resample(y, sr, FEATURE_SR_HZ).astype(np.float32)
+        sr = FEATURE_SR_HZ
     hop = sr / rate_hz
     tuning = _tuning_cents(y, sr)
     pool = _pitch_pool(sr, tuning)

@@ -28,6 +28,8 @@ class Alignment:
         How many semitones the take sounds above the reference.
     take_tuning_cents : float
         Tuning of the take relative to A4 = 440 Hz, in cents.
+    partial : bool
+        Whether the take was matched to a stretch of the reference only.
     warnings : tuple of str
         Plain-language reasons to doubt the alignment.
     """
@@ -39,6 +41,7 @@ class Alignment:
     overall_confidence: float
     transposition_semitones: int
     take_tuning_cents: float
+    partial: bool = False
     warnings: tuple[str, ...] = ()
 
     @property
@@ -64,6 +67,24 @@ class Alignment:
         ref = np.asarray(ref, dtype=float)
         out = np.interp(ref, keys, values)
         return np.where((ref < keys[0] - 1e-9) | (ref > keys[-1] + 1e-9), np.nan, out)
+
+    def unsure_regions(self, threshold: float = 0.3, min_s: float = 1.0) -> list[tuple[float, float]]:
+        """Stretches of the take (start_s, end_s) of at least ``min_s`` where the path
+        confidence is below ``threshold``."""
+        low = self.confidence < threshold
+        regions = []
+        k = 0
+        while k < low.size:
+            if low[k]:
+                end = k
+                while end + 1 < low.size and low[end + 1]:
+                    end += 1
+                if self.take_s[end] - self.take_s[k] >= min_s:
+                    regions.append((float(self.take_s[k]), float(self.take_s[end])))
+                k = end + 1
+            else:
+                k += 1
+        return regions
 
     def confidence_at(self, take_s) -> np.ndarray:
         """Path confidence at take times."""

@@ -1,0 +1,96 @@
+"""The versioned JSON document of an alignment (``musicpractice.alignment/1``).
+
+Conventions (see DESIGN.md): times in seconds from the start of the take's file (``_s``),
+score positions in quarter notes from the start of the score as written with repeats
+expanded (``_quarter``), ``null`` for what could not be measured.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from musicpractice.alignment.compare import ScoreComparison
+from musicpractice.alignment.timemap import Alignment
+
+SCHEMA = "musicpractice.alignment/1"
+TEMPO_WINDOW_S = 5.0
+"""Length of the reference windows over which take-to-take tempo ratios are given."""
+
+
+def _num(value, digits: int = 3):
+    """A JSON number, or None for NaN/inf."""
+    value = float(value)
+    return round(value, digits) if math.isfinite(value) else None
+
+
+def alignment_document(alignment: Alignment, *, take: str, reference: str,
+                       comparison: ScoreComparison | None = None, part: str | None = None,
+                       bars: tuple[int, int] | None = None) -> dict:
+    """The JSON-ready dict of an alignment (and, for a score, its comparison)."""
+    score = alignment.reference_kind == "score"
+    ref_key = "ref_quarter" if score else "ref_s"
+    span = alignment.ref_span
+    doc = {
+        "schema": SCHEMA,
+        "take": take,
+        "reference": reference,
+        "reference_kind": alignment.reference_kind,
+        "part": part,
+        "bar_range": list(bars) if bars else None,
+        "confidence": _num(alignment.overall_confidence),
+        "partial": alignment.partial,
+        "transposition_semitones": alignment.transposition_semitones,
+        "take_tuning_cents": _num(alignment.take_tuning_cents, 1),
+        "take_span_s": [_num(v) for v in alignment.take_span_s],
+        ("ref_span_quarter" if score else "ref_span_s"): [_num(v) for v in span],
+        "timemap": [[_num(t), _num(r)] for t, r in alignment.timemap_pairs()],
+        "unsure_regions": [{"take_start_s": _num(a), "take_end_s": _num(b)}
+                           for a, b in alignment.unsure_regions()],
+        "barlines": [],
+        "warnings": list(alignment.warnings),
+    }
+    if comparison is not None:
+        doc["tuning_hz"] = comparison.tuning_hz
+        doc["monophonic"] = comparison.monophonic
+        doc["barlines"] = [{"measure": b.measure, "take_s": _num(b.take_s),
+                            ref_key: _num(b.ref_quarter), "confidence": _num(b.confidence)}
+                           for b in comparison.bars]
+        doc["bars"] = [{"measure": b.measure, ref_key: _num(b.ref_quarter),
+                        "take_s": _num(b.take_s), "duration_s": _num(b.duration_s),
+                        "tempo_bpm": _num(b.tempo_bpm, 1),
+                        "score_tempo_bpm": _num(b.score_tempo_bpm, 1),
+                        "deviation_s": _num(b.deviation_s),
+                        "loudness_lufs": _num(b.loudness_lufs, 1),
+                        "confidence": _num(b.confidence)} for b in comparison.bars]
+        doc["beats"] = [{"measure": b.measure, "beat": b.beat, ref_key: _num(b.ref_quarter),
+                         "take_s": _num(b.take_s)} for b in comparison.beats]
+        doc["notes"] = [{"part": n.part, "measure": n.measure, ref_key: _num(n.ref_quarter),
+                         "midi": n.midi, "take_onset_s": _num(n.take_onset_s),
+                         "deviation_s": _num(n.deviation_s), "cents": _num(n.cents, 1),
+                         "status": n.status} for n in comparison.notes]
+        doc["extra_notes"] = [{"take_onset_s": _num(e.take_onset_s),
+                               "duration_s": _num(e.duration_s), "midi": e.midi}
+                              for e in comparison.extra_notes]
+        doc["warnings"] += list(comparison.warnings)
+    elif not score:
+        doc["tempo"] = take_tempo_windows(alignment)
+    return doc
+
+
+def take_tempo_windows(alignment: Alignment) -> list[dict]:
+    """Tempo of the take relative to the reference over consecutive reference windows
+    (``tempo_ratio`` > 1: the take is faster there)."""
+    r0, r1 = alignment.ref_span
+    edges = np.arange(r0, r1 + 1e-9, TEMPO_WINDOW_S)
+    if edges.size < 2 or edges[-1] < r1 - 1e-6:
+        edges = np.append(edges, r1)
+    times = alignment.take_at(edges)
+    windows = []
+    for k in range(edges.size - 1):
+        took = times[k + 1] - times[k]
+        ratio = (edges[k + 1] - edges[k]) / took if took > 0 else math.nan
+        windows.append({"ref_s": _num(edges[k]), "take_s": _num(times[k]),
+                        "tempo_ratio": _num(ratio)})
+    return windows
