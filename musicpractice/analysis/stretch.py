@@ -1,0 +1,130 @@
+"""Slow a take down without changing its pitch (phase-vocoder time stretch) for practice.
+
+The phase vocoder is librosa's (magnitude interpolated between STFT frames, phase
+advanced by each bin's measured instantaneous frequency), run in blocks of frames with
+the phase accumulator carried from block to block: an hour-long take needs no hour-long
+STFT in memory, there are no seams between blocks, and the job reports progress and can
+be cancelled. Within a block the phase is accumulated with a cumulative sum instead of
+a Python loop, so slowing down runs many times faster than real time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import librosa
+import numpy as np
+
+from musicpractice.core.errors import InvalidParameterError
+from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
+
+MIN_SPEED = 0.5
+"""Slowest playback speed offered (half tempo)."""
+MAX_SPEED = 1.0
+N_FFT = 2048
+HOP = N_FFT // 4
+BLOCK_FRAMES = 2048
+"""Output STFT frames synthesised at a time."""
+
+
+@dataclass(frozen=True)
+class StretchedAudio:
+    """A take slowed down to ``speed`` of its tempo at unchanged pitch.
+
+    Attributes
+    ----------
+    samples : numpy.ndarray
+        Mono float32 samples, ``round(len(input) / speed)`` long.
+    sr : int
+        Sample rate in Hz (that of the input).
+    speed : float
+        Playback speed as a fraction of the original tempo (0.5-1.0); a time ``t_s`` in
+        ``samples`` is ``t_s * speed`` in the original take.
+    """
+
+    samples: np.ndarray
+    sr: int
+    speed: float
+
+
+def time_stretch(y: np.ndarray, sr: int, *, speed: float, progress: ProgressFn | None = None,
+                 cancel: CancelToken | None = None) -> StretchedAudio:
+    """Slow ``y`` down to ``speed`` of its tempo without changing its pitch.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Mono samples (float).
+    sr : int
+        Sample rate in Hz.
+    speed : float
+        Fraction of the original tempo, from 0.5 (half speed) to 1.0 (unchanged; the
+        samples are returned as they are).
+    progress, cancel
+        See :mod:`musicpractice.core.progress`.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``speed`` outside 0.5-1.0, a non-positive rate, or a signal that is not mono.
+    """
+    if not isinstance(speed, (int, float)) or not MIN_SPEED <= speed <= MAX_SPEED:
+        raise InvalidParameterError(
+            f"Practice speed must be between {MIN_SPEED:.0%} and {MAX_SPEED:.0%} (got {speed!r}).")
+    if isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr <= 0:
+        raise InvalidParameterError(f"The sample rate must be a positive whole number of Hz (got {sr!r}).")
+    y = np.asarray(y, dtype=np.float32)
+    if y.ndim != 1:
+        raise InvalidParameterError("Slowing down works on one channel; mix the take to mono first.")
+    if speed == MAX_SPEED or len(y) == 0:
+        report(progress, 1.0, "Speed")
+        return StretchedAudio(y, int(sr), float(speed))
+    padded = np.pad(y, N_FFT // 2)
+    n_in = 1 + max(0, len(padded) - N_FFT) // HOP
+    steps = np.arange(0, n_in, speed)
+    out_len = int(round(len(y) / speed))
+    out = np.zeros((len(steps) + N_FFT // HOP, HOP), dtype=np.float32)
+    window = np.hanning(N_FFT + 1)[:-1].astype(np.float32)
+    advance = (HOP * 2 * np.pi * np.arange(N_FFT // 2 + 1) / N_FFT)[:, None]
+    phase = None
+    for first in range(0, len(steps), BLOCK_FRAMES):
+        check_cancel(cancel)
+        block = steps[first: first + BLOCK_FRAMES]
+        index = block.astype(int)
+        lo = index[0]
+        columns = _stft(padded, lo, index[-1] + 2, window, n_in)
+        left, right = columns[:, index - lo], columns[:, index - lo + 1]
+        alpha = (block - index)[None, :]
+        magnitude = (1.0 - alpha) * np.abs(left) + alpha * np.abs(right)
+        dphase = np.angle(right) - np.angle(left) - advance
+        dphase -= 2.0 * np.pi * np.round(dphase / (2.0 * np.pi))
+        increment = advance + dphase
+        if phase is None:
+            phase = np.angle(left[:, 0])
+        phases = phase[:, None] + np.cumsum(increment, axis=1) - increment
+        phase = phases[:, -1] + increment[:, -1]
+        frames = np.fft.irfft(magnitude * np.exp(1j * phases), n=N_FFT, axis=0).astype(np.float32)
+        _overlap_add(out, frames * window[:, None], first)
+        report(progress, min(1.0, (first + len(block)) / len(steps)), "Slowing down")
+    out /= float(np.sum(window ** 2) / HOP)
+    out = out.ravel()
+    samples = out[N_FFT // 2: N_FFT // 2 + out_len]
+    return StretchedAudio(np.pad(samples, (0, out_len - len(samples))), int(sr), float(speed))
+
+
+def _stft(padded: np.ndarray, first: int, stop: int, window: np.ndarray, n_frames: int) -> np.ndarray:
+    """STFT columns ``first`` to ``stop - 1`` of ``padded`` (zeros past its last frame)."""
+    count = stop - first
+    segment = padded[first * HOP: (min(stop, n_frames) - 1) * HOP + N_FFT]
+    frames = librosa.util.frame(segment, frame_length=N_FFT, hop_length=HOP, axis=0) \
+        if len(segment) >= N_FFT else np.zeros((0, N_FFT), np.float32)
+    spectrum = np.zeros((N_FFT // 2 + 1, count), dtype=np.complex64)
+    spectrum[:, : len(frames)] = np.fft.rfft(frames * window, axis=1).T
+    return spectrum
+
+
+def _overlap_add(out: np.ndarray, frames: np.ndarray, first: int) -> None:
+    """Add windowed frames (columns) starting at frame ``first`` into ``out`` (rows of HOP)."""
+    count = frames.shape[1]
+    for part in range(N_FFT // HOP):
+        out[first + part: first + part + count] += frames[part * HOP:(part + 1) * HOP].T

@@ -1,0 +1,51 @@
+"""Start the desktop application: ``musicpractice`` with no subcommand, or ``python -m``.
+
+``main(["path/to/Session.mpsession"])`` opens that session; with no argument the last
+session opens again, or the start page when there is none.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from musicpractice import __version__
+
+ORGANISATION = "musicpractice"
+APPLICATION = "musicpractice"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the window until it is closed; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from musicpractice.gui.main_window import ICON, MainWindow
+    from musicpractice.gui.palette import apply_palette
+
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(ICON)))
+    app.setStyle("Fusion")
+    apply_palette(app)
+    window = MainWindow(QSettings())
+    window.show()
+    paths = [Path(a) for a in argv if not a.startswith("-")]
+    if paths:
+        window.open_dropped(paths)
+    else:
+        last = window.settings.value("last_session", "")
+        if last and Path(str(last)).is_dir():
+            window.open_session(str(last))
+    status = app.exec()
+    window.deleteLater()  # before the interpreter's final garbage collection (PySide6 crash)
+    app.processEvents()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""The summary of a take: key, tempo (with a choice of beat level), tuning, loudness, range."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
+
+from musicpractice.analysis.take import TakeAnalysis
+from musicpractice.core.pitch import note_name
+
+RELATION_NAMES = {
+    "chosen": "as counted", "half": "half time", "double": "double time", "third": "one beat per bar of 3",
+    "triple": "triplets", "two-thirds": "2 against 3", "three-halves": "3 against 2",
+    "three-quarters": "3 against 4", "four-thirds": "4 against 3",
+}
+
+
+def confidence_words(confidence: float) -> str:
+    """``0.83`` -> ``"fairly sure (0.83)"``: a word a musician reads, and the number."""
+    if not math.isfinite(confidence):
+        return "not measured"
+    word = ("sure" if confidence >= 0.8 else "fairly sure" if confidence >= 0.55
+            else "unsure" if confidence >= 0.3 else "guess")
+    return f"{word} ({confidence:.2f})"
+
+
+class SummaryPanel(QWidget):
+    """The take's main estimates, each with its confidence and alternatives.
+
+    Signals
+    -------
+    beat_level_changed(str)
+        The user picked another metrical level (a ``TempoAlternative.relation``).
+    """
+
+    beat_level_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.key = self._label()
+        self.key_alternatives = self._label(small=True)
+        self.tempo = QComboBox()
+        self.tempo.setToolTip("The beat you count: tempo trackers often hear half or double "
+                              "the beat a musician counts. Pick the level you feel.")
+        self.tempo.currentIndexChanged.connect(self._tempo_picked)
+        self.tempo_detail = self._label(small=True)
+        self.tuning = self._label()
+        self.loudness = self._label()
+        self.range = self._label()
+        self.warnings = self._label(small=True)
+        form.addRow("Key", self.key)
+        form.addRow("", self.key_alternatives)
+        form.addRow("Tempo", self.tempo)
+        form.addRow("", self.tempo_detail)
+        form.addRow("Tuning", self.tuning)
+        form.addRow("Loudness", self.loudness)
+        form.addRow("Range", self.range)
+        form.addRow("Notes", self.warnings)
+        self.clear()
+
+    @staticmethod
+    def _label(small: bool = False) -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if small:
+            font = label.font()
+            font.setPointSizeF(font.pointSizeF() * 0.9)
+            label.setFont(font)
+        return label
+
+    def clear(self, message: str = "No take selected.") -> None:
+        """Show ``message`` instead of estimates."""
+        for label in (self.key_alternatives, self.tempo_detail, self.tuning, self.loudness,
+                      self.range, self.warnings):
+            label.setText("")
+        self.key.setText(message)
+        self.tempo.blockSignals(True)
+        self.tempo.clear()
+        self.tempo.blockSignals(False)
+        self.tempo.setEnabled(False)
+
+    def show_analysis(self, a: TakeAnalysis) -> None:
+        """Fill in every estimate of ``a``."""
+        k = a.key
+        self.key.setText(f"<b>{k.tonic} {k.mode}</b> &nbsp; {confidence_words(k.confidence)}")
+        others = [f"{c.tonic} {c.mode} {c.score:.2f}" for c in k.alternatives[1:4]]
+        text = ("Also possible: " + ", ".join(others)) if others else ""
+        if len(k.segments) > 1:
+            text += "<br>Changes: " + "; ".join(
+                f"{s.start_s:.0f}-{s.end_s:.0f} s {s.tonic} {s.mode}" for s in k.segments)
+        self.key_alternatives.setText(text)
+        t = a.tempo
+        self.tempo.blockSignals(True)
+        self.tempo.clear()
+        levels = sorted(t.alternatives, key=lambda alt: alt.relation != "chosen")
+        for alt in levels:
+            self.tempo.addItem(f"{alt.bpm:.0f} BPM, {RELATION_NAMES.get(alt.relation, alt.relation)}"
+                               f" (weight {alt.weight:.2f})", alt.relation)
+        if not levels:
+            self.tempo.addItem("no steady beat found", "chosen")
+        self.tempo.blockSignals(False)
+        self.tempo.setEnabled(len(levels) > 1)
+        self.tempo_detail.setText(
+            f"{confidence_words(t.confidence)}, {len(t.beats_s)} beats, "
+            f"steadiness {t.stability:.2f}" if math.isfinite(t.bpm) else "")
+        tu = a.tuning
+        cents = round(tu.deviation_cents) or 0
+        self.tuning.setText(f"A4 = {tu.a4_hz:.1f} Hz ({cents:+d} cents from 440), "
+                            f"{confidence_words(tu.confidence)}")
+        lo = a.loudness
+        integrated = f"{lo.integrated_lufs:.1f} LUFS" if math.isfinite(lo.integrated_lufs) else "silent"
+        lra = f", range {lo.lra_lu:.1f} LU" if math.isfinite(lo.lra_lu) else ""
+        self.loudness.setText(f"{integrated}{lra}, peak {lo.sample_peak_dbfs:.1f} dBFS")
+        self.range.setText(_range_text(a))
+        warnings = dict.fromkeys([*a.warnings, *tu.warnings, *k.warnings, *t.warnings,
+                                  *a.melody.warnings, *lo.warnings])
+        self.warnings.setText("<br>".join(warnings) if warnings else "none")
+
+    def _tempo_picked(self, index: int) -> None:
+        if index >= 0:
+            self.beat_level_changed.emit(self.tempo.itemData(index))
+
+
+def _range_text(a: TakeAnalysis) -> str:
+    if not a.notes:
+        return "no notes found"
+    midis = [n.midi for n in a.notes]
+    cents = np.array([n.cents for n in a.notes], dtype=float)
+    kind = " (main melody of several voices)" if a.melody.polyphonic else ""
+    return (f"{note_name(min(midis))} to {note_name(max(midis))}, {len(midis)} notes{kind}; "
+            f"intonation {np.nanmedian(cents):+.0f} cents on average")
