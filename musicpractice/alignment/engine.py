@@ -98,7 +98,10 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
         raise InvalidParameterError("Both feature sequences must have the same frame rate.")
     if take.n_frames < MIN_FRAMES or ref.n_frames < MIN_FRAMES:
         raise InvalidParameterError("The take or the reference is too short to align.")
-    x, y = _stacked(take), _stacked(ref)
+    (t0, t1), (r0, r1) = _sounding_span(take), _sounding_span(ref)
+    x, y = _stacked(take)[t0:t1], _stacked(ref)[r0:r1]
+    if x.shape[0] < MIN_FRAMES or y.shape[0] < MIN_FRAMES:
+        raise InvalidParameterError("The take or the reference has too little sound to align.")
     n, m = x.shape[0], y.shape[0]
     factors = _level_factors(n, m)
     report(progress, 0.0, "aligning (coarse)")
@@ -121,14 +124,22 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
         previous = factor
     report(progress, 1.0, "aligned")
     per_frame = np.interp(np.arange(n) / coarse, np.arange(confidence_c.size), confidence_c)
-    per_frame = np.where(take.active, per_frame, 0.0)
-    active = take.active[pi]
+    per_frame = np.where(take.active[t0:t1], per_frame, 0.0)
+    active = take.active[t0:t1][pi]
     overall = float(np.mean(per_frame[pi][active])) if active.any() else 0.0
-    return FrameAlignment(take_frames=pi, ref_frames=pj,
+    return FrameAlignment(take_frames=pi + t0, ref_frames=pj + r0,
                           confidence=per_frame[pi].astype(np.float32),
                           overall_confidence=overall, transposition_semitones=int(shift),
                           subsequence=subsequence,
                           rate_hz=take.rate_hz)
+
+
+def _sounding_span(features: AlignmentFeatures) -> tuple[int, int]:
+    """Frames from the first to just after the last one with sound (silence trimmed)."""
+    sounding = np.flatnonzero(features.active)
+    if sounding.size == 0:
+        return 0, features.n_frames
+    return int(sounding[0]), int(sounding[-1]) + 1
 
 
 def _stacked(features: AlignmentFeatures) -> np.ndarray:

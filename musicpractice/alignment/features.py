@@ -31,6 +31,7 @@ from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, r
 
 FEATURE_RATE_HZ = 50.0
 """Frames per second of the finest alignment features (20 ms resolution)."""
+MIN_DURATION_S = 0.5
 FEATURE_SR_HZ = 11025
 """The take is resampled to this rate first: pitches up to 5.5 kHz are all chroma needs."""
 N_FFT = 2048
@@ -107,6 +108,9 @@ def audio_features(y: np.ndarray, sr: int, *, rate_hz: float = FEATURE_RATE_HZ,
         raise InvalidParameterError(f"Sample rate {sr} Hz is too low (at least 8000 Hz).")
     if not 10.0 <= rate_hz <= 200.0:
         raise InvalidParameterError(f"Feature rate {rate_hz} Hz is outside 10-200 Hz.")
+    if y.size < MIN_DURATION_S * sr:
+        raise InvalidParameterError(
+            f"The take is too short to align ({y.size / sr:.2f} s; at least {MIN_DURATION_S:g} s).")
     if not np.all(np.isfinite(y)):
         raise InvalidParameterError("The take contains invalid (NaN or infinite) samples.")
     if sr != FEATURE_SR_HZ:
@@ -221,7 +225,7 @@ def _from_pitch_energy(energy: np.ndarray, *, rate_hz: float,
     kernel = np.sqrt(np.linspace(1.0, 0.0, max(1, int(round(ONSET_DECAY_S * rate_hz))),
                                  endpoint=False))
     onsets = np.zeros_like(rise)
-    for lag, gain in enumerate(kernel):
+    for lag, gain in enumerate(kernel[: rise.shape[0]]):
         onsets[lag:] = np.maximum(onsets[lag:], gain * rise[: rise.shape[0] - lag])
     return AlignmentFeatures(chroma=np.ascontiguousarray(chroma, dtype=np.float32),
                              onsets=np.ascontiguousarray(onsets, dtype=np.float32),
