@@ -23,6 +23,8 @@ RATIOS = np.geomspace(0.6, 1.6, 48)
 """Inter-beat intervals considered, as multiples of the local period."""
 MAX_CHANGE = 0.15
 """Largest change of log inter-beat interval from one beat to the next (16 %)."""
+BASS_WEIGHT = 0.5
+"""Weight of the normalised bass onset strength added to the normalised onset strength."""
 SMOOTHING = 1 / 32
 """Standard deviation of the Gaussian that smooths the onset strength, in beat periods."""
 EDGE_STRENGTH = 0.5
@@ -30,13 +32,17 @@ EDGE_STRENGTH = 0.5
 typical beat strength are dropped."""
 
 
-def track_beats(envelope: np.ndarray, hop_s: float, period_s: np.ndarray) -> np.ndarray:
+def track_beats(envelope: np.ndarray, bass: np.ndarray, hop_s: float,
+                period_s: np.ndarray) -> np.ndarray:
     """Beat times (seconds) that best fit an onset envelope and a local beat period.
 
     Parameters
     ----------
     envelope : numpy.ndarray
-        Onset strength, one value every ``hop_s`` seconds, not all zero.
+        Onset strength, one value every ``hop_s`` seconds.
+    bass : numpy.ndarray
+        Onset strength of the bass alone, same frames; it adds :data:`BASS_WEIGHT` to
+        the beat strength, which draws the beats to the strong beats of the bar.
     hop_s : float
         Envelope hop in seconds.
     period_s : numpy.ndarray
@@ -50,8 +56,10 @@ def track_beats(envelope: np.ndarray, hop_s: float, period_s: np.ndarray) -> np.
     spread = float(np.std(envelope))
     if spread <= 0.0:
         return np.zeros(0)
+    bass_spread = float(np.std(bass))
+    combined = envelope / spread + (BASS_WEIGHT * bass / bass_spread if bass_spread > 0 else 0.0)
     period = np.maximum(np.asarray(period_s, dtype=np.float64) / hop_s, 2.0)
-    strength = scipy.ndimage.gaussian_filter1d(envelope.astype(np.float64) / spread,
+    strength = scipy.ndimage.gaussian_filter1d(combined.astype(np.float64),
                                                SMOOTHING * float(np.median(period)))
     score, back = _cumulative_score(strength, period, np.log(RATIOS), CHANGE_TIGHTNESS,
                                     PERIOD_TIGHTNESS)

@@ -28,6 +28,8 @@ HOP_S = 0.0116
 LAG_S = 0.02
 """Spectral-flux lag in seconds."""
 N_MELS = 80
+BASS_HZ = 200.0
+"""Upper edge of the bass bands in Hz."""
 BLOCK_FRAMES = 4096
 """Envelope frames computed per block (about 48 s)."""
 PEAK_WAIT_S = 0.03
@@ -49,11 +51,15 @@ class OnsetEnvelope:
     values : numpy.ndarray
         float32, non-negative, one value per frame; frame ``i`` is at ``i * hop_s``
         seconds. Units: mean rise of log-magnitude per mel band (natural log).
+    bass : numpy.ndarray
+        The same for the mel bands below :data:`BASS_HZ` only: bass notes, which mostly
+        fall on the strong beats of the bar.
     hop_s : float
         Time between frames in seconds.
     """
 
     values: np.ndarray
+    bass: np.ndarray
     hop_s: float
 
 
@@ -71,6 +77,8 @@ class Onsets:
         one.
     envelope : numpy.ndarray
         The onset-strength envelope (see :class:`OnsetEnvelope`).
+    bass_envelope : numpy.ndarray
+        The onset strength of the bass bands alone (see :class:`OnsetEnvelope`).
     envelope_hop_s : float
         Time between envelope values in seconds.
     confidence : float
@@ -82,6 +90,7 @@ class Onsets:
     times_s: np.ndarray
     strength: np.ndarray
     envelope: np.ndarray
+    bass_envelope: np.ndarray
     envelope_hop_s: float
     confidence: float
     warnings: tuple[str, ...]
@@ -124,10 +133,13 @@ def onset_envelope(
     y = checked_signal(y, sr)
     hop, n_fft, lag = frame_settings(sr)
     n_frames = 1 + len(y) // hop
+    fmax = min(11_000.0, sr / 2)
     mel = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=N_MELS, fmin=30.0,
-                              fmax=min(11_000.0, sr / 2)).astype(np.float32)
+                              fmax=fmax).astype(np.float32)
+    bass_bands = librosa.mel_frequencies(N_MELS + 2, fmin=30.0, fmax=fmax)[1:-1] < BASS_HZ
     window = np.hanning(n_fft + 1)[:-1].astype(np.float32)
     out = np.zeros(n_frames, dtype=np.float32)
+    bass = np.zeros(n_frames, dtype=np.float32)
     previous = None  # the last `lag` frames of the block before
     for start in range(0, n_frames, BLOCK_FRAMES):
         check_cancel(cancel)
@@ -137,11 +149,12 @@ def onset_envelope(
             previous = np.repeat(log_mel[:, :1], lag, axis=1)
         spectrum = np.concatenate([previous, log_mel], axis=1)
         reference = scipy.ndimage.maximum_filter1d(spectrum, size=3, axis=0)
-        flux = np.maximum(spectrum[:, lag:] - reference[:, :-lag], 0.0).mean(axis=0)
-        out[start:stop] = flux
+        rise = np.maximum(spectrum[:, lag:] - reference[:, :-lag], 0.0)
+        out[start:stop] = rise.mean(axis=0)
+        bass[start:stop] = rise[bass_bands].mean(axis=0)
         previous = log_mel[:, -lag:]
         report(progress, stop / n_frames, "Finding onsets")
-    return OnsetEnvelope(out, hop / sr)
+    return OnsetEnvelope(out, bass, hop / sr)
 
 
 def _log_mel(y: np.ndarray, start: int, stop: int, *, hop: int, n_fft: int,
@@ -186,10 +199,10 @@ def detect_onsets(
         ``y`` is not a finite mono signal or ``sr`` is not positive.
     """
     envelope = onset_envelope(y, sr, progress=progress, cancel=cancel)
-    values, hop_s = envelope.values, envelope.hop_s
+    values, bass, hop_s = envelope.values, envelope.bass, envelope.hop_s
     sounding = values[values > 0]
     if len(sounding) == 0:
-        return Onsets(np.zeros(0), np.zeros(0), values, hop_s, 0.0,
+        return Onsets(np.zeros(0), np.zeros(0), values, bass, hop_s, 0.0,
                       ("No onsets were found: the recording is silent or has no note attacks.",))
     half = max(1, int(round(THRESHOLD_WINDOW_S / hop_s)))
     wait = max(1, int(round(PEAK_WAIT_S / hop_s)))
@@ -203,5 +216,5 @@ def detect_onsets(
     if len(peaks) == 0:
         warnings.append("No clear note attacks were found.")
     contrast = float(np.median(scaled[peaks]) - np.median(scaled)) if len(peaks) else 0.0
-    return Onsets(peaks * hop_s, scaled[peaks].astype(np.float64), values, hop_s,
+    return Onsets(peaks * hop_s, scaled[peaks].astype(np.float64), values, bass, hop_s,
                   float(np.clip(contrast, 0.0, 1.0)), tuple(warnings))

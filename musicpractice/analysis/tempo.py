@@ -193,7 +193,7 @@ def estimate_tempo(
         check_cancel(cancel)
         at = np.abs(log_bpm - np.log2(level_bpm)) <= 1.5 / 48
         weight = float(np.max(overall[at] * prior[at]))
-        beats = track_beats(envelope, hop_s, 60.0 / (path_bpm * ratio))
+        beats = track_beats(envelope, onsets.bass_envelope, hop_s, 60.0 / (path_bpm * ratio))
         alternatives.append((relation, weight, beats))
     total = sum(weight for _, weight, _ in alternatives)
     chosen_ibi = np.diff(alternatives[0][2])
