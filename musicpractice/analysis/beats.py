@@ -84,7 +84,7 @@ def _cumulative_score(strength, period, log_ratios, change_tightness,
         first_sound += 1
     for t in range(n):
         for j in range(k):
-            interval = max(1, int(round(period[t] * np.exp(log_ratios[j]))))
+            interval = max(1, int(np.rint(period[t] * np.exp(log_ratios[j]))))
             local = strength[t] - period_tightness * log_ratios[j] ** 2
             tau = t - interval
             if tau < first_sound:
@@ -92,7 +92,7 @@ def _cumulative_score(strength, period, log_ratios, change_tightness,
                 continue
             # interval index at tau closest to this interval, and its neighbours
             offset = np.log(interval) - log_period[tau]
-            centre = int(round((offset - log_ratios[0]) / spacing))
+            centre = int(np.rint((offset - log_ratios[0]) / spacing))
             best = -np.inf
             best_j = -1
             for jj in range(max(0, centre - reach), min(k, centre + reach + 1)):
@@ -116,7 +116,7 @@ def _backtrack(score: np.ndarray, back: np.ndarray, period: np.ndarray,
     j = int(np.argmax(score[t]))
     frames = [t]
     while back[t, j] >= 0:
-        t, j = t - max(1, int(round(period[t] * ratios[j]))), int(back[t, j])
+        t, j = t - max(1, round(period[t] * ratios[j])), int(back[t, j])
         frames.append(t)
     return np.array(frames[::-1], dtype=np.int64)
 

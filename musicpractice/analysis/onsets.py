@@ -99,7 +99,7 @@ class Onsets:
 def frame_settings(sr: float) -> tuple[int, int, int]:
     """Hop, FFT size and flux lag (in samples, samples, frames) of the envelope at ``sr`` Hz."""
     hop = int(2 ** round(np.log2(HOP_S * sr)))
-    lag = max(1, int(round(LAG_S * sr / hop)))
+    lag = max(1, round(LAG_S * sr / hop))
     return hop, 4 * hop, lag
 
 
@@ -204,8 +204,8 @@ def detect_onsets(
     if len(sounding) == 0:
         return Onsets(np.zeros(0), np.zeros(0), values, bass, hop_s, 0.0,
                       ("No onsets were found: the recording is silent or has no note attacks.",))
-    half = max(1, int(round(THRESHOLD_WINDOW_S / hop_s)))
-    wait = max(1, int(round(PEAK_WAIT_S / hop_s)))
+    half = max(1, round(THRESHOLD_WINDOW_S / hop_s))
+    wait = max(1, round(PEAK_WAIT_S / hop_s))
     candidates = librosa.util.peak_pick(values, pre_max=half, post_max=half, pre_avg=half,
                                         post_avg=half, delta=0.0, wait=half)
     loud = float(np.percentile(values[candidates], LOUD_PERCENTILE)) if len(candidates) else 0.0

@@ -9,8 +9,10 @@
 3. The tempo path through the tempogram near that level gives the local beat period, and
    the beats follow it (:mod:`musicpractice.analysis.beats`): accelerando and rubato are
    tracked.
-4. The related levels (half, double, a third, triple, two thirds, three halves) are
-   tracked too and reported with weights, so a user can pick another level.
+4. The related levels (:data:`RELATIONS`: half, double, a third, triple, two thirds,
+   three halves, three quarters, four thirds) inside the tempo range are tracked too and
+   reported with weights (their average salience times the prior), so a user can pick
+   another level.
 """
 
 from __future__ import annotations
@@ -22,10 +24,21 @@ import scipy.ndimage
 
 from musicpractice.analysis.beats import track_beats
 from musicpractice.analysis.onsets import Onsets, detect_onsets
-from musicpractice.analysis.tempogram import WINDOW_S, bpm_grid, tempo_path, tempogram
+from musicpractice.analysis.tempogram import (
+    BINS_PER_OCTAVE,
+    WINDOW_S,
+    tempo_path,
+    tempogram,
+)
 from musicpractice.analysis.tuning import checked_signal
 from musicpractice.core.errors import InvalidParameterError
-from musicpractice.core.progress import CancelToken, ProgressFn, Steps, check_cancel, report
+from musicpractice.core.progress import (
+    CancelToken,
+    ProgressFn,
+    Steps,
+    check_cancel,
+    report,
+)
 
 PRIOR_BPM = 85.0
 """Centre of the tempo prior in BPM."""
@@ -139,7 +152,8 @@ def estimate_tempo(
     sr : int
         Sample rate in Hz.
     min_bpm, max_bpm : float
-        Range of the tempo at the chosen level, in BPM (10 <= min_bpm < max_bpm / 2 <= 500).
+        Range of the tempo at the chosen level, in BPM: at least 10, the fastest more
+        than twice the slowest and at most 1000. Other levels are offered inside it.
     onsets : Onsets, optional
         The result of :func:`~musicpractice.analysis.onsets.detect_onsets` on the same
         signal, to reuse its envelope; computed when omitted.
@@ -170,42 +184,47 @@ def estimate_tempo(
     envelope, hop_s = onsets.envelope, onsets.envelope_hop_s
     duration_s = len(y) / sr
     if not np.any(envelope > 0):
-        return _silent(duration_s)
+        return _silent()
     gram = tempogram(envelope, hop_s, min_bpm=min_bpm / 3, max_bpm=max_bpm * 3,
                      progress=steps.stage("Measuring tempo"), cancel=cancel)
     check_cancel(cancel)
     steps.stage("Tracking beats")
     log_bpm = np.log2(gram.bpm)
     prior = np.exp(-0.5 * ((log_bpm - np.log2(PRIOR_BPM)) / PRIOR_OCTAVES) ** 2)
-    overall = scipy.ndimage.gaussian_filter1d(gram.salience.mean(axis=0), 1.0)
+    plausibility = scipy.ndimage.gaussian_filter1d(gram.salience.mean(axis=0), 1.0) * prior
     in_range = (gram.bpm >= min_bpm) & (gram.bpm <= max_bpm)
-    chosen_bin = int(np.argmax(np.where(in_range, overall * prior, -1.0)))
-    chosen_bpm = float(gram.bpm[chosen_bin])
+    chosen_bpm = float(gram.bpm[np.argmax(np.where(in_range, plausibility, -1.0))])
     near = np.exp(-0.5 * ((log_bpm - np.log2(chosen_bpm)) / PATH_OCTAVES) ** 2)
     path = tempo_path(gram, prior * near)
     path_bpm = np.interp(np.arange(len(envelope)) * hop_s, gram.times_s, gram.bpm[path])
-    clarity = float(np.mean(gram.salience[np.arange(len(path)), path]))
-    alternatives = []
+    tracked = {}
     for relation, ratio in RELATIONS.items():
-        level_bpm = chosen_bpm * ratio
-        if not min_bpm <= level_bpm <= max_bpm:
-            continue
-        check_cancel(cancel)
-        at = np.abs(log_bpm - np.log2(level_bpm)) <= 1.5 / 48
-        weight = float(np.max(overall[at] * prior[at]))
-        beats = track_beats(envelope, onsets.bass_envelope, hop_s, 60.0 / (path_bpm * ratio))
-        alternatives.append((relation, weight, beats))
-    total = sum(weight for _, weight, _ in alternatives)
-    chosen_ibi = np.diff(alternatives[0][2])
-    if len(chosen_ibi):
-        chosen_bpm = 60.0 / float(np.median(chosen_ibi))
-    levels = [TempoAlternative(chosen_bpm * RELATIONS[relation], weight / total, relation, beats)
-              for relation, weight, beats in alternatives]
-    chosen = levels[0]
-    levels = [chosen] + sorted(levels[1:], key=lambda level: -level.weight)
-    confidence = float(np.clip(clarity / CLEAR_SALIENCE, 0.0, 1.0) * chosen.weight)
+        if min_bpm <= chosen_bpm * ratio <= max_bpm:
+            check_cancel(cancel)
+            nearby = np.abs(log_bpm - np.log2(chosen_bpm * ratio)) <= 1.5 / BINS_PER_OCTAVE
+            tracked[relation] = (float(np.max(plausibility[nearby])),
+                                 track_beats(envelope, onsets.bass_envelope, hop_s,
+                                             60.0 / (path_bpm * ratio)))
+    levels = _levels(tracked, chosen_bpm)
+    clarity = float(np.mean(gram.salience[np.arange(len(path)), path]))
+    confidence = float(np.clip(clarity / CLEAR_SALIENCE, 0.0, 1.0) * levels[0].weight)
     report(progress, 1.0, "Tracking beats")
-    return _estimate(chosen, tuple(levels), confidence, duration_s)
+    return _estimate(levels, confidence, duration_s)
+
+
+def _levels(tracked: dict[str, tuple[float, np.ndarray]],
+            grid_bpm: float) -> tuple[TempoAlternative, ...]:
+    """Metrical levels with normalised weights: the chosen one first, then by weight.
+
+    ``tracked`` maps each relation to its plausibility and beats; ``grid_bpm`` is the
+    chosen tempo on the tempogram grid, refined here by the median inter-beat interval.
+    """
+    intervals = np.diff(tracked["chosen"][1])
+    bpm = 60.0 / float(np.median(intervals)) if len(intervals) else grid_bpm
+    total = sum(weight for weight, _ in tracked.values())
+    levels = [TempoAlternative(bpm * RELATIONS[relation], weight / total, relation, beats)
+              for relation, (weight, beats) in tracked.items()]
+    return (levels[0], *sorted(levels[1:], key=lambda level: -level.weight))
 
 
 def beats_at_level(estimate: TempoEstimate, relation: str) -> np.ndarray:
@@ -233,8 +252,9 @@ def beats_at_level(estimate: TempoEstimate, relation: str) -> np.ndarray:
     )
 
 
-def _estimate(chosen: TempoAlternative, levels: tuple[TempoAlternative, ...],
-              confidence: float, duration_s: float) -> TempoEstimate:
+def _estimate(levels: tuple[TempoAlternative, ...], confidence: float,
+              duration_s: float) -> TempoEstimate:
+    chosen = levels[0]
     beats = chosen.beats_s
     ibi = np.diff(beats)
     warnings = []
@@ -261,7 +281,7 @@ def _estimate(chosen: TempoAlternative, levels: tuple[TempoAlternative, ...],
                          tuple(warnings))
 
 
-def _silent(duration_s: float) -> TempoEstimate:
+def _silent() -> TempoEstimate:
     empty = np.zeros(0)
     return TempoEstimate(
         float("nan"), 0.0, (), empty, empty, empty, float("nan"), 0.0,

@@ -80,8 +80,8 @@ def tempogram(
         See :mod:`musicpractice.core.progress`.
     """
     bpm = bpm_grid(min_bpm, max_bpm)
-    width = int(round(WINDOW_S / hop_s)) | 1
-    step = max(1, int(round(STEP_S / hop_s)))
+    width = round(WINDOW_S / hop_s) | 1
+    step = max(1, round(STEP_S / hop_s))
     novelty = _local_novelty(envelope.astype(np.float64), hop_s)
     padded = np.pad(novelty, (width // 2, width // 2))
     centres = np.arange(0, len(envelope), step)
@@ -110,7 +110,7 @@ def tempogram(
 
 def _local_novelty(envelope: np.ndarray, hop_s: float) -> np.ndarray:
     """The envelope minus its 1-second moving average, clipped at zero."""
-    size = max(1, int(round(1.0 / hop_s)))
+    size = max(1, round(1.0 / hop_s))
     kernel = np.ones(size) / size
     return np.maximum(envelope - np.convolve(envelope, kernel, mode="same"), 0.0)
 
