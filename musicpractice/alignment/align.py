@@ -94,6 +94,7 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
     grid_q = np.linspace(q0, q1, max(2, int((q1 - q0) * 48) + 1))
     grid_s = score.seconds_at(grid_q) - start_s
     ref_q = np.interp(frames.ref_frames / frames.rate_hz, grid_s, grid_q)
+    ref_q[frames.ref_frames >= ref_f.n_frames - 1] = q1  # the last frame ends the excerpt
     warnings = []
     if part_name is not None and len({n.part for n in notes}) == 1 and len(score.parts) > 1:
         warnings.append(f"Aligned to the {part_name} part only.")

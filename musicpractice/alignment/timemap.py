@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+SPAN_TOLERANCE = 0.25
+"""Reference positions this close (seconds or quarter notes) outside the aligned span
+still map onto its ends (the last note's tail, a barline just after the last onset)."""
+
 
 @dataclass(frozen=True)
 class Alignment:
@@ -62,11 +66,13 @@ class Alignment:
         return np.interp(np.asarray(take_s, dtype=float), keys, values)
 
     def take_at(self, ref) -> np.ndarray:
-        """Take times of reference positions; NaN outside the span the take covers."""
+        """Take times of reference positions; NaN outside the span the take covers
+        (give or take ``SPAN_TOLERANCE`` seconds or quarter notes, clamped)."""
         keys, values = _grouped(self.ref, self.take_s)
         ref = np.asarray(ref, dtype=float)
         out = np.interp(ref, keys, values)
-        return np.where((ref < keys[0] - 1e-9) | (ref > keys[-1] + 1e-9), np.nan, out)
+        outside = (ref < keys[0] - SPAN_TOLERANCE) | (ref > keys[-1] + SPAN_TOLERANCE)
+        return np.where(outside, np.nan, out)
 
     def unsure_regions(self, threshold: float = 0.3, min_s: float = 1.0) -> list[tuple[float, float]]:
         """Stretches of the take (start_s, end_s) of at least ``min_s`` where the path
