@@ -41,8 +41,8 @@ def track_beats(envelope: np.ndarray, bass: np.ndarray, hop_s: float,
     envelope : numpy.ndarray
         Onset strength, one value every ``hop_s`` seconds.
     bass : numpy.ndarray
-        Onset strength of the bass alone, same frames; it adds :data:`BASS_WEIGHT` to
-        the beat strength, which draws the beats to the strong beats of the bar.
+        Onset strength of the bass alone, same frames; weighted by :data:`BASS_WEIGHT`,
+        it is added to the beat strength and draws the beats to the strong beats of the bar.
     hop_s : float
         Envelope hop in seconds.
     period_s : numpy.ndarray

@@ -7,8 +7,9 @@ neighbour maximum ignores the small frequency wobble of vibrato, so sung notes g
 onset each; the 20 ms lag catches soft attacks (voices, bowed strings) that rise over
 several frames. Piano attacks give sharp peaks.
 
-The envelope is computed block by block, so an hour of audio needs only a few megabytes
-beyond the signal itself. The tempo tracker and the expressive cues reuse it.
+The envelope is computed block by block (about 50 MB of work space whatever the length;
+an hour's envelope is 1.2 MB). The tempo tracker and the expressive cues reuse it, and the
+same rise restricted to the bass bands, which marks the strong beats of the bar.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ THRESHOLD_WINDOW_S = 0.1
 """Half-width of the moving average an onset peak must exceed."""
 LOUD_PERCENTILE = 95
 """The loud level is this percentile of the envelope's local maxima (one per 0.2 s at most)."""
+MIN_LOUD = 0.05
+"""Floor of the loud level: the envelope of a steady tone or hum stays far below it."""
 THRESHOLD_DELTA = 0.1
 """How far (in units of the envelope's loud-level) a peak must rise above that average."""
 
@@ -82,7 +85,8 @@ class Onsets:
     envelope_hop_s : float
         Time between envelope values in seconds.
     confidence : float
-        In [0, 1]: 0 for silence; lower when onsets barely rise above the background.
+        In [0, 1]: median ``strength`` of the onsets minus the median scaled envelope
+        (clipped); 0 for silence, low when onsets barely rise above the background.
     warnings : tuple of str
         Plain-language notes on unreliable results.
     """
@@ -154,6 +158,10 @@ def onset_envelope(
         bass[start:stop] = rise[bass_bands].mean(axis=0)
         previous = log_mel[:, -lag:]
         report(progress, stop / n_frames, "Finding onsets")
+    # a recording may stop mid-note: frames reaching past its end see no onset
+    past_end = max(0, (len(y) - n_fft // 2) // hop + 1)
+    out[past_end:] = 0.0
+    bass[past_end:] = 0.0
     return OnsetEnvelope(out, bass, hop / sr)
 
 
@@ -200,8 +208,7 @@ def detect_onsets(
     """
     envelope = onset_envelope(y, sr, progress=progress, cancel=cancel)
     values, bass, hop_s = envelope.values, envelope.bass, envelope.hop_s
-    sounding = values[values > 0]
-    if len(sounding) == 0:
+    if not np.any(values > 0):
         return Onsets(np.zeros(0), np.zeros(0), values, bass, hop_s, 0.0,
                       ("No onsets were found: the recording is silent or has no note attacks.",))
     half = max(1, round(THRESHOLD_WINDOW_S / hop_s))
@@ -209,7 +216,7 @@ def detect_onsets(
     candidates = librosa.util.peak_pick(values, pre_max=half, post_max=half, pre_avg=half,
                                         post_avg=half, delta=0.0, wait=half)
     loud = float(np.percentile(values[candidates], LOUD_PERCENTILE)) if len(candidates) else 0.0
-    scaled = values / (loud if loud > 0 else float(sounding.max()))
+    scaled = values / max(loud, MIN_LOUD)
     peaks = librosa.util.peak_pick(scaled, pre_max=wait, post_max=wait, pre_avg=half,
                                    post_avg=half, delta=THRESHOLD_DELTA, wait=wait)
     warnings = []

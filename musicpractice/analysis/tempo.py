@@ -99,9 +99,12 @@ class TempoEstimate:
     Attributes
     ----------
     bpm : float
-        Global tempo in beats per minute (from the median inter-beat interval).
+        Global tempo in beats per minute (from the median inter-beat interval); NaN when
+        no beat is found.
     confidence : float
-        In [0, 1]: how clear the pulse is and how sure the beat level is; 0 for silence.
+        In [0, 1]: how clear the pulse is (mean tempogram salience along the tempo path
+        over :data:`CLEAR_SALIENCE`, at most 1) times the weight of the chosen level;
+        0 for silence or fewer than 3 beats.
     alternatives : tuple of TempoAlternative
         The chosen level first, then the related levels inside the tempo range,
         by decreasing weight.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import librosa
 import numpy as np
+import scipy.ndimage
 
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
 
@@ -110,9 +111,8 @@ def tempogram(
 
 def _local_novelty(envelope: np.ndarray, hop_s: float) -> np.ndarray:
     """The envelope minus its 1-second moving average, clipped at zero."""
-    size = max(1, round(1.0 / hop_s))
-    kernel = np.ones(size) / size
-    return np.maximum(envelope - np.convolve(envelope, kernel, mode="same"), 0.0)
+    average = scipy.ndimage.uniform_filter1d(envelope, max(1, round(1.0 / hop_s)), mode="nearest")
+    return np.maximum(envelope - average, 0.0)
 
 
 def tempo_path(gram: Tempogram, weights: np.ndarray) -> np.ndarray:

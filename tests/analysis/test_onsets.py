@@ -51,6 +51,12 @@ def test_soft_tones_give_one_onset_per_note():
     assert f_measure == 1.0
 
 
+def test_a_steady_tone_has_no_onset_after_its_start():
+    y = harmonic_tone(440.0, 4.0)
+    found = detect_onsets(np.concatenate([np.zeros(SR // 4, np.float32), y]), SR)
+    assert len(found.times_s) == 1 and found.times_s[0] == pytest.approx(0.25, abs=0.02)
+
+
 def test_envelope_hop_and_length():
     y, _ = clicks(90, 5)
     env = onset_envelope(y, SR)

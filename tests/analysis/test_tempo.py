@@ -121,6 +121,14 @@ def test_short_recording_is_flagged():
     assert any("long" in w for w in estimate.warnings)
 
 
+def test_too_few_beats():
+    y, _ = clicks(120, 0.6)
+    estimate = estimate_tempo(y, SR)
+    assert len(estimate.beats_s) < 3
+    assert estimate.confidence == 0.0 and np.isnan(estimate.ibi_cv)
+    assert any("Too few beats" in w for w in estimate.warnings)
+
+
 def test_onsets_are_reused():
     y, _ = clicks(72, 10)
     onsets = detect_onsets(y, SR)
