@@ -4,7 +4,7 @@ The envelope is a spectral flux on a log-magnitude mel spectrogram: for every fr
 mean over mel bands of how much each band rose since a frame ``LAG_S`` earlier, compared
 with the loudest of its neighbouring bands then (SuperFlux, Boeck & Widmer 2013). The
 neighbour maximum ignores the small frequency wobble of vibrato, so sung notes give one
-onset each; the 20 ms lag catches soft attacks (voices, bowed strings) that rise over
+onset each; the 30 ms lag catches soft attacks (voices, bowed strings) that rise over
 several frames. Piano attacks give sharp peaks.
 
 The envelope is computed block by block (about 50 MB of work space whatever the length;
@@ -26,9 +26,11 @@ from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, r
 
 HOP_S = 0.0116
 """Target time between envelope values in seconds (a power-of-two hop near it is used)."""
-LAG_S = 0.02
+LAG_S = 0.03
 """Spectral-flux lag in seconds."""
 N_MELS = 80
+VIBRATO_BANDS = 3
+"""Width in mel bands of the maximum filter that makes the flux ignore vibrato."""
 BASS_HZ = 200.0
 """Upper edge of the bass bands in Hz."""
 BLOCK_FRAMES = 4096
@@ -152,7 +154,7 @@ def onset_envelope(
         if previous is None:  # a recording may start mid-note: no onset at its first frame
             previous = np.repeat(log_mel[:, :1], lag, axis=1)
         spectrum = np.concatenate([previous, log_mel], axis=1)
-        reference = scipy.ndimage.maximum_filter1d(spectrum, size=3, axis=0)
+        reference = scipy.ndimage.maximum_filter1d(spectrum, size=VIBRATO_BANDS, axis=0)
         rise = np.maximum(spectrum[:, lag:] - reference[:, :-lag], 0.0)
         out[start:stop] = rise.mean(axis=0)
         bass[start:stop] = rise[bass_bands].mean(axis=0)

