@@ -179,7 +179,8 @@ def estimate_tempo(
             f"The tempo range {min_bpm:g}-{max_bpm:g} BPM is not usable: the slowest tempo "
             "must be at least 10 BPM and the fastest more than twice the slowest, at most 1000."
         )
-    steps = Steps(progress, [("Finding onsets", 3), ("Measuring tempo", 2), ("Tracking beats", 1)])
+    stages = [("Measuring tempo", 2), ("Tracking beats", 1)]
+    steps = Steps(progress, stages if onsets is not None else [("Finding onsets", 3), *stages])
     if onsets is None:
         onsets = detect_onsets(y, sr, progress=steps.stage("Finding onsets"), cancel=cancel)
     elif abs(len(onsets.envelope) * onsets.envelope_hop_s - len(y) / sr) > 1.0:
@@ -191,7 +192,7 @@ def estimate_tempo(
     gram = tempogram(envelope, hop_s, min_bpm=min_bpm / 3, max_bpm=max_bpm * 3,
                      progress=steps.stage("Measuring tempo"), cancel=cancel)
     check_cancel(cancel)
-    steps.stage("Tracking beats")
+    tracking = steps.stage("Tracking beats")
     log_bpm = np.log2(gram.bpm)
     prior = np.exp(-0.5 * ((log_bpm - np.log2(PRIOR_BPM)) / PRIOR_OCTAVES) ** 2)
     plausibility = scipy.ndimage.gaussian_filter1d(gram.salience.mean(axis=0), 1.0) * prior
@@ -201,7 +202,8 @@ def estimate_tempo(
     path = tempo_path(gram, prior * near)
     path_bpm = np.interp(np.arange(len(envelope)) * hop_s, gram.times_s, gram.bpm[path])
     tracked = {}
-    for relation, ratio in RELATIONS.items():
+    for done, (relation, ratio) in enumerate(RELATIONS.items()):
+        report(tracking, done / len(RELATIONS), "Tracking beats")
         if min_bpm <= chosen_bpm * ratio <= max_bpm:
             check_cancel(cancel)
             nearby = np.abs(log_bpm - np.log2(chosen_bpm * ratio)) <= 1.5 / BINS_PER_OCTAVE
@@ -211,7 +213,7 @@ def estimate_tempo(
     levels = _levels(tracked, chosen_bpm)
     clarity = float(np.mean(gram.salience[np.arange(len(path)), path]))
     confidence = float(np.clip(clarity / CLEAR_SALIENCE, 0.0, 1.0) * levels[0].weight)
-    report(progress, 1.0, "Tracking beats")
+    report(tracking, 1.0, "Tracking beats")
     return _estimate(levels, confidence, duration_s)
 
 
