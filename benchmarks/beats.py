@@ -4,7 +4,9 @@ Run from the project root: ``.venv/bin/python benchmarks/beats.py [--synth]``.
 Reads ../shared/data (see its README). For every file it prints the mir_eval beat
 F-measure (70 ms window) of our beats at the chosen level and at each other level we
 offer, librosa's F-measure, and the run times. ``--synth`` adds the rendered pieces of
-``synth/`` (beat level of their time signature; rubato and ritardandi).
+``synth/`` (beat level of their time signature; rubato and ritardandi). ``--long M``
+instead times ours alone on M minutes of clicks in noise and reports the growth of the
+peak resident memory beyond the signal (librosa's beat_track needs the whole STFT).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import glob
 import json
+import resource
 import time
 from pathlib import Path
 
@@ -62,10 +65,35 @@ def cases(with_synth: bool):
                    {"beat": np.asarray(truth["beats"]["times"], dtype=float)})
 
 
+def long_run(minutes: int) -> None:
+    """Time and peak-memory growth of estimate_tempo on ``minutes`` of clicks in noise."""
+    sr = 22_050
+    minute = np.zeros(60 * sr, np.float32)
+    minute[(np.arange(0, 60, 60 / 97) * sr).astype(int)[:, None] + np.arange(200)] = 0.5
+    y = np.empty(minutes * len(minute), np.float32)
+    rng = np.random.default_rng(0)
+    for m in range(minutes):
+        y[m * len(minute):(m + 1) * len(minute)] = (
+            minute + 0.01 * rng.standard_normal(len(minute), dtype=np.float32))
+    estimate_tempo(y[: 20 * sr], sr)  # compile the numba code
+    base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    estimate = estimate_tempo(y, sr)
+    elapsed = time.perf_counter() - start
+    grown_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base_mb
+    print(f"{minutes} min at {sr} Hz (signal {y.nbytes / 2**20:.0f} MB): {elapsed:.1f} s "
+          f"({60 * minutes / elapsed:.0f}x real time), peak memory +{grown_mb:.0f} MB, "
+          f"{estimate.bpm:.2f} BPM (true 97), {len(estimate.beats_s)} beats")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synth", action="store_true", help="also the synth/ pieces")
+    parser.add_argument("--long", type=int, metavar="MINUTES", help="long-file run only")
     args = parser.parse_args()
+    if args.long:
+        long_run(args.long)
+        return
     signal = load_signal(BEATS / "madmom_sample.wav")
     estimate_tempo(signal.samples, signal.sr)  # compile the numba code before timing
     librosa.beat.beat_track(y=signal.samples, sr=signal.sr)  # and librosa's
