@@ -102,7 +102,7 @@ class Onsets:
     warnings: tuple[str, ...]
 
 
-def frame_settings(sr: float) -> tuple[int, int, int]:
+def _frame_settings(sr: float) -> tuple[int, int, int]:
     """Hop, FFT size and flux lag (in samples, samples, frames) of the envelope at ``sr`` Hz."""
     hop = int(2 ** round(np.log2(HOP_S * sr)))
     lag = max(1, round(LAG_S * sr / hop))
@@ -137,7 +137,7 @@ def onset_envelope(
         ``y`` is not a finite mono signal or ``sr`` is not positive.
     """
     y = checked_signal(y, sr)
-    hop, n_fft, lag = frame_settings(sr)
+    hop, n_fft, lag = _frame_settings(sr)
     n_frames = 1 + len(y) // hop
     fmax = min(11_000.0, sr / 2)
     mel = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=N_MELS, fmin=30.0,

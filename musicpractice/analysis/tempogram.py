@@ -52,7 +52,7 @@ class Tempogram:
     salience: np.ndarray
 
 
-def bpm_grid(min_bpm: float, max_bpm: float) -> np.ndarray:
+def _bpm_grid(min_bpm: float, max_bpm: float) -> np.ndarray:
     """Log-spaced tempi from ``min_bpm`` to ``max_bpm`` (BPM), ``BINS_PER_OCTAVE`` per octave."""
     n = int(np.ceil(BINS_PER_OCTAVE * np.log2(max_bpm / min_bpm))) + 1
     return min_bpm * 2.0 ** (np.arange(n) / BINS_PER_OCTAVE)
@@ -80,7 +80,7 @@ def tempogram(
     progress, cancel
         See :mod:`musicpractice.core.progress`.
     """
-    bpm = bpm_grid(min_bpm, max_bpm)
+    bpm = _bpm_grid(min_bpm, max_bpm)
     width = round(WINDOW_S / hop_s) | 1
     step = max(1, round(STEP_S / hop_s))
     novelty = _local_novelty(envelope.astype(np.float64), hop_s)
