@@ -85,3 +85,10 @@ def live_note(samples: np.ndarray, sr: int, *, voice: str = "wide", tuning_hz: f
     midi = float(hz_to_midi(freq, tuning_hz=tuning_hz))
     nearest = int(round(midi))
     return LiveNote(note_name(nearest), 100.0 * (midi - nearest), freq)
+
+
+def warm_up_live_note(sr: int) -> None:
+    """Run :func:`live_note` once on a tone, so its compiled kernels are loaded before a
+    take starts (call it on a worker thread)."""
+    t = np.arange(int(WINDOW_S * sr)) / sr
+    live_note((0.3 * np.sin(2 * np.pi * 440.0 * t)).astype(np.float32), sr)

@@ -106,11 +106,12 @@ class MainWindow(QMainWindow):
         self.transport = Transport()
         self.view_progress = QProgressBar()
         self.view_progress.setRange(0, 1000)
-        self.view_progress.hide()
+        self.view_progress.setMaximumWidth(320)
+        self.view_progress.setVisible(False)
+        self.statusBar().addPermanentWidget(self.view_progress)
         workspace = QWidget()
         layout = QVBoxLayout(workspace)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view_progress)
         layout.addWidget(self.take_view, 1)
         layout.addWidget(self.transport)
         self.stack.addWidget(self.start_page)
@@ -316,7 +317,12 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return True
         if self.record_panel.is_recording:
-            self.record_panel.stop()
+            take_id, status = self.record_panel.stop_now()
+            try:
+                self.session.finish_recording(take_id, dropouts=status.dropouts)
+            except MusicPracticeError as error:
+                self.error(str(error))
+        self.record_panel.wait_idle()
         self.jobs.cancel_all()
         self.jobs.wait(10_000)
         self.transport.unload()
@@ -621,7 +627,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
         self.close_session()
-        self.record_panel.release()
+        self.record_panel.shutdown()
         self.transport.close_device()
         self.jobs.cancel_all()
         self.jobs.wait(10_000)

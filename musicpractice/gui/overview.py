@@ -18,7 +18,7 @@ FACTOR = 4
 """Each coarser level merges this many bins."""
 SPEC_N_FFT = 1024
 SPEC_HOP = 256
-SPEC_MAX_COLUMNS = 4000
+SPEC_MAX_COLUMNS = 2000
 SPEC_FMAX_HZ = 5000.0
 SPEC_FLOOR_DB = -80.0
 

@@ -8,6 +8,7 @@ or without an input device the panel says why and the rest of the window works.
 from __future__ import annotations
 
 import math
+from functools import partial
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -24,10 +25,11 @@ from PySide6.QtWidgets import (
 
 from musicpractice.audio.click import ClickSettings
 from musicpractice.audio.devices import list_devices
-from musicpractice.audio.recorder import Recorder, RecorderStatus
+from musicpractice.audio.recorder import Recorder
 from musicpractice.core.errors import MusicPracticeError
+from musicpractice.gui.jobs import JobRunner
 from musicpractice.gui.level_meter import LevelMeter
-from musicpractice.gui.live_pitch import TappedMeter, live_note
+from musicpractice.gui.live_pitch import TappedMeter, live_note, warm_up_live_note
 from musicpractice.session.store import Session
 
 TICK_MS = 33
@@ -42,8 +44,9 @@ class RecordPanel(QWidget):
     recording_started(str)
         A take (id) is being recorded.
     recording_stopped(str, object)
-        Recording of a take stopped; the :class:`RecorderStatus` (the capture still has to
-        be finalised with ``Session.finish_recording``).
+        Recording of a take stopped; the :class:`~musicpractice.audio.recorder.RecorderStatus`
+        (``None`` if it never started). The capture still has to be finalised with
+        ``Session.finish_recording``.
     error(str)
         Something the user must know (a device failed...).
     """
@@ -116,6 +119,11 @@ class RecordPanel(QWidget):
         self.timer.timeout.connect(self._tick)
         self.session: Session | None = None
         self.available = False
+        self._request = 0
+        self._opened: list[Recorder] = []
+        self.jobs = JobRunner(max_threads=2, parent=self)
+        self.jobs.finished.connect(self._job_finished)
+        self.jobs.failed.connect(self._job_failed)
 
     # -- devices -------------------------------------------------------------------
     def refresh_devices(self, *, rescan: bool = False, preferred: str = "") -> None:
@@ -152,24 +160,52 @@ class RecordPanel(QWidget):
         return self.device.currentData() or ""
 
     def _device_changed(self, *_args) -> None:
+        """Open the chosen device for monitoring, on a worker (opening can take a while)."""
         if self.is_recording:
             return
         self.release()
-        try:
-            self.recorder = Recorder(device=self.device_name() or None, channels=1)
-            self.recorder.meter = TappedMeter(self.recorder.sample_rate_hz)
-            self.recorder.start_monitoring()
-        except MusicPracticeError as error:
-            self.recorder = None
-            self.message.setText(f"This input cannot be used: {error}")
+        self._request += 1
+        self.jobs.submit(f"open:{self._request}",
+                         partial(self._open_recorder, self.device_name() or None, self._request))
+
+    def _open_recorder(self, device: str | None, request: int, *, progress=None, cancel=None):
+        recorder = Recorder(device=device, channels=1)
+        self._opened.append(recorder)  # so shutdown() can close it whatever happens next
+        recorder.meter = TappedMeter(recorder.sample_rate_hz)
+        recorder.start_monitoring()
+        warm_up_live_note(recorder.sample_rate_hz)
+        return recorder, request
+
+    def _job_finished(self, key: str, result) -> None:
+        if key == "pitch":
+            self._show_note(result)
+        elif key.startswith("open:"):
+            recorder, request = result
+            if request != self._request or self.is_recording or self.recorder is not None:
+                recorder.stop()  # a newer choice of device superseded this one
+                self._opened.remove(recorder)
+                return
+            self.recorder = recorder
+            self.message.setText("")
+            self.timer.start()
+        elif key.startswith("stop:"):
+            take_id, status = result
+            self.recording_stopped.emit(take_id, status)
+            self._device_changed()
+
+    def _job_failed(self, key: str, message: str, details: str) -> None:
+        if key == "pitch":
             return
-        self.message.setText("")
-        self.timer.start()
+        if key.startswith("open:"):
+            self.message.setText(f"This input cannot be used: {message}")
+        else:
+            self.error.emit(message)
 
     def release(self) -> None:
         """Stop monitoring and close the device (not while recording)."""
         if self.recorder is not None and not self.is_recording:
             self.recorder.stop()
+            self._opened.remove(self.recorder)
             self.recorder = None
         if not self.is_recording:
             self.timer.stop()
@@ -196,10 +232,9 @@ class RecordPanel(QWidget):
             self.error.emit("Open or create a session you can write to before recording.")
             return
         if self.recorder is None:
-            self._device_changed()
-        if self.recorder is None:
             self.record_button.setChecked(False)
-            self.error.emit(self.message.text() or "No input device to record from.")
+            self.error.emit(self.message.text() or "The input is still opening (or there is "
+                            "none); try again in a moment.")
             return
         click = None
         if self.count_in.isChecked() or self.metronome.isChecked():
@@ -213,6 +248,7 @@ class RecordPanel(QWidget):
             self.recorder.start_recording(self.session.take_folder(take.id), click=click)
         except MusicPracticeError as error:
             self.record_button.setChecked(False)
+            self._opened.remove(self.recorder)
             self.recorder = None
             self.recording_stopped.emit(take.id, None)
             self.error.emit(str(error))
@@ -229,14 +265,39 @@ class RecordPanel(QWidget):
         if not self.is_recording:
             self.record_button.setChecked(False)
             return
-        status: RecorderStatus = self.recorder.stop()
+        recorder, self.recorder = self.recorder, None
+        self._opened.remove(recorder)
         take_id, self.take_id = self.take_id, ""
-        self.recorder = None
+        self.timer.stop()
         self.record_button.setChecked(False)
         self.record_button.setText("● Record")
         self.device.setEnabled(self.available)
-        self.recording_stopped.emit(take_id, status)
-        self._device_changed()
+        self.jobs.submit(f"stop:{take_id}", partial(_stop_recorder, recorder, take_id))
+
+    def stop_now(self):
+        """Stop recording and wait for it (when closing); ``(take_id, RecorderStatus)``."""
+        recorder, self.recorder = self.recorder, None
+        self._opened.remove(recorder)
+        take_id, self.take_id = self.take_id, ""
+        self.timer.stop()
+        self.record_button.setChecked(False)
+        self.record_button.setText("● Record")
+        return take_id, recorder.stop()
+
+    def wait_idle(self, timeout_ms: int = 10_000) -> bool:
+        """Wait for device opening/closing to finish."""
+        return self.jobs.wait(timeout_ms)
+
+    def shutdown(self) -> None:
+        """Close every device this panel opened (when the window closes)."""
+        if self.is_recording:
+            self.stop_now()
+        self.wait_idle()
+        self.timer.stop()
+        for recorder in self._opened:
+            recorder.stop()
+        self._opened.clear()
+        self.recorder = None
 
     def _tick(self) -> None:
         if self.recorder is None:
@@ -253,9 +314,20 @@ class RecordPanel(QWidget):
                 self.error.emit(status.error)
                 self.stop()
                 return
-        if self._ticks % PITCH_EVERY_TICKS == 0 and isinstance(self.recorder.meter, TappedMeter):
-            note = live_note(self.recorder.meter.recent(), self.recorder.sample_rate_hz,
-                             voice=self.voice)
-            self.pitch.setText(f"{note.name} {note.cents:+.0f}¢" if note.name else "")
-            if not math.isnan(note.cents):
-                self.pitch.setStyleSheet("color: #2ea043" if abs(note.cents) <= 25 else "color: #e15a28")
+        if (self._ticks % PITCH_EVERY_TICKS == 0 and not self.jobs.running("pitch")
+                and isinstance(self.recorder.meter, TappedMeter)):
+            self.jobs.submit("pitch", partial(_live_note_job, self.recorder.meter.recent(),
+                                              self.recorder.sample_rate_hz, self.voice))
+
+    def _show_note(self, note) -> None:
+        self.pitch.setText(f"{note.name} {note.cents:+.0f}¢" if note.name else "")
+        if not math.isnan(note.cents):
+            self.pitch.setStyleSheet("color: #2ea043" if abs(note.cents) <= 25 else "color: #e15a28")
+
+
+def _stop_recorder(recorder: Recorder, take_id: str, *, progress=None, cancel=None):
+    return take_id, recorder.stop()
+
+
+def _live_note_job(samples, sr: int, voice: str, *, progress=None, cancel=None):
+    return live_note(samples, sr, voice=voice)

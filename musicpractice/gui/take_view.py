@@ -57,14 +57,13 @@ class TakeView(QWidget):
         self.tempo = self._add_plot("Tempo (BPM)", 1.2)
         self.loud = self._add_plot("Loudness (LUFS)", 1.2)
         self.cue_plot = self._add_plot("Cue", 1.0)
+        self.cue_plot.setLabel("bottom", "time (s)")
         self.cue_plot.setVisible(False)
         self.plots = [self.wave, self.spec, self.pitch, self.tempo, self.loud, self.cue_plot]
         for plot in self.plots[1:]:
             plot.setXLink(self.wave)
-        for plot in self.plots[:-1]:
-            plot.getAxis("bottom").setStyle(showValues=False)
-        self.cue_plot.getAxis("bottom").setStyle(showValues=True)
-        self.loud.getAxis("bottom").setStyle(showValues=True)
+        for plot in self.plots[:-2]:
+            plot.hideAxis("bottom")
         self.loud.setLabel("bottom", "time (s)")
         self.pitch.setMouseEnabled(x=True, y=True)
 
@@ -110,7 +109,7 @@ class TakeView(QWidget):
         plot.setMouseEnabled(x=True, y=False)
         plot.hideButtons()
         plot.setMenuEnabled(False)
-        plot.showGrid(x=True, y=True, alpha=0.15)
+        plot.showGrid(x=False, y=True, alpha=0.15)
         return plot
 
     def apply_palette(self) -> None:
@@ -134,7 +133,7 @@ class TakeView(QWidget):
         self.notes.setOpts(x0=[], y0=[], width=[], height=[])
         self.spec_image.clear()
         self.loop_region.setVisible(False)
-        self.cue_plot.setVisible(False)
+        self.show_cue(None)
 
     def show_take(self, data: TakeData) -> None:
         """Draw a prepared take and zoom to all of it."""
@@ -161,7 +160,7 @@ class TakeView(QWidget):
         finite = _finite_or_nan(loud.momentary_lufs)
         if np.isfinite(finite).any():
             self.loud.setYRange(max(-70.0, float(np.nanmin(finite))), float(np.nanmax(finite)) + 3)
-        self.cue_plot.setVisible(False)
+        self.show_cue(None)
         self.loop_region.setRegion((duration * 0.25, duration * 0.5))
         self.wave.setXRange(0.0, duration, padding=0)
         self._redraw_wave()
@@ -233,8 +232,10 @@ class TakeView(QWidget):
         """Plot where in the take a cue comes from (hide the row for ``None``)."""
         if cue is None or len(cue.times_s) == 0:
             self.cue_plot.setVisible(False)
+            self.loud.showAxis("bottom")
             return
         self.cue_plot.setVisible(True)
+        self.loud.hideAxis("bottom")
         self.cue_plot.setLabel("left", f"{cue.name} ({cue.unit})" if cue.unit else cue.name)
         values = _finite_or_nan(np.asarray(cue.values, dtype=float))
         self.cue_curve.setData(np.asarray(cue.times_s, dtype=float), values)
