@@ -71,8 +71,10 @@ class CuesPanel(QWidget):
         self.plane.setMouseEnabled(False, False)
         self.plane.hideButtons()
         self.plane.setMenuEnabled(False)
-        self.plane.setLabel("bottom", "valence: darker ← → brighter")
-        self.plane.setLabel("left", "arousal: calm ← → energetic")
+        self.plane.setLabel("bottom", "valence: negative ↔ positive")
+        self.plane.setLabel("left", "arousal: calm ↔ energetic")
+        self.plane.setToolTip("Where the cues place this take's character: how energetic "
+                              "(arousal) and how positive (valence) it may sound to a listener.")
         self.plane.addItem(pg.InfiniteLine(0, angle=90, pen=pg.mkPen(QColor(150, 150, 150))))
         self.plane.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen(QColor(150, 150, 150))))
         self.corner_labels = []

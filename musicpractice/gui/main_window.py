@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready")
         self.restoreGeometry(self.settings.value("geometry", b""))
         self.restoreState(self.settings.value("window_state", b""))
-        self.take_view.set_tolerance(float(self.settings.value("tolerance_cents", 25)))
+        self.set_tolerance(float(self.settings.value("tolerance_cents", 25)))
         self._show_session_widgets(False)
         self.start_page.set_recent(self.recent_sessions())
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
@@ -156,9 +156,9 @@ class MainWindow(QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[name] = dock
-        self.resizeDocks([self.docks["takes"], self.docks["summary"]], [460, 440],
+        self.resizeDocks([self.docks["takes"], self.docks["summary"]], [560, 440],
                          Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["summary"], self.docks["cues"]], [300, 600],
+        self.resizeDocks([self.docks["summary"], self.docks["cues"]], [250, 700],
                          Qt.Orientation.Vertical)
         self.resize(1500, 950)
 
@@ -308,9 +308,9 @@ class MainWindow(QMainWindow):
         self._show_session_widgets(True)
         read_only = " (read-only)" if session.read_only else ""
         self.setWindowTitle(f"{session.title}{read_only} — musicpractice")
+        self.analyse_all()
         if session.takes:
             self.takes.select_take(session.takes[0].id)
-        self.analyse_all()
 
     def close_session(self) -> bool:
         """Close the session (deleted takes are removed now); False if recording."""
@@ -422,11 +422,11 @@ class MainWindow(QMainWindow):
 
     # -- analysis ------------------------------------------------------------------
     def analyse_all(self) -> None:
-        """Analyse (or read from the cache) every take that is not shown yet."""
+        """Analyse (or read from the cache) every take, in the background."""
         if self.session is None:
             return
         for take in self.takes.visible_takes():
-            if take.status != "recording" and take.id != self.takes.current_take():
+            if take.status != "recording":
                 self.jobs.submit(take.id, partial(ensure_analysis, self.session, take.id,
                                                   voice=self.voice, analyze=self.analyzer.analyze))
 
@@ -454,6 +454,7 @@ class MainWindow(QMainWindow):
         """Intonation tolerance (cents) for colouring notes."""
         self.settings.setValue("tolerance_cents", cents)
         self.take_view.set_tolerance(cents)
+        self.summary.set_tolerance(cents)
 
     def _current_take_changed(self, take_id: str) -> None:
         self.notes.blockSignals(True)
@@ -464,6 +465,8 @@ class MainWindow(QMainWindow):
 
     def _show_take(self, take_id: str | None) -> None:
         self.jobs.cancel(VIEW)
+        if self._view_take and self.jobs.running(VIEW):
+            self.takes.set_progress(self._view_take, None)
         self.transport.unload()
         self.view_data = None
         self.take_view.clear()

@@ -72,3 +72,7 @@ class StartPage(QWidget):
                 item = QListWidgetItem(f"{Path(path).stem}    —    {Path(path).parent}")
                 item.setData(Qt.ItemDataRole.UserRole, path)
                 self.recent.addItem(item)
+        if not self.recent.count():
+            item = QListWidgetItem("No sessions yet: start a new one, or explore the demo session.")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.recent.addItem(item)

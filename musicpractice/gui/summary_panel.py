@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 
 from musicpractice.analysis.take import TakeAnalysis
 from musicpractice.core.pitch import note_name
+from musicpractice.gui.intonation import FLAT, IN_TUNE, SHARP
 
 RELATION_NAMES = {
     "chosen": "as counted", "half": "half time", "double": "double time", "third": "one beat per bar of 3",
@@ -40,6 +41,7 @@ class SummaryPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tolerance_cents = 25.0
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.key = self._label()
@@ -52,6 +54,7 @@ class SummaryPanel(QWidget):
         self.tuning = self._label()
         self.loudness = self._label()
         self.range = self._label()
+        self.legend = self._label(small=True)
         self.warnings = self._label(small=True)
         form.addRow("Key", self.key)
         form.addRow("", self.key_alternatives)
@@ -60,7 +63,8 @@ class SummaryPanel(QWidget):
         form.addRow("Tuning", self.tuning)
         form.addRow("Loudness", self.loudness)
         form.addRow("Range", self.range)
-        form.addRow("Notes", self.warnings)
+        form.addRow("", self.legend)
+        form.addRow("Reliability", self.warnings)
         self.clear()
 
     @staticmethod
@@ -77,13 +81,26 @@ class SummaryPanel(QWidget):
     def clear(self, message: str = "No take selected.") -> None:
         """Show ``message`` instead of estimates."""
         for label in (self.key_alternatives, self.tempo_detail, self.tuning, self.loudness,
-                      self.range, self.warnings):
+                      self.range, self.legend, self.warnings):
             label.setText("")
         self.key.setText(message)
         self.tempo.blockSignals(True)
         self.tempo.clear()
         self.tempo.blockSignals(False)
         self.tempo.setEnabled(False)
+
+    def set_tolerance(self, cents: float) -> None:
+        """Explain the note colours for an intonation tolerance of ``cents``."""
+        self.tolerance_cents = cents
+        if self.range.text():
+            self._show_legend()
+
+    def _show_legend(self) -> None:
+        c = self.tolerance_cents
+        self.legend.setText(
+            f"Note colours: <span style='color:{IN_TUNE.name()}'>■</span> within ±{c:g} cents, "
+            f"<span style='color:{FLAT.name()}'>■</span> flat, "
+            f"<span style='color:{SHARP.name()}'>■</span> sharp (View &gt; Intonation tolerance)")
 
     def show_analysis(self, a: TakeAnalysis) -> None:
         """Fill in every estimate of ``a``."""
@@ -118,9 +135,10 @@ class SummaryPanel(QWidget):
         lra = f", range {lo.lra_lu:.1f} LU" if math.isfinite(lo.lra_lu) else ""
         self.loudness.setText(f"{integrated}{lra}, peak {lo.sample_peak_dbfs:.1f} dBFS")
         self.range.setText(_range_text(a))
+        self._show_legend()
         warnings = dict.fromkeys([*a.warnings, *tu.warnings, *k.warnings, *t.warnings,
                                   *a.melody.warnings, *lo.warnings])
-        self.warnings.setText("<br>".join(warnings) if warnings else "none")
+        self.warnings.setText("<br>".join(warnings) if warnings else "no problems noticed")
 
     def _tempo_picked(self, index: int) -> None:
         if index >= 0:

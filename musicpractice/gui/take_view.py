@@ -83,8 +83,10 @@ class TakeView(QWidget):
                                         connect="finite", name="momentary")
         self.short_term = self.loud.plot(pen=pg.mkPen(ACCENT, width=2), connect="finite",
                                          name="short-term")
-        self.cue_curve = self.cue_plot.plot(pen=pg.mkPen(QColor(200, 140, 40), width=2),
-                                            symbol="o", symbolSize=5, connect="finite")
+        cue_colour = QColor(200, 140, 40)
+        self.cue_curve = self.cue_plot.plot(pen=pg.mkPen(cue_colour, width=2), symbol="o",
+                                            symbolSize=5, symbolBrush=cue_colour,
+                                            symbolPen=pg.mkPen(cue_colour), connect="finite")
         self.cursors = []
         for plot in self.plots:
             line = pg.InfiniteLine(0.0, angle=90, movable=False, pen=pg.mkPen(CURSOR_COLOUR, width=1.5))

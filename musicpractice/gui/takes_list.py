@@ -23,7 +23,7 @@ from musicpractice.analysis.take import TakeAnalysis
 from musicpractice.session.model import Take
 from musicpractice.session.store import Session
 
-COLUMNS = ("Title", "Date", "Performer", "Role", "Duration", "Key", "Tempo", "Analysis")
+COLUMNS = ("Title", "Date", "Performer", "Role", "Length", "Key", "Tempo", "")
 TITLE, DATE, PERFORMER, ROLE, DURATION, KEY, TEMPO, STATUS = range(len(COLUMNS))
 
 
@@ -86,9 +86,8 @@ class TakesList(QTableWidget):
                              | QAbstractItemView.EditTrigger.EditKeyPressed)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        self.setColumnWidth(TITLE, 160)
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(24)
         self.setWordWrap(False)
         self.itemChanged.connect(self._item_changed)
         self.itemSelectionChanged.connect(self._selection_changed)
@@ -134,16 +133,15 @@ class TakesList(QTableWidget):
             if math.isfinite(analysis.tempo.bpm):
                 tempo = f"{analysis.tempo.bpm:.0f} BPM"
         minutes, seconds = divmod(int(round(take.duration_s)), 60)
-        status = {"recording": "recording...", "recovered": "recovered after a crash"}.get(take.status, "")
-        values = (take.title or take.id, take.date, take.performer, take.role,
-                  f"{minutes}:{seconds:02d}", key, tempo, status or ("done" if analysis else ""))
+        status = {"recording": "recording…", "recovered": "recovered"}.get(take.status, "")
+        values = (take.title or take.id, take.date, take.performer, take.role, f"{minutes}:{seconds:02d}", key, tempo, status)
         for col, text in enumerate(values):
             item = QTableWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, take.id)
             if col not in (TITLE, PERFORMER):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            if col == TITLE and take.notes:
-                item.setToolTip(take.notes)
+            if col in (TITLE, DATE):
+                item.setToolTip("\n".join(x for x in (take.title, take.date, take.piece, take.notes) if x))
             self.setItem(row, col, item)
         bar = self.progress_bars.get(take.id)
         if bar is not None:
