@@ -85,7 +85,7 @@ def time_stretch(y: np.ndarray, sr: int, *, speed: float, progress: ProgressFn |
     out_len = int(round(len(y) / speed))
     out = np.zeros((len(steps) + N_FFT // HOP, HOP), dtype=np.float32)
     window = np.hanning(N_FFT + 1)[:-1].astype(np.float32)
-    advance = (HOP * 2 * np.pi * np.arange(N_FFT // 2 + 1) / N_FFT)[:, None]
+    advance = (HOP * 2 * np.pi * np.arange(N_FFT // 2 + 1) / N_FFT)[:, None].astype(np.float32)
     phase = None
     for first in range(0, len(steps), BLOCK_FRAMES):
         check_cancel(cancel)
@@ -94,16 +94,17 @@ def time_stretch(y: np.ndarray, sr: int, *, speed: float, progress: ProgressFn |
         lo = index[0]
         columns = _stft(padded, lo, index[-1] + 2, window, n_in)
         left, right = columns[:, index - lo], columns[:, index - lo + 1]
-        alpha = (block - index)[None, :]
+        alpha = (block - index)[None, :].astype(np.float32)
         magnitude = (1.0 - alpha) * np.abs(left) + alpha * np.abs(right)
         dphase = np.angle(right) - np.angle(left) - advance
-        dphase -= 2.0 * np.pi * np.round(dphase / (2.0 * np.pi))
+        dphase -= np.float32(2.0 * np.pi) * np.round(dphase / np.float32(2.0 * np.pi))
         increment = advance + dphase
         if phase is None:
             phase = np.angle(left[:, 0])
         phases = phase[:, None] + np.cumsum(increment, axis=1) - increment
         phase = phases[:, -1] + increment[:, -1]
-        frames = np.fft.irfft(magnitude * np.exp(1j * phases), n=N_FFT, axis=0).astype(np.float32)
+        frames = np.fft.irfft(magnitude * np.exp(1j * phases.astype(np.float32)), n=N_FFT,
+                              axis=0).astype(np.float32)
         _overlap_add(out, frames * window[:, None], first)
         report(progress, min(1.0, (first + len(block)) / len(steps)), "Slowing down")
     out /= float(np.sum(window ** 2) / HOP)
