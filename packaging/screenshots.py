@@ -9,7 +9,8 @@ is no display), opens a copy of ``resources/demo/Demo.mpsession`` and writes PNG
 - ``cues_panel.png``: the expressive cues with one cue selected, and the same cue on the
   take's time axis (``cue_in_take.png``).
 
-Run: ``python packaging/screenshots.py [output folder]`` (default ``packaging/screenshots``).
+Run: ``python packaging/screenshots.py [output folder] [--dark]`` (default
+``packaging/screenshots``; ``--dark`` uses the dark palette, as on a dark desktop).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def _settle(app, seconds: float = 0.5) -> None:
         time.sleep(0.01)
 
 
-def main(out: Path) -> int:
+def main(out: Path, *, dark: bool = False) -> int:
     _under_xvfb()
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -63,7 +64,7 @@ def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication([sys.argv[0]])
     app.setStyle("Fusion")
-    apply_palette(app)
+    apply_palette(app, "dark" if dark else "system")
     from PySide6.QtGui import QIcon
     app.setWindowIcon(QIcon(str(ICON)))
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,4 +96,5 @@ def main(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "screenshots"))
+    args = [a for a in sys.argv[1:] if a != "--dark"]
+    sys.exit(main(Path(args[0]) if args else HERE / "screenshots", dark="--dark" in sys.argv))

@@ -87,7 +87,7 @@ class CuesPanel(QWidget):
         self.plane.addItem(self.point)
         split.addWidget(self.plane)
         self.contributions = QTableWidget(0, 3)
-        self.contributions.setHorizontalHeaderLabels(["Cue", "Towards energy", "Towards brightness"])
+        self.contributions.setHorizontalHeaderLabels(["Cue", "Push on arousal", "Push on valence"])
         self.contributions.verticalHeader().hide()
         self.contributions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.contributions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.take_view.seek_requested.connect(self.transport.seek)
         self.take_view.loop_changed.connect(self.transport.set_loop)
-        self.transport.position_changed.connect(self.take_view.set_cursor)
+        self.transport.position_changed.connect(self.take_view.follow_cursor)
         self.transport.error.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.transport.loop_button.toggled.connect(self.take_view.show_loop)
 

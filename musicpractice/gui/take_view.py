@@ -11,14 +11,14 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QCursor, QPalette
+from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
 from musicpractice.analysis.cues import Cue
 from musicpractice.analysis.tempo import beats_at_level
 from musicpractice.analysis.voices import voice_range
-from musicpractice.core.pitch import hz_to_midi
-from musicpractice.gui.intonation import intonation_colour
+from musicpractice.core.pitch import hz_to_midi, note_name
+from musicpractice.gui.intonation import describe_intonation, intonation_colour
 from musicpractice.gui.note_axis import NoteAxis
 from musicpractice.gui.take_data import TakeData
 
@@ -100,6 +100,7 @@ class TakeView(QWidget):
         self.loop_region.sigRegionChangeFinished.connect(self._emit_loop)
         self.wave.sigXRangeChanged.connect(self._redraw_wave)
         self.graphics.scene().sigMouseClicked.connect(self._clicked)
+        self.graphics.scene().sigMouseMoved.connect(self._hovered)
         self.apply_palette()
 
     def _add_plot(self, label: str, stretch: float, axis: pg.AxisItem | None = None) -> pg.PlotItem:
@@ -251,6 +252,38 @@ class TakeView(QWidget):
         """Move the playback cursor on every plot."""
         for line in self.cursors:
             line.setValue(t_s)
+
+    def follow_cursor(self, t_s: float) -> None:
+        """Move the cursor while playing; page the view along when it runs out of sight."""
+        self.set_cursor(t_s)
+        x0, x1 = self.wave.viewRange()[0]
+        if self.data is not None and not x0 <= t_s <= x1:
+            span = x1 - x0
+            start = min(max(0.0, t_s - 0.05 * span), max(0.0, self.data.duration_s - span))
+            self.wave.setXRange(start, start + span, padding=0)
+
+    def note_at(self, t_s: float, midi: float):
+        """The segmented note drawn at ``(t_s, midi)``, or ``None``."""
+        if self.data is None:
+            return None
+        for note in self.data.analysis.notes:
+            if note.onset_s <= t_s <= note.offset_s and abs(note.midi - midi) <= 0.5:
+                return note
+        return None
+
+    def _hovered(self, pos) -> None:
+        if self.data is None or not self.pitch.vb.sceneBoundingRect().contains(pos):
+            return
+        point = self.pitch.vb.mapSceneToView(pos)
+        note = self.note_at(point.x(), point.y())
+        if note is None:
+            QToolTip.hideText()
+            return
+        text = (f"{note_name(note.midi)}: {describe_intonation(note.cents, self.tolerance_cents)}"
+                f"\n{note.onset_s:.2f}-{note.offset_s:.2f} s")
+        if math.isfinite(note.vibrato_rate_hz):
+            text += f"\nvibrato {note.vibrato_rate_hz:.1f} Hz, ±{note.vibrato_extent_cents:.0f} cents"
+        QToolTip.showText(QCursor.pos(), text, self.graphics)
 
     @property
     def cursor_s(self) -> float:

@@ -154,6 +154,31 @@ def test_rename_notes_delete_and_undo(qtbot, window, demo_take):
     assert not (path / "takes" / demo_take).exists()  # removed for good on close
 
 
+def test_note_under_the_mouse_and_cursor_following(window, demo_take):
+    view = window.take_view
+    note = window.view_data.analysis.notes[3]
+    assert view.note_at((note.onset_s + note.offset_s) / 2, note.midi + 0.3) is note
+    assert view.note_at((note.onset_s + note.offset_s) / 2, note.midi + 2) is None
+    view.wave.setXRange(0.0, 5.0, padding=0)
+    view.follow_cursor(7.0)  # playback ran past the visible part: the view pages along
+    x0, x1 = view.wave.viewRange()[0]
+    assert x0 <= 7.0 <= x1 and x1 - x0 == pytest.approx(5.0)
+    assert view.cursor_s == 7.0
+
+
+def test_typing_notes_does_not_trigger_shortcuts(qtbot, window, demo_take):
+    from PySide6.QtCore import Qt
+    window.activateWindow()
+    window.takes.setFocus()
+    qtbot.keyClick(window.takes, Qt.Key.Key_L)  # shortcuts work outside text fields...
+    assert window.transport.loop_button.isChecked()
+    window.notes.setFocus()
+    qtbot.keyClicks(window.notes, "R and space ")
+    qtbot.keyClick(window.notes, Qt.Key.Key_Space)
+    assert window.notes.toPlainText() == "R and space  "
+    assert not window.record_panel.is_recording and not window.transport.playing
+
+
 def test_tolerance_recolours_notes(window, demo_take):
     window.set_tolerance(50)
     wide = [b.color().name() for b in window.take_view.notes.opts["brushes"]]
