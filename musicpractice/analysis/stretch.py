@@ -82,7 +82,7 @@ def time_stretch(y: np.ndarray, sr: int, *, speed: float, progress: ProgressFn |
     padded = np.pad(y, N_FFT // 2)
     n_in = 1 + max(0, len(padded) - N_FFT) // HOP
     steps = np.arange(0, n_in, speed)
-    out_len = int(round(len(y) / speed))
+    out_len = round(len(y) / speed)
     out = np.zeros((len(steps) + N_FFT // HOP, HOP), dtype=np.float32)
     window = np.hanning(N_FFT + 1)[:-1].astype(np.float32)
     advance = (HOP * 2 * np.pi * np.arange(N_FFT // 2 + 1) / N_FFT)[:, None].astype(np.float32)

@@ -95,7 +95,7 @@ class Player:
             raise InvalidParameterError(f"Practice speed must be 50-100 % (got {speed:.0%}).")
         position = self.position_s
         rendition = (np.ascontiguousarray(samples, dtype=np.float32), float(speed))
-        self._frame = int(round(position / speed * self.sr)) if self.sr else 0
+        self._frame = round(position / speed * self.sr) if self.sr else 0
         self._rendition = rendition
 
     # -- transport -----------------------------------------------------------------
@@ -141,7 +141,7 @@ class Player:
     def seek(self, t_s: float) -> None:
         """Move to ``t_s`` seconds of the original take (clipped to the take)."""
         t_s = min(max(0.0, float(t_s)), self.duration_s)
-        self._frame = int(round(t_s / self.speed * self.sr))
+        self._frame = round(t_s / self.speed * self.sr)
 
     def set_loop(self, region_s: tuple[float, float] | None) -> None:
         """Loop between two times of the original take (``None`` plays to the end)."""

@@ -83,7 +83,7 @@ def live_note(samples: np.ndarray, sr: int, *, voice: str = "wide", tuning_hz: f
         return silent
     freq = float(np.median(track.f0_hz[voiced]))
     midi = float(hz_to_midi(freq, tuning_hz=tuning_hz))
-    nearest = int(round(midi))
+    nearest = round(midi)
     return LiveNote(note_name(nearest), 100.0 * (midi - nearest), freq)
 
 

@@ -23,4 +23,4 @@ class NoteAxis(pg.AxisItem):
         return [(12.0, cs), (1.0, minor)]
 
     def tickStrings(self, values, scale, spacing):
-        return [note_name(int(round(v))) for v in values]
+        return [note_name(round(v)) for v in values]

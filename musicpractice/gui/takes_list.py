@@ -132,7 +132,7 @@ class TakesList(QTableWidget):
             key = f"{analysis.key.tonic} {analysis.key.mode}"
             if math.isfinite(analysis.tempo.bpm):
                 tempo = f"{analysis.tempo.bpm:.0f} BPM"
-        minutes, seconds = divmod(int(round(take.duration_s)), 60)
+        minutes, seconds = divmod(round(take.duration_s), 60)
         status = {"recording": "recording…", "recovered": "recovered"}.get(take.status, "")
         values = (take.title or take.id, take.date, take.performer, take.role, f"{minutes}:{seconds:02d}", key, tempo, status)
         for col, text in enumerate(values):

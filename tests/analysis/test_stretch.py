@@ -66,7 +66,7 @@ def test_progress_and_cancel():
         time_stretch(harmonic_tone(440.0, 1.0), SR, speed=0.8, cancel=cancel)
 
 
-@pytest.mark.parametrize("kwargs", [dict(speed=0.4), dict(speed=1.2), dict(speed="slow")])
+@pytest.mark.parametrize("kwargs", [{"speed": 0.4}, {"speed": 1.2}, {"speed": "slow"}])
 def test_bad_speed(kwargs):
     with pytest.raises(InvalidParameterError, match="speed"):
         time_stretch(np.zeros(100, np.float32), SR, **kwargs)

@@ -60,7 +60,7 @@ def test_errors_arrive_as_messages_with_details(qtbot):
     runner.submit("x", bad)
     runner.submit("y", bug)
     qtbot.waitUntil(lambda: len(failures) == 2, timeout=5000)
-    messages = dict((k, (m, d)) for k, m, d in failures)
+    messages = {k: (m, d) for k, m, d in failures}
     assert messages["x"][0] == "The range is upside down."
     assert "ZeroDivisionError" in messages["y"][0] and "Traceback" in messages["y"][1]
 

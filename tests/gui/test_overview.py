@@ -2,8 +2,12 @@ import numpy as np
 import pytest
 
 from musicpractice.core.errors import Cancelled
-from musicpractice.gui.overview import (BASE_BIN, SPEC_FLOOR_DB, display_spectrogram,
-                                        min_max_pyramid)
+from musicpractice.gui.overview import (
+    BASE_BIN,
+    SPEC_FLOOR_DB,
+    display_spectrogram,
+    min_max_pyramid,
+)
 
 
 def test_pyramid_envelope_holds_the_true_extremes_of_each_bin():
@@ -15,7 +19,7 @@ def test_pyramid_envelope_holds_the_true_extremes_of_each_bin():
     pyramid = min_max_pyramid(y, sr)
     assert pyramid.bin_sizes[0] == BASE_BIN
     assert len(pyramid.mins[-1]) <= 1000
-    times, values = pyramid.envelope(0.0, 60.0, 500)
+    _times, values = pyramid.envelope(0.0, 60.0, 500)
     assert values.max() == pytest.approx(0.99)
     assert values.min() == pytest.approx(-0.97)
     assert len(values) <= 2 * 500 + 8
@@ -25,7 +29,7 @@ def test_envelope_zoomed_in_uses_the_finest_level():
     sr = 8000
     y = np.sin(2 * np.pi * 5 * np.arange(sr * 10) / sr).astype(np.float32)
     pyramid = min_max_pyramid(y, sr)
-    times, values = pyramid.envelope(1.0, 1.1, 2000)
+    times, _values = pyramid.envelope(1.0, 1.1, 2000)
     assert np.all(np.diff(times[::2]) == pytest.approx(BASE_BIN / sr))
     assert times.min() >= 1.0 - 2 * BASE_BIN / sr and times.max() <= 1.1 + 3 * BASE_BIN / sr
 

@@ -261,3 +261,20 @@ def test_import_of_a_damaged_file_reports_it(qtbot, window, tmp_path):
     window.import_files([bad])
     qtbot.waitUntil(lambda: "broken.wav" in window.last_error, timeout=30_000)
     assert window.session.takes == ()
+
+
+def test_window_layout_is_remembered(qtbot, settings):
+    from musicpractice.gui.main_window import MainWindow
+    first = MainWindow(settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(640, 480)
+    first.set_tolerance(10)
+    qtbot.wait(50)
+    first.close()
+    second = MainWindow(settings)
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.width(), second.height()) == (640, 480)
+    assert second.take_view.tolerance_cents == 10
+    second.close()
