@@ -168,7 +168,7 @@ class TakesList(QTableWidget):
         row = self.row_of(take_id)
         if fraction is None:
             self.progress_bars.pop(take_id, None)
-            if row >= 0:
+            if row >= 0 and self.session is not None:
                 self.removeCellWidget(row, STATUS)
                 self._filling = True
                 self._fill_row(row, self.session.take(take_id))

@@ -278,3 +278,38 @@ def test_window_layout_is_remembered(qtbot, settings):
     assert (second.width(), second.height()) == (640, 480)
     assert second.take_view.tolerance_cents == 10
     second.close()
+
+
+def test_cancel_analysis_of_a_long_take(qtbot, window, shared_data, tmp_path):
+    window.new_session(tmp_path / "Long.mpsession")
+    take_id = _import(qtbot, window, shared_data / "alignment" / "Schubert_D911-01_HU33.flac")
+    window.takes.select_take(take_id)
+    qtbot.waitUntil(lambda: take_id in window.takes.progress_bars, timeout=30_000)
+    window.cancel_analysis()
+    qtbot.waitUntil(lambda: "cancelled" in window.summary.key.text(), timeout=30_000)
+    assert take_id not in window.takes.progress_bars and window.view_data is None
+    assert not window.jobs.running(take_id)
+
+
+def test_dropping_audio_without_a_session_makes_one(qtbot, window, tmp_path, monkeypatch):
+    from musicpractice.gui.main_window import RESOURCES
+    monkeypatch.setattr(window, "default_folder", lambda: tmp_path)
+    window.open_dropped([RESOURCES / "examples" / "twinkle_voice.flac"])
+    assert window.session.path == tmp_path / "Practice 1.mpsession"
+    qtbot.waitUntil(lambda: len(window.session.takes) == 1, timeout=30_000)
+
+
+def test_record_panel_explains_missing_portaudio(qtbot, window, tmp_path, monkeypatch):
+    from musicpractice.audio.recording_errors import AudioDeviceError
+    from musicpractice.gui import record_panel
+
+    def missing(**kwargs):
+        raise AudioDeviceError("Recording and playback need the PortAudio library, which is missing.")
+
+    monkeypatch.setattr(record_panel, "list_devices", missing)
+    window.new_session(tmp_path / "S.mpsession")
+    panel = window.record_panel
+    assert "PortAudio" in panel.message.text() and "still open sessions" in panel.message.text()
+    assert not panel.record_button.isEnabled()
+    window.toggle_recording()
+    assert not panel.is_recording
