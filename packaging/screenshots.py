@@ -78,7 +78,8 @@ def main(out: Path, *, dark: bool = False) -> int:
         window.open_session(session)
         student = next(t.id for t in window.session.takes if "student" in t.title)
         window.takes.select_take(student)
-        _wait(app, lambda: window.view_data is not None and window.view_data.take_id == student)
+        _wait(app, lambda: window.view_data is not None and window.view_data.take_id == student
+              and window.cues.analysis is window.view_data.analysis)
         _settle(app, 1.0)
         window.grab().save(str(out / "main_window.png"))
         window.take_view.grab().save(str(out / "take_view.png"))

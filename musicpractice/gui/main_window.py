@@ -528,11 +528,23 @@ class MainWindow(QMainWindow):
                 self._show_take(key)
 
     def _display(self, data: TakeData) -> None:
+        """Show a prepared take; the panels fill in on the next turns of the event loop,
+        so no single turn holds the window for long."""
         self.take_view.show_take(data)
+        self.take_view.set_beat_level("chosen")
+        QTimer.singleShot(0, partial(self._display_panels, data))
+
+    def _display_panels(self, data: TakeData) -> None:
+        if self.view_data is not data:
+            return  # another take was chosen meanwhile
         self.summary.show_analysis(data.analysis)
+        QTimer.singleShot(0, partial(self._display_rest, data))
+
+    def _display_rest(self, data: TakeData) -> None:
+        if self.view_data is not data:
+            return
         self.cues.show_analysis(data.analysis)
         self.transport.load(data.samples, data.sr)
-        self.take_view.set_beat_level("chosen")
         source = "from the session cache" if data.from_cache else "analysed"
         self.statusBar().showMessage(f"{self.session.take(data.take_id).title}: {source}", 4000)
 

@@ -40,7 +40,9 @@ class StallMeter:
 
 
 def _wait_for_view(qtbot, window, take_id: str) -> None:
-    qtbot.waitUntil(lambda: window.view_data is not None and window.view_data.take_id == take_id,
+    """Until the take is analysed and every panel shows it."""
+    qtbot.waitUntil(lambda: window.view_data is not None and window.view_data.take_id == take_id
+                    and window.cues.analysis is window.view_data.analysis,
                     timeout=ANALYSIS_TIMEOUT_MS)
 
 
