@@ -1,5 +1,8 @@
 """The ``musicpractice`` command: subcommands for analysis, alignment, sessions, recording.
 
+With no arguments, or with paths of existing files/sessions only, it starts the desktop
+application (``musicpractice.app``, imported lazily so the subcommands never load Qt).
+
 Each subcommand lives in its own module with ``add_parser(subparsers)`` and
 ``run(args) -> int``. Anticipated errors (:class:`MusicPracticeError`) print one line
 on stderr and exit with status 2; no traceback.
@@ -8,14 +11,16 @@ on stderr and exit with status 2; no traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from musicpractice import __version__
-
+from musicpractice.cli import align, analyze, record, session
 from musicpractice.core.errors import Cancelled, MusicPracticeError
 
-SUBCOMMANDS: tuple = ()
+SUBCOMMANDS = (analyze, align, session, record)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if all(Path(arg).exists() for arg in argv):
+        return importlib.import_module("musicpractice.app").main(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
