@@ -1,0 +1,145 @@
+"""The whole analysis of one take: every analysis in order, sharing what they can.
+
+One pass over the file feeds the loudness meter (all channels, native rate) and builds
+the mono analysis signal; tuning comes first because key and melody use it; the onset
+envelope is shared by the tempo tracker and the cues.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from musicpractice.analysis.character import CharacterReading, read_character
+from musicpractice.analysis.chroma import chroma as compute_chroma
+from musicpractice.analysis.cues import ExpressiveCues, compute_cues
+from musicpractice.analysis.key import KeyEstimate, estimate_key
+from musicpractice.analysis.loudness import LoudnessMeter, LoudnessResult
+from musicpractice.analysis.melody import PitchTrack, track_melody
+from musicpractice.analysis.notes import Note, segment_notes
+from musicpractice.analysis.onsets import Onsets, detect_onsets
+from musicpractice.analysis.tempo import TempoEstimate, estimate_tempo
+from musicpractice.analysis.tuning import TuningEstimate, estimate_tuning
+from musicpractice.analysis.voices import DEFAULT_RANGE, validate_range, voice_range
+from musicpractice.audio.io import ANALYSIS_RATE_HZ, AudioInfo, load_signal, probe
+from musicpractice.core.errors import InvalidParameterError
+from musicpractice.core.progress import CancelToken, ProgressFn, Steps, check_cancel
+
+ALGORITHM_VERSION = 1
+"""Bumped whenever a change to any analysis changes its results (invalidates caches)."""
+
+
+@dataclass(frozen=True)
+class TakeAnalysis:
+    """Everything musicpractice measures on one take.
+
+    Attributes
+    ----------
+    info : AudioInfo
+        The file analysed (native rate, channels, frames actually read).
+    voice : str
+        The pitch-range preset used, or ``"custom"``.
+    peak_dbfs, clipped_fraction : float
+        Sample peak (dBFS) and share of clipped samples.
+    warnings : tuple of str
+        Notes about the input itself (silence, clipping, a damaged tail).
+    tuning, key, onsets, tempo, melody, notes, loudness, cues, character
+        The individual results; each carries its own confidence and warnings.
+    """
+
+    info: AudioInfo
+    voice: str
+    peak_dbfs: float
+    clipped_fraction: float
+    warnings: tuple[str, ...]
+    tuning: TuningEstimate
+    key: KeyEstimate
+    onsets: Onsets
+    tempo: TempoEstimate
+    melody: PitchTrack
+    notes: tuple[Note, ...]
+    loudness: LoudnessResult
+    cues: ExpressiveCues
+    character: CharacterReading
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the analysed audio in seconds."""
+        return self.info.duration_s
+
+
+def analyze_file(
+    path: str | os.PathLike,
+    *,
+    voice: str = DEFAULT_RANGE,
+    fmin_hz: float | None = None,
+    fmax_hz: float | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> TakeAnalysis:
+    """Analyse an audio file: tuning, key, tempo and beats, melody and notes, loudness,
+    expressive cues and the character reading.
+
+    Parameters
+    ----------
+    path : path-like
+        Any audio file :func:`musicpractice.audio.io.load_signal` reads.
+    voice : str
+        Pitch-range preset for the melody (see
+        :data:`musicpractice.analysis.voices.VOICE_RANGES`).
+    fmin_hz, fmax_hz : float, optional
+        A custom melody range in Hz, overriding ``voice`` (both must be given).
+    progress, cancel
+        See :mod:`musicpractice.core.progress`.
+
+    Raises
+    ------
+    AudioFileError
+        The file cannot be read (see :func:`~musicpractice.audio.io.load_signal`).
+    InvalidParameterError
+        An unknown voice or an unusable custom range.
+    """
+    if (fmin_hz is None) != (fmax_hz is None):
+        raise InvalidParameterError("Give both --fmin and --fmax for a custom pitch range.")
+    if fmin_hz is not None:
+        fmin_hz, fmax_hz = validate_range(fmin_hz, fmax_hz, ANALYSIS_RATE_HZ)
+        voice = "custom"
+    else:
+        fmin_hz, fmax_hz = voice_range(voice)
+    steps = Steps(progress, [("Reading audio", 1), ("Tuning", 1), ("Key", 1), ("Onsets", 1),
+                             ("Tempo and beats", 1), ("Melody", 3), ("Expressive cues", 1)])
+    info = probe(path)
+    meter = LoudnessMeter(info.sample_rate_hz, info.channels)
+    signal = load_signal(path, on_block=lambda block, _sr: meter.feed(block),
+                         progress=steps.stage("Reading audio"), cancel=cancel)
+    loudness = meter.result()
+    y, sr = signal.samples, signal.sr
+
+    tuning = estimate_tuning(y, sr, progress=steps.stage("Tuning"), cancel=cancel)
+    key_progress = steps.stage("Key")
+    key = estimate_key(y, sr, tuning_hz=tuning.a4_hz,
+                       chroma=compute_chroma(y, sr, tuning_hz=tuning.a4_hz, cancel=cancel),
+                       progress=key_progress, cancel=cancel)
+    onsets = detect_onsets(y, sr, progress=steps.stage("Onsets"), cancel=cancel)
+    tempo = estimate_tempo(y, sr, onsets=onsets, progress=steps.stage("Tempo and beats"),
+                           cancel=cancel)
+    melody = track_melody(y, sr, fmin_hz=fmin_hz, fmax_hz=fmax_hz, tuning_hz=tuning.a4_hz,
+                          progress=steps.stage("Melody"), cancel=cancel)
+    notes = segment_notes(melody, tuning_hz=tuning.a4_hz)
+    check_cancel(cancel)
+    cues = compute_cues(
+        y, sr,
+        beats_s=tempo.beats_s, tempo_bpm=tempo.bpm,
+        tempo_curve_times_s=tempo.curve_times_s, tempo_curve_bpm=tempo.curve_bpm,
+        integrated_lufs=loudness.integrated_lufs,
+        short_term_times_s=loudness.short_term_times_s, short_term_lufs=loudness.short_term_lufs,
+        onsets_s=onsets.times_s, notes=notes, monophonic=not melody.polyphonic,
+        key_mode=key.mode, key_confidence=key.confidence,
+        progress=steps.stage("Expressive cues"), cancel=cancel,
+    )
+    return TakeAnalysis(
+        info=signal.info, voice=voice, peak_dbfs=signal.peak_dbfs,
+        clipped_fraction=signal.clipped_fraction, warnings=signal.warnings,
+        tuning=tuning, key=key, onsets=onsets, tempo=tempo, melody=melody, notes=notes,
+        loudness=loudness, cues=cues, character=read_character(cues.values()),
+    )
