@@ -1,0 +1,69 @@
+"""``musicpractice compare --session PATH --ref ID TAKE_ID...``: takes against a score or a
+take, bar by bar, with a report, CSV tables or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from musicpractice.cli.output import write_output
+from musicpractice.cli.progress_bar import TerminalProgress
+from musicpractice.reports.comparison import compare_takes
+from musicpractice.reports.comparison_exports import comparison_summary, write_report
+from musicpractice.reports.differences import describe_differences
+from musicpractice.reports.session_data import open_for_results
+from musicpractice.reports.tables import SCHEMA, comparison_document, write_csv_tables
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "compare", help="compare takes of a session with a score or a take, bar by bar",
+        description="Align takes of a session with a reference (a score or a take of the "
+                    "session) and compare them bar by bar: tempo, timing, loudness, "
+                    "articulation and, for a melody, intonation and wrong/missing/extra "
+                    "notes. Prints a summary; writes a report, CSV tables or JSON.")
+    parser.add_argument("--session", type=Path, required=True, metavar="PATH",
+                        help="the session folder (NAME.mpsession)")
+    parser.add_argument("--ref", required=True, metavar="ID",
+                        help="id of the reference: a score or a take of the session")
+    parser.add_argument("takes", nargs="+", metavar="TAKE_ID", help="the takes to compare")
+    parser.add_argument("--part", metavar="NAME",
+                        help="the score part the takes play (e.g. Alto); a melody gets its "
+                             "pitch checked note by note")
+    parser.add_argument("--score", metavar="SCORE_ID",
+                        help="with a take as the reference: number the bars from this score")
+    parser.add_argument("--report", type=Path, metavar="FILE",
+                        help="write the student's report (.pdf or .html)")
+    parser.add_argument("--csv", type=Path, metavar="DIR",
+                        help="write bars.csv, notes.csv and cues.csv into DIR")
+    parser.add_argument("--json", action="store_true",
+                        help=f"print the {SCHEMA} JSON document instead of the summary")
+    parser.add_argument("--out", type=Path, metavar="PATH",
+                        help="write the summary (or JSON) to PATH instead of printing it")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_for_results(args.session) as session:
+        for problem in session.problems:
+            print(f"note: {problem}", file=sys.stderr)
+        bar = TerminalProgress()
+        try:
+            comparison = compare_takes(session, args.ref, args.takes, part=args.part,
+                                       score_id=args.score, progress=bar)
+        finally:
+            bar.close()
+    differences = describe_differences(comparison)
+    if args.report is not None:
+        print(f"report: {write_report(comparison, differences, args.report)}", file=sys.stderr)
+    if args.csv is not None:
+        for path in write_csv_tables(comparison, args.csv):
+            print(f"table: {path}", file=sys.stderr)
+    if args.json:
+        text = json.dumps(comparison_document(comparison, differences), allow_nan=False) + "\n"
+    else:
+        text = comparison_summary(comparison, differences)
+    write_output(text, args.out)
+    return 0

@@ -1,0 +1,61 @@
+"""A comparison written out: the student's report (HTML or PDF), and a plain-text summary."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from musicpractice.core.errors import InvalidParameterError
+from musicpractice.reports.comparison import Comparison
+from musicpractice.reports.files import write_file
+from musicpractice.reports.html_report import report_html
+from musicpractice.reports.pdf_report import report_pdf
+from musicpractice.reports.report_content import build_report
+
+REPORT_SUFFIXES = (".html", ".htm", ".pdf")
+
+
+def write_report(comparison: Comparison, differences: list[str],
+                 path: str | os.PathLike) -> Path:
+    """Write the report as HTML or PDF, chosen by the file's suffix; returns the path.
+
+    Raises
+    ------
+    InvalidParameterError
+        The suffix is neither ``.html``/``.htm`` nor ``.pdf``.
+    ExportError
+        The file cannot be written.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in REPORT_SUFFIXES:
+        raise InvalidParameterError(f"A report is written as .html or .pdf, not {path.name}.")
+    report = build_report(comparison, differences)
+    return write_file(path, report_pdf(report) if suffix == ".pdf" else report_html(report))
+
+
+def _f(value: float, spec: str, width: int) -> str:
+    return format(value, spec).rjust(width) if math.isfinite(value) else "-".rjust(width)
+
+
+def comparison_summary(comparison: Comparison, differences: list[str]) -> str:
+    """The differences in words and a short bar table per take, as plain text."""
+    kind = comparison.grid.kind
+    lines = [f"{comparison.session_title}: compared with {comparison.reference.kind} "
+             f"{comparison.reference.title}", ""]
+    lines += [f"- {d}" for d in differences] + [""]
+    for take in comparison.takes:
+        lines.append(take.name + (" (reference)" if take.is_reference else ""))
+        lines.append(f"{kind:>8}  start s  length s  tempo BPM  tempo %  timing ms  LUFS")
+        for row in take.bars:
+            if row.covered:
+                lines.append(f"{row.bar:>8}  {_f(row.take_start_s, '.2f', 7)}  "
+                             f"{_f(row.duration_s, '.2f', 8)}  {_f(row.tempo_bpm, '.1f', 9)}  "
+                             f"{_f(row.tempo_pct, '.0f', 7)}  {_f(row.deviation_ms, '+.0f', 9)}  "
+                             f"{_f(row.loudness_lufs, '.1f', 5)}")
+        lines.append("")
+    for take in comparison.takes:
+        lines += [f"Note: {take.name}: {w}" for w in take.warnings]
+    lines += [f"Note: {w}" for w in comparison.warnings]
+    return "\n".join(lines).rstrip() + "\n"

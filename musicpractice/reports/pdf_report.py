@@ -1,0 +1,134 @@
+"""A report as a PDF (A4, reportlab; plots as 200 dpi images, text as real text).
+
+DejaVu Sans (shipped with matplotlib) is embedded, so comments in any script print, and
+the PDF's text can be searched and copied.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    CondPageBreak,
+    Image,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+)
+from reportlab.platypus import Table as PdfTable
+from reportlab.platypus import TableStyle
+from xml.sax.saxutils import escape
+
+from musicpractice import __version__
+from musicpractice.reports.plots import HEIGHT_IN, WIDTH_IN, png_bytes
+from musicpractice.reports.report_content import Report, Table
+
+FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+MARGIN = 18 * mm
+TEXT = colors.HexColor("#222222")
+GREY = colors.HexColor("#666666")
+
+
+def _fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, textColor=TEXT)
+    return {
+        "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=17, leading=21),
+        "subtitle": ParagraphStyle("subtitle", parent=base, textColor=GREY, spaceAfter=4),
+        "intro": ParagraphStyle("intro", parent=base, textColor=GREY, fontSize=9, spaceAfter=6),
+        "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=12.5, leading=16,
+                             spaceBefore=12, spaceAfter=5, keepWithNext=1),
+        "body": base,
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10),
+        "num": ParagraphStyle("num", parent=base, fontSize=8, leading=10, alignment=TA_RIGHT),
+        "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=7.5, leading=9.5),
+        "caption": ParagraphStyle("caption", parent=base, fontName=BOLD, fontSize=9.5,
+                                  spaceBefore=8, spaceAfter=3, keepWithNext=1),
+        "note": ParagraphStyle("note", parent=base, fontSize=7.5, leading=9.5, textColor=GREY,
+                               spaceBefore=2),
+    }
+
+
+def _table(table: Table, styles, width: float) -> list:
+    head = [Paragraph(escape(h), styles["head"]) for h in table.header]
+    body = [[Paragraph(escape(c), styles["num" if num else "cell"])
+             for c, num in zip(row, table.numeric)] for row in table.rows]
+    widths = None
+    if all(table.numeric[1:]) and len(table.header) > 2:
+        first = 14 * mm
+        widths = [first] + [(width - first) / (len(table.header) - 1)] * (len(table.header) - 1)
+    pdf_table = PdfTable([head] + body, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    pdf_table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f0f0")),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#dddddd")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    out = []
+    if table.title:
+        swatch = (f'<font color="{table.colour}">■</font> ' if table.colour else "")
+        out.append(Paragraph(swatch + escape(table.title), styles["caption"]))
+    out.append(pdf_table)
+    if table.note:
+        out.append(Paragraph(escape(table.note), styles["note"]))
+    return out
+
+
+def _footer(canvas, doc) -> None:
+    canvas.saveState()
+    canvas.setFont(FONT, 7.5)
+    canvas.setFillColor(GREY)
+    canvas.drawString(MARGIN, 10 * mm, f"musicpractice {__version__}")
+    canvas.drawRightString(A4[0] - MARGIN, 10 * mm, f"page {doc.page}")
+    canvas.restoreState()
+
+
+def report_pdf(report: Report) -> bytes:
+    """The report as PDF bytes."""
+    _fonts()
+    styles = _styles()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
+                            topMargin=MARGIN, bottomMargin=MARGIN, title=report.title,
+                            author="musicpractice", subject=report.subtitle)
+    width = A4[0] - 2 * MARGIN
+    story = [Paragraph(escape(report.title), styles["title"]),
+             Paragraph(escape(report.subtitle), styles["subtitle"]),
+             Paragraph(escape(report.intro), styles["intro"])]
+    for section in report.sections:
+        story.append(CondPageBreak(40 * mm))
+        block = [Paragraph(escape(section.heading), styles["h2"])]
+        block += [Paragraph(escape(p), styles["body"]) for p in section.paragraphs]
+        if section.bullets:
+            block.append(ListFlowable(
+                [ListItem(Paragraph(escape(b), styles["body"]), leftIndent=10)
+                 for b in section.bullets], bulletType="bullet", start="•", leftIndent=10,
+                bulletFontName=FONT, bulletFontSize=8))
+        for make in section.figures:
+            block.append(Image(io.BytesIO(png_bytes(make())), width=width,
+                               height=width * HEIGHT_IN / WIDTH_IN))
+            block.append(Spacer(1, 2 * mm))
+        story += block
+        for table in section.tables:
+            story += _table(table, styles, width)
+    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    return buffer.getvalue()

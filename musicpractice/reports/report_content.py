@@ -1,0 +1,237 @@
+"""What a student's report says, independent of HTML or PDF.
+
+The report opens with the differences named in words, then the tempo and loudness plots,
+the teacher's comments, one bar table per take (only the columns that were measured),
+the expressive cues side by side, the notes worth listening to again and, last, how it
+was measured. Wording describes the recordings; it never grades the player.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from musicpractice.reports.comparison import Comparison, TakeResult
+from musicpractice.reports.plots import loudness_figure, take_colours, tempo_figure
+
+UNSURE = 0.3
+"""Bars whose alignment confidence is below this are marked as unsure."""
+INTRO = ("These notes describe the recordings to guide listening and practice; they are "
+         "observations, not marks.")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: header cells, rows of text cells, and which columns are numbers."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]
+    title: str = ""
+    note: str = ""
+    colour: str = ""
+    """Colour of the take the table belongs to ("" for none)."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading with paragraphs, bullet points, figures and tables, in that order."""
+
+    heading: str
+    paragraphs: tuple[str, ...] = ()
+    bullets: tuple[str, ...] = ()
+    figures: tuple[Callable[[], Figure], ...] = ()
+    tables: tuple[Table, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """A whole report."""
+
+    title: str
+    subtitle: str
+    intro: str
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+
+def _f(value: float, spec: str) -> str:
+    return format(value, spec) if value is not None and math.isfinite(value) else "–"
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+def build_report(comparison: Comparison, differences: list[str]) -> Report:
+    """The report of a comparison, with ``differences`` from
+    :func:`musicpractice.reports.differences.describe_differences`."""
+    ref = comparison.reference
+    names = ", ".join(t.name for t in comparison.compared)
+    subtitle = (f"{names} compared with the {'score' if ref.kind == 'score' else 'take'} "
+                f"“{ref.title}”" + (f" ({comparison.part})" if comparison.part else "")
+                + f" · {time.strftime('%Y-%m-%d')}")
+    sections = [Section("What stands out", bullets=tuple(differences) or
+                        ("No differences large enough to name.",)),
+                Section("Tempo and loudness, bar by bar", paragraphs=(_plot_caption(comparison),),
+                        figures=(lambda: tempo_figure(comparison),
+                                 lambda: loudness_figure(comparison)))]
+    comments = _comments(comparison)
+    if comments:
+        sections.append(Section("Teacher's comments", bullets=tuple(comments)))
+    colours = take_colours(comparison)
+    kind = comparison.grid.kind
+    sections.append(Section(f"{kind.capitalize()} by {kind}", paragraphs=(
+        f"Timing: how much earlier (–) or later (+) the {kind} starts than a steady tempo "
+        "through the whole take would place it.",),
+                            tables=tuple(_bar_table(comparison, t, colours[t.take.id])
+                                         for t in comparison.takes)))
+    sections.append(Section("Expressive cues side by side", tables=(_cue_table(comparison),)))
+    notes = _notes_to_hear(comparison)
+    if notes:
+        sections.append(Section("Notes to listen to again", bullets=tuple(notes)))
+    sections.append(Section("How this was measured", bullets=tuple(_method(comparison))))
+    return Report(title=f"Practice report: {comparison.session_title}", subtitle=subtitle,
+                  intro=INTRO, sections=tuple(sections))
+
+
+def _plot_caption(comparison: Comparison) -> str:
+    kind = comparison.grid.kind
+    if comparison.reference.kind == "score":
+        tempo = "Tempo in quarter notes per minute; dashed: the tempo marked in the score."
+    elif np.isfinite(comparison.grid.ref_tempo_bpm).any():
+        tempo = (f"Tempo in quarter notes per minute; grey: the reference take "
+                 f"“{comparison.reference.title}”.")
+    else:
+        tempo = f"Tempo as a percentage of the reference take “{comparison.reference.title}”."
+    return (f"{tempo} Loudness in LUFS, smoothed over about a second. Each {kind} lines up "
+            f"across takes, however fast it was played.")
+
+
+def _comments(comparison: Comparison) -> list[str]:
+    lines = []
+    for take in comparison.takes:
+        for c in sorted(take.take.comments, key=lambda c: c.at_s):
+            k = take.bar_at(c.at_s)
+            where = comparison.grid.label(k) if k is not None else "outside the compared bars"
+            author = f" — {c.author}" if c.author else ""
+            lines.append(f"{take.name}, {where} ({_clock(c.at_s)}): {c.text}{author}")
+    return lines
+
+
+BAR_COLUMNS = (
+    ("Starts (m:s)", lambda r: _clock(r.take_start_s) if math.isfinite(r.take_start_s) else "–",
+     "take_start_s"),
+    ("Length (s)", lambda r: _f(r.duration_s, ".2f"), "duration_s"),
+    ("Tempo (BPM)", lambda r: _f(r.tempo_bpm, ".0f"), "tempo_bpm"),
+    ("Tempo vs reference", lambda r: _f(r.tempo_pct, ".0f") + " %" if math.isfinite(r.tempo_pct)
+     else "–", "tempo_pct"),
+    ("Timing (ms)", lambda r: _f(r.deviation_ms, "+.0f"), "deviation_ms"),
+    ("Loudness (LUFS)", lambda r: _f(r.loudness_lufs, ".1f"), "loudness_lufs"),
+    ("Intonation (cents)", lambda r: _f(r.intonation_cents, "+.0f"), "intonation_cents"),
+    ("Notes off / missing / extra",
+     lambda r: f"{r.wrong} / {r.missing} / {r.extra}" if r.wrong is not None else "–", "wrong"),
+)
+
+
+def _measured(comparison: Comparison, attribute: str) -> bool:
+    for take in comparison.takes:
+        for row in take.bars:
+            value = getattr(row, attribute)
+            if value is not None and (not isinstance(value, float) or math.isfinite(value)):
+                if not (take.is_reference and attribute in ("tempo_pct", "deviation_ms")):
+                    return True
+    return False
+
+
+def _bar_table(comparison: Comparison, take: TakeResult, colour: str) -> Table:
+    columns = [c for c in BAR_COLUMNS if _measured(comparison, c[2])]
+    kind = comparison.grid.kind.capitalize()
+    rows, unsure = [], False
+    for row in take.bars:
+        if not row.covered:
+            continue
+        label = str(row.bar)
+        if row.confidence < UNSURE and not take.is_reference:
+            label += " ?"
+            unsure = True
+        rows.append((label, *(c[1](row) for c in columns)))
+    title = take.name + (" (reference)" if take.is_reference else "")
+    note = f"? = the alignment is unsure in this {comparison.grid.kind}." if unsure else ""
+    return Table(header=(kind, *(c[0] for c in columns)), rows=tuple(rows),
+                 numeric=(False,) + (True,) * len(columns), title=title, note=note,
+                 colour=colour)
+
+
+CUES_ELSEWHERE = ("tempo_bpm", "mode")
+"""Not in the cue table: tempo is measured bar by bar against the reference (the beat
+tracker's single tempo may sit at another metrical level), mode describes the piece."""
+
+
+def _cue_cell(cue) -> str:
+    if not cue.available:
+        return "not measured"
+    value = f"{cue.value:.2f}" if cue.unit == "ratio" else f"{cue.value:.3g} {cue.unit}".strip()
+    return f"{value} ({cue.meaning})" if cue.meaning else value
+
+
+def _cue_table(comparison: Comparison) -> Table:
+    takes = comparison.takes
+    rows = []
+    for cue in takes[0].analysis.cues.cues:
+        if cue.key in CUES_ELSEWHERE:
+            continue
+        cues = []
+        for take in takes:
+            try:
+                cues.append(take.analysis.cues[cue.key])
+            except KeyError:
+                cues.append(None)
+        if not any(c is not None and c.available for c in cues):
+            continue
+        rows.append((cue.name, *(_cue_cell(c) if c is not None else "–" for c in cues)))
+    return Table(header=("Cue", *(t.name for t in takes)), rows=tuple(rows),
+                 numeric=(False,) * (1 + len(takes)),
+                 note="Each cue describes the whole take; the words place it between the "
+                      "ends of its usual range, not against a norm. Tempo is in the bar "
+                      "tables, measured against the reference.")
+
+
+def _notes_to_hear(comparison: Comparison) -> list[str]:
+    lines = []
+    for take in comparison.compared:
+        for note in take.notes:
+            if note.status not in ("wrong", "missing", "extra"):
+                continue
+            bar = f"bar {note.bar}" if note.bar is not None else "outside the bars"
+            if note.status == "wrong":
+                what = f"{note.name} sounds {abs(note.cents):.0f} cents " \
+                       f"{'higher' if note.cents > 0 else 'lower'} than written"
+            elif note.status == "missing":
+                what = f"{note.name} was not heard"
+            else:
+                what = f"an extra {note.name}, not in the score"
+            lines.append(f"{take.name}, {bar} ({_clock(note.take_onset_s)}): {what}.")
+    return lines
+
+
+def _method(comparison: Comparison) -> list[str]:
+    lines = []
+    for take in comparison.compared:
+        if take.alignment is not None:
+            lines.append(f"{take.name}: aligned with the reference with confidence "
+                         f"{take.alignment.overall_confidence:.2f} (0-1).")
+    if comparison.reference.kind == "take" and comparison.grid.kind == "section":
+        lines.append(f"Without a score the reference take is cut into sections of "
+                     f"{comparison.grid.edges[1] - comparison.grid.edges[0]:.1f} s.")
+    lines.append("Loudness compares recordings: a different microphone distance or "
+                 "recording level shifts every bar of a take alike.")
+    for take in comparison.takes:
+        for warning in take.warnings:
+            lines.append(f"{take.name}: {warning}")
+    lines += list(comparison.warnings)
+    return lines

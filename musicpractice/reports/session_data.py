@@ -1,0 +1,180 @@
+"""A session's takes, scores, analyses and alignments, computed once and cached.
+
+Analyses are cached under the stage the take view uses (``take_analysis``, keyed by the
+analysis algorithm version and the voice preset), so the window and the command line share
+them. Alignments are cached per take under ``alignment`` with the reference's own
+fingerprint (score file or reference audio checksum) in the parameters, and recorded in
+``session.json`` (:class:`~musicpractice.session.model.AlignmentRef`). A session opened
+read-only is never written: results are computed and used, not stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from musicpractice.alignment import Alignment, align_takes, align_to_score
+from musicpractice.analysis.take import ALGORITHM_VERSION, TakeAnalysis, analyze_file
+from musicpractice.analysis.voices import DEFAULT_RANGE
+from musicpractice.audio.io import Signal, load_signal
+from musicpractice.core.codec import decode, encode
+from musicpractice.core.errors import InvalidParameterError
+from musicpractice.core.progress import CancelToken, ProgressFn, Steps
+from musicpractice.score import Score, load_score
+from musicpractice.session.errors import SessionLockedError
+from musicpractice.session.model import AlignmentRef, ScoreRef
+from musicpractice.session.store import Session, utc_now
+
+ANALYSIS_STAGE = "take_analysis"
+ALIGNMENT_STAGE = "alignment"
+ALIGNMENT_VERSION = "1"
+"""Bump when the aligner's results change (cached alignments are then recomputed)."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What takes are compared with: a score or a take of the session.
+
+    Attributes
+    ----------
+    kind : str
+        ``"score"`` or ``"take"``.
+    id : str
+        The score's or take's id.
+    title : str
+        How to name it to a person.
+    """
+
+    kind: str
+    id: str
+    title: str
+
+
+def open_for_results(path) -> Session:
+    """Open a session to read it and cache results; read-only (nothing cached) when
+    another musicpractice is writing to it. See :attr:`Session.problems` for notes."""
+    try:
+        return Session.open(path)
+    except SessionLockedError:
+        session = Session.open(path, read_only=True)
+        session.problems.append("The session is open in another musicpractice; results "
+                                "are computed but not saved in it.")
+        return session
+
+
+def find_reference(session: Session, ref_id: str) -> Reference:
+    """The score or take ``ref_id`` of the session.
+
+    Raises
+    ------
+    InvalidParameterError
+        Neither a score nor a take of the session has that id.
+    """
+    for score in session.scores:
+        if score.id == ref_id:
+            return Reference("score", score.id, score.title or score.id)
+    if any(t.id == ref_id for t in session.takes):
+        take = session.take(ref_id)
+        return Reference("take", take.id, take.title or take.id)
+    known = [s.id for s in session.scores] + [t.id for t in session.takes]
+    raise InvalidParameterError(
+        f"This session has no score or take {ref_id!r}"
+        + (f" (it has: {', '.join(known)})." if known else "; it is empty."))
+
+
+def _score_ref(session: Session, score_id: str) -> ScoreRef:
+    for score in session.scores:
+        if score.id == score_id:
+            return score
+    raise InvalidParameterError(f"This session has no score {score_id!r}.")
+
+
+def session_score(session: Session, score_id: str) -> Score:
+    """The session's score ``score_id``, read through music21 (repeats expanded)."""
+    return load_score(session.path / _score_ref(session, score_id).file)
+
+
+def take_signal(session: Session, take_id: str, *, progress: ProgressFn | None = None,
+                cancel: CancelToken | None = None) -> Signal:
+    """The take's audio as the mono analysis signal."""
+    return load_signal(session.audio_path(take_id), progress=progress, cancel=cancel)
+
+
+def ensure_analysis(session: Session, take_id: str, *, voice: str = DEFAULT_RANGE,
+                    progress: ProgressFn | None = None,
+                    cancel: CancelToken | None = None) -> TakeAnalysis:
+    """The take's analysis with pitch range ``voice``: from the cache, or computed and cached."""
+    params = {"voice": voice}
+    hit = session.cache_get(take_id, ANALYSIS_STAGE, str(ALGORITHM_VERSION), params)
+    if hit is not None:
+        try:
+            return decode(TakeAnalysis, hit.data["tree"], hit.arrays)
+        except (ValueError, KeyError):
+            pass
+    analysis = analyze_file(session.audio_path(take_id), voice=voice, progress=progress,
+                            cancel=cancel)
+    if not session.read_only:
+        tree, arrays = encode(analysis)
+        session.cache_put(take_id, ANALYSIS_STAGE, str(ALGORITHM_VERSION), params,
+                          data={"tree": tree}, arrays=arrays)
+    return analysis
+
+
+def _fingerprint(session: Session, reference: Reference) -> str:
+    if reference.kind == "take":
+        return session.take(reference.id).audio_sha256
+    path = session.path / _score_ref(session, reference.id).file
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as error:
+        raise InvalidParameterError(f"The score {reference.title} cannot be read "
+                                    f"({error.strerror}).") from error
+
+
+def ensure_alignment(session: Session, take_id: str, reference: Reference, *,
+                     part: str | None = None, score: Score | None = None,
+                     progress: ProgressFn | None = None,
+                     cancel: CancelToken | None = None) -> Alignment:
+    """The alignment of a take with a reference: from the cache, or computed and cached.
+
+    Parameters
+    ----------
+    session : Session
+    take_id : str
+    reference : Reference
+        From :func:`find_reference`.
+    part : str, optional
+        The score part the take plays (score references only).
+    score : Score, optional
+        The reference score, when already loaded.
+    """
+    if reference.kind == "take" and part is not None:
+        raise InvalidParameterError("A part can be chosen only when the reference is a score.")
+    params = {"reference_kind": reference.kind, "reference_id": reference.id,
+              "reference_fingerprint": _fingerprint(session, reference), "part": part}
+    hit = session.cache_get(take_id, ALIGNMENT_STAGE, ALIGNMENT_VERSION, params)
+    if hit is not None:
+        try:
+            return decode(Alignment, hit.data["tree"], hit.arrays)
+        except (ValueError, KeyError):
+            pass
+    steps = Steps(progress, [("reading audio", 1), ("aligning", 4)])
+    take = take_signal(session, take_id, progress=steps.stage("reading audio"), cancel=cancel)
+    if reference.kind == "score":
+        score = score if score is not None else session_score(session, reference.id)
+        alignment = align_to_score(take.samples, take.sr, score, part=part,
+                                   progress=steps.stage("aligning"), cancel=cancel)
+    else:
+        ref = take_signal(session, reference.id, cancel=cancel)
+        alignment = align_takes(take.samples, ref.samples, take.sr,
+                                progress=steps.stage("aligning"), cancel=cancel)
+    if not session.read_only:
+        tree, arrays = encode(alignment)
+        session.cache_put(take_id, ALIGNMENT_STAGE, ALIGNMENT_VERSION, params,
+                          data={"tree": tree}, arrays=arrays)
+        session.add_alignment(AlignmentRef(
+            id=f"{take_id}~{reference.kind}-{reference.id}" + (f"~{part}" if part else ""),
+            take_id=take_id, reference_kind=reference.kind, reference_id=reference.id,
+            stage=ALIGNMENT_STAGE, algo_version=ALIGNMENT_VERSION, params=params,
+            created_at=utc_now()))
+    return alignment

@@ -1,0 +1,122 @@
+"""Exports of one take of a session: its melody as MIDI/MusicXML/CSV, label files for
+Audacity and Sonic Visualiser, and its time map against a reference.
+
+What each format holds is described in :mod:`musicpractice.reports.labels` and
+:mod:`musicpractice.score.export`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+from musicpractice.alignment.document import alignment_document
+from musicpractice.core.errors import InvalidParameterError
+from musicpractice.core.progress import CancelToken, ProgressFn, Steps
+from musicpractice.reports.analysis_json import analysis_document
+from musicpractice.reports.bar_grid import score_grid
+from musicpractice.reports.files import write_file
+from musicpractice.reports.labels import (
+    LAYERS,
+    audacity_labels,
+    bar_events,
+    beat_events,
+    note_events,
+    sonic_visualiser_csv,
+    timemap_csv,
+)
+from musicpractice.reports.session_data import (
+    ensure_alignment,
+    ensure_analysis,
+    find_reference,
+    session_score,
+)
+from musicpractice.reports.tables import csv_text
+from musicpractice.score.export import melody_midi, melody_musicxml
+from musicpractice.session.store import Session
+
+WHATS = ("midi", "musicxml", "labels", "sv", "timemap", "csv")
+NOTE_COLUMNS = ("onset_s", "offset_s", "midi", "name", "median_hz", "cents",
+                "vibrato_rate_hz", "vibrato_extent_cents", "confidence")
+NOTATION_FALLBACK_BPM = 60.0
+"""Tempo of the MusicXML export when no tempo was found in the take."""
+
+
+def export_take(session: Session, take_id: str, what: str, out: str | os.PathLike, *,
+                reference_id: str | None = None, layer: str = "notes",
+                progress: ProgressFn | None = None,
+                cancel: CancelToken | None = None) -> Path:
+    """Write one export of a take; returns the file written.
+
+    Parameters
+    ----------
+    session : Session
+    take_id : str
+    what : str
+        ``midi``, ``musicxml`` (the transcribed melody), ``labels`` (Audacity label
+        track of notes, beats and, with a score reference, barlines), ``sv`` (Sonic
+        Visualiser layer ``layer``), ``timemap`` (needs ``reference_id``; ``.csv`` or
+        ``.json`` by the file's suffix) or ``csv`` (the transcribed notes).
+    out : path-like
+        The file to write (its folder must exist); replaced atomically.
+    reference_id : str, optional
+        A score or take of the session: barlines (score) and the time map.
+    layer : str
+        ``notes``, ``beats`` or ``bars`` (for ``sv``).
+
+    Raises
+    ------
+    InvalidParameterError
+        Unknown export, layer or ids; a time map or barlines without a fitting reference.
+    ExportError
+        The file cannot be written.
+    """
+    if what not in WHATS:
+        raise InvalidParameterError(f"Cannot export {what!r}; choose one of {', '.join(WHATS)}.")
+    if layer not in LAYERS:
+        raise InvalidParameterError(f"Unknown layer {layer!r}; choose one of {', '.join(LAYERS)}.")
+    out = Path(out)
+    take = session.take(take_id)
+    reference = find_reference(session, reference_id) if reference_id is not None else None
+    steps = Steps(progress, [("analysis", 4), ("alignment", 1)])
+    if what == "timemap":
+        if reference is None:
+            raise InvalidParameterError("A time map needs a reference (--ref SCORE_OR_TAKE_ID).")
+        alignment = ensure_alignment(session, take_id, reference,
+                                     progress=steps.stage("alignment"), cancel=cancel)
+        if out.suffix.lower() == ".csv":
+            return write_file(out, timemap_csv(alignment))
+        if out.suffix.lower() == ".json":
+            doc = alignment_document(alignment, take=take_id, reference=reference.id)
+            return write_file(out, json.dumps(doc, allow_nan=False) + "\n")
+        raise InvalidParameterError(f"A time map is written as .csv or .json, not {out.name}.")
+    analysis = ensure_analysis(session, take_id, progress=steps.stage("analysis"), cancel=cancel)
+    notes = analysis.notes
+    title = take.title or take.id
+    if what == "midi":
+        return write_file(out, melody_midi([n.onset_s for n in notes], [n.offset_s for n in notes],
+                                           [n.midi for n in notes], title=title))
+    if what == "musicxml":
+        bpm = analysis.tempo.bpm if math.isfinite(analysis.tempo.bpm) else NOTATION_FALLBACK_BPM
+        return write_file(out, melody_musicxml(
+            [n.onset_s for n in notes], [n.offset_s for n in notes], [n.midi for n in notes],
+            tempo_bpm=bpm, title=title))
+    if what == "csv":
+        records = analysis_document(analysis)["melody"]["notes"]
+        return write_file(out, csv_text(records, NOTE_COLUMNS))
+    bars = []
+    if what == "labels" or layer == "bars":
+        if reference is not None and reference.kind == "score":
+            score = session_score(session, reference.id)
+            alignment = ensure_alignment(session, take_id, reference, score=score,
+                                         progress=steps.stage("alignment"), cancel=cancel)
+            bars = bar_events(score_grid(score), alignment)
+        elif layer == "bars" and what == "sv":
+            raise InvalidParameterError("Barlines need a score as the reference (--ref SCORE_ID).")
+    if what == "labels":
+        return write_file(out, audacity_labels(note_events(analysis) + beat_events(analysis)
+                                               + bars))
+    events = {"notes": note_events, "beats": beat_events}.get(layer)
+    return write_file(out, sonic_visualiser_csv(events(analysis) if events else bars))

@@ -1,0 +1,103 @@
+"""A transcribed melody (notes in seconds) as a MIDI file or as MusicXML, through music21.
+
+MIDI keeps the recording's timing exactly: it is written at 60 quarter notes per minute,
+so one quarter note in the file is one second of the take. MusicXML is notation, so the
+notes are placed on a sixteenth-note grid at the take's tempo (a 4/4 bar); notes that
+would start together are moved apart by one sixteenth, so every transcribed note stays.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import music21
+from music21.musicxml.m21ToXml import GeneralObjectExporter
+
+from musicpractice.core.errors import InvalidParameterError
+from musicpractice.score.errors import ScoreFileError
+
+MIDI_BPM = 60.0
+"""Tempo of exported MIDI files: one quarter note per second."""
+GRID_QUARTER = 0.25
+"""Sixteenth-note grid of the MusicXML export, in quarter notes."""
+MIDI_TICK_S = 1.0 / 960
+"""Note times in exported MIDI are rounded to this, in seconds."""
+
+
+def _checked(onsets_s: Sequence[float], offsets_s: Sequence[float], midi: Sequence[int]):
+    if not len(onsets_s) == len(offsets_s) == len(midi):
+        raise InvalidParameterError("Onsets, offsets and pitches must have the same length.")
+    if len(midi) == 0:
+        raise InvalidParameterError("There are no notes to export (no melody was found).")
+    notes = sorted(zip(map(float, onsets_s), map(float, offsets_s), map(int, midi)))
+    for onset, offset, pitch in notes:
+        if not (0 <= pitch <= 127) or not offset > onset >= 0:
+            raise InvalidParameterError(
+                f"A note at {onset:.3f} s is invalid (pitch {pitch}, ends at {offset:.3f} s).")
+    return notes
+
+
+def _score(part: music21.stream.Part, title: str, bpm: float) -> music21.stream.Score:
+    part.insert(0, music21.tempo.MetronomeMark(number=round(bpm, 2)))
+    part.insert(0, music21.meter.TimeSignature("4/4"))
+    score = music21.stream.Score([part])
+    score.insert(0, music21.metadata.Metadata(title=title or "Transcribed melody"))
+    return score
+
+
+def melody_midi(onsets_s: Sequence[float], offsets_s: Sequence[float], midi: Sequence[int], *,
+                title: str = "") -> bytes:
+    """A standard MIDI file of the notes, timed as in the recording (see module notes).
+
+    Parameters
+    ----------
+    onsets_s, offsets_s : sequence of float
+        Start and end of each note, seconds.
+    midi : sequence of int
+        MIDI pitch of each note.
+    title : str
+        Track name.
+
+    Raises
+    ------
+    InvalidParameterError
+        No notes, or a note with an invalid pitch or time.
+    """
+    part = music21.stream.Part()
+    for onset, offset, pitch in _checked(onsets_s, offsets_s, midi):
+        start = round(onset / MIDI_TICK_S) * MIDI_TICK_S
+        length = max(MIDI_TICK_S, round((offset - onset) / MIDI_TICK_S) * MIDI_TICK_S)
+        note = music21.note.Note(pitch)
+        note.duration = music21.duration.Duration(length * MIDI_BPM / 60.0)
+        part.insert(start * MIDI_BPM / 60.0, note)
+    score = _score(part, title, MIDI_BPM)
+    return music21.midi.translate.streamToMidiFile(score).writestr()
+
+
+def melody_musicxml(onsets_s: Sequence[float], offsets_s: Sequence[float],
+                    midi: Sequence[int], *, tempo_bpm: float, title: str = "") -> bytes:
+    """MusicXML of the notes on a sixteenth-note grid at ``tempo_bpm`` (quarter notes per
+    minute; see module notes).
+
+    Raises
+    ------
+    InvalidParameterError
+        No notes, an invalid note, or a tempo outside 20-400 BPM.
+    """
+    if not 20.0 <= tempo_bpm <= 400.0:
+        raise InvalidParameterError(f"A tempo of {tempo_bpm:g} BPM cannot be notated "
+                                    "(20-400 quarter notes per minute).")
+    per_s = tempo_bpm / 60.0 / GRID_QUARTER
+    part = music21.stream.Part()
+    free = 0.0
+    for onset, offset, pitch in _checked(onsets_s, offsets_s, midi):
+        start = max(round(onset * per_s) * GRID_QUARTER, free)
+        end = max(round(offset * per_s) * GRID_QUARTER, start + GRID_QUARTER)
+        note = music21.note.Note(pitch, quarterLength=end - start)
+        part.insert(start, note)
+        free = end
+    score = _score(part, title, tempo_bpm)
+    try:
+        return GeneralObjectExporter(score.makeNotation()).parse()
+    except music21.Music21Exception as error:
+        raise ScoreFileError(f"The melody could not be written as MusicXML ({error}).") from error
