@@ -1,7 +1,8 @@
 """Start the desktop application: ``musicpractice`` with no subcommand, or ``python -m``.
 
 ``main(["path/to/Session.mpsession"])`` opens that session; with no argument the last
-session opens again, or the start page when there is none.
+session opens again, or the start page when there is none. ``main(["--smoke-test"])``
+checks the installation end to end and exits (:mod:`musicpractice.gui.smoke_test`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from musicpractice.gui.main_window import ICON, MainWindow
     from musicpractice.gui.palette import apply_palette
+    from musicpractice.gui.smoke_test import FLAG, SmokeTest
 
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setOrganizationName(ORGANISATION)
@@ -32,10 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     app.setWindowIcon(QIcon(str(ICON)))
     app.setStyle("Fusion")
     apply_palette(app)
-    window = MainWindow(QSettings())
+    smoke = SmokeTest() if FLAG in argv else None
+    window = MainWindow(smoke.settings if smoke else QSettings())
     window.show()
     paths = [Path(a) for a in argv if not a.startswith("-")]
-    if paths:
+    if smoke:
+        smoke.run(window)
+    elif paths:
         window.open_dropped(paths)
     else:
         last = window.settings.value("last_session", "")
@@ -44,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     status = app.exec()
     window.deleteLater()  # before the interpreter's final garbage collection (PySide6 crash)
     app.processEvents()
-    return status
+    return smoke.finish() if smoke else status
 
 
 if __name__ == "__main__":

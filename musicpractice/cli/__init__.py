@@ -1,7 +1,8 @@
 """The ``musicpractice`` command: subcommands for analysis, alignment, sessions, recording.
 
 With no arguments, or with paths of existing files/sessions only, it starts the desktop
-application (``musicpractice.app``, imported lazily so the subcommands never load Qt).
+application (``musicpractice.app``, imported lazily so the subcommands never load Qt);
+``--smoke-test`` also goes to the application (see ``musicpractice.gui.smoke_test``).
 
 Each subcommand lives in its own module with ``add_parser(subparsers)`` and
 ``run(args) -> int``. Anticipated errors (:class:`MusicPracticeError`) print one line
@@ -38,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if all(Path(arg).exists() for arg in argv):
+    if all(Path(arg).exists() or arg == "--smoke-test" for arg in argv):
         return importlib.import_module("musicpractice.app").main(argv)
     parser = build_parser()
     args = parser.parse_args(argv)

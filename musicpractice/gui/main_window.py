@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from musicpractice.analysis.voices import VOICE_RANGES
 from musicpractice.core.errors import MusicPracticeError
+from musicpractice.core.resources import resource_path
 from musicpractice.gui.analysis_process import AnalysisProcess
 from musicpractice.gui.cues_panel import CuesPanel
 from musicpractice.gui.dialogs import show_about, show_error
@@ -47,11 +48,11 @@ from musicpractice.gui.take_data import TakeData, ensure_analysis, prepare_take
 from musicpractice.gui.take_view import TakeView
 from musicpractice.gui.takes_list import TakesList
 from musicpractice.gui.transport import Transport
-from musicpractice.session.store import SESSION_FILE, Session
+from musicpractice.session.archive import ARCHIVE_SUFFIX, import_session
+from musicpractice.session.store import SESSION_FILE, SESSION_SUFFIX, Session
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-ICON = RESOURCES / "icons" / "musicpractice.svg"
-DEMO_SESSION = RESOURCES / "demo" / "Demo.mpsession"
+ICON = resource_path("icons", "musicpractice.svg")
+DEMO_SESSION = resource_path("demo", "Demo.mpsession")
 AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".m4a", ".aac", ".aif", ".aiff", ".opus", ".wma"}
 MAX_RECENT = 8
 VIEW = "view"
@@ -292,9 +293,6 @@ class MainWindow(QMainWindow):
         data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
         target = Path(data or Path.home() / ".musicpractice") / "Demo.mpsession"
         if not target.is_dir():
-            if not DEMO_SESSION.is_dir():
-                self.error(f"The demo session is missing from {DEMO_SESSION.parent}.")
-                return None
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copytree(DEMO_SESSION, target, ignore=shutil.ignore_patterns(".lock"))
         return self.open_session(target)
@@ -409,16 +407,32 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def open_dropped(self, paths: list[Path]) -> None:
-        """Open a dropped session folder, or import dropped audio files."""
+        """Open a dropped session folder or shared ``.mpsz`` session, or import dropped
+        audio files (also what the file manager hands over)."""
         sessions = [p for p in paths if p.is_dir() and (p / SESSION_FILE).exists()]
         if sessions:
             self.open_session(sessions[0])
+            return
+        archives = [p for p in paths if p.is_file() and p.suffix.lower() == ARCHIVE_SUFFIX]
+        if archives:
+            self.open_archive(archives[0])
             return
         audio = [p for p in paths if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES]
         if audio:
             self.import_files(audio)
         else:
             self.error("Drop audio files (WAV, FLAC, MP3, OGG…) or a session folder on the window.")
+
+    def open_archive(self, path: Path) -> None:
+        """Unpack a shared ``.mpsz`` session beside the other sessions (in the
+        background), then open it."""
+        folder = self.default_folder()
+        target, index = folder / f"{path.stem}{SESSION_SUFFIX}", 2
+        while target.exists():
+            target, index = folder / f"{path.stem} {index}{SESSION_SUFFIX}", index + 1
+        folder.mkdir(parents=True, exist_ok=True)
+        self.jobs.submit(f"unpack:{path}", partial(import_session, path, target))
+        self.statusBar().showMessage(f"Unpacking {path.name}…")
 
     # -- analysis ------------------------------------------------------------------
     def analyse_all(self) -> None:
@@ -494,7 +508,7 @@ class MainWindow(QMainWindow):
             self.view_progress.setValue(int(fraction * 1000))
             self.view_progress.setFormat(f"{message} %p%")
             self.takes.set_progress(self._view_take, fraction, message)
-        elif not key.startswith("import:"):
+        elif not key.startswith(("import:", "unpack:")):
             self.takes.set_progress(key, fraction, message)
 
     def _job_finished(self, key: str, result) -> None:
@@ -506,6 +520,9 @@ class MainWindow(QMainWindow):
             else:
                 self.jobs.submit(result.id, partial(ensure_analysis, self.session, result.id,
                                                     voice=self.voice, analyze=self.analyzer.analyze))
+            return
+        if key.startswith("unpack:"):
+            self.open_session(result)
             return
         if key.startswith("finish:"):
             self.takes.refresh()
@@ -554,7 +571,7 @@ class MainWindow(QMainWindow):
             self.summary.clear(f"Analysis failed: {message}")
             self.cues.clear("")
             self.takes.set_progress(self._view_take, None)
-        elif not key.startswith(("import:", "finish:")):
+        elif not key.startswith(("import:", "finish:", "unpack:")):
             self.takes.set_progress(key, None)
         self._view_after.discard(key)
         self.error(message, details)
@@ -565,7 +582,7 @@ class MainWindow(QMainWindow):
             self.takes.set_progress(self._view_take, None)
             if self._view_take == self.takes.current_take():
                 self.summary.clear("Analysis cancelled. Take > Analyse again to restart it.")
-        elif not key.startswith(("import:", "finish:")):
+        elif not key.startswith(("import:", "finish:", "unpack:")):
             self.takes.set_progress(key, None)
         self._view_after.discard(key)
 

@@ -113,8 +113,8 @@ def test_import_real_recordings_analysis_summary_and_reopen(qtbot, window, share
 def demo_take(qtbot, window, tmp_path):
     """A session with the bundled example melody, analysed and shown."""
     window.new_session(tmp_path / "Demo.mpsession")
-    from musicpractice.gui.main_window import RESOURCES
-    take_id = _import(qtbot, window, RESOURCES / "examples" / "twinkle_voice.flac")
+    from musicpractice.core.resources import resource_path
+    take_id = _import(qtbot, window, resource_path("examples", "twinkle_voice.flac"))
     window.takes.select_take(take_id)
     _wait_for_view(qtbot, window, take_id)
     return take_id
@@ -294,9 +294,9 @@ def test_cancel_analysis_of_a_long_take(qtbot, window, shared_data, tmp_path):
 
 
 def test_dropping_audio_without_a_session_makes_one(qtbot, window, tmp_path, monkeypatch):
-    from musicpractice.gui.main_window import RESOURCES
+    from musicpractice.core.resources import resource_path
     monkeypatch.setattr(window, "default_folder", lambda: tmp_path)
-    window.open_dropped([RESOURCES / "examples" / "twinkle_voice.flac"])
+    window.open_dropped([resource_path("examples", "twinkle_voice.flac")])
     assert window.session.path == tmp_path / "Practice 1.mpsession"
     qtbot.waitUntil(lambda: len(window.session.takes) == 1, timeout=30_000)
 
