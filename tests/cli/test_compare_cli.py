@@ -1,0 +1,85 @@
+"""``musicpractice compare``: summary, JSON, report and CSV from a session; errors exit 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+from types import SimpleNamespace
+
+import pytest
+from pypdf import PdfReader
+
+from musicpractice.cli import main
+from tests.reports.melody_files import write_melody
+
+
+@pytest.fixture(scope="module")
+def sung(tmp_path_factory):
+    """A session made with ``musicpractice session``: the synthetic melody and its score."""
+    folder = tmp_path_factory.mktemp("compare_cli")
+    score_path, take_path = write_melody(folder)
+    path = folder / "study.mpsession"
+    assert main(["session", "new", str(path), "--title", "Study"]) == 0
+    assert main(["session", "import", str(path), str(take_path), "--title", "Monday"]) == 0
+    assert main(["session", "import", str(path), str(score_path), "--title", "Melody"]) == 0
+    assert main(["session", "import", str(path), str(take_path), "--title", "Tuesday"]) == 0
+    return SimpleNamespace(path=path, folder=folder)
+
+
+def _ids(sung, capsys):
+    capsys.readouterr()
+    assert main(["session", "info", str(sung.path), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    return [t["id"] for t in info["takes"]], info["scores"][0]["id"]
+
+
+def test_compare_with_score_writes_report_csv_and_json(sung, capsys):
+    (monday, tuesday), score = _ids(sung, capsys)
+    report, tables = sung.folder / "report.pdf", sung.folder / "tables"
+    assert main(["compare", "--session", str(sung.path), "--ref", score, monday, tuesday,
+                 "--part", "Alto", "--report", str(report), "--csv", str(tables), "--json"]) == 0
+    out = capsys.readouterr()
+    doc = json.loads(out.out)
+    assert doc["schema"] == "musicpractice.comparison/1" and doc["part"] == "Alto"
+    assert [t["title"] for t in doc["takes"]] == ["Monday", "Tuesday"]
+    # the same audio twice: no differences in tempo, loudness or articulation
+    assert doc["differences"][0] == "Over bars 1–5, Tuesday and Monday take about the same time."
+    wrong = [b["bar"] for b in doc["bars"] if b["wrong"]]
+    assert wrong == [2, 2]
+    assert f"report: {report}" in out.err
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(report).pages).split())
+    assert "Notes to listen to again" in text
+    assert "Monday, bar 2" in text and "cents higher than written" in text
+    with open(tables / "bars.csv", newline="") as handle:
+        assert len(list(csv.DictReader(handle))) == 2 * 5
+
+
+def test_compare_summary_and_html(sung, capsys, tmp_path):
+    (monday, tuesday), _ = _ids(sung, capsys)
+    report = tmp_path / "r.html"
+    assert main(["compare", "--session", str(sung.path), "--ref", monday, tuesday,
+                 "--report", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "Monday (reference)" in out and "section" in out
+    assert "<svg" in report.read_text()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--ref", "nope", "X"], "no score or take 'nope'"),
+    (["--ref", "{score}", "nope"], "no take 'nope'"),
+    (["--ref", "{monday}", "{monday}"], "cannot also be one of the compared takes"),
+    (["--ref", "{score}", "{monday}", "--part", "Bass"], "no part called 'Bass'"),
+    (["--ref", "{score}", "{monday}", "--report", "r.docx"], ".html or .pdf"),
+    (["--ref", "{score}", "{monday}", "--report", "/no/such/folder/r.pdf"], "does not exist"),
+])
+def test_errors_exit_2_with_one_line(sung, capsys, args, message):
+    (monday, _), score = _ids(sung, capsys)
+    args = [a.format(score=score, monday=monday) for a in args]
+    assert main(["compare", "--session", str(sung.path), *args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+
+
+def test_missing_session(tmp_path, capsys):
+    assert main(["compare", "--session", str(tmp_path / "none"), "--ref", "a", "b"]) == 2
+    assert "No session found" in capsys.readouterr().err
