@@ -57,7 +57,9 @@ class Note:
     median_hz : float
         Median fundamental over the note, in Hz.
     cents : float
-        Deviation of ``median_hz`` from ``midi`` in cents (-50 to +50; positive = sharp).
+        Deviation of the note's pitch from ``midi`` in cents (-50 to +50; positive =
+        sharp). The pitch is ``median_hz``, or with vibrato the mean over whole vibrato
+        cycles (the pitch a listener hears).
     vibrato_rate_hz : float
         Vibrato frequency in Hz (4-8), NaN when the note has no vibrato.
     vibrato_extent_cents : float
@@ -218,17 +220,36 @@ def _cut(midi: np.ndarray, *, hop_s: float, min_frames: int) -> list[tuple[int, 
 def _describe(f0: np.ndarray, midi: np.ndarray, voiced_prob: np.ndarray, *, onset_s: float,
               hop_s: float, window_s: float, tuning_hz: float) -> Note:
     median_hz = float(np.median(f0))
-    nearest = int(round(hz_to_midi(median_hz, tuning_hz=tuning_hz)))
-    cents = 1200.0 * math.log2(median_hz / midi_to_hz(nearest, tuning_hz=tuning_hz))
     edge = min(int(round(VIBRATO_EDGE_S / hop_s)), midi.size // 6)
     core = midi[edge:midi.size - edge]
     rate_hz, extent_cents = vibrato(core * 100.0, hop_s=hop_s, window_s=window_s + 1.0 / median_hz)
+    centre = _pitch_centre(core, rate_hz, hop_s=hop_s)
+    if not math.isfinite(centre):
+        centre = float(hz_to_midi(median_hz, tuning_hz=tuning_hz))
+    nearest = int(round(centre))
+    cents = 100.0 * (centre - nearest)
     smooth = _smooth(midi, int(round(SMOOTHING_S / hop_s)) | 1)
     steady = float(np.mean(np.abs(smooth - nearest) < STEADY_SEMITONES))
     return Note(onset_s=onset_s, offset_s=onset_s + f0.size * hop_s, midi=nearest,
                 median_hz=median_hz, cents=cents, vibrato_rate_hz=rate_hz,
                 vibrato_extent_cents=extent_cents,
                 confidence=float(np.clip(np.mean(voiced_prob) * steady, 0.0, 1.0)))
+
+
+def _pitch_centre(core_midi: np.ndarray, rate_hz: float, *, hop_s: float) -> float:
+    """The pitch heard for a note with vibrato: the mean over whole vibrato cycles.
+
+    A median over a part cycle leans toward the half cycle left over (up to a quarter of
+    the extent); the mean over whole cycles does not. NaN without vibrato.
+    """
+    if not math.isfinite(rate_hz):
+        return math.nan
+    period = 1.0 / (rate_hz * hop_s)
+    frames = int(round(math.floor(core_midi.size / period) * period))
+    if frames < 2:
+        return math.nan
+    start = (core_midi.size - frames) // 2
+    return float(np.mean(core_midi[start:start + frames]))
 
 
 def vibrato(pitch_cents: np.ndarray, *, hop_s: float, window_s: float = 0.0) -> tuple[float, float]:

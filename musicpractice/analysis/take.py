@@ -1,8 +1,10 @@
 """The whole analysis of one take: every analysis in order, sharing what they can.
 
 One pass over the file feeds the loudness meter (all channels, native rate) and builds
-the mono analysis signal; tuning comes first because key and melody use it; the onset
-envelope is shared by the tempo tracker and the cues.
+the mono analysis signal; tuning comes first because key and melody use it (and a clear
+monophonic melody may then confirm or correct it, see
+:func:`~musicpractice.analysis.tuning.refine_with_notes`); the onset envelope is shared
+by the tempo tracker and the cues.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from musicpractice.analysis.melody import PitchTrack, track_melody
 from musicpractice.analysis.notes import Note, segment_notes
 from musicpractice.analysis.onsets import Onsets, detect_onsets
 from musicpractice.analysis.tempo import TempoEstimate, estimate_tempo
-from musicpractice.analysis.tuning import TuningEstimate, estimate_tuning
+from musicpractice.analysis.tuning import TuningEstimate, estimate_tuning, refine_with_notes
 from musicpractice.analysis.voices import DEFAULT_RANGE, validate_range, voice_range
 from musicpractice.audio.io import ANALYSIS_RATE_HZ, AudioInfo, load_signal, probe
 from musicpractice.core.errors import InvalidParameterError
@@ -126,6 +128,11 @@ def analyze_file(
     melody = track_melody(y, sr, fmin_hz=fmin_hz, fmax_hz=fmax_hz, tuning_hz=tuning.a4_hz,
                           progress=steps.stage("Melody"), cancel=cancel)
     notes = segment_notes(melody, tuning_hz=tuning.a4_hz)
+    if not melody.polyphonic:
+        refined = refine_with_notes(tuning, [n.cents for n in notes], [n.duration_s for n in notes])
+        if refined != tuning:
+            tuning = refined
+            notes = segment_notes(melody, tuning_hz=tuning.a4_hz)
     check_cancel(cancel)
     cues = compute_cues(
         y, sr,

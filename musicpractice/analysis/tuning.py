@@ -269,3 +269,61 @@ def estimate_tuning(
                         "notes may be named a semitone off.")
     a4_hz = float(REFERENCE_HZ * 2.0 ** (deviation / 1200.0))
     return TuningEstimate(a4_hz, float(deviation), confidence, tuple(warnings))
+
+
+NOTES_MIN_COUNT = 6
+"""Fewest notes that may confirm or correct a tuning."""
+NOTES_SPREAD_CENTS = 25.0
+"""Spread (median absolute deviation) of the notes' cents at which they no longer agree."""
+SPECTRUM_SURE = 0.5
+"""A spectral estimate at least this confident is kept as it is."""
+
+
+def refine_with_notes(estimate: TuningEstimate, note_cents, note_durations_s) -> TuningEstimate:
+    """Let a clear melody confirm or correct a tuning the spectrum left unsure.
+
+    Vibrato smears every partial over +-50 cents, so the spectral estimate of a singer's
+    tuning is often unsure although the notes' median pitches agree closely. Each note's
+    ``cents`` (its median pitch against the grid of ``estimate``) is one vote, weighted
+    by the note's length; their weighted median shifts the tuning, and their agreement
+    (1 at no spread, 0 at :data:`NOTES_SPREAD_CENTS`) becomes the confidence when it is
+    higher than the spectrum's.
+
+    Parameters
+    ----------
+    estimate : TuningEstimate
+        The spectral estimate, whose A4 the notes were measured against.
+    note_cents, note_durations_s : array-like
+        Per note: deviation from equal temperament in cents, and length in seconds.
+
+    Returns
+    -------
+    TuningEstimate
+        ``estimate`` unchanged when it is sure (confidence >= :data:`SPECTRUM_SURE`),
+        when there are too few notes, or when they agree less than the partials did;
+        otherwise the note-based tuning.
+    """
+    cents = np.asarray(note_cents, dtype=float)
+    weights = np.asarray(note_durations_s, dtype=float)
+    keep = np.isfinite(cents) & np.isfinite(weights) & (weights > 0)
+    cents, weights = cents[keep], weights[keep]
+    if estimate.confidence >= SPECTRUM_SURE or len(cents) < NOTES_MIN_COUNT:
+        return estimate
+    shift = _weighted_median(cents, weights)
+    spread = _weighted_median(np.abs(cents - shift), weights)
+    agreement = float(np.clip(1.0 - spread / NOTES_SPREAD_CENTS, 0.0, 1.0))
+    if agreement <= estimate.confidence:
+        return estimate
+    deviation = (estimate.deviation_cents + shift + 50.0) % 100.0 - 50.0
+    warnings = tuple(w for w in estimate.warnings if "partials" not in w)
+    if abs(abs(deviation) - 50.0) < 5.0 and not any("quarter-tone" in w for w in warnings):
+        warnings += ("The tuning is about a quarter-tone from 440 Hz, so it is ambiguous: "
+                     "notes may be named a semitone off.",)
+    a4_hz = float(REFERENCE_HZ * 2.0 ** (deviation / 1200.0))
+    return TuningEstimate(a4_hz, float(deviation), agreement, warnings)
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, 0.5 * cumulative[-1])])

@@ -8,15 +8,7 @@ import pytest
 import soundfile as sf
 
 import musicpractice.cli as cli
-from musicpractice.cli import record, session
 from tests.audio.pulse import INPUT_DEVICE, dominant_hz, play, start_null_sink, write_tone
-
-
-@pytest.fixture(autouse=True)
-def registered(monkeypatch):
-    """Until cli/__init__.py registers them."""
-    if record not in cli.SUBCOMMANDS:
-        monkeypatch.setattr(cli, "SUBCOMMANDS", cli.SUBCOMMANDS + (session, record))
 
 
 @pytest.fixture(scope="module")

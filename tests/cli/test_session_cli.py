@@ -9,16 +9,8 @@ import pytest
 
 import musicpractice.cli as cli
 from musicpractice.audio.capture import CaptureWriter
-from musicpractice.cli import record, session
 from musicpractice.session.store import Session
 from tests.session.helpers import write_wav
-
-
-@pytest.fixture(autouse=True)
-def registered(monkeypatch):
-    """Until cli/__init__.py registers them."""
-    if session not in cli.SUBCOMMANDS:
-        monkeypatch.setattr(cli, "SUBCOMMANDS", cli.SUBCOMMANDS + (session, record))
 
 
 def test_new_import_info_export_unpack(tmp_path, capsys):
