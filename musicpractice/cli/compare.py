@@ -11,8 +11,14 @@ from pathlib import Path
 from musicpractice.cli.output import write_output
 from musicpractice.cli.progress_bar import TerminalProgress
 from musicpractice.reports.comparison import compare_takes
-from musicpractice.reports.comparison_exports import comparison_summary, write_report
+from musicpractice.reports.comparison_exports import (
+    check_report_path,
+    comparison_summary,
+    write_report,
+)
 from musicpractice.reports.differences import describe_differences
+from musicpractice.reports.files import check_writable
+from musicpractice.reports.progress import progress_for_takes
 from musicpractice.reports.session_data import open_for_results
 from musicpractice.reports.tables import SCHEMA, comparison_document, write_csv_tables
 
@@ -34,6 +40,9 @@ def add_parser(subparsers) -> None:
                              "pitch checked note by note")
     parser.add_argument("--score", metavar="SCORE_ID",
                         help="with a take as the reference: number the bars from this score")
+    parser.add_argument("--progress", action="store_true",
+                        help="add the progress over time of the takes' performer: all of "
+                             "their takes in the session, by date, against the same reference")
     parser.add_argument("--report", type=Path, metavar="FILE",
                         help="write the student's report (.pdf or .html)")
     parser.add_argument("--csv", type=Path, metavar="DIR",
@@ -46,6 +55,12 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.report is not None:
+        check_report_path(args.report)
+    if args.csv is not None and not args.csv.is_dir():
+        check_writable(args.csv)  # a new folder: its parent must exist
+    if args.out is not None:
+        check_writable(args.out)
     with open_for_results(args.session) as session:
         for problem in session.problems:
             print(f"note: {problem}", file=sys.stderr)
@@ -53,17 +68,24 @@ def run(args: argparse.Namespace) -> int:
         try:
             comparison = compare_takes(session, args.ref, args.takes, part=args.part,
                                        score_id=args.score, progress=bar)
+            series = (progress_for_takes(session, args.ref, args.takes, part=args.part,
+                                         score_id=args.score, progress=bar)
+                      if args.progress else None)
         finally:
             bar.close()
     differences = describe_differences(comparison)
     if args.report is not None:
-        print(f"report: {write_report(comparison, differences, args.report)}", file=sys.stderr)
+        path = write_report(comparison, differences, args.report, series)
+        print(f"report: {path}", file=sys.stderr)
     if args.csv is not None:
-        for path in write_csv_tables(comparison, args.csv):
+        for path in write_csv_tables(comparison, args.csv, series):
             print(f"table: {path}", file=sys.stderr)
     if args.json:
-        text = json.dumps(comparison_document(comparison, differences), allow_nan=False) + "\n"
+        document = comparison_document(comparison, differences, series)
+        text = json.dumps(document, allow_nan=False) + "\n"
     else:
         text = comparison_summary(comparison, differences)
+        if series is not None:
+            text += "\nProgress over time\n" + "".join(f"- {s}\n" for s in series.sentences())
     write_output(text, args.out)
     return 0

@@ -96,7 +96,7 @@ def take_grid_from_score(score: Score, ref_to_score: Alignment) -> BarGrid:
 
 def section_grid(duration_s: float) -> BarGrid:
     """Sections of :data:`SECTION_S` seconds over a reference take of ``duration_s``."""
-    n = max(1, int(round(duration_s / SECTION_S)))
+    n = max(1, round(duration_s / SECTION_S))
     edges = np.linspace(0.0, duration_s, n + 1)
     return BarGrid(numbers=tuple(range(1, n + 1)), edges=edges, unit="s",
                    ref_tempo_bpm=np.full(n, np.nan), kind="section")

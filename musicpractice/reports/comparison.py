@@ -20,7 +20,12 @@ from musicpractice.analysis.take import TakeAnalysis
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.pitch import note_name
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps
-from musicpractice.reports.bar_grid import BarGrid, score_grid, section_grid, take_grid_from_score
+from musicpractice.reports.bar_grid import (
+    BarGrid,
+    score_grid,
+    section_grid,
+    take_grid_from_score,
+)
 from musicpractice.reports.session_data import (
     Reference,
     ensure_alignment,
@@ -33,6 +38,8 @@ from musicpractice.score import Score
 from musicpractice.session.model import Take
 from musicpractice.session.store import Session
 
+UNSURE_CONFIDENCE = 0.3
+"""A bar whose alignment confidence is below this is shown as unsure."""
 MOMENTARY_CENTRE_S = 0.2
 """Momentary loudness is measured over 400 ms windows; a value belongs to the window's middle."""
 
@@ -99,6 +106,11 @@ class BarRow:
     def covered(self) -> bool:
         """Whether the take plays this bar."""
         return math.isfinite(self.take_start_s) and math.isfinite(self.duration_s)
+
+    @property
+    def unsure(self) -> bool:
+        """Whether the alignment is unsure in this bar."""
+        return self.confidence < UNSURE_CONFIDENCE
 
 
 @dataclass(frozen=True)

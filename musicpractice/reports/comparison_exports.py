@@ -8,16 +8,33 @@ from pathlib import Path
 
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.reports.comparison import Comparison
-from musicpractice.reports.files import write_file
+from musicpractice.reports.files import check_writable, write_file
 from musicpractice.reports.html_report import report_html
 from musicpractice.reports.pdf_report import report_pdf
+from musicpractice.reports.progress import Progress
 from musicpractice.reports.report_content import build_report
 
 REPORT_SUFFIXES = (".html", ".htm", ".pdf")
 
 
-def write_report(comparison: Comparison, differences: list[str],
-                 path: str | os.PathLike) -> Path:
+def check_report_path(path: str | os.PathLike) -> Path:
+    """``path`` as a Path if a report can be written there (checked before long work).
+
+    Raises
+    ------
+    InvalidParameterError
+        The suffix is neither ``.html``/``.htm`` nor ``.pdf``.
+    ExportError
+        Its folder does not exist.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in REPORT_SUFFIXES:
+        raise InvalidParameterError(f"A report is written as .html or .pdf, not {path.name}.")
+    return check_writable(path)
+
+
+def write_report(comparison: Comparison, differences: list[str], path: str | os.PathLike,
+                 progress: Progress | None = None) -> Path:
     """Write the report as HTML or PDF, chosen by the file's suffix; returns the path.
 
     Raises
@@ -27,12 +44,10 @@ def write_report(comparison: Comparison, differences: list[str],
     ExportError
         The file cannot be written.
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in REPORT_SUFFIXES:
-        raise InvalidParameterError(f"A report is written as .html or .pdf, not {path.name}.")
-    report = build_report(comparison, differences)
-    return write_file(path, report_pdf(report) if suffix == ".pdf" else report_html(report))
+    path = check_report_path(path)
+    report = build_report(comparison, differences, progress)
+    pdf = path.suffix.lower() == ".pdf"
+    return write_file(path, report_pdf(report) if pdf else report_html(report))
 
 
 def _f(value: float, spec: str, width: int) -> str:
@@ -42,8 +57,8 @@ def _f(value: float, spec: str, width: int) -> str:
 def comparison_summary(comparison: Comparison, differences: list[str]) -> str:
     """The differences in words and a short bar table per take, as plain text."""
     kind = comparison.grid.kind
-    lines = [f"{comparison.session_title}: compared with {comparison.reference.kind} "
-             f"{comparison.reference.title}", ""]
+    lines = [(f"{comparison.session_title}: compared with {comparison.reference.kind} "
+              f"{comparison.reference.title}"), ""]
     lines += [f"- {d}" for d in differences] + [""]
     for take in comparison.takes:
         lines.append(take.name + (" (reference)" if take.is_reference else ""))

@@ -14,7 +14,8 @@ import math
 import numpy as np
 
 from musicpractice.analysis.cue_scales import SCALES
-from musicpractice.reports.comparison import Comparison, TakeResult
+from musicpractice.reports.comparison import UNSURE_CONFIDENCE, Comparison, TakeResult
+from musicpractice.reports.cue_format import cue_value_text
 
 TEMPO_STEP = 0.08
 """Bars played at least 8 % faster or slower than the baseline are named."""
@@ -97,9 +98,12 @@ def _against_take(comparison: Comparison, take: TakeResult, base: TakeResult) ->
     else:
         overall = f"Over {span}, {take.name} and {base.name} take about the same time."
     sentences = [overall]
+    confidence = np.minimum(_column(take, "confidence"), _column(base, "confidence"))
     for (first, last), words in sorted(phrases.items()):
+        unsure = np.median(confidence[first:last + 1]) < UNSURE_CONFIDENCE
         sentences.append(f"{take.name} is {' and '.join(words)} than {base.name} in "
-                         f"{grid.span_label(first, last)}.")
+                         f"{grid.span_label(first, last)}"
+                         + (" (the alignment is unsure there)." if unsure else "."))
     sentences += _cue_sentences(take, base)
     return sentences
 
@@ -148,6 +152,7 @@ def _cue_sentences(take: TakeResult, base: TakeResult) -> list[str]:
         if math.isnan(a) or math.isnan(b) or abs(a - b) < CUE_SCORE_STEP:
             continue
         sentences.append(
-            f"{cue.name}: {take.name} {cue.value:.3g} {cue.unit} ({scale.word(cue.value)}), "
-            f"{base.name} {other.value:.3g} {other.unit} ({scale.word(other.value)}).")
+            f"{cue.name}: {take.name} {cue_value_text(cue.value, cue.unit)} "
+            f"({scale.word(cue.value)}), {base.name} {cue_value_text(other.value, other.unit)} "
+            f"({scale.word(other.value)}).")
     return sentences

@@ -13,6 +13,22 @@ class ExportError(MusicPracticeError):
     """An export file cannot be written."""
 
 
+def check_writable(path: str | os.PathLike) -> Path:
+    """``path`` as a Path, if a file can be written there (its folder exists, it is not a
+    folder); checked before long work, so nothing is computed in vain.
+
+    Raises
+    ------
+    ExportError
+    """
+    path = Path(path)
+    if not path.parent.resolve().is_dir():
+        raise ExportError(f"Cannot write {path}: the folder {path.parent} does not exist.")
+    if path.is_dir():
+        raise ExportError(f"Cannot write {path}: it is a folder.")
+    return path
+
+
 def write_file(path: str | os.PathLike, content: str | bytes) -> Path:
     """Write ``content`` (text as UTF-8) to ``path`` atomically; returns the path.
 
@@ -21,11 +37,7 @@ def write_file(path: str | os.PathLike, content: str | bytes) -> Path:
     ExportError
         The folder does not exist or the disk refuses.
     """
-    path = Path(path)
-    if not path.parent.resolve().is_dir():
-        raise ExportError(f"Cannot write {path}: the folder {path.parent} does not exist.")
-    if path.is_dir():
-        raise ExportError(f"Cannot write {path}: it is a folder.")
+    path = check_writable(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         with atomic_writer(path) as handle:

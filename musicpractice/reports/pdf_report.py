@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import matplotlib
 from reportlab.lib import colors
@@ -25,10 +26,9 @@ from reportlab.platypus import (
     Paragraph,
     SimpleDocTemplate,
     Spacer,
+    TableStyle,
 )
 from reportlab.platypus import Table as PdfTable
-from reportlab.platypus import TableStyle
-from xml.sax.saxutils import escape
 
 from musicpractice import __version__
 from musicpractice.reports.plots import HEIGHT_IN, WIDTH_IN, png_bytes

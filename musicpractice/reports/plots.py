@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from musicpractice.reports.comparison import Comparison, TakeResult
+from musicpractice.reports.progress import Progress
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
            "#17becf")
@@ -73,8 +74,12 @@ def tempo_figure(comparison: Comparison) -> Figure:
         values = np.array([r.tempo_bpm if bpm else r.tempo_pct for r in take.bars])
         if take.is_reference and not bpm:
             continue
-        ax.plot(centres, values, marker="o", markersize=3, linewidth=1.4,
-                color=colours[take.take.id], label=take.name)
+        colour = colours[take.take.id]
+        unsure = np.array([r.unsure for r in take.bars])
+        ax.plot(centres, values, linewidth=1.4, color=colour, label=take.name, zorder=2)
+        ax.plot(centres[~unsure], values[~unsure], "o", markersize=3.5, color=colour, zorder=3)
+        ax.plot(centres[unsure], values[unsure], "o", markersize=3.5, markerfacecolor="white",
+                markeredgecolor=colour, zorder=3)
     _legend(ax)
     return figure
 
@@ -97,13 +102,33 @@ def _smoothed(take: TakeResult) -> tuple[np.ndarray, np.ndarray]:
     if finite.sum() < 2:
         return np.zeros(0), np.zeros(0)
     hop = take.analysis.loudness.hop_s or 0.1
-    width = max(1, int(round(SMOOTH_S / hop)))
+    width = max(1, round(SMOOTH_S / hop))
     power = np.where(finite, 10.0 ** (np.where(finite, lufs, 0.0) / 10.0), 0.0)
     kernel = np.ones(width) / width
     with np.errstate(divide="ignore"):
         smooth = 10.0 * np.log10(np.convolve(power, kernel, mode="same"))
     smooth[~np.isfinite(smooth)] = np.nan
     return position, smooth
+
+
+def progress_figure(progress: Progress) -> Figure:
+    """One small plot per measure, the takes by date along the bottom."""
+    n = len(progress.measures)
+    columns = 2 if n > 1 else 1
+    rows = int(np.ceil(n / columns))
+    figure = Figure(figsize=(WIDTH_IN, 1.6 * rows + 0.4), layout="constrained")
+    x = np.arange(len(progress.take_ids))
+    for k, measure in enumerate(progress.measures):
+        ax = figure.add_subplot(rows, columns, k + 1)
+        ax.plot(x, measure.values, marker="o", markersize=3.5, linewidth=1.4, color=COLOURS[0])
+        ax.set_title(f"{measure.name}" + (f" ({measure.unit})" if measure.unit not in ("", "ratio")
+                                         else ""), fontsize=8, loc="left")
+        ax.set_xticks(x, progress.dates, fontsize=7, rotation=30 if len(x) > 4 else 0)
+        ax.tick_params(labelsize=7)
+        ax.margins(x=0.08, y=0.25)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    return figure
 
 
 def _legend(ax) -> None:

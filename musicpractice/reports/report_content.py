@@ -1,7 +1,7 @@
 """What a student's report says, independent of HTML or PDF.
 
-The report opens with the differences named in words, then the tempo and loudness plots,
-the teacher's comments, one bar table per take (only the columns that were measured),
+The report opens with the teacher's comments, then the differences named in words, the
+tempo and loudness plots, one bar table per take (only the columns that were measured),
 the expressive cues side by side, the notes worth listening to again and, last, how it
 was measured. Wording describes the recordings; it never grades the player.
 """
@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from musicpractice.reports.comparison import Comparison, TakeResult
-from musicpractice.reports.plots import loudness_figure, take_colours, tempo_figure
+from musicpractice.reports.cue_format import cue_value_text
+from musicpractice.reports.plots import (
+    loudness_figure,
+    progress_figure,
+    take_colours,
+    tempo_figure,
+)
+from musicpractice.reports.progress import Progress
 
-UNSURE = 0.3
-"""Bars whose alignment confidence is below this are marked as unsure."""
 INTRO = ("These notes describe the recordings to guide listening and practice; they are "
          "observations, not marks.")
 
@@ -67,27 +72,31 @@ def _clock(seconds: float) -> str:
     return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
 
 
-def build_report(comparison: Comparison, differences: list[str]) -> Report:
+def build_report(comparison: Comparison, differences: list[str],
+                 progress: Progress | None = None) -> Report:
     """The report of a comparison, with ``differences`` from
-    :func:`musicpractice.reports.differences.describe_differences`."""
+    :func:`musicpractice.reports.differences.describe_differences` and, optionally, the
+    performer's progress over time (:mod:`musicpractice.reports.progress`)."""
     ref = comparison.reference
     names = ", ".join(t.name for t in comparison.compared)
     subtitle = (f"{names} compared with the {'score' if ref.kind == 'score' else 'take'} "
                 f"“{ref.title}”" + (f" ({comparison.part})" if comparison.part else "")
                 + f" · {time.strftime('%Y-%m-%d')}")
-    sections = [Section("What stands out", bullets=tuple(differences) or
-                        ("No differences large enough to name.",)),
-                Section("Tempo and loudness, bar by bar", paragraphs=(_plot_caption(comparison),),
-                        figures=(lambda: tempo_figure(comparison),
-                                 lambda: loudness_figure(comparison)))]
     comments = _comments(comparison)
-    if comments:
-        sections.append(Section("Teacher's comments", bullets=tuple(comments)))
+    sections = [Section("Teacher's comments", bullets=tuple(comments))] if comments else []
+    sections += [Section("What stands out", bullets=tuple(differences) or
+                         ("No differences large enough to name.",)),
+                 Section("Tempo and loudness, bar by bar",
+                         paragraphs=(_plot_caption(comparison),),
+                         figures=(lambda: tempo_figure(comparison),
+                                  lambda: loudness_figure(comparison)))]
+    if progress is not None:
+        sections.append(_progress_section(progress))
     colours = take_colours(comparison)
     kind = comparison.grid.kind
-    sections.append(Section(f"{kind.capitalize()} by {kind}", paragraphs=(
-        f"Timing: how much earlier (–) or later (+) the {kind} starts than a steady tempo "
-        "through the whole take would place it.",),
+    timing = (f"Timing: how much earlier (–) or later (+) the {kind} starts than a steady "
+              "tempo through the whole take would place it.")
+    sections.append(Section(f"{kind.capitalize()} by {kind}", paragraphs=(timing,),
                             tables=tuple(_bar_table(comparison, t, colours[t.take.id])
                                          for t in comparison.takes)))
     sections.append(Section("Expressive cues side by side", tables=(_cue_table(comparison),)))
@@ -99,6 +108,23 @@ def build_report(comparison: Comparison, differences: list[str]) -> Report:
                   intro=INTRO, sections=tuple(sections))
 
 
+MAX_PROGRESS_COLUMNS = 8
+
+
+def _progress_section(progress: Progress) -> Section:
+    who = progress.performer or "the performer"
+    shown = slice(-MAX_PROGRESS_COLUMNS, None)
+    rows = tuple((m.name, *(cue_value_text(v, m.unit) if m.unit != "ratio" else _f(v, ".2f")
+                            for v in m.values[shown])) for m in progress.measures)
+    note = ("Earlier takes are in the CSV and JSON tables."
+            if len(progress.take_ids) > MAX_PROGRESS_COLUMNS else "")
+    table = Table(header=("Measure", *progress.dates[shown]), rows=rows,
+                  numeric=(False,) + (True,) * len(progress.dates[shown]), note=note)
+    figures = (lambda: progress_figure(progress),) if len(progress.take_ids) > 1 else ()
+    return Section(f"Progress over time: {who}" + (f", {progress.piece}" if progress.piece else ""),
+                   bullets=tuple(progress.sentences()), figures=figures, tables=(table,))
+
+
 def _plot_caption(comparison: Comparison) -> str:
     kind = comparison.grid.kind
     if comparison.reference.kind == "score":
@@ -108,8 +134,9 @@ def _plot_caption(comparison: Comparison) -> str:
                  f"“{comparison.reference.title}”.")
     else:
         tempo = f"Tempo as a percentage of the reference take “{comparison.reference.title}”."
-    return (f"{tempo} Loudness in LUFS, smoothed over about a second. Each {kind} lines up "
-            f"across takes, however fast it was played.")
+    return (f"{tempo} Hollow points: the alignment is unsure in that {kind}. Loudness in "
+            f"LUFS, smoothed over about a second. Each {kind} lines up across takes, however "
+            "fast it was played.")
 
 
 def _comments(comparison: Comparison) -> list[str]:
@@ -142,9 +169,9 @@ def _measured(comparison: Comparison, attribute: str) -> bool:
     for take in comparison.takes:
         for row in take.bars:
             value = getattr(row, attribute)
-            if value is not None and (not isinstance(value, float) or math.isfinite(value)):
-                if not (take.is_reference and attribute in ("tempo_pct", "deviation_ms")):
-                    return True
+            measured = value is not None and (not isinstance(value, float) or math.isfinite(value))
+            if measured and not (take.is_reference and attribute in ("tempo_pct", "deviation_ms")):
+                return True
     return False
 
 
@@ -156,7 +183,7 @@ def _bar_table(comparison: Comparison, take: TakeResult, colour: str) -> Table:
         if not row.covered:
             continue
         label = str(row.bar)
-        if row.confidence < UNSURE and not take.is_reference:
+        if row.unsure:
             label += " ?"
             unsure = True
         rows.append((label, *(c[1](row) for c in columns)))
@@ -173,10 +200,8 @@ tracker's single tempo may sit at another metrical level), mode describes the pi
 
 
 def _cue_cell(cue) -> str:
-    if not cue.available:
-        return "not measured"
-    value = f"{cue.value:.2f}" if cue.unit == "ratio" else f"{cue.value:.3g} {cue.unit}".strip()
-    return f"{value} ({cue.meaning})" if cue.meaning else value
+    value = cue_value_text(cue.value, cue.unit)
+    return f"{value} ({cue.meaning})" if cue.available and cue.meaning else value
 
 
 def _cue_table(comparison: Comparison) -> Table:

@@ -16,6 +16,7 @@ from musicpractice import __version__
 from musicpractice.reports.comparison import Comparison
 from musicpractice.reports.files import ExportError, write_file
 from musicpractice.reports.json_values import number
+from musicpractice.reports.progress import Progress
 
 SCHEMA = "musicpractice.comparison/1"
 
@@ -62,8 +63,18 @@ def cue_records(comparison: Comparison) -> list[dict]:
             for take in comparison.takes for cue in take.analysis.cues.cues]
 
 
-def comparison_document(comparison: Comparison, differences: list[str]) -> dict:
-    """The JSON-ready ``musicpractice.comparison/1`` document."""
+def progress_records(progress: Progress) -> list[dict]:
+    """One dict per take of a progress series: id, title, date and each measure."""
+    return [{"take_id": take_id, "take": title, "date": date,
+             **{m.key: number(m.values[k], 3) for m in progress.measures}}
+            for k, (take_id, title, date) in enumerate(zip(progress.take_ids, progress.titles,
+                                                           progress.dates))]
+
+
+def comparison_document(comparison: Comparison, differences: list[str],
+                        progress: Progress | None = None) -> dict:
+    """The JSON-ready ``musicpractice.comparison/1`` document (``progress`` is null when
+    not asked for)."""
     grid = comparison.grid
     return {
         "schema": SCHEMA,
@@ -82,6 +93,11 @@ def comparison_document(comparison: Comparison, differences: list[str]) -> dict:
         "bars": bar_records(comparison),
         "notes": note_records(comparison),
         "cues": cue_records(comparison),
+        "progress": None if progress is None else {
+            "performer": progress.performer, "piece": progress.piece,
+            "measures": [{"key": m.key, "name": m.name, "unit": m.unit}
+                         for m in progress.measures],
+            "takes": progress_records(progress), "changes": progress.sentences()},
         "warnings": list(comparison.warnings),
         "versions": {"musicpractice": __version__},
     }
@@ -97,14 +113,20 @@ def csv_text(records: list[dict], columns: tuple[str, ...]) -> str:
     return buffer.getvalue()
 
 
-def write_csv_tables(comparison: Comparison, folder: str | os.PathLike) -> list[Path]:
-    """Write ``bars.csv``, ``notes.csv`` and ``cues.csv`` into ``folder`` (created if
-    its parent exists); returns the files written."""
+def write_csv_tables(comparison: Comparison, folder: str | os.PathLike,
+                     progress: Progress | None = None) -> list[Path]:
+    """Write ``bars.csv``, ``notes.csv``, ``cues.csv`` (and ``progress.csv``) into
+    ``folder`` (created if its parent exists); returns the files written."""
     folder = Path(folder)
     try:
         folder.mkdir(exist_ok=True)
     except OSError as error:
         raise ExportError(f"Cannot create the folder {folder}: {error.strerror or error}.") from error
-    return [write_file(folder / "bars.csv", csv_text(bar_records(comparison), BAR_COLUMNS)),
-            write_file(folder / "notes.csv", csv_text(note_records(comparison), NOTE_COLUMNS)),
-            write_file(folder / "cues.csv", csv_text(cue_records(comparison), CUE_COLUMNS))]
+    files = [write_file(folder / "bars.csv", csv_text(bar_records(comparison), BAR_COLUMNS)),
+             write_file(folder / "notes.csv", csv_text(note_records(comparison), NOTE_COLUMNS)),
+             write_file(folder / "cues.csv", csv_text(cue_records(comparison), CUE_COLUMNS))]
+    if progress is not None:
+        columns = ("take_id", "take", "date", *(m.key for m in progress.measures))
+        files.append(write_file(folder / "progress.csv",
+                                csv_text(progress_records(progress), columns)))
+    return files

@@ -17,7 +17,7 @@ from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps
 from musicpractice.reports.analysis_json import analysis_document
 from musicpractice.reports.bar_grid import score_grid
-from musicpractice.reports.files import write_file
+from musicpractice.reports.files import check_writable, write_file
 from musicpractice.reports.labels import (
     LAYERS,
     audacity_labels,
@@ -77,7 +77,7 @@ def export_take(session: Session, take_id: str, what: str, out: str | os.PathLik
         raise InvalidParameterError(f"Cannot export {what!r}; choose one of {', '.join(WHATS)}.")
     if layer not in LAYERS:
         raise InvalidParameterError(f"Unknown layer {layer!r}; choose one of {', '.join(LAYERS)}.")
-    out = Path(out)
+    out = check_writable(out)
     take = session.take(take_id)
     reference = find_reference(session, reference_id) if reference_id is not None else None
     steps = Steps(progress, [("analysis", 4), ("alignment", 1)])

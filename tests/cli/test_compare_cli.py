@@ -71,6 +71,7 @@ def test_compare_summary_and_html(sung, capsys, tmp_path):
     (["--ref", "{score}", "{monday}", "--part", "Bass"], "no part called 'Bass'"),
     (["--ref", "{score}", "{monday}", "--report", "r.docx"], ".html or .pdf"),
     (["--ref", "{score}", "{monday}", "--report", "/no/such/folder/r.pdf"], "does not exist"),
+    (["--ref", "{score}", "{monday}", "--csv", "/no/such/folder/tables"], "does not exist"),
 ])
 def test_errors_exit_2_with_one_line(sung, capsys, args, message):
     (monday, _), score = _ids(sung, capsys)
@@ -78,6 +79,19 @@ def test_errors_exit_2_with_one_line(sung, capsys, args, message):
     assert main(["compare", "--session", str(sung.path), *args]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0]
+
+
+def test_progress_of_the_performer(sung, capsys):
+    (monday, tuesday), score = _ids(sung, capsys)
+    assert main(["compare", "--session", str(sung.path), "--ref", score, tuesday,
+                 "--part", "Alto", "--progress", "--json"]) == 0
+    progress = json.loads(capsys.readouterr().out)["progress"]
+    assert [t["take_id"] for t in progress["takes"]] == [monday, tuesday]  # same date: import order
+    first, second = progress["takes"]
+    assert first["tempo_pct"] == second["tempo_pct"]  # the same recording twice
+    assert main(["compare", "--session", str(sung.path), "--ref", score, tuesday,
+                 "--progress"]) == 0
+    assert "Progress over time" in capsys.readouterr().out
 
 
 def test_missing_session(tmp_path, capsys):

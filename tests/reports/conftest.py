@@ -46,11 +46,15 @@ def against_take(chopin):
 
 @pytest.fixture(scope="session")
 def melody(tmp_path_factory):
-    """An open session with the synthetic melody's take and score."""
+    """An open session with the synthetic melody's score and two takes by Ana: Monday's
+    at the marked tempo with two mistakes, the next Monday's at 80 % of it without."""
     folder = tmp_path_factory.mktemp("melody")
     score_path, take_path = write_melody(folder)
+    _, later_path = write_melody(folder, speed=0.8, mistakes=False, name="later.wav")
     session = Session.create(folder / "melody", title="Scale study")
+    later = session.import_audio(later_path, title="Next Monday", performer="Ana",
+                                 date="2026-11-09")
     take = session.import_audio(take_path, title="Monday", performer="Ana", date="2026-11-02")
     score = session.import_score(score_path, title="Melody")
-    yield SimpleNamespace(session=session, take=take.id, score=score.id)
+    yield SimpleNamespace(session=session, take=take.id, later=later.id, score=score.id)
     session.close()

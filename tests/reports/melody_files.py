@@ -18,9 +18,11 @@ SILENT = 10
 """Index of the note left out (bar 3)."""
 
 
-def write_melody(folder: Path) -> tuple[Path, Path]:
-    """Write ``melody.musicxml`` (part "Alto", 4/4 at 100 BPM) and ``take.wav`` (the
-    melody at the marked tempo, note SHARP 100 cents sharp, note SILENT silent)."""
+def write_melody(folder: Path, *, speed: float = 1.0, mistakes: bool = True,
+                 name: str = "take.wav") -> tuple[Path, Path]:
+    """Write ``melody.musicxml`` (part "Alto", 4/4 at 100 BPM) and a take ``name``: the
+    melody at ``speed`` times the marked tempo; with ``mistakes``, note SHARP is sung 100
+    cents sharp and note SILENT is left out."""
     part = music21.stream.Part()
     part.partName = "Alto"
     part.append(music21.tempo.MetronomeMark(number=BPM))
@@ -30,8 +32,8 @@ def write_melody(folder: Path) -> tuple[Path, Path]:
     score_path = folder / "melody.musicxml"
     music21.stream.Score([part]).write("musicxml", fp=score_path)
     score = load_score(score_path)
-    y = render(score.notes, tempo_curve(score, start_s=0.5, wobble=0.0), cents={SHARP: 100.0},
-               skip={SILENT})
-    take_path = folder / "take.wav"
+    y = render(score.notes, tempo_curve(score, start_s=0.5, wobble=0.0, speed=speed),
+               cents={SHARP: 100.0} if mistakes else None, skip={SILENT} if mistakes else None)
+    take_path = folder / name
     sf.write(take_path, y, SR)
     return score_path, take_path

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
 from musicpractice.alignment import Alignment, compare_with_score
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.reports import session_data
-from musicpractice.reports.bar_grid import score_grid, section_grid, take_grid_from_score
+from musicpractice.reports.bar_grid import (
+    score_grid,
+    section_grid,
+    take_grid_from_score,
+)
 from musicpractice.reports.comparison import compare_takes
 from musicpractice.reports.differences import describe_differences
-from musicpractice.reports.session_data import ensure_alignment, find_reference, take_signal
+from musicpractice.reports.session_data import (
+    ensure_alignment,
+    find_reference,
+    take_signal,
+)
 from musicpractice.session.store import Session
 from tests.reports.melody_files import BPM, SHARP, SILENT
 
@@ -36,7 +46,7 @@ def test_bar_table_is_the_aligners_barlines(chopin, against_score):
             assert row.deviation_ms == pytest.approx(1000 * bar.deviation_s, abs=1e-6)
             assert row.tempo_pct == pytest.approx(100 * bar.tempo_bpm / bar.score_tempo_bpm)
         # barline times -> durations -> tempo: each full 4/4 bar is 4 quarter notes
-        for row, following in zip(rows, rows[1:]):
+        for row, following in itertools.pairwise(rows):
             assert following.take_start_s == pytest.approx(row.take_start_s + row.duration_s)
         for row in rows[1:-1]:
             assert row.tempo_bpm == pytest.approx(4 * 60.0 / row.duration_s)

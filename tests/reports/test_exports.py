@@ -18,7 +18,11 @@ from musicpractice.core.errors import InvalidParameterError
 from musicpractice.reports.comparison_exports import comparison_summary, write_report
 from musicpractice.reports.differences import describe_differences
 from musicpractice.reports.files import ExportError
-from musicpractice.reports.session_data import ensure_alignment, ensure_analysis, find_reference
+from musicpractice.reports.session_data import (
+    ensure_alignment,
+    ensure_analysis,
+    find_reference,
+)
 from musicpractice.reports.tables import (
     BAR_COLUMNS,
     SCHEMA,

@@ -1,0 +1,172 @@
+"""Progress over time: one performer's takes of one piece, by date, a few measures per take.
+
+Every take is compared with the same reference (:func:`compare_takes`), so the measures
+are comparable from week to week: tempo and timing against the reference, intonation and
+notes off pitch for a melody, and the whole-take cues articulation, dynamics and tempo
+variability. Changes are named neutrally ("went from ... to ...").
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from musicpractice.core.errors import InvalidParameterError
+from musicpractice.core.progress import CancelToken, ProgressFn
+from musicpractice.reports.comparison import Comparison, TakeResult, compare_takes
+from musicpractice.reports.cue_format import cue_value_text
+from musicpractice.session.store import Session
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure across the takes.
+
+    Attributes
+    ----------
+    key, name, unit : str
+    values : tuple of float
+        One per take, in date order; NaN where not measured.
+    """
+
+    key: str
+    name: str
+    unit: str
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A performer's takes by date and their measures.
+
+    Attributes
+    ----------
+    performer, piece : str
+    take_ids, titles, dates : tuple of str
+        The takes in date order.
+    measures : tuple of Measure
+        Only measures with a value in at least one take.
+    """
+
+    performer: str
+    piece: str
+    take_ids: tuple[str, ...]
+    titles: tuple[str, ...]
+    dates: tuple[str, ...]
+    measures: tuple[Measure, ...]
+
+    def sentences(self) -> list[str]:
+        """How each measure changed from the first take to the last, in words."""
+        if len(self.take_ids) < 2:
+            return ["Only one take so far; progress shows from the second take on."]
+        lines = []
+        for m in self.measures:
+            finite = [(d, v) for d, v in zip(self.dates, m.values) if math.isfinite(v)]
+            if len(finite) >= 2:
+                (d0, v0), (d1, v1) = finite[0], finite[-1]
+                lines.append(f"{m.name} went from {cue_value_text(v0, m.unit)} ({d0}) to "
+                             f"{cue_value_text(v1, m.unit)} ({d1}).")
+        return lines
+
+
+def performer_takes(session: Session, performer: str, piece: str = "",
+                    exclude: str = "") -> list[str]:
+    """Ids of the performer's takes (of ``piece`` when given), oldest first."""
+    takes = [t for t in session.takes if t.performer == performer and t.id != exclude
+             and (not piece or t.piece == piece)]
+    return [t.id for t in sorted(takes, key=lambda t: (t.date or t.started_at[:10], t.started_at))]
+
+
+def progress_over_time(session: Session, reference_id: str, *, performer: str,
+                       piece: str = "", part: str | None = None, score_id: str | None = None,
+                       progress: ProgressFn | None = None,
+                       cancel: CancelToken | None = None) -> Progress:
+    """The measures of a performer's takes (of one piece) against one reference, by date.
+
+    Raises
+    ------
+    InvalidParameterError
+        The performer has no takes in the session (for that piece).
+    """
+    ids = performer_takes(session, performer, piece, exclude=reference_id)
+    if not ids:
+        raise InvalidParameterError(
+            f"The session has no takes by {performer or 'an unnamed performer'}"
+            + (f" of {piece}" if piece else "") + ".")
+    comparison = compare_takes(session, reference_id, ids, part=part, score_id=score_id,
+                               progress=progress, cancel=cancel)
+    return progress_of(comparison, performer=performer, piece=piece)
+
+
+def progress_for_takes(session: Session, reference_id: str, take_ids: list[str], *,
+                       part: str | None = None, score_id: str | None = None,
+                       progress: ProgressFn | None = None,
+                       cancel: CancelToken | None = None) -> Progress:
+    """The progress of the one performer who played ``take_ids`` (of their piece, when the
+    takes name one), over all of that performer's takes in the session.
+
+    Raises
+    ------
+    InvalidParameterError
+        The takes are by more than one performer.
+    """
+    takes = [session.take(t) for t in take_ids]
+    performers = sorted({t.performer for t in takes})
+    if len(performers) != 1:
+        raise InvalidParameterError("Progress follows one performer; these takes are by "
+                                    + ", ".join(p or "(unnamed)" for p in performers) + ".")
+    pieces = {t.piece for t in takes}
+    piece = pieces.pop() if len(pieces) == 1 else ""
+    return progress_over_time(session, reference_id, performer=performers[0], piece=piece,
+                              part=part, score_id=score_id, progress=progress, cancel=cancel)
+
+
+def progress_of(comparison: Comparison, *, performer: str, piece: str = "") -> Progress:
+    """The progress measures of the compared takes of a comparison (in its order)."""
+    takes = comparison.compared
+    rows = [_measures(t) for t in takes]
+    measures = []
+    for key, name, unit in MEASURES:
+        values = tuple(float(r.get(key, math.nan)) for r in rows)
+        if any(math.isfinite(v) for v in values):
+            measures.append(Measure(key, name, unit, values))
+    return Progress(performer=performer, piece=piece,
+                    take_ids=tuple(t.take.id for t in takes),
+                    titles=tuple(t.name for t in takes),
+                    dates=tuple(t.take.date or t.take.started_at[:10] for t in takes),
+                    measures=tuple(measures))
+
+
+MEASURES = (
+    ("tempo_pct", "Tempo against the reference (median of bars)", "%"),
+    ("timing_ms", "Timing off a steady pulse (median of bars)", "ms"),
+    ("intonation_cents", "Intonation, distance from the written pitch (median)", "cents"),
+    ("notes_off_pct", "Notes off pitch or missing", "%"),
+    ("articulation_ratio", "Articulation (1 = legato)", "ratio"),
+    ("level_variability_lu", "Dynamics (level variability)", "LU"),
+    ("tempo_cv_pct", "Tempo variability", "%"),
+)
+
+
+def _median(values) -> float:
+    values = np.asarray([v for v in values if v is not None], dtype=float)
+    values = values[np.isfinite(values)]
+    return float(np.median(values)) if values.size else math.nan
+
+
+def _measures(take: TakeResult) -> dict[str, float]:
+    bars = [r for r in take.bars if r.covered]
+    out = {"tempo_pct": _median(r.tempo_pct for r in bars),
+           "timing_ms": _median(abs(r.deviation_ms) for r in bars),
+           "intonation_cents": _median(abs(r.intonation_cents) for r in bars)}
+    checked = [n for n in take.notes if n.status in ("ok", "wrong", "missing")]
+    if checked:
+        out["notes_off_pct"] = 100.0 * sum(n.status != "ok" for n in checked) / len(checked)
+    for key in ("articulation_ratio", "level_variability_lu", "tempo_cv_pct"):
+        try:
+            out[key] = take.analysis.cues[key].value
+        except KeyError:
+            pass
+    return out
