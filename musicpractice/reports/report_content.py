@@ -26,6 +26,8 @@ from musicpractice.reports.plots import (
 )
 from musicpractice.reports.progress import Progress
 
+CAREFUL = 0.5
+"""Below this overall alignment confidence the report asks to read a take's bars with care."""
 INTRO = ("These notes describe the recordings to guide listening and practice; they are "
          "observations, not marks.")
 
@@ -248,8 +250,10 @@ def _method(comparison: Comparison) -> list[str]:
     lines = []
     for take in comparison.compared:
         if take.alignment is not None:
+            confidence = take.alignment.overall_confidence
             lines.append(f"{take.name}: aligned with the reference with confidence "
-                         f"{take.alignment.overall_confidence:.2f} (0-1).")
+                         f"{confidence:.2f} (0-1)"
+                         + ("; read its bar values with care." if confidence < CAREFUL else "."))
     if comparison.reference.kind == "take" and comparison.grid.kind == "section":
         lines.append(f"Without a score the reference take is cut into sections of "
                      f"{comparison.grid.edges[1] - comparison.grid.edges[0]:.1f} s.")
