@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from musicpractice.alignment import Alignment, ScoreComparison, compare_with_score
-from musicpractice.analysis.take import TakeAnalysis
+from musicpractice.analysis.take import TakeAnalysis, analyze_file
+from musicpractice.analysis.voices import DEFAULT_RANGE
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.pitch import note_name
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps
@@ -238,6 +240,7 @@ class Comparison:
 
 def compare_takes(session: Session, reference_id: str, take_ids: list[str], *,
                   part: str | None = None, score_id: str | None = None,
+                  voice: str = DEFAULT_RANGE, analyze=analyze_file,
                   progress: ProgressFn | None = None,
                   cancel: CancelToken | None = None) -> Comparison:
     """Compare takes of a session with a reference (a score or a take of the session).
@@ -255,6 +258,11 @@ def compare_takes(session: Session, reference_id: str, take_ids: list[str], *,
     score_id : str, optional
         With a take reference: a score whose bars number the axis (otherwise sections of
         the reference take).
+    voice : str
+        Pitch-range preset of the takes' analyses (cached per preset).
+    analyze : callable
+        Computes an analysis that is not cached (see
+        :func:`~musicpractice.reports.session_data.ensure_analysis`).
     progress, cancel
         See :mod:`musicpractice.core.progress`.
 
@@ -278,14 +286,15 @@ def compare_takes(session: Session, reference_id: str, take_ids: list[str], *,
     if reference.kind == "take":
         weights.insert(0, ("reference", 1))
     steps = Steps(progress, weights)
+    analyse = partial(ensure_analysis, session, voice=voice, analyze=analyze)
     if reference.kind == "score":
-        return _against_score(session, reference, take_ids, part, steps, cancel)
+        return _against_score(session, reference, take_ids, part, analyse, steps, cancel)
     if part is not None:
         raise InvalidParameterError("A part can be chosen only when the reference is a score.")
-    return _against_take(session, reference, take_ids, score_id, steps, cancel)
+    return _against_take(session, reference, take_ids, score_id, analyse, steps, cancel)
 
 
-def _against_score(session, reference, take_ids, part, steps, cancel) -> Comparison:
+def _against_score(session, reference, take_ids, part, analyse, steps, cancel) -> Comparison:
     score = session_score(session, reference.id)
     part_name = score.find_part(part) if part is not None else None
     grid = score_grid(score)
@@ -293,8 +302,7 @@ def _against_score(session, reference, take_ids, part, steps, cancel) -> Compari
     for take_id in take_ids:
         stage = Steps(steps.stage(f"take {take_id}"),
                       [("analysis", 6), ("alignment", 2), ("comparison", 2)])
-        analysis = ensure_analysis(session, take_id, progress=stage.stage("analysis"),
-                                   cancel=cancel)
+        analysis = analyse(take_id, progress=stage.stage("analysis"), cancel=cancel)
         alignment = ensure_alignment(session, take_id, reference, part=part_name, score=score,
                                      progress=stage.stage("alignment"), cancel=cancel)
         signal = take_signal(session, take_id, cancel=cancel)
@@ -307,10 +315,9 @@ def _against_score(session, reference, take_ids, part, steps, cancel) -> Compari
                       tuple(dict.fromkeys(warnings)))
 
 
-def _against_take(session, reference, take_ids, score_id, steps, cancel) -> Comparison:
+def _against_take(session, reference, take_ids, score_id, analyse, steps, cancel) -> Comparison:
     stage = Steps(steps.stage("reference"), [("analysis", 6), ("bars", 2)])
-    ref_analysis = ensure_analysis(session, reference.id, progress=stage.stage("analysis"),
-                                   cancel=cancel)
+    ref_analysis = analyse(reference.id, progress=stage.stage("analysis"), cancel=cancel)
     bars_progress = stage.stage("bars")
     if score_id is not None:
         score = session_score(session, score_id)
@@ -326,8 +333,7 @@ def _against_take(session, reference, take_ids, score_id, steps, cancel) -> Comp
     results = [_take_result(session.take(reference.id), grid, None, ref_analysis)]
     for take_id in take_ids:
         stage = Steps(steps.stage(f"take {take_id}"), [("analysis", 6), ("alignment", 2)])
-        analysis = ensure_analysis(session, take_id, progress=stage.stage("analysis"),
-                                   cancel=cancel)
+        analysis = analyse(take_id, progress=stage.stage("analysis"), cancel=cancel)
         alignment = ensure_alignment(session, take_id, reference,
                                      progress=stage.stage("alignment"), cancel=cancel)
         results.append(_take_result(session.take(take_id), grid, alignment, analysis,

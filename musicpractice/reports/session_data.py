@@ -101,9 +101,11 @@ def take_signal(session: Session, take_id: str, *, progress: ProgressFn | None =
 
 
 def ensure_analysis(session: Session, take_id: str, *, voice: str = DEFAULT_RANGE,
-                    progress: ProgressFn | None = None,
+                    analyze=analyze_file, progress: ProgressFn | None = None,
                     cancel: CancelToken | None = None) -> TakeAnalysis:
-    """The take's analysis with pitch range ``voice``: from the cache, or computed and cached."""
+    """The take's analysis with pitch range ``voice``: from the cache, or computed (by
+    ``analyze``, with :func:`~musicpractice.analysis.take.analyze_file`'s signature; the
+    window passes its analysis process) and cached."""
     params = {"voice": voice}
     hit = session.cache_get(take_id, ANALYSIS_STAGE, str(ALGORITHM_VERSION), params)
     if hit is not None:
@@ -111,8 +113,8 @@ def ensure_analysis(session: Session, take_id: str, *, voice: str = DEFAULT_RANG
             return decode(TakeAnalysis, hit.data["tree"], hit.arrays)
         except (ValueError, KeyError):
             pass
-    analysis = analyze_file(session.audio_path(take_id), voice=voice, progress=progress,
-                            cancel=cancel)
+    analysis = analyze(session.audio_path(take_id), voice=voice, progress=progress,
+                       cancel=cancel)
     if not session.read_only:
         tree, arrays = encode(analysis)
         session.cache_put(take_id, ANALYSIS_STAGE, str(ALGORITHM_VERSION), params,

@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 
 from musicpractice.alignment.document import alignment_document
+from musicpractice.analysis.take import analyze_file
+from musicpractice.analysis.voices import DEFAULT_RANGE
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps
 from musicpractice.reports.analysis_json import analysis_document
@@ -46,6 +48,7 @@ NOTATION_FALLBACK_BPM = 60.0
 
 def export_take(session: Session, take_id: str, what: str, out: str | os.PathLike, *,
                 reference_id: str | None = None, layer: str = "notes",
+                voice: str = DEFAULT_RANGE, analyze=analyze_file,
                 progress: ProgressFn | None = None,
                 cancel: CancelToken | None = None) -> Path:
     """Write one export of a take; returns the file written.
@@ -65,6 +68,8 @@ def export_take(session: Session, take_id: str, what: str, out: str | os.PathLik
         A score or take of the session: barlines (score) and the time map.
     layer : str
         ``notes``, ``beats`` or ``bars`` (for ``sv``).
+    voice, analyze
+        The analysis used (see :func:`~musicpractice.reports.comparison.compare_takes`).
 
     Raises
     ------
@@ -92,7 +97,8 @@ def export_take(session: Session, take_id: str, what: str, out: str | os.PathLik
             doc = alignment_document(alignment, take=take_id, reference=reference.id)
             return write_file(out, json.dumps(doc, allow_nan=False) + "\n")
         raise InvalidParameterError(f"A time map is written as .csv or .json, not {out.name}.")
-    analysis = ensure_analysis(session, take_id, progress=steps.stage("analysis"), cancel=cancel)
+    analysis = ensure_analysis(session, take_id, voice=voice, analyze=analyze,
+                               progress=steps.stage("analysis"), cancel=cancel)
     notes = analysis.notes
     title = take.title or take.id
     if what == "midi":

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from musicpractice.alignment import Alignment, compare_with_score
+from musicpractice.analysis.take import analyze_file
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.reports import session_data
 from musicpractice.reports.bar_grid import (
@@ -171,3 +172,17 @@ def test_read_only_session_is_not_written(chopin, tmp_path):
         comparison = compare_takes(session, chopin.score, [chopin.igoshina])
     assert comparison.takes[0].bars
     assert sorted(p.name for p in (chopin.session.path / "derived").rglob("*")) == before
+
+
+def test_analyses_computed_by_the_given_function_once_per_voice(melody):
+    calls = []
+
+    def analyze(path, **kwargs):
+        calls.append(kwargs["voice"])
+        return analyze_file(path, **kwargs)
+
+    for _ in range(2):
+        comparison = compare_takes(melody.session, melody.score, [melody.take], voice="alto",
+                                   analyze=analyze)
+    assert calls == ["alto"]
+    assert comparison.takes[0].analysis.voice == "alto"
