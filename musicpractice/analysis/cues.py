@@ -15,7 +15,12 @@ import numpy as np
 
 from musicpractice.analysis.brightness import measure_brightness
 from musicpractice.analysis.cue_scales import SCALES
-from musicpractice.analysis.envelope import amplitude_envelope, attack_rise_times_s, sounding_ratios
+from musicpractice.analysis.envelope import (
+    Envelope,
+    amplitude_envelope,
+    attack_rise_times_s,
+    sounding_ratios,
+)
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps, check_cancel
 
 MAX_PHRASE_IOI_S = 2.0
@@ -194,6 +199,7 @@ def compute_cues(
     monophonic: bool = True,
     key_mode: str | None = None,
     key_confidence: float = 0.0,
+    envelope: Envelope | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
 ) -> ExpressiveCues:
@@ -218,6 +224,9 @@ def compute_cues(
     key_mode, key_confidence
         "major"/"minor" and its confidence: mode is a property of the piece rather than
         the performance, and is reported as such.
+    envelope
+        The RMS envelope of ``y`` when the caller has it already
+        (:func:`~musicpractice.analysis.envelope.amplitude_envelope`).
     """
     steps = Steps(progress, [("brightness", 2), ("attacks", 1)])
     beats_s = np.asarray(beats_s, dtype=float)
@@ -225,7 +234,7 @@ def compute_cues(
     brightness = measure_brightness(y, sr, progress=steps.stage("brightness"), cancel=cancel)
     check_cancel(cancel)
     steps.stage("attacks")
-    envelope = amplitude_envelope(y, sr)
+    envelope = amplitude_envelope(y, sr) if envelope is None else envelope
     rise_ms = 1000.0 * attack_rise_times_s(envelope, onsets_s)
     mode_value = float("nan")
     if key_mode in ("major", "minor"):

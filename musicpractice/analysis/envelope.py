@@ -115,3 +115,32 @@ def sounding_ratios(envelope: Envelope, onsets_s: np.ndarray, *, drop_db: float 
         end = peak_i + below[0] if len(below) else len(segment)
         out[k] = end / len(segment)
     return out
+
+
+def rearticulations(envelope: Envelope, onsets_s: np.ndarray, *, dip_db: float = 15.0,
+                    before_s: float = 0.12, after_s: float = 0.15) -> np.ndarray:
+    """The onsets where the sound dips and starts again: a new note on the same pitch.
+
+    An onset counts when the quietest moment in the ``before_s`` seconds before it is at
+    least ``dip_db`` dB under the loudest in the ``after_s`` seconds after it. Vibrato and
+    swells inside one held note do not dip that far. Of onsets closer than ``before_s``
+    the first stands for the restart.
+
+    Returns
+    -------
+    numpy.ndarray
+        The qualifying onset times in seconds.
+    """
+    onsets_s = np.asarray(onsets_s, dtype=float)
+    rms, hop_s = envelope.rms, envelope.hop_s
+    kept: list[float] = []
+    for t in np.sort(onsets_s):
+        if kept and t - kept[-1] < before_s:
+            continue
+        i = int(round(t / hop_s))
+        before = rms[max(0, i - int(before_s / hop_s)): i + 1]
+        after = rms[i: i + int(after_s / hop_s) + 1]
+        if before.size and after.size and \
+                20.0 * np.log10((after.max() + 1e-12) / (before.min() + 1e-12)) >= dip_db:
+            kept.append(float(t))
+    return np.array(kept)

@@ -84,8 +84,13 @@ class Note:
 
 
 def segment_notes(track: PitchTrack, *, tuning_hz: float | None = None,
-                  min_note_s: float = 0.06) -> tuple[Note, ...]:
+                  min_note_s: float = 0.06, onsets_s=None) -> tuple[Note, ...]:
     """Cut a pitch track into notes.
+
+    A repeated note sung or played legato keeps its pitch, so the pitch alone cannot
+    separate it from the note before; give the take's onsets (from
+    :func:`musicpractice.analysis.onsets.detect_onsets`) and a note is also cut where a
+    new attack starts inside it.
 
     Parameters
     ----------
@@ -96,6 +101,9 @@ def segment_notes(track: PitchTrack, *, tuning_hz: float | None = None,
     min_note_s : float
         Shortest note in seconds (0.02 - 1.0); shorter pieces join a neighbour or are
         dropped.
+    onsets_s : array-like, optional
+        Attack times in seconds; a note is cut at an attack that leaves at least
+        ``min_note_s`` on both sides.
 
     Returns
     -------
@@ -117,16 +125,31 @@ def segment_notes(track: PitchTrack, *, tuning_hz: float | None = None,
     f0 = _bridge_gaps(np.asarray(track.f0_hz, dtype=np.float64), int(round(MAX_GAP_S / hop_s)))
     midi = np.where(f0 > 0, hz_to_midi(np.where(f0 > 0, f0, 1.0), tuning_hz=tuning_hz), np.nan)
     min_frames = max(1, int(round(min_note_s / hop_s)))
+    attacks = np.round(np.asarray([] if onsets_s is None else onsets_s, dtype=float) / hop_s)
     notes = []
     for a, b in _runs(f0 > 0):
         if b - a < min_frames:
             continue
-        for s, e in _cut(midi[a:b], hop_s=hop_s, min_frames=min_frames):
+        pieces = _cut(midi[a:b], hop_s=hop_s, min_frames=min_frames)
+        for s, e in _split_at(pieces, attacks - a, min_frames):
             notes.append(_describe(f0[a + s:a + e], midi[a + s:a + e],
                                    np.asarray(track.voiced_prob[a + s:a + e], dtype=np.float64),
                                    onset_s=(a + s) * hop_s, hop_s=hop_s,
                                    window_s=float(track.window_s), tuning_hz=tuning_hz))
     return tuple(notes)
+
+
+def _split_at(pieces, attack_frames: np.ndarray, min_frames: int) -> list[tuple[int, int]]:
+    """Cut each ``(start, end)`` frame range at the attacks well inside it."""
+    cut = []
+    for s, e in pieces:
+        inside = attack_frames[(attack_frames >= s + min_frames) & (attack_frames <= e - min_frames)]
+        bounds = [s]
+        for frame in inside.astype(int).tolist():
+            if frame - bounds[-1] >= min_frames:
+                bounds.append(frame)
+        cut.extend(zip(bounds, bounds[1:] + [e]))
+    return cut
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from musicpractice.analysis.character import CharacterReading, read_character
 from musicpractice.analysis.chroma import chroma as compute_chroma
 from musicpractice.analysis.cues import ExpressiveCues, compute_cues
+from musicpractice.analysis.envelope import amplitude_envelope, rearticulations
 from musicpractice.analysis.key import KeyEstimate, estimate_key
 from musicpractice.analysis.loudness import LoudnessMeter, LoudnessResult
 from musicpractice.analysis.melody import PitchTrack, track_melody
@@ -127,12 +128,14 @@ def analyze_file(
                            cancel=cancel)
     melody = track_melody(y, sr, fmin_hz=fmin_hz, fmax_hz=fmax_hz, tuning_hz=tuning.a4_hz,
                           progress=steps.stage("Melody"), cancel=cancel)
-    notes = segment_notes(melody, tuning_hz=tuning.a4_hz)
+    envelope = amplitude_envelope(y, sr)
+    restarts_s = rearticulations(envelope, onsets.times_s)
+    notes = segment_notes(melody, tuning_hz=tuning.a4_hz, onsets_s=restarts_s)
     if not melody.polyphonic:
         refined = refine_with_notes(tuning, [n.cents for n in notes], [n.duration_s for n in notes])
         if refined != tuning:
             tuning = refined
-            notes = segment_notes(melody, tuning_hz=tuning.a4_hz)
+            notes = segment_notes(melody, tuning_hz=tuning.a4_hz, onsets_s=restarts_s)
     check_cancel(cancel)
     cues = compute_cues(
         y, sr,
@@ -141,7 +144,7 @@ def analyze_file(
         integrated_lufs=loudness.integrated_lufs,
         short_term_times_s=loudness.short_term_times_s, short_term_lufs=loudness.short_term_lufs,
         onsets_s=onsets.times_s, notes=notes, monophonic=not melody.polyphonic,
-        key_mode=key.mode, key_confidence=key.confidence,
+        key_mode=key.mode, key_confidence=key.confidence, envelope=envelope,
         progress=steps.stage("Expressive cues"), cancel=cancel,
     )
     return TakeAnalysis(

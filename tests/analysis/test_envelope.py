@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
 
-from musicpractice.analysis.envelope import amplitude_envelope, attack_rise_times_s, sounding_ratios
+from musicpractice.analysis.envelope import (
+    amplitude_envelope,
+    attack_rise_times_s,
+    rearticulations,
+    sounding_ratios,
+)
 from musicpractice.core.errors import InvalidParameterError
 from tests.signals import SR
 
@@ -40,3 +45,13 @@ def test_sounding_ratio_separates_staccato_from_legato():
 def test_envelope_rejects_empty_signal():
     with pytest.raises(InvalidParameterError):
         amplitude_envelope(np.zeros(0, np.float32), SR)
+
+
+def test_rearticulations_keep_restarts_and_drop_swells():
+    t = np.arange(int(2.0 * SR)) / SR
+    gain = np.ones_like(t)
+    gain[(t > 0.9) & (t < 1.0)] = 0.01  # the sound stops and starts again at 1.0 s
+    gain *= 1 + 0.3 * (t > 1.5)  # a swell at 1.5 s
+    y = (0.3 * gain * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    kept = rearticulations(amplitude_envelope(y, SR), np.array([1.0, 1.5]))
+    np.testing.assert_allclose(kept, [1.0])

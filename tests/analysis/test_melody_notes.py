@@ -123,3 +123,21 @@ def test_bad_note_parameters(kwargs, match):
     track = track_melody(harmonic_tone(220.0, 0.5), SR)
     with pytest.raises(InvalidParameterError, match=match):
         segment_notes(track, **kwargs)
+
+
+def test_vibrato_note_cents_are_the_centre_not_a_part_cycle_median():
+    # 0.63 s at 5.5 Hz = 3.5 cycles: the median leans toward the extra half cycle
+    true_cents = 12.0
+    f = midi_to_hz(69) * 2 ** (true_cents / 1200) * 2 ** (
+        45 * np.sin(2 * np.pi * 5.5 * np.arange(int(0.63 * SR)) / SR) / 1200)
+    (note,) = _notes(f, f.size / SR)
+    assert note.midi == 69 and abs(note.cents - true_cents) < 4.0
+
+
+def test_repeated_pitch_is_cut_only_at_given_attacks():
+    tone = harmonic_tone(midi_to_hz(62), 1.5)
+    track = track_melody(tone, SR)
+    assert len(segment_notes(track)) == 1
+    notes = segment_notes(track, onsets_s=[0.5, 1.0, 1.47])  # the last is too near the end
+    assert [n.midi for n in notes] == [62, 62, 62]
+    np.testing.assert_allclose([n.onset_s for n in notes[1:]], [0.5, 1.0], atol=0.011)

@@ -30,6 +30,12 @@ def test_vibrato_voice_gets_its_tuning_from_the_notes(tmp_path):
     assert (result.key.tonic, result.key.mode) == ("C", "major")
 
 
+def test_repeated_notes_sung_legato_are_separate_notes(tmp_path):
+    tune = (62, 62, 69, 69, 71, 71, 69, 67, 67, 66, 66, 64, 64, 62)
+    result = analyse(tmp_path, sung_phrase(tune, sounding=1.0, vibrato_cents=30.0))
+    assert [n.midi for n in result.notes] == list(tune)
+
+
 def test_refine_with_notes_shifts_by_the_weighted_median():
     unsure = TuningEstimate(440.0, 0.0, 0.2, ("The partials do not agree on a tuning.",))
     cents = np.array([12.0, 14.0, 15.0, 16.0, 18.0, 15.0, -40.0])
