@@ -16,7 +16,7 @@ from functools import partial
 
 import numpy as np
 
-from musicpractice.alignment import Alignment, ScoreComparison, compare_with_score
+from musicpractice.alignment import Alignment, ScoreComparison
 from musicpractice.analysis.take import TakeAnalysis, analyze_file
 from musicpractice.analysis.voices import DEFAULT_RANGE
 from musicpractice.core.errors import InvalidParameterError
@@ -32,9 +32,9 @@ from musicpractice.reports.session_data import (
     Reference,
     ensure_alignment,
     ensure_analysis,
+    ensure_score_comparison,
     find_reference,
     session_score,
-    take_signal,
 )
 from musicpractice.score import Score
 from musicpractice.session.model import Take
@@ -305,9 +305,9 @@ def _against_score(session, reference, take_ids, part, analyse, steps, cancel) -
         analysis = analyse(take_id, progress=stage.stage("analysis"), cancel=cancel)
         alignment = ensure_alignment(session, take_id, reference, part=part_name, score=score,
                                      progress=stage.stage("alignment"), cancel=cancel)
-        signal = take_signal(session, take_id, cancel=cancel)
-        detail = compare_with_score(signal.samples, signal.sr, score, alignment, part=part_name,
-                                    progress=stage.stage("comparison"), cancel=cancel)
+        detail = ensure_score_comparison(session, take_id, reference, alignment, score,
+                                         part=part_name, progress=stage.stage("comparison"),
+                                         cancel=cancel)
         monophonic = monophonic or detail.monophonic
         results.append(_take_result(session.take(take_id), grid, alignment, analysis,
                                     score=score, detail=detail))

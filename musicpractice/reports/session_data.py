@@ -10,10 +10,17 @@ read-only is never written: results are computed and used, not stored.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
-from musicpractice.alignment import Alignment, align_takes, align_to_score
+from musicpractice.alignment import (
+    Alignment,
+    ScoreComparison,
+    align_takes,
+    align_to_score,
+    compare_with_score,
+)
 from musicpractice.analysis.take import ALGORITHM_VERSION, TakeAnalysis, analyze_file
 from musicpractice.analysis.voices import DEFAULT_RANGE
 from musicpractice.audio.io import Signal, load_signal
@@ -29,6 +36,9 @@ ANALYSIS_STAGE = "take_analysis"
 ALIGNMENT_STAGE = "alignment"
 ALIGNMENT_VERSION = "1"
 """Bump when the aligner's results change (cached alignments are then recomputed)."""
+COMPARISON_STAGE = "score_comparison"
+COMPARISON_VERSION = "1"
+"""Bump when :func:`musicpractice.alignment.compare_with_score`'s results change."""
 
 
 @dataclass(frozen=True)
@@ -90,8 +100,19 @@ def _score_ref(session: Session, score_id: str) -> ScoreRef:
 
 
 def session_score(session: Session, score_id: str) -> Score:
-    """The session's score ``score_id``, read through music21 (repeats expanded)."""
-    return load_score(session.path / _score_ref(session, score_id).file)
+    """The session's score ``score_id``, read through music21 (repeats expanded); kept in
+    memory while its file is unchanged (reading a score takes about a second)."""
+    path = session.path / _score_ref(session, score_id).file
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_score(path)  # raises ScoreFileError naming the missing file
+    return _loaded_score(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _loaded_score(path: str, mtime_ns: int, size: int) -> Score:
+    return load_score(path)
 
 
 def take_signal(session: Session, take_id: str, *, progress: ProgressFn | None = None,
@@ -133,6 +154,35 @@ def _fingerprint(session: Session, reference: Reference) -> str:
                                     f"({error.strerror}).") from error
 
 
+def _alignment_params(session: Session, reference: Reference, part: str | None) -> dict:
+    return {"reference_kind": reference.kind, "reference_id": reference.id,
+            "reference_fingerprint": _fingerprint(session, reference), "part": part}
+
+
+def ensure_score_comparison(session: Session, take_id: str, reference: Reference,
+                            alignment: Alignment, score: Score, *, part: str | None = None,
+                            progress: ProgressFn | None = None,
+                            cancel: CancelToken | None = None) -> ScoreComparison:
+    """The bar and note comparison of a take with its score (``alignment`` from
+    :func:`ensure_alignment` with the same ``part``): from the cache, or computed and cached."""
+    params = {**_alignment_params(session, reference, part),
+              "alignment_version": ALIGNMENT_VERSION}
+    hit = session.cache_get(take_id, COMPARISON_STAGE, COMPARISON_VERSION, params)
+    if hit is not None:
+        try:
+            return decode(ScoreComparison, hit.data["tree"], hit.arrays)
+        except (ValueError, KeyError):
+            pass
+    signal = take_signal(session, take_id, cancel=cancel)
+    comparison = compare_with_score(signal.samples, signal.sr, score, alignment, part=part,
+                                    progress=progress, cancel=cancel)
+    if not session.read_only:
+        tree, arrays = encode(comparison)
+        session.cache_put(take_id, COMPARISON_STAGE, COMPARISON_VERSION, params,
+                          data={"tree": tree}, arrays=arrays)
+    return comparison
+
+
 def ensure_alignment(session: Session, take_id: str, reference: Reference, *,
                      part: str | None = None, score: Score | None = None,
                      progress: ProgressFn | None = None,
@@ -152,8 +202,7 @@ def ensure_alignment(session: Session, take_id: str, reference: Reference, *,
     """
     if reference.kind == "take" and part is not None:
         raise InvalidParameterError("A part can be chosen only when the reference is a score.")
-    params = {"reference_kind": reference.kind, "reference_id": reference.id,
-              "reference_fingerprint": _fingerprint(session, reference), "part": part}
+    params = _alignment_params(session, reference, part)
     hit = session.cache_get(take_id, ALIGNMENT_STAGE, ALIGNMENT_VERSION, params)
     if hit is not None:
         try:

@@ -98,7 +98,7 @@ def test_sections_without_a_score(chopin):
     assert "sections" in describe_differences(comparison)[0]
 
 
-def test_alignments_are_cached_and_recorded(chopin, monkeypatch):
+def test_alignments_are_cached_and_recorded(chopin, against_score, monkeypatch):
     session = chopin.session
     reference = find_reference(session, chopin.score)
     first = ensure_alignment(session, chopin.igoshina, reference)
@@ -109,9 +109,12 @@ def test_alignments_are_cached_and_recorded(chopin, monkeypatch):
         raise AssertionError("recomputed a cached alignment")
 
     monkeypatch.setattr(session_data, "align_to_score", fail)
+    monkeypatch.setattr(session_data, "compare_with_score", fail)
     again = ensure_alignment(session, chopin.igoshina, reference)
     assert isinstance(again, Alignment)
     assert np.array_equal(again.take_s, first.take_s) and np.array_equal(again.ref, first.ref)
+    compared = compare_takes(session, chopin.score, [chopin.igoshina])  # bars and notes cached
+    assert compared.takes[0].notes
 
 
 def test_bad_requests_are_explained(chopin):
