@@ -189,3 +189,23 @@ def test_analyses_computed_by_the_given_function_once_per_voice(melody):
                                    analyze=analyze)
     assert calls == ["alto"]
     assert comparison.takes[0].analysis.voice == "alto"
+
+
+def test_later_take_against_the_first_on_score_bars(melody):
+    comparison = compare_takes(melody.session, melody.take, [melody.later], score_id=melody.score)
+    reference, later = comparison.takes
+    assert comparison.grid.numbers[:4] == (1, 2, 3, 4)
+    # the later take is sung at 80 % of the first one's tempo, bar for bar
+    full = [r for r in later.bars[1:-1] if r.covered]
+    assert len(full) >= 3
+    for row in full:
+        assert row.tempo_pct == pytest.approx(80, abs=4)
+        assert row.tempo_bpm == pytest.approx(0.8 * BPM, rel=0.06)
+    # a melody: intonation from the transcribed notes, in tune (synthetic voice)
+    assert all(abs(r.intonation_cents) < 15 for r in later.bars if r.covered
+               and np.isfinite(r.intonation_cents))
+    assert any(np.isfinite(r.intonation_cents) for r in later.bars)
+    assert {n.status for n in later.notes} == {"transcribed"}
+    sentences = describe_differences(comparison)
+    assert sentences[0].startswith("Over bars 1–") and "Next Monday is 2" in sentences[0]
+    assert "% slower overall than Monday" in sentences[0]
