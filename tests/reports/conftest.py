@@ -17,7 +17,7 @@ COMMENT = "Lovely singing line; let the bass breathe here."
 @pytest.fixture(scope="session")
 def chopin(shared_data, tmp_path_factory):
     """An open session with Varsi's and Igoshina's takes and the MIDI score (bars 1-8 of
-    the étude as 18 bars of 4/4), a teacher's comment at 5 s of Igoshina's take."""
+    the étude as 18 bars of 4/4), a teacher's comment at 6 s of Igoshina's take."""
     folder = shared_data / "alignment"
     session = Session.create(tmp_path_factory.mktemp("chopin") / "chopin", title="Chopin Op. 10/3")
     varsi = session.import_audio(folder / "Chopin_Op010-03-Measures1-8_Varsi.wav",
@@ -26,7 +26,7 @@ def chopin(shared_data, tmp_path_factory):
                                     title="Igoshina", performer="Igoshina", date="2026-11-08")
     score = session.import_score(folder / "Chopin_Op010-03-Measures1-8_MIDI.mid",
                                  title="Etude Op. 10/3")
-    session.add_comment(igoshina.id, at_s=5.0, text=COMMENT, author="Teacher")
+    session.add_comment(igoshina.id, at_s=6.0, text=COMMENT, author="Teacher")
     yield SimpleNamespace(session=session, varsi=varsi.id, igoshina=igoshina.id,
                           score=score.id)
     session.close()

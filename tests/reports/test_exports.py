@@ -65,7 +65,9 @@ def test_html_report_holds_plots_tables_and_comments(against_score, tmp_path):
     parser = _Cells()
     parser.feed(text)
     assert parser.svgs >= 2  # tempo and loudness, inline
-    assert COMMENT in text and "bar 2 (0:05.0)" in text  # 5 s into Igoshina's take is bar 2
+    igoshina = against_score.takes[1]
+    (bar,) = [r.bar for r in igoshina.bars if r.take_start_s <= 6.0 < r.take_start_s + r.duration_s]
+    assert COMMENT in text and f"Igoshina, bar {bar} (0:06.0)" in text
     for take in against_score.takes:
         lengths = [_length(r) for r in take.bars if r.covered]
         assert all(length in parser.cells for length in lengths)
