@@ -14,6 +14,7 @@ import functools
 import hashlib
 from dataclasses import dataclass
 
+from musicpractice import __version__
 from musicpractice.alignment import (
     Alignment,
     ScoreComparison,
@@ -155,8 +156,10 @@ def _fingerprint(session: Session, reference: Reference) -> str:
 
 
 def _alignment_params(session: Session, reference: Reference, part: str | None) -> dict:
+    # the program's version stands in for an aligner version until alignment/ has one
     return {"reference_kind": reference.kind, "reference_id": reference.id,
-            "reference_fingerprint": _fingerprint(session, reference), "part": part}
+            "reference_fingerprint": _fingerprint(session, reference), "part": part,
+            "musicpractice": __version__}
 
 
 def ensure_score_comparison(session: Session, take_id: str, reference: Reference,
