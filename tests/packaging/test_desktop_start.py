@@ -55,3 +55,16 @@ def test_a_damaged_mpsz_is_reported(qtbot, window, tmp_path, monkeypatch):
     window.open_dropped([bad])
     qtbot.waitUntil(lambda: "Broken.mpsz is not a musicpractice session archive" in window.last_error, timeout=30_000)
     assert window.session is None and not (tmp_path / "sessions" / "Broken.mpsession").exists()
+
+
+def test_about_box_and_version_option_show_the_one_version(window, capsys):
+    import musicpractice
+    from musicpractice.cli import main
+    from musicpractice.gui.dialogs import show_about
+
+    box = show_about(window)
+    assert f"musicpractice {musicpractice.__version__}<br>" in box.informativeText()
+    box.close()
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out == f"musicpractice {musicpractice.__version__}\n"
