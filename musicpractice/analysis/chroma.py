@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from musicpractice.analysis.tuning import checked_signal, spectral_peaks
+from musicpractice.analysis.tuning import checked_signal, frame_layout, iter_spectral_peaks
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.pitch import hz_to_midi
 from musicpractice.core.progress import CancelToken, ProgressFn
@@ -95,27 +95,27 @@ def chroma(
             f"not {tuning_hz:g} Hz.")
     if not 0.005 <= hop_s <= 2.0:
         raise InvalidParameterError(f"The chroma hop must be between 0.005 and 2 s, not {hop_s:g} s.")
-    peaks = spectral_peaks(y, float(sr), window_s=WINDOW_S, hop_s=hop_s, min_hz=MIN_HZ,
-                           max_hz=MAX_HZ, floor_db=PEAK_FLOOR_DB, progress=progress,
-                           cancel=cancel)
-    pitch = np.asarray(hz_to_midi(peaks.freq_hz, tuning_hz=tuning_hz))
-    hop_s = peaks.hop / sr
-    return Chroma(times_s=np.arange(peaks.n_frames) * hop_s,
-                  values=_fold(peaks.frame, pitch, peaks.magnitude, peaks.n_frames),
+    _, hop, n_frames = frame_layout(len(y), float(sr), WINDOW_S, hop_s)
+    values = np.zeros((n_frames, 12))
+    for peaks in iter_spectral_peaks(y, float(sr), window_s=WINDOW_S, hop_s=hop_s, min_hz=MIN_HZ,
+                                     max_hz=MAX_HZ, floor_db=PEAK_FLOOR_DB, progress=progress,
+                                     cancel=cancel):
+        pitch = np.asarray(hz_to_midi(peaks.freq_hz.astype(np.float64), tuning_hz=tuning_hz))
+        _fold(values, peaks.frame, pitch, peaks.magnitude)
+    top = values.max(axis=1, keepdims=True)
+    values = np.divide(values, top, out=np.zeros_like(values), where=top > 0)
+    hop_s = hop / sr
+    return Chroma(times_s=np.arange(n_frames) * hop_s, values=values.T.astype(np.float32),
                   hop_s=float(hop_s))
 
 
-def _fold(frame: np.ndarray, pitch: np.ndarray, magnitude: np.ndarray, n_frames: int) -> np.ndarray:
-    """Sum peak magnitudes into 12 pitch classes per frame, each frame scaled to max 1.
+def _fold(values: np.ndarray, frame: np.ndarray, pitch: np.ndarray, magnitude: np.ndarray) -> None:
+    """Add peak magnitudes into ``values`` (frames x 12 pitch classes), in place.
 
     A peak at fractional MIDI pitch ``p`` is split linearly between ``floor(p)`` and
-    ``floor(p) + 1``. Returns float32 of shape (12, n_frames).
+    ``floor(p) + 1``.
     """
     below = np.floor(pitch).astype(int)
     frac = pitch - below
-    values = np.zeros((n_frames, 12))
     np.add.at(values, (frame, below % 12), (1.0 - frac) * magnitude)
     np.add.at(values, (frame, (below + 1) % 12), frac * magnitude)
-    top = values.max(axis=1, keepdims=True)
-    values = np.divide(values, top, out=np.zeros_like(values), where=top > 0)
-    return values.T.astype(np.float32)

@@ -28,6 +28,9 @@ WINDOW_S = 0.5
 locate low partials to a small fraction of a cent."""
 HOP_S = 0.35
 """Hop between windows (about half a window)."""
+MAX_FRAMES = 3000
+"""Longer recordings (over about 17 minutes) spread this many frames evenly over their
+length instead of one every :data:`HOP_S`, which bounds time and memory."""
 MIN_PEAK_HZ = 80.0
 MAX_PEAK_HZ = 4000.0
 """Peaks outside this band are ignored (rumble below; inharmonic upper partials and noise
@@ -140,7 +143,42 @@ def spectral_peaks(
     """Spectral peaks of Hann-windowed frames, located to a fraction of a bin.
 
     Frequencies come from quadratic interpolation of the log magnitude around each local
-    maximum (bias well below a cent for partials above 100 Hz at 0.37 s windows).
+    maximum (bias well below a cent for partials above 100 Hz at 0.37 s windows). The
+    peaks of the whole signal, gathered from :func:`iter_spectral_peaks` (which see for
+    the parameters); frequencies and magnitudes are float32, frame indices int32.
+    """
+    frames, freqs, mags = [np.zeros(0, np.int32)], [np.zeros(0, np.float32)], [np.zeros(0, np.float32)]
+    for part in iter_spectral_peaks(y, sr, window_s=window_s, hop_s=hop_s, min_hz=min_hz,
+                                    max_hz=max_hz, floor_db=floor_db, progress=progress,
+                                    cancel=cancel):
+        frames.append(part.frame)
+        freqs.append(part.freq_hz)
+        mags.append(part.magnitude)
+    n_fft, hop, n_frames = frame_layout(len(y), sr, window_s, hop_s)
+    return SpectralPeaks(np.concatenate(frames), np.concatenate(freqs), np.concatenate(mags),
+                         n_frames, n_fft, hop)
+
+
+def frame_layout(n_samples: int, sr: float, window_s: float, hop_s: float) -> tuple[int, int, int]:
+    """``(n_fft, hop, n_frames)`` in samples/frames of the spectral-peak frames of a signal."""
+    n_fft = int(2 ** np.ceil(np.log2(window_s * sr)))
+    hop = max(1, round(hop_s * sr))
+    return n_fft, hop, 1 + n_samples // hop
+
+
+def iter_spectral_peaks(
+    y: np.ndarray,
+    sr: float,
+    *,
+    window_s: float,
+    hop_s: float,
+    min_hz: float,
+    max_hz: float,
+    floor_db: float,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+):
+    """The spectral peaks of a signal, one block of frames at a time (bounded memory).
 
     Parameters
     ----------
@@ -157,23 +195,24 @@ def spectral_peaks(
     floor_db : float
         Peaks more than this many dB below their frame's strongest bin are dropped.
         Frames quieter than -60 dBFS RMS have no peaks.
+
+    Yields
+    ------
+    SpectralPeaks
+        The peaks of one block of frames (frame indices count from the signal's start;
+        ``n_frames`` is the whole signal's).
     """
-    n_fft = int(2 ** np.ceil(np.log2(window_s * sr)))
-    hop = max(1, round(hop_s * sr))
-    n_frames = 1 + len(y) // hop
-    y = np.pad(y, (n_fft // 2, (n_frames - 1) * hop + n_fft // 2 - len(y)))
+    n_fft, hop, n_frames = frame_layout(len(y), sr, window_s, hop_s)
     window = np.hanning(n_fft).astype(np.float32)
-    all_frames = np.lib.stride_tricks.sliding_window_view(y, n_fft)[::hop]
     lo = max(2, int(min_hz * n_fft / sr))
     hi = min(n_fft // 2 - 2, int(max_hz * n_fft / sr) + 1)
     min_energy = n_fft * 10.0 ** (SILENCE_DBFS / 10.0)
     floor = 10.0 ** (-floor_db / 20.0)
-    frames_out, freqs, mags = [], [], []
     chunk = max(1, CHUNK_SAMPLES // n_fft)
     for c0 in range(0, n_frames, chunk):
         check_cancel(cancel)
         report(progress, c0 / n_frames, "spectral peaks")
-        frames = all_frames[c0:c0 + chunk]
+        frames = _frames(y, c0, min(n_frames, c0 + chunk), hop, n_fft)
         loud = np.einsum("ij,ij->i", frames, frames) > min_energy
         if not np.any(loud):
             continue
@@ -185,14 +224,22 @@ def spectral_peaks(
         # quadratic interpolation of the log magnitude around each peak
         a, b, c = (np.log(x[rows, cols].astype(np.float64) + 1e-12) for x in (left, mid, right))
         shift = 0.5 * (a - c) / (a - 2.0 * b + c)  # denominator < 0 at a strict peak
-        frames_out.append(index[rows])
-        freqs.append((lo + cols + shift) * sr / n_fft)
-        mags.append(np.exp(b - 0.25 * (a - c) * shift))
+        yield SpectralPeaks(index[rows].astype(np.int32),
+                            ((lo + cols + shift) * sr / n_fft).astype(np.float32),
+                            np.exp(b - 0.25 * (a - c) * shift).astype(np.float32),
+                            n_frames, n_fft, hop)
     report(progress, 1.0, "spectral peaks")
-    if not freqs:
-        frames_out, freqs, mags = [np.zeros(0, int)], [np.zeros(0)], [np.zeros(0)]
-    return SpectralPeaks(np.concatenate(frames_out), np.concatenate(freqs),
-                         np.concatenate(mags), n_frames, n_fft, hop)
+
+
+def _frames(y: np.ndarray, first: int, stop: int, hop: int, n_fft: int) -> np.ndarray:
+    """Frames ``first`` to ``stop - 1`` (frame ``i`` centred on sample ``i * hop``, zeros
+    beyond the signal's ends) as a strided view of a copy of just that stretch."""
+    start = first * hop - n_fft // 2
+    end = (stop - 1) * hop - n_fft // 2 + n_fft
+    piece = np.asarray(y[max(0, start):max(0, min(len(y), end))], dtype=np.float32)
+    left = max(0, -start)
+    piece = np.pad(piece, (left, (end - start) - len(piece) - left))
+    return np.lib.stride_tricks.sliding_window_view(piece, n_fft)[::hop]
 
 
 def estimate_tuning(
@@ -230,7 +277,8 @@ def estimate_tuning(
         Shorter than 0.25 s.
     """
     y = checked_signal(y, sr, min_duration_s=MIN_DURATION_S)
-    peaks = spectral_peaks(y, float(sr), window_s=WINDOW_S, hop_s=HOP_S,
+    hop_s = max(HOP_S, len(y) / sr / MAX_FRAMES)
+    peaks = spectral_peaks(y, float(sr), window_s=WINDOW_S, hop_s=hop_s,
                            min_hz=MIN_PEAK_HZ, max_hz=MAX_PEAK_HZ, floor_db=PEAK_FLOOR_DB,
                            progress=progress, cancel=cancel)
     freqs_hz, mags = peaks.freq_hz, peaks.magnitude
