@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.reports.comparison import Comparison
+from musicpractice.reports.cue_format import number_text
 from musicpractice.reports.files import check_writable, write_file
 from musicpractice.reports.html_report import report_html
 from musicpractice.reports.pdf_report import report_pdf
@@ -51,7 +51,7 @@ def write_report(comparison: Comparison, differences: list[str], path: str | os.
 
 
 def _f(value: float, spec: str, width: int) -> str:
-    return format(value, spec).rjust(width) if math.isfinite(value) else "-".rjust(width)
+    return number_text(value, spec, "-").rjust(width)
 
 
 def comparison_summary(comparison: Comparison, differences: list[str]) -> str:

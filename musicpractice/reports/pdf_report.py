@@ -31,7 +31,7 @@ from reportlab.platypus import (
 from reportlab.platypus import Table as PdfTable
 
 from musicpractice import __version__
-from musicpractice.reports.plots import HEIGHT_IN, WIDTH_IN, png_bytes
+from musicpractice.reports.plots import png_bytes
 from musicpractice.reports.report_content import Report, Table
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -58,6 +58,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=12.5, leading=16,
                              spaceBefore=12, spaceAfter=5, keepWithNext=1),
         "body": base,
+        "lead": ParagraphStyle("lead", parent=base, keepWithNext=1, spaceAfter=3),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10),
         "num": ParagraphStyle("num", parent=base, fontSize=8, leading=10, alignment=TA_RIGHT),
         "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=7.5, leading=9.5),
@@ -68,15 +69,30 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+CELL_PADDING = 14.0
+"""Horizontal padding of a table cell, points (reportlab's default 6 on each side, plus a
+little)."""
+
+
+def _widths(table: Table, width: float) -> list[float]:
+    """Column widths fitting the text: the longest cell, and a header wraps at its words;
+    scaled down to ``width`` (points) when the table would be wider."""
+    natural = []
+    for k, head in enumerate(table.header):
+        cells = [row[k] for row in table.rows]
+        text = max((pdfmetrics.stringWidth(c, FONT, 8) for c in cells), default=0.0)
+        word = max(pdfmetrics.stringWidth(w, BOLD, 7.5) for w in head.split() or [""])
+        natural.append(max(text, word) + CELL_PADDING)
+    total = sum(natural)
+    return natural if total <= width else [w * width / total for w in natural]
+
+
 def _table(table: Table, styles, width: float) -> list:
     head = [Paragraph(escape(h), styles["head"]) for h in table.header]
     body = [[Paragraph(escape(c), styles["num" if num else "cell"])
              for c, num in zip(row, table.numeric)] for row in table.rows]
-    widths = None
-    if all(table.numeric[1:]) and len(table.header) > 2:
-        first = 14 * mm
-        widths = [first] + [(width - first) / (len(table.header) - 1)] * (len(table.header) - 1)
-    pdf_table = PdfTable([head] + body, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    pdf_table = PdfTable([head] + body, colWidths=_widths(table, width), repeatRows=1,
+                         hAlign="LEFT")
     pdf_table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f0f0")),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#dddddd")),
@@ -117,15 +133,17 @@ def report_pdf(report: Report) -> bytes:
     for section in report.sections:
         story.append(CondPageBreak(40 * mm))
         block = [Paragraph(escape(section.heading), styles["h2"])]
-        block += [Paragraph(escape(p), styles["body"]) for p in section.paragraphs]
+        block += [Paragraph(escape(p), styles["lead"]) for p in section.paragraphs]
         if section.bullets:
             block.append(ListFlowable(
                 [ListItem(Paragraph(escape(b), styles["body"]), leftIndent=10)
                  for b in section.bullets], bulletType="bullet", start="•", leftIndent=10,
                 bulletFontName=FONT, bulletFontSize=8))
         for make in section.figures:
-            block.append(Image(io.BytesIO(png_bytes(make())), width=width,
-                               height=width * HEIGHT_IN / WIDTH_IN))
+            figure = make()
+            fig_w, fig_h = figure.get_size_inches()
+            block.append(Image(io.BytesIO(png_bytes(figure)), width=width,
+                               height=width * fig_h / fig_w))
             block.append(Spacer(1, 2 * mm))
         story += block
         for table in section.tables:

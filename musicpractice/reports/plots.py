@@ -20,6 +20,8 @@ COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e
 REFERENCE_COLOUR = "#444444"
 WIDTH_IN, HEIGHT_IN = 7.0, 2.5
 MAX_TICKS = 24
+MIN_SPAN = {"%": 10.0, "ms": 40.0, "cents": 20.0, "ratio": 0.2, "LU": 2.0}
+"""Smallest y range of a progress plot per unit: differences below it are not worth a slope."""
 SMOOTH_S = 1.0
 """Loudness curves are smoothed over about this long (momentary values every 0.1 s)."""
 
@@ -116,19 +118,32 @@ def progress_figure(progress: Progress) -> Figure:
     n = len(progress.measures)
     columns = 2 if n > 1 else 1
     rows = int(np.ceil(n / columns))
-    figure = Figure(figsize=(WIDTH_IN, 1.6 * rows + 0.4), layout="constrained")
+    figure = Figure(figsize=(WIDTH_IN, 1.5 * rows + 0.3), layout="constrained")
     x = np.arange(len(progress.take_ids))
     for k, measure in enumerate(progress.measures):
         ax = figure.add_subplot(rows, columns, k + 1)
         ax.plot(x, measure.values, marker="o", markersize=3.5, linewidth=1.4, color=COLOURS[0])
+        _min_span(ax, measure.values, MIN_SPAN.get(measure.unit, 0.0))
         ax.set_title(f"{measure.name}" + (f" ({measure.unit})" if measure.unit not in ("", "ratio")
                                          else ""), fontsize=8, loc="left")
         ax.set_xticks(x, progress.dates, fontsize=7, rotation=30 if len(x) > 4 else 0)
         ax.tick_params(labelsize=7)
+        ax.ticklabel_format(axis="y", useOffset=False, style="plain")
         ax.margins(x=0.08, y=0.25)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     return figure
+
+
+def _min_span(ax, values, span: float) -> None:
+    """Show at least ``span`` on the y axis, so a change too small to matter looks flat."""
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size and np.ptp(finite) < span:
+        low = (finite.max() + finite.min() - span) / 2.0
+        if finite.min() >= 0 > low:  # a measure that cannot go below zero
+            low = 0.0
+        ax.set_ylim(low, low + span)
 
 
 def _legend(ax) -> None:

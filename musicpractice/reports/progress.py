@@ -66,8 +66,9 @@ class Progress:
             finite = [(d, v) for d, v in zip(self.dates, m.values) if math.isfinite(v)]
             if len(finite) >= 2:
                 (d0, v0), (d1, v1) = finite[0], finite[-1]
-                lines.append(f"{m.name} went from {cue_value_text(v0, m.unit)} ({d0}) to "
-                             f"{cue_value_text(v1, m.unit)} ({d1}).")
+                a, b = cue_value_text(v0, m.unit), cue_value_text(v1, m.unit)
+                lines.append(f"{m.name} stayed at {a} ({d0} to {d1})." if a == b else
+                             f"{m.name} went from {a} ({d0}) to {b} ({d1}).")
         return lines
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from musicpractice.reports.comparison import Comparison, TakeResult
-from musicpractice.reports.cue_format import cue_value_text
+from musicpractice.reports.cue_format import cue_value_text, number_text
 from musicpractice.reports.plots import (
     loudness_figure,
     progress_figure,
@@ -67,7 +67,7 @@ class Report:
 
 
 def _f(value: float, spec: str) -> str:
-    return format(value, spec) if value is not None and math.isfinite(value) else "–"
+    return number_text(value, spec)
 
 
 def _clock(seconds: float) -> str:

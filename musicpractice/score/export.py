@@ -8,7 +8,7 @@ would start together are moved apart by one sixteenth, so every transcribed note
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import music21
 from music21.musicxml.m21ToXml import GeneralObjectExporter
