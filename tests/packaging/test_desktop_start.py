@@ -1,6 +1,7 @@
-"""What the desktop integration relies on: a first start on a machine without sound
+"""What the desktop application relies on: a first start on a machine without sound
 devices (the record panel explains how to enable recording; without PortAudio: see
-test_smoke_test.py) and shared ``.mpsz`` sessions opened from the file manager."""
+test_smoke_test.py), shared ``.mpsz`` sessions opened from the file manager, and the one
+version in the About box and ``--version``."""
 
 import pytest
 
@@ -57,12 +58,16 @@ def test_a_damaged_mpsz_is_reported(qtbot, window, tmp_path, monkeypatch):
     assert window.session is None and not (tmp_path / "sessions" / "Broken.mpsession").exists()
 
 
-def test_about_box_and_version_option_show_the_one_version(window, capsys):
+def test_about_box_and_version_option_show_the_one_version(qtbot, capsys):
+    from PySide6.QtWidgets import QWidget
+
     import musicpractice
     from musicpractice.cli import main
     from musicpractice.gui.dialogs import show_about
 
-    box = show_about(window)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    box = show_about(parent)
     assert f"musicpractice {musicpractice.__version__}<br>" in box.informativeText()
     box.close()
     with pytest.raises(SystemExit) as exit_:
