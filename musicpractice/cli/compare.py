@@ -11,11 +11,6 @@ from pathlib import Path
 from musicpractice.cli.output import write_output
 from musicpractice.cli.progress_bar import TerminalProgress
 from musicpractice.reports.comparison import compare_takes
-from musicpractice.reports.comparison_exports import (
-    check_report_path,
-    comparison_summary,
-    write_report,
-)
 from musicpractice.reports.differences import describe_differences
 from musicpractice.reports.files import check_writable
 from musicpractice.reports.progress import progress_for_takes
@@ -55,6 +50,13 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # plotting (matplotlib) and PDF (reportlab) load here, not with every command
+    from musicpractice.reports.comparison_exports import (
+        check_report_path,
+        comparison_summary,
+        write_report,
+    )
+
     if args.report is not None:
         check_report_path(args.report)
     if args.csv is not None and not args.csv.is_dir():
