@@ -7,12 +7,11 @@ from pathlib import Path
 
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.reports.comparison import Comparison
-from musicpractice.reports.cue_format import number_text
 from musicpractice.reports.files import check_writable, write_file
 from musicpractice.reports.html_report import report_html
 from musicpractice.reports.pdf_report import report_pdf
 from musicpractice.reports.progress import Progress
-from musicpractice.reports.report_content import build_report
+from musicpractice.reports.report_content import Table, bar_table, build_report
 
 REPORT_SUFFIXES = (".html", ".htm", ".pdf")
 
@@ -50,26 +49,24 @@ def write_report(comparison: Comparison, differences: list[str], path: str | os.
     return write_file(path, report_pdf(report) if pdf else report_html(report))
 
 
-def _f(value: float, spec: str, width: int) -> str:
-    return number_text(value, spec, "-").rjust(width)
+def text_table(table: Table) -> list[str]:
+    """A table as aligned plain-text lines (numbers right-aligned), its note below."""
+    cells = [table.header, *table.rows]
+    widths = [max(len(row[k]) for row in cells) for k in range(len(table.header))]
+    lines = ["  ".join(c.rjust(w) if num else c.ljust(w)
+                       for c, w, num in zip(row, widths, table.numeric)).rstrip()
+             for row in cells]
+    return lines + ([table.note] if table.note else [])
 
 
 def comparison_summary(comparison: Comparison, differences: list[str]) -> str:
     """The differences in words and a short bar table per take, as plain text."""
-    kind = comparison.grid.kind
     lines = [(f"{comparison.session_title}: compared with {comparison.reference.kind} "
               f"{comparison.reference.title}"), ""]
     lines += [f"- {d}" for d in differences] + [""]
     for take in comparison.takes:
-        lines.append(take.name + (" (reference)" if take.is_reference else ""))
-        lines.append(f"{kind:>8}  start s  length s  tempo BPM  tempo %  timing ms  LUFS")
-        for row in take.bars:
-            if row.covered:
-                lines.append(f"{row.bar:>8}  {_f(row.take_start_s, '.2f', 7)}  "
-                             f"{_f(row.duration_s, '.2f', 8)}  {_f(row.tempo_bpm, '.1f', 9)}  "
-                             f"{_f(row.tempo_pct, '.0f', 7)}  {_f(row.deviation_ms, '+.0f', 9)}  "
-                             f"{_f(row.loudness_lufs, '.1f', 5)}")
-        lines.append("")
+        table = bar_table(comparison, take)
+        lines += [table.title, *text_table(table), ""]
     for take in comparison.takes:
         lines += [f"Note: {take.name}: {w}" for w in take.warnings]
     lines += [f"Note: {w}" for w in comparison.warnings]

@@ -99,7 +99,7 @@ def build_report(comparison: Comparison, differences: list[str],
     timing = (f"Timing: how much earlier (–) or later (+) the {kind} starts than a steady "
               "tempo through the whole take would place it.")
     sections.append(Section(f"{kind.capitalize()} by {kind}", paragraphs=(timing,),
-                            tables=tuple(_bar_table(comparison, t, colours[t.take.id])
+                            tables=tuple(bar_table(comparison, t, colours[t.take.id])
                                          for t in comparison.takes)))
     sections.append(Section("Expressive cues side by side", tables=(_cue_table(comparison),)))
     notes = _notes_to_hear(comparison)
@@ -177,7 +177,8 @@ def _measured(comparison: Comparison, attribute: str) -> bool:
     return False
 
 
-def _bar_table(comparison: Comparison, take: TakeResult, colour: str) -> Table:
+def bar_table(comparison: Comparison, take: TakeResult, colour: str = "") -> Table:
+    """The bars a take plays, with the columns measured in any take of the comparison."""
     columns = [c for c in BAR_COLUMNS if _measured(comparison, c[2])]
     kind = comparison.grid.kind.capitalize()
     rows, unsure = [], False
