@@ -193,6 +193,18 @@ class TakeResult:
         """How the take is called in tables and sentences."""
         return self.take.title or self.take.id
 
+    def to_reference(self, take_s) -> np.ndarray:
+        """Reference positions (quarter notes or seconds) of take times, seconds."""
+        if self.alignment is None:
+            return np.asarray(take_s, dtype=float)
+        return self.alignment.ref_at(take_s)
+
+    def from_reference(self, ref) -> np.ndarray:
+        """Take times (seconds) of reference positions; NaN where the take does not play."""
+        if self.alignment is None:
+            return np.asarray(ref, dtype=float)
+        return self.alignment.take_at(ref)
+
     def bar_at(self, take_s: float) -> int | None:
         """Grid index of the bar the take is in at ``take_s`` seconds, or None."""
         for row in self.bars:
@@ -231,6 +243,19 @@ class Comparison:
     def compared(self) -> tuple[TakeResult, ...]:
         """The takes compared (without the reference take)."""
         return tuple(t for t in self.takes if not t.is_reference)
+
+    def take(self, take_id: str) -> TakeResult:
+        """The result of one take of the comparison."""
+        for take in self.takes:
+            if take.take.id == take_id:
+                return take
+        raise InvalidParameterError(f"The take {take_id!r} is not part of this comparison.")
+
+    def same_moment(self, from_id: str, take_s: float, to_id: str) -> float:
+        """Where take ``to_id`` is at the musical position take ``from_id`` has at
+        ``take_s`` seconds (A/B switching); NaN where ``to_id`` does not play it."""
+        ref = self.take(from_id).to_reference(take_s)
+        return float(self.take(to_id).from_reference(ref))
 
     def covered_indices(self) -> list[int]:
         """Grid indices that at least one take plays."""

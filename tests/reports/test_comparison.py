@@ -209,3 +209,18 @@ def test_later_take_against_the_first_on_score_bars(melody):
     sentences = describe_differences(comparison)
     assert sentences[0].startswith("Over bars 1–") and "Next Monday is 2" in sentences[0]
     assert "% slower overall than Monday" in sentences[0]
+
+
+def test_same_musical_moment_in_another_take(melody):
+    comparison = compare_takes(melody.session, melody.score, [melody.take, melody.later])
+    # both start at 0.5 s, a quarter note every 0.6 s and, later, at 80 % tempo every 0.75 s
+    for q in (2, 7, 12, 16):  # note onsets (inside a steady note any moment matches)
+        t = 0.5 + 0.6 * q
+        later = comparison.same_moment(melody.take, t, melody.later)
+        assert later == pytest.approx(0.5 + 0.75 * q, abs=0.05)
+        assert comparison.same_moment(melody.later, later, melody.take) == pytest.approx(t, abs=0.05)
+    on_take = compare_takes(melody.session, melody.take, [melody.later])
+    assert on_take.same_moment(melody.take, 0.5 + 0.6 * 7, melody.later) == \
+        pytest.approx(0.5 + 0.75 * 7, abs=0.05)
+    with pytest.raises(InvalidParameterError, match="not part of this comparison"):
+        comparison.same_moment(melody.take, 1.0, "other")
