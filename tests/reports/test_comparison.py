@@ -194,6 +194,7 @@ def test_analyses_computed_by_the_given_function_once_per_voice(melody):
 def test_later_take_against_the_first_on_score_bars(melody):
     comparison = compare_takes(melody.session, melody.take, [melody.later], score_id=melody.score)
     reference, later = comparison.takes
+    assert reference.is_reference and all(r.tempo_pct == 100 for r in reference.bars if r.covered)
     assert comparison.grid.numbers[:4] == (1, 2, 3, 4)
     # the later take is sung at 80 % of the first one's tempo, bar for bar
     full = [r for r in later.bars[1:-1] if r.covered]
