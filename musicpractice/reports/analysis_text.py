@@ -32,7 +32,10 @@ def analysis_summary(result: TakeAnalysis) -> str:
         lines.append("           changes: " + "; ".join(
             f"{s.start_s:.0f}-{s.end_s:.0f} s {s.tonic} {s.mode}" for s in k.segments))
     tempo = result.tempo
-    alts = ", ".join(f"{a.relation} {a.bpm:.0f} BPM ({a.weight:.2f})" for a in tempo.alternatives[1:3])
+    # the octave ambiguity first (half and double the tempo), then the strongest other level
+    octave = [a for a in tempo.alternatives[1:] if a.relation in ("half", "double")]
+    others = [a for a in tempo.alternatives[1:] if a.relation not in ("half", "double")][:1]
+    alts = ", ".join(f"{a.relation} {a.bpm:.0f} BPM ({a.weight:.2f})" for a in octave + others)
     lines.append(f"Tempo      {_fmt(tempo.bpm, '.1f')} BPM, confidence {tempo.confidence:.2f}, "
                  f"{len(tempo.beats_s)} beats, stability {tempo.stability:.2f}"
                  + (f" (also: {alts})" if alts else ""))

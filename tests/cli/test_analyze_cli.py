@@ -74,6 +74,7 @@ def test_summary_of_the_bundled_example_names_its_key_and_tempo():
     assert "D major" in done.stdout
     bpm = float(done.stdout.split("Tempo")[1].split("BPM")[0])
     assert bpm == pytest.approx(84, abs=3)
+    assert "half 42 BPM" in done.stdout  # the octave ambiguity is always spelled out
     assert "The cues suggest" in done.stdout and "not the performer" in done.stdout
 
 
