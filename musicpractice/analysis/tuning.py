@@ -128,33 +128,15 @@ class SpectralPeaks:
     hop: int
 
 
-def spectral_peaks(
-    y: np.ndarray,
-    sr: float,
-    *,
-    window_s: float,
-    hop_s: float,
-    min_hz: float,
-    max_hz: float,
-    floor_db: float,
-    progress: ProgressFn | None = None,
-    cancel: CancelToken | None = None,
-) -> SpectralPeaks:
-    """Spectral peaks of Hann-windowed frames, located to a fraction of a bin.
-
-    Frequencies come from quadratic interpolation of the log magnitude around each local
-    maximum (bias well below a cent for partials above 100 Hz at 0.37 s windows). The
-    peaks of the whole signal, gathered from :func:`iter_spectral_peaks` (which see for
-    the parameters); frequencies and magnitudes are float32, frame indices int32.
-    """
+def spectral_peaks(y: np.ndarray, sr: float, **options) -> SpectralPeaks:
+    """All the peaks :func:`iter_spectral_peaks` finds (same parameters), in one
+    :class:`SpectralPeaks`: frequencies and magnitudes float32, frame indices int32."""
     frames, freqs, mags = [np.zeros(0, np.int32)], [np.zeros(0, np.float32)], [np.zeros(0, np.float32)]
-    for part in iter_spectral_peaks(y, sr, window_s=window_s, hop_s=hop_s, min_hz=min_hz,
-                                    max_hz=max_hz, floor_db=floor_db, progress=progress,
-                                    cancel=cancel):
+    for part in iter_spectral_peaks(y, sr, **options):
         frames.append(part.frame)
         freqs.append(part.freq_hz)
         mags.append(part.magnitude)
-    n_fft, hop, n_frames = frame_layout(len(y), sr, window_s, hop_s)
+    n_fft, hop, n_frames = frame_layout(len(y), sr, options["window_s"], options["hop_s"])
     return SpectralPeaks(np.concatenate(frames), np.concatenate(freqs), np.concatenate(mags),
                          n_frames, n_fft, hop)
 
@@ -179,6 +161,9 @@ def iter_spectral_peaks(
     cancel: CancelToken | None = None,
 ):
     """The spectral peaks of a signal, one block of frames at a time (bounded memory).
+
+    Frequencies come from quadratic interpolation of the log magnitude around each local
+    maximum (bias well below a cent for partials above 100 Hz at 0.37 s windows).
 
     Parameters
     ----------
