@@ -5,10 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from musicpractice.alignment.engine import FrameAlignment, align_features
-from musicpractice.alignment.features import FEATURE_RATE_HZ, audio_features, notes_features
+from musicpractice.alignment.features import (
+    BROAD_ONSETS,
+    FEATURE_RATE_HZ,
+    audio_features,
+    notes_features,
+    pitch_onsets,
+)
+from musicpractice.alignment.refine import refine_to_onsets
 from musicpractice.alignment.timemap import Alignment
 from musicpractice.core.errors import InvalidParameterError
-from musicpractice.core.progress import CancelToken, ProgressFn, Steps
+from musicpractice.core.progress import CancelToken, ProgressFn, Steps, report
 from musicpractice.score.model import Score
 
 LOW_CONFIDENCE = 0.3
@@ -80,8 +87,9 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
     notes = [n for n in notes if q0 - 1e-9 <= n.onset_quarter < q1 - 1e-9]
     if not notes:
         raise InvalidParameterError("There are no notes to align to in the chosen part and bars.")
-    steps = Steps(progress, [("take features", 2), ("aligning", 1)])
-    take_f = audio_features(take, sr, progress=steps.stage("take features"), cancel=cancel)
+    steps = Steps(progress, [("take features", 2), ("aligning", 1), ("note onsets", 1)])
+    take_f = audio_features(take, sr, onset_style=BROAD_ONSETS,
+                            progress=steps.stage("take features"), cancel=cancel)
     start_s = float(score.seconds_at(q0))
     onsets = score.seconds_at([n.onset_quarter for n in notes]) - start_s
     offsets = score.seconds_at([min(n.onset_quarter + n.duration_quarter, q1)
@@ -98,7 +106,13 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
     warnings = []
     if part_name is not None and len({n.part for n in notes}) == 1 and len(score.parts) > 1:
         warnings.append(f"Aligned to the {part_name} part only.")
-    return _alignment(frames, "score", ref_q, take_f.tuning_cents, warnings)
+    alignment = _alignment(frames, "score", ref_q, take_f.tuning_cents, warnings)
+    report(steps.stage("note onsets"), 0.0, "placing notes")
+    chord_q = np.unique([n.onset_quarter for n in notes])
+    pitches = np.array([n.midi for n in notes])
+    chord_of = np.searchsorted(chord_q, [n.onset_quarter for n in notes])
+    chords = [pitches[chord_of == k] for k in range(chord_q.size)]
+    return refine_to_onsets(alignment, pitch_onsets(take, sr, cancel=cancel), chord_q, chords)
 
 
 def _alignment(frames: FrameAlignment, kind: str, ref: np.ndarray, tuning_cents: float,

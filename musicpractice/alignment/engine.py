@@ -27,7 +27,7 @@ MIN_COARSE_FACTOR = 10
 LEVEL_RATIO = 4
 BAND_RADIUS = 12
 """Frames (at each level) the band reaches beyond the path projected from the level above."""
-ONSET_WEIGHT = 1.0
+ONSET_WEIGHT = 0.5
 ONSET_MAX_FACTOR = 2
 """Onset features are used at levels at most this many times coarser than the finest."""
 CONFIDENCE_WINDOW_S = 4.0
@@ -41,6 +41,10 @@ TRANSPOSITION_CANDIDATES = 2
 TRANSPOSITION_MARGIN = 1.05
 """A transposed match must be this much better (cost ratio) than the untransposed one."""
 MIN_FRAMES = 10
+EDGE_SILENCE_S = 0.25
+"""When both sequences have at least this much silence (seconds) before (or after) the
+music, the two silences are mapped onto each other (a final barline after the last
+chord has died away)."""
 
 
 @dataclass(frozen=True)
@@ -127,8 +131,19 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
     per_frame = np.where(take.active[t0:t1], per_frame, 0.0)
     active = take.active[t0:t1][pi]
     overall = float(np.mean(per_frame[pi][active])) if active.any() else 0.0
-    return FrameAlignment(take_frames=pi + t0, ref_frames=pj + r0,
-                          confidence=per_frame[pi].astype(np.float32),
+    take_frames, ref_frames, confidence = pi + t0, pj + r0, per_frame[pi]
+    if not subsequence:  # silence before and after both maps onto each other, evenly
+        quiet = EDGE_SILENCE_S * take.rate_hz
+        head = [[0, 0, 0.0]] if min(t0, r0) >= quiet else []
+        tail = ([[take.n_frames - 1, ref.n_frames - 1, 0.0]]
+                if min(take.n_frames - t1, ref.n_frames - r1) >= quiet else [])
+        ends = np.array(head + tail).reshape(-1, 3)
+        take_frames, ref_frames, confidence = (
+            np.concatenate([ends[:len(head), k], v, ends[len(head):, k]])
+            for k, v in enumerate((take_frames, ref_frames, confidence)))
+        take_frames, ref_frames = take_frames.astype(np.int64), ref_frames.astype(np.int64)
+    return FrameAlignment(take_frames=take_frames, ref_frames=ref_frames,
+                          confidence=confidence.astype(np.float32),
                           overall_confidence=overall, transposition_semitones=int(shift),
                           subsequence=subsequence,
                           rate_hz=take.rate_hz)
