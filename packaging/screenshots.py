@@ -7,7 +7,10 @@ is no display), opens a copy of ``resources/demo/Demo.mpsession`` and writes PNG
 - ``main_window.png``: the whole window showing the student's take;
 - ``take_view.png``: the synchronised plots of that take;
 - ``cues_panel.png``: the expressive cues with one cue selected, and the same cue on the
-  take's time axis (``cue_in_take.png``).
+  take's time axis (``cue_in_take.png``);
+- ``compare_view.png``: two recordings of Chopin's Op. 10 No. 3 compared with its score
+  (from ``../shared/data/alignment`` when it is there), the current bar highlighted in the
+  score (``score_view.png``), and the per-bar table with its heat map (``compare_bars.png``).
 
 Run: ``python packaging/screenshots.py [output folder] [--dark]`` (default
 ``packaging/screenshots``; ``--dark`` uses the dark palette, as on a dark desktop).
@@ -24,6 +27,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SIZE = (1600, 1000)
+CHOPIN = HERE.parents[1] / "shared" / "data" / "alignment" / "Chopin_Op010-03-Measures1-8"
 
 
 def _under_xvfb() -> None:
@@ -87,12 +91,41 @@ def main(out: Path, *, dark: bool = False) -> int:
         _settle(app)
         window.docks["cues"].grab().save(str(out / "cues_panel.png"))
         window.take_view.grab().save(str(out / "cue_in_take.png"))
+        if CHOPIN.parent.is_dir():
+            _compare_shots(app, window, Path(tmp), out)
         window.close()
         window.deleteLater()
         app.processEvents()
     for name in sorted(out.glob("*.png")):
         print(name)
     return 0
+
+
+def _compare_shots(app, window, tmp: Path, out: Path) -> None:
+    """The Chopin pair against its MIDI score: the compare view at bar 7 of one take."""
+    from musicpractice.session.store import Session
+
+    with Session.create(tmp / "Chopin.mpsession", title="Chopin Op. 10 No. 3") as session:
+        for name, date in (("Igoshina", "2025-03-01"), ("Varsi", "2025-03-08")):
+            session.import_audio(f"{CHOPIN}_{name}.wav", title=name, performer=name, date=date)
+        session.import_score(f"{CHOPIN}_MIDI.mid", title="Chopin Op. 10 No. 3 (MIDI)")
+    session = window.open_session(tmp / "Chopin.mpsession")
+    _wait(app, lambda: not window.jobs.keys(), timeout_s=600)
+    view = window.compare
+    window.views.setCurrentWidget(view)
+    view.compare(session.scores[0].id, [t.id for t in session.takes])
+    _settle(app, 1.0)  # the score is laid out again for the view's width
+    _wait(app, lambda: not view.busy and view.score_view.ready, timeout_s=600)
+    _wait(app, lambda: view.progress_plot.data is view.data)
+    take = view.data.comparison.takes[1]
+    x = 6.4  # in bar 7
+    view.show_position(take.take.id, view.data.take_time(take.take.id, x), x)
+    _settle(app, 2.0)
+    window.grab().save(str(out / "compare_view.png"))
+    view.score_view.grab().save(str(out / "score_view.png"))
+    view.tabs.setCurrentIndex(1)
+    _settle(app, 1.0)
+    view.tabs.grab().save(str(out / "compare_bars.png"))
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +37,7 @@ from musicpractice.analysis.voices import VOICE_RANGES
 from musicpractice.core.errors import MusicPracticeError
 from musicpractice.core.resources import resource_path
 from musicpractice.gui.analysis_process import AnalysisProcess
+from musicpractice.gui.compare_view import CompareView
 from musicpractice.gui.cues_panel import CuesPanel
 from musicpractice.gui.dialogs import show_about, show_error
 from musicpractice.gui.intonation import TOLERANCES_CENTS
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self.jobs.failed.connect(self._job_failed)
         self.jobs.cancelled.connect(self._job_cancelled)
         self._view_after: set[str] = set()
+        self._docks_aside: list[str] = []
         self._view_take = ""
         self._build_widgets()
         self._build_menus()
@@ -115,8 +118,15 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.take_view, 1)
         layout.addWidget(self.transport)
+        self.compare = CompareView(analyze=self.analyzer.analyze)
+        self.compare.error.connect(lambda m: self.error(m))
+        self.views = QTabWidget()
+        self.views.setDocumentMode(True)
+        self.views.addTab(workspace, "Take")
+        self.views.addTab(self.compare, "Compare && score")
+        self.views.currentChanged.connect(self._view_changed)
         self.stack.addWidget(self.start_page)
-        self.stack.addWidget(workspace)
+        self.stack.addWidget(self.views)
         self.setCentralWidget(self.stack)
         self.take_view.seek_requested.connect(self.transport.seek)
         self.take_view.loop_changed.connect(self.transport.set_loop)
@@ -225,7 +235,7 @@ class MainWindow(QMainWindow):
         take = bar.addMenu("&Take")
         self.record_action = self._action(take, "&Record / stop", self.toggle_recording, "R")
         self.play_action = self._action(take, "&Play / pause", self.space_pressed, "Space")
-        self._action(take, "&Loop region", self.transport.loop_button.toggle, "L")
+        self._action(take, "&Loop region", self._loop_pressed, "L")
         speed = take.addMenu("&Speed")
         for s in (1.0, 0.9, 0.75, 0.5):
             self._action(speed, f"{s:.0%}", partial(self.transport.set_speed, s))
@@ -235,6 +245,14 @@ class MainWindow(QMainWindow):
         role = take.addMenu("Performer's r&ole")
         for name in ("student", "teacher", "reference"):
             self._action(role, name, partial(self._set_role, name))
+
+        compare = bar.addMenu("&Compare")
+        self._action(compare, "Show the &take", partial(self.views.setCurrentIndex, 0), "Ctrl+1")
+        self._action(compare, "Show the &comparison and score",
+                     partial(self.views.setCurrentIndex, 1), "Ctrl+2")
+        self._action(compare, "&Import score…", self.compare.ask_import_score, "Ctrl+Shift+I",
+                     "Copy a MusicXML, MIDI, MEI, ABC or kern score into the session")
+        self._action(compare, "&A/B: next take at the same bar", self.compare.switch_take, "B")
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About musicpractice", lambda: self._keep(show_about(self)))
@@ -307,6 +325,7 @@ class MainWindow(QMainWindow):
         read_only = " (read-only)" if session.read_only else ""
         self.setWindowTitle(f"{session.title}{read_only} — musicpractice")
         self.analyse_all()
+        self.compare.set_session(session)
         if session.takes:
             self.takes.select_take(session.takes[0].id)
 
@@ -324,6 +343,7 @@ class MainWindow(QMainWindow):
         self.jobs.cancel_all()
         self.jobs.wait(10_000)
         self.transport.unload()
+        self.compare.set_session(None)
         self.takes.purge_deleted()
         self.session.close()
         self.session = None
@@ -600,8 +620,32 @@ class MainWindow(QMainWindow):
         """Space: stop recording if recording, else play/pause."""
         if self.record_panel.is_recording:
             self.record_panel.stop()
+        elif self.views.currentWidget() is self.compare:
+            self.compare.toggle_play()
         else:
             self.transport.toggle()
+
+    def _loop_pressed(self) -> None:
+        """L: loop the region (take view) or the chosen bars (compare view)."""
+        if self.views.currentWidget() is self.compare:
+            self.compare.toggle_loop()
+        else:
+            self.transport.loop_button.toggle()
+
+    def _view_changed(self, _index: int) -> None:
+        """Only the shown view plays; the comparison gets the whole window (the docks of
+        the single take step aside) and offers the session's current takes."""
+        if self.views.currentWidget() is self.compare:
+            self.transport.pause()
+            self._docks_aside = [n for n, d in self.docks.items() if d.isVisible()]
+            for dock in self.docks.values():
+                dock.hide()
+            self.compare.refresh()
+        else:
+            self.compare.ab.pause()
+            for name in self._docks_aside:
+                self.docks[name].show()
+            self._docks_aside = []
 
     def _recording_started(self, take_id: str) -> None:
         self.settings.setValue("input_device", self.record_panel.device_name())
@@ -656,6 +700,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self._commit_notes()
+        self.views.setCurrentIndex(0)  # the docks come back before the layout is saved
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
         self.close_session()
@@ -665,6 +710,7 @@ class MainWindow(QMainWindow):
         self.jobs.wait(10_000)
         self.transport.jobs.cancel_all()
         self.transport.jobs.wait(10_000)
+        self.compare.shutdown()
         self.analyzer.close()
         event.accept()
 

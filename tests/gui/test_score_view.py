@@ -1,0 +1,108 @@
+"""The score view: verovio's engraving in Qt WebEngine, bar highlight, bar clicks, parts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from musicpractice.gui.child_worker import ChildWorker
+from musicpractice.gui.score_view import ScoreView, webengine_available
+from musicpractice.score import load_score
+from tests.score.test_load import ATTRS, WHOLE_C, _measure, musicxml
+
+MIDI = "alignment/Chopin_Op010-03-Measures1-8_MIDI.mid"
+TIMEOUT_MS = 120_000
+
+pytestmark = pytest.mark.skipif(not webengine_available(),
+                                reason="Qt WebEngine (PySide6-Addons) is not installed")
+
+
+@pytest.fixture(scope="module")
+def worker():
+    """One score worker process for the module (it takes seconds to start)."""
+    w = ChildWorker()
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def view(qtbot, worker):
+    v = ScoreView(worker)
+    qtbot.addWidget(v)
+    v.resize(1000, 700)
+    v.show()
+    yield v
+    v.shutdown()
+
+
+def _engrave(qtbot, view, path, title=""):
+    with qtbot.waitSignal(view.engraved, timeout=TIMEOUT_MS):
+        view.set_score(path, title)
+
+
+def _js(qtbot, view, script):
+    out = []
+    view._run(script, out.append)
+    qtbot.waitUntil(lambda: bool(out), timeout=5000)
+    return out[0]
+
+
+def test_engraves_highlights_and_clicks_bars(qtbot, view, shared_data):
+    _engrave(qtbot, view, shared_data / MIDI, "Chopin Op. 10 No. 3")
+    assert view.ready, view.error_message
+    score = load_score(shared_data / MIDI)
+    assert view.engraving.measures == tuple(m.number for m in score.measures)
+    assert view.title.text() == "Chopin Op. 10 No. 3"
+
+    view.highlight_bar(4)
+    assert _js(qtbot, view, "mpHighlighted()") == 4
+    view.highlight_bar(11)
+    assert _js(qtbot, view, "mpHighlighted()") == 11
+    assert _js(qtbot, view, "document.querySelectorAll('rect.mp-current').length") == 1
+
+    # a real mouse click in the middle of bar 5 (scrolled into view)
+    box = json.loads(_js(qtbot, view, "(() => { const r = document.querySelector("
+                                      "'g.measure[data-n=\"5\"] rect.mp-bar');"
+                                      " r.scrollIntoView({block: 'center'});"
+                                      " return JSON.stringify(r.getBoundingClientRect()); })()"))
+    centre = QPoint(int(box["x"] + box["width"] / 2), int(box["y"] + box["height"] / 2))
+    target = view.web.focusProxy()
+    qtbot.mouseMove(target, centre)
+    qtbot.wait(100)
+    with qtbot.waitSignal(view.bar_clicked, timeout=5000) as clicked:
+        qtbot.mousePress(target, Qt.MouseButton.LeftButton, pos=centre)
+        qtbot.wait(50)
+        qtbot.mouseRelease(target, Qt.MouseButton.LeftButton, pos=centre)
+    assert clicked.args == [5]
+
+
+def test_one_part_for_a_singer(qtbot, view, tmp_path):
+    parts = {name: [_measure(1, WHOLE_C, attributes=ATTRS), _measure(2, WHOLE_C)]
+             for name in ("Soprano", "Alto")}
+    path = tmp_path / "duet.musicxml"
+    path.write_text(musicxml(parts, tempo_bpm=80))
+    _engrave(qtbot, view, path)
+    text = "".join(view.engraving.pages)
+    assert "Soprano" in text and "Alto" in text
+    assert view.part.isEnabled() and view.part.count() == 3
+    with qtbot.waitSignal(view.engraved, timeout=TIMEOUT_MS):
+        view.part.setCurrentIndex(view.part.findData("Alto"))
+    text = "".join(view.engraving.pages)
+    assert "Alto" in text and "Soprano" not in text
+    assert view.selected_part() == "Alto"
+    assert view.engraving.measures == (1, 2)
+
+
+def test_a_broken_score_says_so_and_no_score_offers_an_import(qtbot, view, tmp_path):
+    assert "Import" in view.message.text()
+    with qtbot.waitSignal(view.import_requested, timeout=1000):
+        view.import_button.click()
+    broken = tmp_path / "broken.musicxml"
+    broken.write_text("<score-partwise><part-list>not music")
+    _engrave(qtbot, view, broken)
+    assert not view.ready
+    assert "broken.musicxml" in view.error_message
+    assert view.stack.currentWidget() is view.message
+    assert view.message.text().startswith("The score cannot be shown")
