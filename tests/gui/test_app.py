@@ -2,17 +2,24 @@
 
 import shutil
 
-from PySide6.QtCore import QSettings, QTimer
+import pytest
+from PySide6.QtCore import QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication
 
 from musicpractice import app as app_module
 from musicpractice.gui.main_window import DEMO_SESSION, MainWindow
 
 
-def test_main_opens_a_session_given_on_the_command_line(qapp, tmp_path, monkeypatch):
-    settings_file = tmp_path / "settings.ini"
-    monkeypatch.setattr("PySide6.QtCore.QSettings",
-                        lambda *a: QSettings(str(settings_file), QSettings.Format.IniFormat))
+@pytest.fixture
+def user_settings_in(tmp_path):
+    """Point the application's default QSettings at a temporary folder (never the user's)."""
+    native = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
+    yield tmp_path / app_module.ORGANISATION / f"{app_module.APPLICATION}.conf"
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, native)
+
+
+def test_main_opens_a_session_given_on_the_command_line(qapp, tmp_path, user_settings_in):
     session = tmp_path / "Demo.mpsession"
     shutil.copytree(DEMO_SESSION, session)
     seen = {}
@@ -26,4 +33,4 @@ def test_main_opens_a_session_given_on_the_command_line(qapp, tmp_path, monkeypa
     QTimer.singleShot(1500, inspect_and_close)
     assert app_module.main([str(session)]) == 0
     assert seen == {"title": "Demo session — musicpractice", "takes": 3}
-    assert QSettings(str(settings_file), QSettings.Format.IniFormat).value("last_session") == str(session)
+    assert QSettings(str(user_settings_in), QSettings.Format.IniFormat).value("last_session") == str(session)
