@@ -10,7 +10,8 @@ is no display), opens a copy of ``resources/demo/Demo.mpsession`` and writes PNG
   take's time axis (``cue_in_take.png``);
 - ``compare_view.png``: two recordings of Chopin's Op. 10 No. 3 compared with its score
   (from ``../shared/data/alignment`` when it is there), the current bar highlighted in the
-  score (``score_view.png``), and the per-bar table with its heat map (``compare_bars.png``).
+  score (``score_view.png``), the per-bar table with its heat map (``compare_bars.png``)
+  and the tempo and loudness curves of both takes (``compare_curves.png``).
 
 Run: ``python packaging/screenshots.py [output folder] [--dark]`` (default
 ``packaging/screenshots``; ``--dark`` uses the dark palette, as on a dark desktop).
@@ -126,6 +127,9 @@ def _compare_shots(app, window, tmp: Path, out: Path) -> None:
     view.tabs.setCurrentIndex(1)
     _settle(app, 1.0)
     view.tabs.grab().save(str(out / "compare_bars.png"))
+    view.tabs.setCurrentIndex(2)
+    _settle(app, 1.0)
+    view.tabs.grab().save(str(out / "compare_curves.png"))
 
 
 if __name__ == "__main__":

@@ -53,6 +53,8 @@ class CurvesPlot(pg.GraphicsLayoutWidget):
         grid = data.comparison.grid
         for axis in (self.tempo_axis, self.loud_axis):
             axis.set_bars(grid.numbers, grid.kind)
+        self.tempo.setLabel("left", "Tempo (% of the marked tempo)" if grid.unit == "quarter"
+                            else "Tempo (% of the reference take)")
         self.tempo.addItem(pg.InfiniteLine(100, angle=0, movable=False,
                                            pen=pg.mkPen((128, 128, 128), style=Qt.PenStyle.DashLine)))
         for k, take in enumerate(data.comparison.takes):
