@@ -40,6 +40,9 @@ HERE = Path(__file__).resolve().parent
 PEER_VENV = Path("/tmp/peer-venv")
 PEER_SCRIPT = HERE / "align_peer_synctoolbox.py"
 METHODS = ("ours", "synctoolbox", "librosa")
+PEER_STEP = 11
+"""Peers align every PEER_STEP-th Vienna performance (p01, p12): synctoolbox needs
+minutes per take on this machine."""
 SCHUBERT = (DATA / "Schubert_D911-01_HU33.flac", DATA / "Schubert_D911-01_SC06.flac")
 
 
@@ -206,7 +209,7 @@ def vienna(quick: bool):
         first_q = min(n.onset_quarter for n in score.notes)
         spq = 60.0 / score.tempos[0].bpm_quarter
         performers = [f"p{k:02d}" for k in range(1, 23)]
-        subset = performers[::4] if not quick else performers[:1]
+        subset = performers[::PEER_STEP] if not quick else performers[:1]
         takes = {p: render_midi(DATA / "vienna4x22" / "midi" / f"{piece}_{p}.mid") for p in performers}
         truths = {p: read_match(DATA / "vienna4x22" / "match" / f"{piece}_{p}.match") for p in performers}
         ours_all = run_jobs("ours", [[str(takes[p]), None, 0, str(score_path)] for p in performers])

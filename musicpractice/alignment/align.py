@@ -79,7 +79,9 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
     Returns
     -------
     Alignment
-        With reference positions in quarter notes from the start of the score.
+        With reference positions in quarter notes from the start of the score; the time
+        map passes through the chords' onsets where the take shows them clearly (see
+        :mod:`.refine`).
     """
     part_name = score.find_part(part) if part is not None else None
     notes = score.part_notes(part_name)
