@@ -106,3 +106,20 @@ def test_a_broken_score_says_so_and_no_score_offers_an_import(qtbot, view, tmp_p
     assert "broken.musicxml" in view.error_message
     assert view.stack.currentWidget() is view.message
     assert view.message.text().startswith("The score cannot be shown")
+
+
+def test_without_webengine_the_score_is_read_and_the_view_says_so(qtbot, worker, monkeypatch,
+                                                                   tmp_path):
+    import musicpractice.gui.score_view as module
+    monkeypatch.setattr(module, "QWebEngineView", None)
+    view = ScoreView(worker)
+    qtbot.addWidget(view)
+    path = tmp_path / "duet.musicxml"
+    path.write_text(musicxml({"Soprano": [_measure(1, WHOLE_C, attributes=ATTRS)],
+                              "Alto": [_measure(1, WHOLE_C, attributes=ATTRS)]}))
+    _engrave(qtbot, view, path)
+    assert view.web is None and not view.ready
+    assert "WebEngine" in view.message.text()
+    assert view.part.count() == 3  # the parts can still be chosen for comparing
+    view.highlight_bar(1)  # nothing to draw on, nothing breaks
+    view.shutdown()
