@@ -70,7 +70,7 @@ class HeatMap(pg.PlotWidget):
         self.axis.set_bars(comparison.grid.numbers, comparison.grid.kind)
         left = self.getAxis("left")
         left.setTicks([[(len(takes) - 1 - i + 0.5, t.name) for i, t in enumerate(takes)]])
-        self.setXRange(0, n, padding=0)
+        self.setXRange(0, n, padding=0.01)  # bar 1 keeps its label at the left edge
         self.setYRange(0, len(takes), padding=0)
         self.setToolTip(f"{measure.tip}. Click a cell to hear that bar in that take.")
         follow_palette(self, [self.getPlotItem()])
