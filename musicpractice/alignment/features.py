@@ -82,6 +82,9 @@ BROAD_ONSETS = OnsetStyle(((N_FFT, LOWEST_MIDI, HIGHEST_MIDI),), decay_s=0.2,
 """To align a recording with a score: the long window sees every note start early,
 whatever the instrument's attack, much like the instant onsets synthesised from notes."""
 NOTE_DECAY_S = 1.5
+RELEASE_S = 0.15
+"""In rests, synthesised notes fade out over this time (seconds) after their written
+end, as a struck string or the room does (a recording is not silent there)."""
 BLOCK_FRAMES = 2048
 ANALYSIS_LEAD_S = 0.02
 """The long analysis window sees a note this early; synthesised notes are shifted alike."""
@@ -278,15 +281,21 @@ def notes_features(midi: np.ndarray, onset_s: np.ndarray, offset_s: np.ndarray, 
     n_pitches = HIGHEST_MIDI - LOWEST_MIDI + 1
     energy = np.zeros((n_frames, n_pitches), dtype=np.float32)
     decay = np.exp(-np.arange(n_frames) / (NOTE_DECAY_S * rate_hz)).astype(np.float32)
+    release = np.exp(-np.arange(1, int(3 * RELEASE_S * rate_hz) + 1) / (RELEASE_S * rate_hz))
+    tails = np.zeros_like(energy)
     for pitch, start, end in zip(midi, onset_s, offset_s):
         a = max(0, int(round((start - ANALYSIS_LEAD_S) * rate_hz)))
         b = max(a + 1, int(round((end - ANALYSIS_LEAD_S) * rate_hz)))
         a, b = min(a, n_frames - 1), min(b, n_frames)
+        c = min(b + release.size, n_frames)
         envelope = 0.1 + decay[: b - a]
         for step, gain in HARMONICS:
             p = pitch + step - LOWEST_MIDI
             if 0 <= p < n_pitches:
                 energy[a:b, p] += gain * envelope
+                tails[b:c, p] += gain * envelope[-1] * release[: c - b]
+    rests = energy.sum(axis=1) == 0
+    energy[rests] = tails[rests]
     return _from_pitch_energy(energy, energy, rate_hz=rate_hz, tuning_cents=0.0,
                               onset_style=BROAD_ONSETS)
 
