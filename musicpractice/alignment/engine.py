@@ -196,10 +196,24 @@ def _transpose(features: np.ndarray, shift: int) -> np.ndarray:
 
 
 def _coarse_path(xc, yc, subsequence: bool):
-    """Coarse path and its mean local cost per take frame."""
+    """Coarse path and its mean local cost per take frame.
+
+    A stretch of the reference is searched at the take's own pace and, for a take played
+    more than twice slower than the reference (a slow practice tempo; the subsequence
+    steps allow half to twice the pace), once more with the take's frames pooled in
+    pairs; the better match wins.
+    """
     if subsequence:
         pi, pj, cost = subsequence_dtw(xc, yc)
-        return pi, pj, cost / xc.shape[0]
+        best = (cost / xc.shape[0], pi, pj)
+        if xc.shape[0] >= 2 * MIN_FRAMES:
+            slow = _downsample(xc, 2)
+            si, sj, slow_cost = subsequence_dtw(slow, yc)
+            if slow_cost / slow.shape[0] < best[0]:
+                pi = np.arange(xc.shape[0])
+                pj = np.round(np.interp(pi, 2 * si + 0.5, sj)).astype(np.int64)
+                best = (slow_cost / slow.shape[0], pi, pj)
+        return best[1], best[2], best[0]
     lo, hi = full_band(xc.shape[0], yc.shape[0])
     pi, pj, cost = banded_dtw(xc, yc, lo, hi, onset_weight=0.0, open_begin=False,
                               open_end=False)

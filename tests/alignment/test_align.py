@@ -60,6 +60,18 @@ def test_partial_take_reports_the_bars_it_covers(score):
     assert np.isnan(alignment.take_at(4.0))
 
 
+def test_slow_practice_of_a_few_bars_is_found(score):
+    """Bars 6-11 at 40 % of the marked tempo: slower than the subsequence steps reach."""
+    time_of = tempo_curve(score, start_s=1.0, speed=0.4, wobble=0.1)
+    excerpt = [n for n in score.notes if 20.0 <= n.onset_quarter < 44.0]
+    take = render(excerpt, lambda q: time_of(q) - time_of(20.0) + 1.0)
+    alignment = align_to_score(take, SR, score)
+    assert alignment.partial
+    q = np.array([n.onset_quarter for n in excerpt])
+    found = alignment.take_at(q)
+    assert np.mean(np.abs(found - (time_of(q) - time_of(20.0) + 1.0)) < 0.1) >= 0.9
+
+
 def test_bars_option_restricts_the_reference(score):
     time_of = tempo_curve(score)
     excerpt = [n for n in score.notes if 16.0 <= n.onset_quarter < 32.0]
