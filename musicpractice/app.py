@@ -17,9 +17,13 @@ APPLICATION = "musicpractice"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the window until it is closed; returns the exit status."""
+    """Run the window until it is closed; returns the exit status.
+
+    Once per process: Qt WebEngine (the score view) cannot start again in a process
+    whose application has quit, so tests run this in a subprocess.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QCoreApplication, QEvent, QSettings
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -47,8 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         if last and Path(str(last)).is_dir():
             window.open_session(str(last))
     status = app.exec()
-    window.deleteLater()  # before the interpreter's final garbage collection (PySide6 crash)
-    app.processEvents()
+    # delete the window (and its web view's page) now, while the application and the web
+    # profile still exist: deleted later, at the interpreter's exit, it crashes PySide6
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return smoke.finish() if smoke else status
 
 

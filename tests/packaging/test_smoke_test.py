@@ -29,14 +29,23 @@ def test_smoke_test_without_portaudio(tmp_path):
     assert not (tmp_path / "config" / "musicpractice").exists()  # the user's settings are not touched
 
 
-def test_a_failing_check_exits_with_1_and_says_why(qapp, monkeypatch, capsys):
-    from musicpractice import app
-    from musicpractice.core.resources import ResourceMissingError
-    from musicpractice.gui import smoke_test
+FAILING_CHECK = """
+import sys
+from musicpractice import app
+from musicpractice.core.resources import ResourceMissingError
+from musicpractice.gui import smoke_test
 
-    def missing(*parts):
-        raise ResourceMissingError("The resource examples/twinkle_voice.flac is missing from X.")
+def missing(*parts):
+    raise ResourceMissingError("The resource examples/twinkle_voice.flac is missing from X.")
 
-    monkeypatch.setattr(smoke_test, "resource_path", missing)
-    assert app.main(["--smoke-test"]) == 1
-    assert "smoke test: FAILED: The resource examples/twinkle_voice.flac is missing" in capsys.readouterr().out
+smoke_test.resource_path = missing
+sys.exit(app.main(["--smoke-test"]))
+"""
+
+
+def test_a_failing_check_exits_with_1_and_says_why(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", FAILING_CHECK], cwd=ROOT, env=env,
+                            check=False, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "smoke test: FAILED: The resource examples/twinkle_voice.flac is missing" in result.stdout
