@@ -23,7 +23,7 @@ import numpy as np
 from musicpractice.analysis.melody import PitchTrack
 from musicpractice.analysis.voices import as_number
 from musicpractice.core.errors import InvalidParameterError
-from musicpractice.core.pitch import hz_to_midi, midi_to_hz
+from musicpractice.core.pitch import hz_to_midi
 
 SMOOTHING_S = 0.06
 """Moving-average length applied before cutting notes, in seconds (removes jitter; the

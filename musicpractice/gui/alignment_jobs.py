@@ -22,9 +22,9 @@ from musicpractice.analysis.voices import DEFAULT_RANGE
 from musicpractice.audio.io import load_signal
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps, sub_progress
 from musicpractice.gui.child_worker import ChildWorker
-from musicpractice.gui.take_data import ensure_analysis
 from musicpractice.reports.comparison import Comparison, TakeResult, compare_takes
 from musicpractice.reports.differences import describe_differences
+from musicpractice.reports.session_data import ensure_analysis
 from musicpractice.session.store import Session
 
 PLAYBACK_RATE_HZ = 44_100

@@ -46,10 +46,11 @@ from musicpractice.gui.palette import apply_palette
 from musicpractice.gui.record_panel import RecordPanel
 from musicpractice.gui.start_page import StartPage
 from musicpractice.gui.summary_panel import SummaryPanel
-from musicpractice.gui.take_data import TakeData, ensure_analysis, prepare_take
+from musicpractice.gui.take_data import TakeData, prepare_take
 from musicpractice.gui.take_view import TakeView
 from musicpractice.gui.takes_list import TakesList
 from musicpractice.gui.transport import Transport
+from musicpractice.reports.session_data import ensure_analysis
 from musicpractice.session.archive import ARCHIVE_SUFFIX, import_session
 from musicpractice.session.store import SESSION_FILE, SESSION_SUFFIX, Session
 
@@ -557,8 +558,7 @@ class MainWindow(QMainWindow):
             if result.take_id == self.takes.current_take():
                 self._display(result)
             return
-        analysis, _from_cache = result
-        self.takes.set_analysis(key, analysis)
+        self.takes.set_analysis(key, result)
         if key in self._view_after:
             self._view_after.discard(key)
             if key == self.takes.current_take():

@@ -1,8 +1,8 @@
 """Everything the take view shows about one take, prepared on a worker thread.
 
-The analysis comes from the session's derived-data cache when it is there (keyed by
-:data:`musicpractice.analysis.take.ALGORITHM_VERSION` and the voice preset) and is
-computed and cached otherwise; the audio is loaded for playback and drawing.
+The analysis comes from the session's derived-data cache when it is there and is
+computed and cached otherwise (:func:`musicpractice.reports.session_data.ensure_analysis`);
+the audio is loaded for playback and drawing.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from musicpractice.analysis.take import ALGORITHM_VERSION, TakeAnalysis, analyze_file
+from musicpractice.analysis.take import TakeAnalysis, analyze_file
 from musicpractice.audio.io import load_signal
-from musicpractice.core.codec import decode, encode
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps, check_cancel
 from musicpractice.gui.overview import (
     DisplaySpectrogram,
@@ -21,9 +20,8 @@ from musicpractice.gui.overview import (
     display_spectrogram,
     min_max_pyramid,
 )
+from musicpractice.reports.session_data import cached_analysis, ensure_analysis
 from musicpractice.session.store import Session
-
-STAGE = "take_analysis"
 
 
 @dataclass(frozen=True)
@@ -58,38 +56,6 @@ class TakeData:
         return len(self.samples) / self.sr
 
 
-def cached_analysis(session: Session, take_id: str, voice: str) -> TakeAnalysis | None:
-    """The cached analysis of a take with ``voice``, or ``None``."""
-    hit = session.cache_get(take_id, STAGE, str(ALGORITHM_VERSION), {"voice": voice})
-    if hit is None:
-        return None
-    try:
-        return decode(TakeAnalysis, hit.data["tree"], hit.arrays)
-    except (ValueError, KeyError):
-        return None
-
-
-def ensure_analysis(session: Session, take_id: str, *, voice: str, analyze=analyze_file,
-                    progress: ProgressFn | None = None,
-                    cancel: CancelToken | None = None) -> tuple[TakeAnalysis, bool]:
-    """The take's analysis from the cache, or computed now (by ``analyze``) and cached.
-
-    Returns
-    -------
-    (TakeAnalysis, bool)
-        The analysis and whether it came from the cache.
-    """
-    analysis = cached_analysis(session, take_id, voice)
-    if analysis is not None:
-        return analysis, True
-    analysis = analyze(session.audio_path(take_id), voice=voice, progress=progress, cancel=cancel)
-    if not session.read_only:
-        tree, arrays = encode(analysis)
-        session.cache_put(take_id, STAGE, str(ALGORITHM_VERSION), {"voice": voice},
-                          data={"tree": tree}, arrays=arrays)
-    return analysis, False
-
-
 def prepare_take(session: Session, take_id: str, *, voice: str, analyze=analyze_file,
                  progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> TakeData:
     """Analyse (or read from the cache) and load one take for the take view.
@@ -99,8 +65,11 @@ def prepare_take(session: Session, take_id: str, *, voice: str, analyze=analyze_
     """
     steps = Steps(progress, [("Analysing", 10), ("Loading audio", 1),
                              ("Drawing", 1)])
-    analysis, from_cache = ensure_analysis(session, take_id, voice=voice, analyze=analyze,
-                                           progress=steps.stage("Analysing"), cancel=cancel)
+    analysis = cached_analysis(session, take_id, voice)
+    from_cache = analysis is not None
+    if analysis is None:
+        analysis = ensure_analysis(session, take_id, voice=voice, analyze=analyze,
+                                   progress=steps.stage("Analysing"), cancel=cancel)
     signal = load_signal(session.audio_path(take_id), progress=steps.stage("Loading audio"),
                          cancel=cancel)
     steps.stage("Drawing")

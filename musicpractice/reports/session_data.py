@@ -122,24 +122,32 @@ def take_signal(session: Session, take_id: str, *, progress: ProgressFn | None =
     return load_signal(session.audio_path(take_id), progress=progress, cancel=cancel)
 
 
+def cached_analysis(session: Session, take_id: str, voice: str = DEFAULT_RANGE) -> TakeAnalysis | None:
+    """The take's cached analysis with pitch range ``voice``, or ``None`` (not cached yet,
+    cached by an older version of the analysis, or unreadable)."""
+    hit = session.cache_get(take_id, ANALYSIS_STAGE, str(ALGORITHM_VERSION), {"voice": voice})
+    if hit is None:
+        return None
+    try:
+        return decode(TakeAnalysis, hit.data["tree"], hit.arrays)
+    except (ValueError, KeyError):
+        return None
+
+
 def ensure_analysis(session: Session, take_id: str, *, voice: str = DEFAULT_RANGE,
                     analyze=analyze_file, progress: ProgressFn | None = None,
                     cancel: CancelToken | None = None) -> TakeAnalysis:
     """The take's analysis with pitch range ``voice``: from the cache, or computed (by
     ``analyze``, with :func:`~musicpractice.analysis.take.analyze_file`'s signature; the
     window passes its analysis process) and cached."""
-    params = {"voice": voice}
-    hit = session.cache_get(take_id, ANALYSIS_STAGE, str(ALGORITHM_VERSION), params)
-    if hit is not None:
-        try:
-            return decode(TakeAnalysis, hit.data["tree"], hit.arrays)
-        except (ValueError, KeyError):
-            pass
+    analysis = cached_analysis(session, take_id, voice)
+    if analysis is not None:
+        return analysis
     analysis = analyze(session.audio_path(take_id), voice=voice, progress=progress,
                        cancel=cancel)
     if not session.read_only:
         tree, arrays = encode(analysis)
-        session.cache_put(take_id, ANALYSIS_STAGE, str(ALGORITHM_VERSION), params,
+        session.cache_put(take_id, ANALYSIS_STAGE, str(ALGORITHM_VERSION), {"voice": voice},
                           data={"tree": tree}, arrays=arrays)
     return analysis
 

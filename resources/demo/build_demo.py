@@ -23,7 +23,7 @@ import numpy as np
 import soundfile as sf
 
 from musicpractice.analysis.take import analyze_file
-from musicpractice.gui.take_data import ensure_analysis
+from musicpractice.reports.session_data import ensure_analysis
 from musicpractice.session.store import Session
 
 SR = 22_050
