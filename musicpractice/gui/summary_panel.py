@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 from musicpractice.analysis.take import TakeAnalysis
 from musicpractice.core.pitch import note_name
 from musicpractice.gui.intonation import FLAT, IN_TUNE, SHARP
+from musicpractice.reports.cue_format import number_text
 
 RELATION_NAMES = {
     "chosen": "as counted", "half": "half time", "double": "double time", "third": "one beat per bar of 3",
@@ -152,4 +153,4 @@ def _range_text(a: TakeAnalysis) -> str:
     cents = np.array([n.cents for n in a.notes], dtype=float)
     kind = " (main melody of several voices)" if a.melody.polyphonic else ""
     return (f"{note_name(min(midis))} to {note_name(max(midis))}, {len(midis)} notes{kind}; "
-            f"intonation {np.nanmedian(cents):+.0f} cents on average")
+            f"intonation {number_text(float(np.nanmedian(cents)), '+.0f')} cents on average")

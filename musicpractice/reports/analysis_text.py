@@ -9,6 +9,7 @@ import numpy as np
 
 from musicpractice.analysis.take import TakeAnalysis
 from musicpractice.core.pitch import note_name
+from musicpractice.reports.cue_format import number_text
 
 
 def _fmt(value: float, spec: str, missing: str = "n/a") -> str:
@@ -70,7 +71,7 @@ def _melody_line(result: TakeAnalysis) -> str:
     cents = np.array([n.cents for n in notes], dtype=float)
     vib = [n for n in notes if math.isfinite(n.vibrato_rate_hz)]
     text = (f"{len(notes)} notes, {note_name(min(midis))}-{note_name(max(midis))} ({kind}), "
-            f"intonation {np.median(cents):+.0f} cents median, {np.mean(np.abs(cents)):.0f} cents mean "
+            f"intonation {number_text(float(np.median(cents)), '+.0f')} cents median, {np.mean(np.abs(cents)):.0f} cents mean "
             f"deviation")
     if vib:
         text += (f", vibrato on {len(vib)} notes ({np.median([n.vibrato_rate_hz for n in vib]):.1f} Hz, "
