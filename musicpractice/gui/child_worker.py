@@ -1,10 +1,10 @@
-"""Run score work (music21, verovio, comparisons) in one long-lived child process.
+"""Run heavy work in one long-lived child process, so the window's thread never waits.
 
-Reading a score with music21 allocates hundreds of thousands of Python objects; every
-full garbage collection they trigger scans the whole process and holds the interpreter
-lock for hundreds of milliseconds (measured 0.3-0.8 s here), and verovio's layout holds
-it for as long as it works. On a thread that freezes the window, so this work runs in a
-child process (spawned on first use, so its imports are paid once): module-level
+Some work holds Python's interpreter lock for hundreds of milliseconds: numba kernels
+and some NumPy/SciPy calls of the analysis; reading a score with music21 (hundreds of
+thousands of objects, whose full garbage collections take 0.3-0.8 s here) and verovio's
+layout. On a thread that freezes the window, so it runs in a child process (spawned on
+first use or by :meth:`ChildWorker.start`, so its imports are paid once): module-level
 functions are called there as ``fn(*args, progress=..., cancel=..., **kwargs)``;
 progress, results and :class:`MusicPracticeError` exceptions come back through a pipe,
 and cancel is a shared event the function checks between steps.
@@ -24,7 +24,7 @@ POLL_S = 0.05
 PROGRESS_INTERVAL_S = 0.05
 
 
-class ChildProcessError(MusicPracticeError):
+class WorkerStoppedError(MusicPracticeError):
     """The child process died (out of memory, killed)."""
 
 
@@ -58,14 +58,23 @@ def _serve(conn, cancel_event) -> None:  # runs in the child
 
 
 class ChildWorker:
-    """One persistent child process; thread-safe (callers are served one at a time)."""
+    """One persistent child process; thread-safe (callers are served one at a time).
 
-    def __init__(self) -> None:
+    ``work`` names what it does in messages ("the analysis", "the score work").
+    """
+
+    def __init__(self, work: str = "the score work") -> None:
+        self.work = work
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
         self._process = None
         self._conn = None
         self._cancel = None
+
+    def start(self) -> None:
+        """Start the child now (it takes a few seconds to import what it runs)."""
+        with self._lock:
+            self._ensure()
 
     def _ensure(self) -> None:
         if self._process is not None and self._process.is_alive():
@@ -73,7 +82,7 @@ class ChildWorker:
         parent, child = self._context.Pipe()
         self._cancel = self._context.Event()
         self._process = self._context.Process(target=_serve, args=(child, self._cancel),
-                                              name="musicpractice-scores", daemon=True)
+                                              name="musicpractice-worker", daemon=True)
         self._process.start()
         child.close()
         self._conn = parent
@@ -85,7 +94,7 @@ class ChildWorker:
         Raises
         ------
         MusicPracticeError
-            What ``fn`` raised, or :class:`ChildProcessError` when the child died.
+            What ``fn`` raised, or :class:`WorkerStoppedError` when the child died.
         Cancelled
             ``cancel`` was set.
         RuntimeError
@@ -101,9 +110,9 @@ class ChildWorker:
                 if not self._conn.poll(POLL_S):
                     if not self._process.is_alive():
                         self._process = None
-                        raise ChildProcessError(
-                            "The score worker stopped unexpectedly (the computer may be out "
-                            "of memory); try again, or close other programs.")
+                        raise WorkerStoppedError(
+                            f"{self.work[0].upper()}{self.work[1:]} stopped unexpectedly (the "
+                            "computer may be out of memory); try again, or close other programs.")
                     continue
                 kind, *payload = self._conn.recv()
                 if kind == "progress":
