@@ -1,5 +1,9 @@
 """Take-to-take and take-to-score alignment."""
 
+ALGORITHM_VERSION = 2
+"""Bumped whenever a change to the aligner changes its results (invalidates cached
+alignments). 2: onset refinement, silent ends, slow partial takes (2026-11-30)."""
+
 from musicpractice.alignment.align import align_takes, align_to_score
 from musicpractice.alignment.compare import (
     BarComparison,
@@ -11,5 +15,5 @@ from musicpractice.alignment.compare import (
 )
 from musicpractice.alignment.timemap import Alignment
 
-__all__ = ["Alignment", "BarComparison", "BeatTime", "ExtraNote", "NoteComparison",
+__all__ = ["ALGORITHM_VERSION", "Alignment", "BarComparison", "BeatTime", "ExtraNote", "NoteComparison",
            "ScoreComparison", "align_takes", "align_to_score", "compare_with_score"]

@@ -15,6 +15,7 @@ from musicpractice.cli.output import write_output
 from musicpractice.cli.progress_bar import TerminalProgress
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import Steps
+from musicpractice.reports.files import check_writable
 from musicpractice.score import load_score
 from musicpractice.score.load import MUSESCORE_EXTENSIONS, SCORE_EXTENSIONS
 
@@ -52,6 +53,8 @@ def _bars(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.out is not None:
+        check_writable(args.out)  # before the long work, not after it
     is_score = args.ref.suffix.lower() in SCORE_EXTENSIONS | MUSESCORE_EXTENSIONS
     if not is_score and (args.part or args.bars):
         raise InvalidParameterError("--part and --bars need a score as the reference.")

@@ -12,6 +12,7 @@ from musicpractice.cli.output import write_output
 from musicpractice.cli.progress_bar import TerminalProgress
 from musicpractice.reports.analysis_json import analysis_document
 from musicpractice.reports.analysis_text import analysis_summary
+from musicpractice.reports.files import check_writable
 
 
 def add_parser(subparsers) -> None:
@@ -30,6 +31,8 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.out is not None:
+        check_writable(args.out)  # before the long work, not after it
     bar = TerminalProgress()
     try:
         result = analyze_file(args.file, voice=args.voice, fmin_hz=args.fmin, fmax_hz=args.fmax,

@@ -14,7 +14,7 @@ import functools
 import hashlib
 from dataclasses import dataclass
 
-from musicpractice import __version__
+from musicpractice.alignment import ALGORITHM_VERSION as ALIGNER_VERSION
 from musicpractice.alignment import (
     Alignment,
     ScoreComparison,
@@ -35,11 +35,10 @@ from musicpractice.session.store import Session, utc_now
 
 ANALYSIS_STAGE = "take_analysis"
 ALIGNMENT_STAGE = "alignment"
-ALIGNMENT_VERSION = "1"
-"""Bump when the aligner's results change (cached alignments are then recomputed)."""
+ALIGNMENT_VERSION = str(ALIGNER_VERSION)
+"""Cached alignments and score comparisons are recomputed when the aligner changes
+(:data:`musicpractice.alignment.ALGORITHM_VERSION`)."""
 COMPARISON_STAGE = "score_comparison"
-COMPARISON_VERSION = "1"
-"""Bump when :func:`musicpractice.alignment.compare_with_score`'s results change."""
 
 
 @dataclass(frozen=True)
@@ -164,10 +163,8 @@ def _fingerprint(session: Session, reference: Reference) -> str:
 
 
 def _alignment_params(session: Session, reference: Reference, part: str | None) -> dict:
-    # the program's version stands in for an aligner version until alignment/ has one
     return {"reference_kind": reference.kind, "reference_id": reference.id,
-            "reference_fingerprint": _fingerprint(session, reference), "part": part,
-            "musicpractice": __version__}
+            "reference_fingerprint": _fingerprint(session, reference), "part": part}
 
 
 def ensure_score_comparison(session: Session, take_id: str, reference: Reference,
@@ -178,7 +175,7 @@ def ensure_score_comparison(session: Session, take_id: str, reference: Reference
     :func:`ensure_alignment` with the same ``part``): from the cache, or computed and cached."""
     params = {**_alignment_params(session, reference, part),
               "alignment_version": ALIGNMENT_VERSION}
-    hit = session.cache_get(take_id, COMPARISON_STAGE, COMPARISON_VERSION, params)
+    hit = session.cache_get(take_id, COMPARISON_STAGE, ALIGNMENT_VERSION, params)
     if hit is not None:
         try:
             return decode(ScoreComparison, hit.data["tree"], hit.arrays)
@@ -189,7 +186,7 @@ def ensure_score_comparison(session: Session, take_id: str, reference: Reference
                                     progress=progress, cancel=cancel)
     if not session.read_only:
         tree, arrays = encode(comparison)
-        session.cache_put(take_id, COMPARISON_STAGE, COMPARISON_VERSION, params,
+        session.cache_put(take_id, COMPARISON_STAGE, ALIGNMENT_VERSION, params,
                           data={"tree": tree}, arrays=arrays)
     return comparison
 
