@@ -121,16 +121,30 @@ def take_signal(session: Session, take_id: str, *, progress: ProgressFn | None =
     return load_signal(session.audio_path(take_id), progress=progress, cancel=cancel)
 
 
-def cached_analysis(session: Session, take_id: str, voice: str = DEFAULT_RANGE) -> TakeAnalysis | None:
-    """The take's cached analysis with pitch range ``voice``, or ``None`` (not cached yet,
-    cached by an older version of the analysis, or unreadable)."""
-    hit = session.cache_get(take_id, ANALYSIS_STAGE, str(ALGORITHM_VERSION), {"voice": voice})
+def _lookup(session: Session, take_id: str, stage: str, version: str, params: dict, kind: type):
+    """A cached result of class ``kind``, or ``None`` (not cached yet, cached by another
+    version, or unreadable)."""
+    hit = session.cache_get(take_id, stage, version, params)
     if hit is None:
         return None
     try:
-        return decode(TakeAnalysis, hit.data["tree"], hit.arrays)
+        return decode(kind, hit.data["tree"], hit.arrays)
     except (ValueError, KeyError):
         return None
+
+
+def _store(session: Session, take_id: str, stage: str, version: str, params: dict, result) -> None:
+    """Cache ``result`` (nothing is written to a session opened read-only)."""
+    if not session.read_only:
+        tree, arrays = encode(result)
+        session.cache_put(take_id, stage, version, params, data={"tree": tree}, arrays=arrays)
+
+
+def cached_analysis(session: Session, take_id: str, voice: str = DEFAULT_RANGE) -> TakeAnalysis | None:
+    """The take's cached analysis with pitch range ``voice``, or ``None`` (not cached yet,
+    cached by an older version of the analysis, or unreadable)."""
+    return _lookup(session, take_id, ANALYSIS_STAGE, str(ALGORITHM_VERSION), {"voice": voice},
+                   TakeAnalysis)
 
 
 def ensure_analysis(session: Session, take_id: str, *, voice: str = DEFAULT_RANGE,
@@ -139,15 +153,12 @@ def ensure_analysis(session: Session, take_id: str, *, voice: str = DEFAULT_RANG
     """The take's analysis with pitch range ``voice``: from the cache, or computed (by
     ``analyze``, with :func:`~musicpractice.analysis.take.analyze_file`'s signature; the
     window passes its analysis process) and cached."""
-    analysis = cached_analysis(session, take_id, voice)
-    if analysis is not None:
-        return analysis
+    cached = cached_analysis(session, take_id, voice)
+    if cached is not None:
+        return cached
     analysis = analyze(session.audio_path(take_id), voice=voice, progress=progress,
                        cancel=cancel)
-    if not session.read_only:
-        tree, arrays = encode(analysis)
-        session.cache_put(take_id, ANALYSIS_STAGE, str(ALGORITHM_VERSION), {"voice": voice},
-                          data={"tree": tree}, arrays=arrays)
+    _store(session, take_id, ANALYSIS_STAGE, str(ALGORITHM_VERSION), {"voice": voice}, analysis)
     return analysis
 
 
@@ -173,21 +184,14 @@ def ensure_score_comparison(session: Session, take_id: str, reference: Reference
                             cancel: CancelToken | None = None) -> ScoreComparison:
     """The bar and note comparison of a take with its score (``alignment`` from
     :func:`ensure_alignment` with the same ``part``): from the cache, or computed and cached."""
-    params = {**_alignment_params(session, reference, part),
-              "alignment_version": ALIGNMENT_VERSION}
-    hit = session.cache_get(take_id, COMPARISON_STAGE, ALIGNMENT_VERSION, params)
-    if hit is not None:
-        try:
-            return decode(ScoreComparison, hit.data["tree"], hit.arrays)
-        except (ValueError, KeyError):
-            pass
+    params = _alignment_params(session, reference, part)
+    cached = _lookup(session, take_id, COMPARISON_STAGE, ALIGNMENT_VERSION, params, ScoreComparison)
+    if cached is not None:
+        return cached
     signal = take_signal(session, take_id, cancel=cancel)
     comparison = compare_with_score(signal.samples, signal.sr, score, alignment, part=part,
                                     progress=progress, cancel=cancel)
-    if not session.read_only:
-        tree, arrays = encode(comparison)
-        session.cache_put(take_id, COMPARISON_STAGE, ALIGNMENT_VERSION, params,
-                          data={"tree": tree}, arrays=arrays)
+    _store(session, take_id, COMPARISON_STAGE, ALIGNMENT_VERSION, params, comparison)
     return comparison
 
 
@@ -211,12 +215,9 @@ def ensure_alignment(session: Session, take_id: str, reference: Reference, *,
     if reference.kind == "take" and part is not None:
         raise InvalidParameterError("A part can be chosen only when the reference is a score.")
     params = _alignment_params(session, reference, part)
-    hit = session.cache_get(take_id, ALIGNMENT_STAGE, ALIGNMENT_VERSION, params)
-    if hit is not None:
-        try:
-            return decode(Alignment, hit.data["tree"], hit.arrays)
-        except (ValueError, KeyError):
-            pass
+    cached = _lookup(session, take_id, ALIGNMENT_STAGE, ALIGNMENT_VERSION, params, Alignment)
+    if cached is not None:
+        return cached
     steps = Steps(progress, [("reading audio", 1), ("aligning", 4)])
     take = take_signal(session, take_id, progress=steps.stage("reading audio"), cancel=cancel)
     if reference.kind == "score":
@@ -227,10 +228,8 @@ def ensure_alignment(session: Session, take_id: str, reference: Reference, *,
         ref = take_signal(session, reference.id, cancel=cancel)
         alignment = align_takes(take.samples, ref.samples, take.sr,
                                 progress=steps.stage("aligning"), cancel=cancel)
+    _store(session, take_id, ALIGNMENT_STAGE, ALIGNMENT_VERSION, params, alignment)
     if not session.read_only:
-        tree, arrays = encode(alignment)
-        session.cache_put(take_id, ALIGNMENT_STAGE, ALIGNMENT_VERSION, params,
-                          data={"tree": tree}, arrays=arrays)
         session.add_alignment(AlignmentRef(
             id=f"{take_id}~{reference.kind}-{reference.id}" + (f"~{part}" if part else ""),
             take_id=take_id, reference_kind=reference.kind, reference_id=reference.id,
