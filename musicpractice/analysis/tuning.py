@@ -293,15 +293,19 @@ def estimate_tuning(
     concentration = float(np.abs(np.sum(weights * np.exp(1j * angle))))
     confidence = float(np.clip((share_near - uniform_share) / (1.0 - uniform_share), 0.0, 1.0))
     confidence = float(np.clip(0.5 * confidence + 0.5 * concentration, 0.0, 1.0))
-    warnings = []
-    if confidence < 0.3:
-        warnings.append("The partials do not agree on a tuning (noise, drums or heavy "
-                        "vibrato?); the tuning estimate is unreliable.")
-    if abs(abs(deviation) - 50.0) < 5.0:
-        warnings.append("The tuning is about a quarter-tone from 440 Hz, so it is ambiguous: "
-                        "notes may be named a semitone off.")
+    warnings = ("The partials do not agree on a tuning (noise, drums or heavy vibrato?); "
+                "the tuning estimate is unreliable.",) if confidence < 0.3 else ()
     a4_hz = float(REFERENCE_HZ * 2.0 ** (deviation / 1200.0))
-    return TuningEstimate(a4_hz, float(deviation), confidence, tuple(warnings))
+    return TuningEstimate(a4_hz, float(deviation), confidence,
+                          warnings + _quarter_tone_warning(deviation))
+
+
+def _quarter_tone_warning(deviation_cents: float) -> tuple[str, ...]:
+    """The warning for a tuning about a quarter-tone from 440 Hz, or nothing."""
+    if abs(abs(deviation_cents) - 50.0) < 5.0:
+        return ("The tuning is about a quarter-tone from 440 Hz, so it is ambiguous: "
+                "notes may be named a semitone off.",)
+    return ()
 
 
 NOTES_MIN_COUNT = 6
@@ -334,7 +338,8 @@ def refine_with_notes(estimate: TuningEstimate, note_cents, note_durations_s) ->
     TuningEstimate
         ``estimate`` unchanged when it is sure (confidence >= :data:`SPECTRUM_SURE`),
         when there are too few notes, or when they agree less than the partials did;
-        otherwise the note-based tuning.
+        otherwise the note-based tuning, whose only warning can be a quarter-tone
+        ambiguity (the spectrum's warnings no longer apply).
     """
     cents = np.asarray(note_cents, dtype=float)
     weights = np.asarray(note_durations_s, dtype=float)
@@ -348,12 +353,8 @@ def refine_with_notes(estimate: TuningEstimate, note_cents, note_durations_s) ->
     if agreement <= estimate.confidence:
         return estimate
     deviation = (estimate.deviation_cents + shift + 50.0) % 100.0 - 50.0
-    warnings = tuple(w for w in estimate.warnings if "partials" not in w)
-    if abs(abs(deviation) - 50.0) < 5.0 and not any("quarter-tone" in w for w in warnings):
-        warnings += ("The tuning is about a quarter-tone from 440 Hz, so it is ambiguous: "
-                     "notes may be named a semitone off.",)
     a4_hz = float(REFERENCE_HZ * 2.0 ** (deviation / 1200.0))
-    return TuningEstimate(a4_hz, float(deviation), agreement, warnings)
+    return TuningEstimate(a4_hz, float(deviation), agreement, _quarter_tone_warning(deviation))
 
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
