@@ -8,16 +8,11 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from musicpractice.alignment import align_takes, align_to_score, compare_with_score
-from musicpractice.alignment.document import alignment_document, take_tempo_windows
-from musicpractice.audio.io import load_signal
 from musicpractice.cli.output import write_output
 from musicpractice.cli.progress_bar import TerminalProgress
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import Steps
 from musicpractice.reports.files import check_writable
-from musicpractice.score import load_score
-from musicpractice.score.load import MUSESCORE_EXTENSIONS, SCORE_EXTENSIONS
 
 
 def add_parser(subparsers) -> None:
@@ -53,6 +48,13 @@ def _bars(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # the aligner, music21 and SciPy load here, not with every musicpractice command
+    from musicpractice.alignment import align_takes, align_to_score, compare_with_score
+    from musicpractice.alignment.document import alignment_document
+    from musicpractice.audio.io import load_signal
+    from musicpractice.score import load_score
+    from musicpractice.score.load import MUSESCORE_EXTENSIONS, SCORE_EXTENSIONS
+
     if args.out is not None:
         check_writable(args.out)  # before the long work, not after it
     is_score = args.ref.suffix.lower() in SCORE_EXTENSIONS | MUSESCORE_EXTENSIONS
@@ -94,6 +96,8 @@ def _fmt(value, spec: str, missing: str = "-") -> str:
 
 def summary(document: dict, alignment) -> str:
     """A readable summary of an alignment document."""
+    from musicpractice.alignment.document import take_tempo_windows
+
     lines = [f"Take:      {document['take']}",
              f"Reference: {document['reference']}"
              + (f" (part {document['part']})" if document.get("part") else "")]

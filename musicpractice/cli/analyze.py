@@ -6,12 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from musicpractice.analysis.take import analyze_file
 from musicpractice.analysis.voices import DEFAULT_RANGE, VOICE_RANGES
 from musicpractice.cli.output import write_output
 from musicpractice.cli.progress_bar import TerminalProgress
-from musicpractice.reports.analysis_json import analysis_document
-from musicpractice.reports.analysis_text import analysis_summary
 from musicpractice.reports.files import check_writable
 
 
@@ -31,6 +28,11 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # the analysis (SciPy, numba) loads here, not with every musicpractice command
+    from musicpractice.analysis.take import analyze_file
+    from musicpractice.reports.analysis_json import analysis_document
+    from musicpractice.reports.analysis_text import analysis_summary
+
     if args.out is not None:
         check_writable(args.out)  # before the long work, not after it
     bar = TerminalProgress()

@@ -10,12 +10,8 @@ from pathlib import Path
 
 from musicpractice.cli.output import write_output
 from musicpractice.cli.progress_bar import TerminalProgress
-from musicpractice.reports.comparison import compare_takes
-from musicpractice.reports.differences import describe_differences
 from musicpractice.reports.files import check_writable
-from musicpractice.reports.progress import progress_for_takes
-from musicpractice.reports.session_data import open_for_results
-from musicpractice.reports.tables import SCHEMA, comparison_document, write_csv_tables
+from musicpractice.reports.formats import COMPARISON_SCHEMA
 
 
 def add_parser(subparsers) -> None:
@@ -43,19 +39,24 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--csv", type=Path, metavar="DIR",
                         help="write bars.csv, notes.csv and cues.csv into DIR")
     parser.add_argument("--json", action="store_true",
-                        help=f"print the {SCHEMA} JSON document instead of the summary")
+                        help=f"print the {COMPARISON_SCHEMA} JSON document instead of the summary")
     parser.add_argument("--out", type=Path, metavar="PATH",
                         help="write the summary (or JSON) to PATH instead of printing it")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    # plotting (matplotlib) and PDF (reportlab) load here, not with every command
+    # the aligner, plotting (matplotlib) and PDF (reportlab) load here, not with every command
+    from musicpractice.reports.comparison import compare_takes
     from musicpractice.reports.comparison_exports import (
         check_report_path,
         comparison_summary,
         write_report,
     )
+    from musicpractice.reports.differences import describe_differences
+    from musicpractice.reports.progress import progress_for_takes
+    from musicpractice.reports.session_data import open_for_results
+    from musicpractice.reports.tables import comparison_document, write_csv_tables
 
     if args.report is not None:
         check_report_path(args.report)

@@ -8,9 +8,7 @@ import sys
 from pathlib import Path
 
 from musicpractice.cli.progress_bar import TerminalProgress
-from musicpractice.reports.labels import LAYERS
-from musicpractice.reports.session_data import open_for_results
-from musicpractice.reports.take_exports import WHATS, export_take
+from musicpractice.reports.formats import LAYERS, TAKE_EXPORTS
 
 
 def add_parser(subparsers) -> None:
@@ -23,7 +21,7 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--session", type=Path, required=True, metavar="PATH",
                         help="the session folder (NAME.mpsession)")
     parser.add_argument("take", metavar="TAKE_ID", help="the take to export")
-    parser.add_argument("--what", required=True, choices=WHATS, help="what to export")
+    parser.add_argument("--what", required=True, choices=TAKE_EXPORTS, help="what to export")
     parser.add_argument("--out", type=Path, required=True, metavar="PATH", help="the file to write")
     parser.add_argument("--ref", metavar="ID",
                         help="a score or take of the session (time map; barlines from a score)")
@@ -33,6 +31,10 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # the analysis, the aligner and music21 load here, not with every musicpractice command
+    from musicpractice.reports.session_data import open_for_results
+    from musicpractice.reports.take_exports import export_take
+
     with open_for_results(args.session) as session:
         for problem in session.problems:
             print(f"note: {problem}", file=sys.stderr)

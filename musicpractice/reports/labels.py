@@ -25,8 +25,6 @@ from musicpractice.analysis.take import TakeAnalysis
 from musicpractice.core.pitch import note_name
 from musicpractice.reports.bar_grid import BarGrid
 
-LAYERS = ("notes", "beats", "bars")
-
 
 @dataclass(frozen=True)
 class Event:

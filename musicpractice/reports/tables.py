@@ -15,10 +15,9 @@ from pathlib import Path
 from musicpractice import __version__
 from musicpractice.reports.comparison import Comparison
 from musicpractice.reports.files import ExportError, write_file
+from musicpractice.reports.formats import COMPARISON_SCHEMA
 from musicpractice.reports.json_values import number
 from musicpractice.reports.progress import Progress
-
-SCHEMA = "musicpractice.comparison/1"
 
 BAR_COLUMNS = ("take_id", "take", "index", "bar", "ref_start", "take_start_s", "duration_s",
                "tempo_bpm", "ref_tempo_bpm", "tempo_pct", "deviation_ms", "loudness_lufs",
@@ -77,7 +76,7 @@ def comparison_document(comparison: Comparison, differences: list[str],
     not asked for)."""
     grid = comparison.grid
     return {
-        "schema": SCHEMA,
+        "schema": COMPARISON_SCHEMA,
         "session": comparison.session_title,
         "reference": {"kind": comparison.reference.kind, "id": comparison.reference.id,
                       "title": comparison.reference.title},

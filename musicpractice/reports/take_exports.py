@@ -20,8 +20,8 @@ from musicpractice.core.progress import CancelToken, ProgressFn, Steps
 from musicpractice.reports.analysis_json import analysis_document
 from musicpractice.reports.bar_grid import score_grid
 from musicpractice.reports.files import check_writable, write_file
+from musicpractice.reports.formats import LAYERS, TAKE_EXPORTS
 from musicpractice.reports.labels import (
-    LAYERS,
     audacity_labels,
     bar_events,
     beat_events,
@@ -39,7 +39,6 @@ from musicpractice.reports.tables import csv_text
 from musicpractice.score.export import melody_midi, melody_musicxml
 from musicpractice.session.store import Session
 
-WHATS = ("midi", "musicxml", "labels", "sv", "timemap", "csv")
 NOTE_COLUMNS = ("onset_s", "offset_s", "midi", "name", "median_hz", "cents",
                 "vibrato_rate_hz", "vibrato_extent_cents", "confidence")
 NOTATION_FALLBACK_BPM = 60.0
@@ -78,8 +77,8 @@ def export_take(session: Session, take_id: str, what: str, out: str | os.PathLik
     ExportError
         The file cannot be written.
     """
-    if what not in WHATS:
-        raise InvalidParameterError(f"Cannot export {what!r}; choose one of {', '.join(WHATS)}.")
+    if what not in TAKE_EXPORTS:
+        raise InvalidParameterError(f"Cannot export {what!r}; choose one of {', '.join(TAKE_EXPORTS)}.")
     if layer not in LAYERS:
         raise InvalidParameterError(f"Unknown layer {layer!r}; choose one of {', '.join(LAYERS)}.")
     out = check_writable(out)

@@ -18,6 +18,7 @@ from musicpractice.core.errors import InvalidParameterError
 from musicpractice.reports.comparison_exports import comparison_summary, write_report
 from musicpractice.reports.differences import describe_differences
 from musicpractice.reports.files import ExportError
+from musicpractice.reports.formats import COMPARISON_SCHEMA
 from musicpractice.reports.session_data import (
     ensure_alignment,
     ensure_analysis,
@@ -25,7 +26,6 @@ from musicpractice.reports.session_data import (
 )
 from musicpractice.reports.tables import (
     BAR_COLUMNS,
-    SCHEMA,
     comparison_document,
     write_csv_tables,
 )
@@ -112,7 +112,7 @@ def test_csv_and_json_tables_agree(against_score, tmp_path):
         notes = list(csv.DictReader(handle))
     assert len(notes) == sum(len(t.notes) for t in against_score.takes)
     doc = json.loads(json.dumps(comparison_document(against_score, ["x"]), allow_nan=False))
-    assert doc["schema"] == SCHEMA == "musicpractice.comparison/1"
+    assert doc["schema"] == COMPARISON_SCHEMA == "musicpractice.comparison/1"
     assert [b["duration_s"] for b in doc["bars"]] == [float(b["duration_s"]) for b in bars]
     assert doc["axis"]["numbers"] == list(range(1, 19)) and doc["axis"]["unit"] == "quarter"
     assert {c["key"] for c in doc["cues"]} >= {"articulation_ratio", "level_lufs"}
