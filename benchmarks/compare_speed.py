@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from musicpractice.reports.comparison import compare_takes
+from musicpractice.compare.model import compare_takes
 from musicpractice.reports.comparison_exports import write_report
-from musicpractice.reports.differences import describe_differences
+from musicpractice.compare.differences import describe_differences
 from musicpractice.reports.tables import write_csv_tables
 from musicpractice.reports.take_exports import export_take
 from musicpractice.session.store import Session

@@ -96,9 +96,17 @@ class NoteComparison:
         Sung/played pitch minus the written one, in cents; NaN where not measurable
         (polyphonic reference, unpitched or missing note).
     status : str
-        ``"ok"``, ``"wrong"`` (pitch off by more than 50 cents) or ``"missing"`` for a
-        monophonic part; ``"unchecked"`` when pitch cannot be checked (polyphony);
-        ``"unsure"`` where the alignment itself is unsure.
+        ``"ok"``, ``"wrong"`` (pitch off by more than the tolerance) or ``"missing"``;
+        ``"unsure"`` where the evidence cannot decide (the alignment or the pitch);
+        ``"unchecked"`` when pitch cannot be checked at all.
+    confidence : float
+        Probability in [0, 1] that ``status`` is right; NaN when not estimated.
+    played_midi : int or None
+        The pitch actually played or sung (nearest MIDI number at the take's tuning),
+        named for wrong notes; ``None`` where not measured.
+    attempt : int
+        Which pass through this passage of the take the row belongs to (0 = first;
+        a restart starts a new attempt).
     """
 
     part: str
@@ -109,15 +117,51 @@ class NoteComparison:
     deviation_s: float
     cents: float
     status: str
+    confidence: float = float("nan")
+    played_midi: int | None = None
+    attempt: int = 0
 
 
 @dataclass(frozen=True)
 class ExtraNote:
-    """A stable pitch in the take where the score has no note."""
+    """A stable pitch in the take where the score has no note.
+
+    Attributes
+    ----------
+    take_onset_s, duration_s : float
+        Where it is in the take, in seconds.
+    midi : int
+        Its pitch (nearest MIDI number at the take's tuning).
+    measure : int or None
+        The written bar it falls in.
+    confidence : float
+        Probability in [0, 1] that it really is an extra note; NaN when not estimated.
+    """
 
     take_onset_s: float
     duration_s: float
     midi: int
+    measure: int | None = None
+    confidence: float = float("nan")
+
+
+@dataclass(frozen=True)
+class Restart:
+    """Where a take stops and goes back (or skips ahead) in the score.
+
+    Attributes
+    ----------
+    take_s : float
+        Time in the take where the jump happens, in seconds.
+    from_measure : int
+        The last bar played before the jump.
+    to_measure : int
+        The bar the take goes on from.
+    """
+
+    take_s: float
+    from_measure: int
+    to_measure: int
 
 
 @dataclass(frozen=True)
@@ -137,6 +181,10 @@ class ScoreComparison:
     tuning_hz : float
         Reference A4 of the ``cents`` values.
     warnings : tuple of str
+    restarts : tuple of Restart
+        Where the take jumps back or ahead in the score.
+    tolerance_cents : float
+        Intonation tolerance the verdicts were made with.
     """
 
     bars: tuple[BarComparison, ...]
@@ -146,6 +194,8 @@ class ScoreComparison:
     monophonic: bool
     tuning_hz: float
     warnings: tuple[str, ...] = ()
+    restarts: tuple[Restart, ...] = ()
+    tolerance_cents: float = 50.0
 
 
 def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Alignment, *,

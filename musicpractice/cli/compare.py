@@ -47,15 +47,15 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # the aligner, plotting (matplotlib) and PDF (reportlab) load here, not with every command
-    from musicpractice.reports.comparison import compare_takes
+    from musicpractice.compare.model import compare_takes
     from musicpractice.reports.comparison_exports import (
         check_report_path,
         comparison_summary,
         write_report,
     )
-    from musicpractice.reports.differences import describe_differences
-    from musicpractice.reports.progress import progress_for_takes
-    from musicpractice.reports.session_data import open_for_results
+    from musicpractice.compare.differences import describe_differences
+    from musicpractice.compare.progress import progress_for_takes
+    from musicpractice.workspace.references import open_for_results
     from musicpractice.reports.tables import comparison_document, write_csv_tables
 
     if args.report is not None:

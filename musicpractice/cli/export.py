@@ -32,7 +32,7 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # the analysis, the aligner and music21 load here, not with every musicpractice command
-    from musicpractice.reports.session_data import open_for_results
+    from musicpractice.workspace.references import open_for_results
     from musicpractice.reports.take_exports import export_take
 
     with open_for_results(args.session) as session:

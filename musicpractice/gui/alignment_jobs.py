@@ -1,6 +1,6 @@
 """The work behind the compare view, run on a worker: analyse, align, tabulate, load audio.
 
-The tables come from :func:`musicpractice.reports.comparison.compare_takes` (the same
+The tables come from :func:`musicpractice.compare.model.compare_takes` (the same
 numbers the command line and the reports give), run in the score worker's child process
 (:mod:`musicpractice.gui.child_worker`) on the session opened read-only: it reads the
 score with music21, whose garbage collections would freeze the window. Analyses missing
@@ -22,9 +22,9 @@ from musicpractice.analysis.voices import DEFAULT_RANGE
 from musicpractice.audio.io import load_signal
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps, sub_progress
 from musicpractice.gui.child_worker import ChildWorker
-from musicpractice.reports.comparison import Comparison, TakeResult, compare_takes
-from musicpractice.reports.differences import describe_differences
-from musicpractice.reports.session_data import ensure_analysis
+from musicpractice.compare.model import Comparison, TakeResult, compare_takes
+from musicpractice.compare.differences import describe_differences
+from musicpractice.workspace.derived import ensure_analysis
 from musicpractice.session.store import Session
 
 PLAYBACK_RATE_HZ = 44_100
@@ -135,7 +135,7 @@ def compare_job(session: Session, worker: ChildWorker, reference_id: str, take_i
                 *, part: str | None = None, score_id: str | None = None, analyze=None,
                 progress: ProgressFn | None = None,
                 cancel: CancelToken | None = None) -> CompareData:
-    """Compare takes with a reference (see :func:`~musicpractice.reports.comparison.compare_takes`).
+    """Compare takes with a reference (see :func:`~musicpractice.compare.model.compare_takes`).
 
     ``worker`` runs the comparison; ``analyze`` computes a missing analysis (the window
     passes :meth:`~musicpractice.gui.analysis_process.AnalysisProcess.analyze`).

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
-from musicpractice.reports.comparison import BarRow, Comparison
+from musicpractice.compare.model import BarRow, Comparison
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SLOWER = QColor(60, 120, 220)

@@ -24,7 +24,7 @@ from musicpractice.gui.alignment_jobs import CompareData
 from musicpractice.gui.bar_axis import BarAxis
 from musicpractice.gui.plot_palette import follow_palette
 from musicpractice.gui.take_stack import take_colour
-from musicpractice.reports.comparison import TakeResult
+from musicpractice.compare.model import TakeResult
 
 
 class CurvesPlot(pg.GraphicsLayoutWidget):

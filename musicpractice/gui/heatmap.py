@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from musicpractice.gui.bar_axis import BarAxis
 from musicpractice.gui.bar_table import Measure, fmt, tint
 from musicpractice.gui.plot_palette import follow_palette
-from musicpractice.reports.comparison import Comparison
+from musicpractice.compare.model import Comparison
 
 
 class HeatMap(pg.PlotWidget):

@@ -50,7 +50,7 @@ from musicpractice.gui.take_data import TakeData, prepare_take
 from musicpractice.gui.take_view import TakeView
 from musicpractice.gui.takes_list import TakesList
 from musicpractice.gui.transport import Transport
-from musicpractice.reports.session_data import ensure_analysis
+from musicpractice.workspace.derived import ensure_analysis
 from musicpractice.session.archive import ARCHIVE_SUFFIX, import_session
 from musicpractice.session.store import SESSION_FILE, SESSION_SUFFIX, Session
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 from musicpractice.analysis.take import TakeAnalysis
 from musicpractice.core.pitch import note_name
 from musicpractice.gui.intonation import FLAT, IN_TUNE, SHARP
-from musicpractice.reports.cue_format import number_text
+from musicpractice.compare.cue_format import number_text
 
 RELATION_NAMES = {
     "chosen": "as counted", "half": "half time", "double": "double time", "third": "one beat per bar of 3",

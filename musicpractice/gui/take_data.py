@@ -1,7 +1,7 @@
 """Everything the take view shows about one take, prepared on a worker thread.
 
 The analysis comes from the session's derived-data cache when it is there and is
-computed and cached otherwise (:func:`musicpractice.reports.session_data.ensure_analysis`);
+computed and cached otherwise (:func:`musicpractice.workspace.derived.ensure_analysis`);
 the audio is loaded for playback and drawing.
 """
 
@@ -20,7 +20,7 @@ from musicpractice.gui.overview import (
     display_spectrogram,
     min_max_pyramid,
 )
-from musicpractice.reports.session_data import cached_analysis, ensure_analysis
+from musicpractice.workspace.derived import cached_analysis, ensure_analysis
 from musicpractice.session.store import Session
 
 

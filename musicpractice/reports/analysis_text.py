@@ -9,7 +9,7 @@ import numpy as np
 
 from musicpractice.analysis.take import TakeAnalysis
 from musicpractice.core.pitch import note_name
-from musicpractice.reports.cue_format import number_text
+from musicpractice.compare.cue_format import number_text
 
 
 def _fmt(value: float, spec: str, missing: str = "n/a") -> str:

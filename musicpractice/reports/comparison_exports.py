@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 
 from musicpractice.core.errors import InvalidParameterError
-from musicpractice.reports.comparison import Comparison
+from musicpractice.compare.model import Comparison
 from musicpractice.reports.files import check_writable, write_file
 from musicpractice.reports.html_report import report_html
 from musicpractice.reports.pdf_report import report_pdf
-from musicpractice.reports.progress import Progress
+from musicpractice.compare.progress import Progress
 from musicpractice.reports.report_content import Table, bar_table, build_report
 
 REPORT_SUFFIXES = (".html", ".htm", ".pdf")

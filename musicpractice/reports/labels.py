@@ -23,7 +23,7 @@ import numpy as np
 from musicpractice.alignment import Alignment
 from musicpractice.analysis.take import TakeAnalysis
 from musicpractice.core.pitch import note_name
-from musicpractice.reports.bar_grid import BarGrid
+from musicpractice.compare.bar_grid import BarGrid
 
 
 @dataclass(frozen=True)

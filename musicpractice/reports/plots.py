@@ -12,8 +12,8 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from musicpractice.reports.comparison import Comparison, TakeResult
-from musicpractice.reports.progress import Progress
+from musicpractice.compare.model import Comparison, TakeResult
+from musicpractice.compare.progress import Progress
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
            "#17becf")

@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.figure import Figure
 
-from musicpractice.reports.comparison import Comparison, TakeResult
-from musicpractice.reports.cue_format import cue_value_text, number_text
+from musicpractice.compare.model import Comparison, TakeResult
+from musicpractice.compare.cue_format import cue_value_text, number_text
 from musicpractice.reports.plots import (
     loudness_figure,
     progress_figure,
     take_colours,
     tempo_figure,
 )
-from musicpractice.reports.progress import Progress
+from musicpractice.compare.progress import Progress
 
 CAREFUL = 0.5
 """Below this overall alignment confidence the report asks to read a take's bars with care."""
@@ -77,8 +77,8 @@ def _clock(seconds: float) -> str:
 def build_report(comparison: Comparison, differences: list[str],
                  progress: Progress | None = None) -> Report:
     """The report of a comparison, with ``differences`` from
-    :func:`musicpractice.reports.differences.describe_differences` and, optionally, the
-    performer's progress over time (:mod:`musicpractice.reports.progress`)."""
+    :func:`musicpractice.compare.differences.describe_differences` and, optionally, the
+    performer's progress over time (:mod:`musicpractice.compare.progress`)."""
     ref = comparison.reference
     names = ", ".join(t.name for t in comparison.compared)
     subtitle = (f"{names} compared with the {'score' if ref.kind == 'score' else 'take'} "

@@ -13,11 +13,11 @@ import os
 from pathlib import Path
 
 from musicpractice import __version__
-from musicpractice.reports.comparison import Comparison
+from musicpractice.compare.model import Comparison
 from musicpractice.reports.files import ExportError, write_file
 from musicpractice.reports.formats import COMPARISON_SCHEMA
 from musicpractice.reports.json_values import number
-from musicpractice.reports.progress import Progress
+from musicpractice.compare.progress import Progress
 
 BAR_COLUMNS = ("take_id", "take", "index", "bar", "ref_start", "take_start_s", "duration_s",
                "tempo_bpm", "ref_tempo_bpm", "tempo_pct", "deviation_ms", "loudness_lufs",

@@ -18,7 +18,7 @@ from musicpractice.analysis.voices import DEFAULT_RANGE
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps
 from musicpractice.reports.analysis_json import analysis_document
-from musicpractice.reports.bar_grid import score_grid
+from musicpractice.compare.bar_grid import score_grid
 from musicpractice.reports.files import check_writable, write_file
 from musicpractice.reports.formats import LAYERS, TAKE_EXPORTS
 from musicpractice.reports.labels import (
@@ -29,12 +29,8 @@ from musicpractice.reports.labels import (
     sonic_visualiser_csv,
     timemap_csv,
 )
-from musicpractice.reports.session_data import (
-    ensure_alignment,
-    ensure_analysis,
-    find_reference,
-    session_score,
-)
+from musicpractice.workspace.derived import ensure_alignment, ensure_analysis
+from musicpractice.workspace.references import find_reference, session_score
 from musicpractice.reports.tables import csv_text
 from musicpractice.score.export import melody_midi, melody_musicxml
 from musicpractice.session.store import Session
@@ -68,7 +64,7 @@ def export_take(session: Session, take_id: str, what: str, out: str | os.PathLik
     layer : str
         ``notes``, ``beats`` or ``bars`` (for ``sv``).
     voice, analyze
-        The analysis used (see :func:`~musicpractice.reports.comparison.compare_takes`).
+        The analysis used (see :func:`~musicpractice.compare.model.compare_takes`).
 
     Raises
     ------

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from musicpractice.cli import main
-from tests.reports.melody_files import write_melody
+from tests.compare.melody_files import write_melody
 
 
 @pytest.fixture(scope="module")

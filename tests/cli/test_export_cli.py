@@ -8,7 +8,7 @@ import music21
 import pytest
 
 from musicpractice.cli import main
-from tests.reports.melody_files import PITCHES, SHARP, SILENT, write_melody
+from tests.compare.melody_files import PITCHES, SHARP, SILENT, write_melody
 
 
 @pytest.fixture(scope="module")

@@ -16,21 +16,18 @@ from pypdf import PdfReader
 
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.reports.comparison_exports import comparison_summary, write_report
-from musicpractice.reports.differences import describe_differences
+from musicpractice.compare.differences import describe_differences
 from musicpractice.reports.files import ExportError
 from musicpractice.reports.formats import COMPARISON_SCHEMA
-from musicpractice.reports.session_data import (
-    ensure_alignment,
-    ensure_analysis,
-    find_reference,
-)
+from musicpractice.workspace.derived import ensure_alignment, ensure_analysis
+from musicpractice.workspace.references import find_reference
 from musicpractice.reports.tables import (
     BAR_COLUMNS,
     comparison_document,
     write_csv_tables,
 )
 from musicpractice.reports.take_exports import export_take
-from tests.reports.conftest import COMMENT
+from tests.comparison_fixtures import COMMENT
 
 
 class _Cells(HTMLParser):

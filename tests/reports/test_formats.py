@@ -10,7 +10,7 @@ import music21
 import pytest
 
 from musicpractice.core.errors import InvalidParameterError
-from musicpractice.reports.cue_format import cue_value_text, number_text
+from musicpractice.compare.cue_format import cue_value_text, number_text
 from musicpractice.reports.labels import Event, audacity_labels, sonic_visualiser_csv
 from musicpractice.score.export import melody_midi, melody_musicxml
 

@@ -10,9 +10,7 @@ read-only is never written: results are computed and used, not stored.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-from dataclasses import dataclass
 
 from musicpractice.alignment import ALGORITHM_VERSION as ALIGNER_VERSION
 from musicpractice.alignment import (
@@ -28,10 +26,10 @@ from musicpractice.audio.io import Signal, load_signal
 from musicpractice.core.codec import decode, encode
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps
-from musicpractice.score import Score, load_score
-from musicpractice.session.errors import SessionLockedError
-from musicpractice.session.model import AlignmentRef, ScoreRef
+from musicpractice.session.model import AlignmentRef
 from musicpractice.session.store import Session, utc_now
+from musicpractice.score import Score
+from musicpractice.workspace.references import Reference, score_ref, session_score
 
 ANALYSIS_STAGE = "take_analysis"
 ALIGNMENT_STAGE = "alignment"
@@ -39,80 +37,6 @@ ALIGNMENT_VERSION = str(ALIGNER_VERSION)
 """Cached alignments and score comparisons are recomputed when the aligner changes
 (:data:`musicpractice.alignment.ALGORITHM_VERSION`)."""
 COMPARISON_STAGE = "score_comparison"
-
-
-@dataclass(frozen=True)
-class Reference:
-    """What takes are compared with: a score or a take of the session.
-
-    Attributes
-    ----------
-    kind : str
-        ``"score"`` or ``"take"``.
-    id : str
-        The score's or take's id.
-    title : str
-        How to name it to a person.
-    """
-
-    kind: str
-    id: str
-    title: str
-
-
-def open_for_results(path) -> Session:
-    """Open a session to read it and cache results; read-only (nothing cached) when
-    another musicpractice is writing to it. See :attr:`Session.problems` for notes."""
-    try:
-        return Session.open(path)
-    except SessionLockedError:
-        session = Session.open(path, read_only=True)
-        session.problems.append("The session is open in another musicpractice; results "
-                                "are computed but not saved in it.")
-        return session
-
-
-def find_reference(session: Session, ref_id: str) -> Reference:
-    """The score or take ``ref_id`` of the session.
-
-    Raises
-    ------
-    InvalidParameterError
-        Neither a score nor a take of the session has that id.
-    """
-    for score in session.scores:
-        if score.id == ref_id:
-            return Reference("score", score.id, score.title or score.id)
-    if any(t.id == ref_id for t in session.takes):
-        take = session.take(ref_id)
-        return Reference("take", take.id, take.title or take.id)
-    known = [s.id for s in session.scores] + [t.id for t in session.takes]
-    raise InvalidParameterError(
-        f"This session has no score or take {ref_id!r}"
-        + (f" (it has: {', '.join(known)})." if known else "; it is empty."))
-
-
-def _score_ref(session: Session, score_id: str) -> ScoreRef:
-    for score in session.scores:
-        if score.id == score_id:
-            return score
-    raise InvalidParameterError(f"This session has no score {score_id!r}.")
-
-
-def session_score(session: Session, score_id: str) -> Score:
-    """The session's score ``score_id``, read through music21 (repeats expanded); kept in
-    memory while its file is unchanged (reading a score takes about a second)."""
-    path = session.path / _score_ref(session, score_id).file
-    try:
-        stat = path.stat()
-    except OSError:
-        return load_score(path)  # raises ScoreFileError naming the missing file
-    return _loaded_score(str(path), stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=8)
-def _loaded_score(path: str, mtime_ns: int, size: int) -> Score:
-    return load_score(path)
 
 
 def take_signal(session: Session, take_id: str, *, progress: ProgressFn | None = None,
@@ -165,7 +89,7 @@ def ensure_analysis(session: Session, take_id: str, *, voice: str = DEFAULT_RANG
 def _fingerprint(session: Session, reference: Reference) -> str:
     if reference.kind == "take":
         return session.take(reference.id).audio_sha256
-    path = session.path / _score_ref(session, reference.id).file
+    path = session.path / score_ref(session, reference.id).file
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as error:

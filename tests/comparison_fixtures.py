@@ -1,4 +1,4 @@
-"""Sessions for the report tests: the real Chopin Op. 10/3 pair with its MIDI score, and a
+"""Sessions for the comparison and report tests: the real Chopin Op. 10/3 pair with its MIDI score, and a
 synthetic sung melody with known mistakes."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from musicpractice.reports.comparison import compare_takes
+from musicpractice.compare.model import compare_takes
 from musicpractice.session.store import Session
-from tests.reports.melody_files import write_melody
+from tests.compare.melody_files import write_melody
 
 COMMENT = "Lovely singing line; let the bass breathe here."
 

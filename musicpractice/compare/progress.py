@@ -15,8 +15,8 @@ import numpy as np
 
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn
-from musicpractice.reports.comparison import Comparison, TakeResult, compare_takes
-from musicpractice.reports.cue_format import cue_value_text
+from musicpractice.compare.model import Comparison, TakeResult, compare_takes
+from musicpractice.compare.cue_format import cue_value_text
 from musicpractice.session.store import Session
 
 

@@ -22,20 +22,14 @@ from musicpractice.analysis.voices import DEFAULT_RANGE
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.pitch import note_name
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps
-from musicpractice.reports.bar_grid import (
+from musicpractice.compare.bar_grid import (
     BarGrid,
     score_grid,
     section_grid,
     take_grid_from_score,
 )
-from musicpractice.reports.session_data import (
-    Reference,
-    ensure_alignment,
-    ensure_analysis,
-    ensure_score_comparison,
-    find_reference,
-    session_score,
-)
+from musicpractice.workspace.derived import ensure_alignment, ensure_analysis, ensure_score_comparison
+from musicpractice.workspace.references import Reference, find_reference, session_score
 from musicpractice.score import Score
 from musicpractice.session.model import Take
 from musicpractice.session.store import Session
@@ -287,7 +281,7 @@ def compare_takes(session: Session, reference_id: str, take_ids: list[str], *,
         Pitch-range preset of the takes' analyses (cached per preset).
     analyze : callable
         Computes an analysis that is not cached (see
-        :func:`~musicpractice.reports.session_data.ensure_analysis`).
+        :func:`~musicpractice.workspace.derived.ensure_analysis`).
     progress, cancel
         See :mod:`musicpractice.core.progress`.
 

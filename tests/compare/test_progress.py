@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from musicpractice.core.errors import InvalidParameterError
-from musicpractice.reports.comparison import compare_takes
+from musicpractice.compare.model import compare_takes
 from musicpractice.reports.html_report import report_html
-from musicpractice.reports.progress import progress_for_takes, progress_over_time
+from musicpractice.compare.progress import progress_for_takes, progress_over_time
 from musicpractice.reports.report_content import build_report
 from musicpractice.reports.tables import comparison_document
-from tests.reports.melody_files import PITCHES
+from tests.compare.melody_files import PITCHES
 
 
 def test_two_weeks_of_one_melody(melody):

@@ -14,8 +14,8 @@ import math
 import numpy as np
 
 from musicpractice.analysis.cue_scales import SCALES
-from musicpractice.reports.comparison import UNSURE_CONFIDENCE, Comparison, TakeResult
-from musicpractice.reports.cue_format import cue_value_text
+from musicpractice.compare.model import UNSURE_CONFIDENCE, Comparison, TakeResult
+from musicpractice.compare.cue_format import cue_value_text
 
 TEMPO_STEP = 0.08
 """Bars played at least 8 % faster or slower than the baseline are named."""

@@ -10,21 +10,18 @@ import pytest
 from musicpractice.alignment import Alignment, compare_with_score
 from musicpractice.analysis.take import analyze_file
 from musicpractice.core.errors import InvalidParameterError
-from musicpractice.reports import session_data
-from musicpractice.reports.bar_grid import (
+from musicpractice.workspace import derived as session_data
+from musicpractice.compare.bar_grid import (
     score_grid,
     section_grid,
     take_grid_from_score,
 )
-from musicpractice.reports.comparison import compare_takes
-from musicpractice.reports.differences import describe_differences
-from musicpractice.reports.session_data import (
-    ensure_alignment,
-    find_reference,
-    take_signal,
-)
+from musicpractice.compare.model import compare_takes
+from musicpractice.compare.differences import describe_differences
+from musicpractice.workspace.derived import ensure_alignment, take_signal
+from musicpractice.workspace.references import find_reference
 from musicpractice.session.store import Session
-from tests.reports.melody_files import BPM, SHARP, SILENT
+from tests.compare.melody_files import BPM, SHARP, SILENT
 
 GRADING_WORDS = ("better", "worse", "good", "bad", "poor", "excellent", "mistake", "error",
                  "should", "wrong")
