@@ -154,9 +154,13 @@ def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(n, dtype=np.int64), np.full(n, m - 1, dtype=np.int64)
 
 
-def band_around(path_i: np.ndarray, path_j: np.ndarray, factor: int, radius: int,
+def band_around(path_i: np.ndarray, path_j: np.ndarray, factor: float, radius: int,
                 n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
     """Band at a ``factor`` times finer level around a coarse path, widened by ``radius``.
+
+    ``factor`` is the exact ratio of the two levels' frame lengths (4.5 from 9 to 2
+    frames per coarse frame): rounding it down would make the band drift away from the
+    path by a share of the elapsed time (seconds off after five minutes).
 
     Returns
     -------
@@ -169,9 +173,9 @@ def band_around(path_i: np.ndarray, path_j: np.ndarray, factor: int, radius: int
     c_hi = np.full(coarse_n, -1, dtype=np.int64)
     np.minimum.at(c_lo, path_i, path_j)
     np.maximum.at(c_hi, path_i, path_j)
-    rows = np.minimum(np.arange(n) // factor, coarse_n - 1)
-    lo = c_lo[rows] * factor
-    hi = c_hi[rows] * factor + factor - 1
+    rows = np.minimum(np.floor(np.arange(n) / factor).astype(np.int64), coarse_n - 1)
+    lo = np.floor(c_lo[rows] * factor).astype(np.int64)
+    hi = np.ceil((c_hi[rows] + 1) * factor).astype(np.int64) - 1
     if radius > 0:
         lo = minimum_filter1d(lo, 2 * radius + 1, mode="nearest") - radius
         hi = maximum_filter1d(hi, 2 * radius + 1, mode="nearest") + radius

@@ -121,7 +121,7 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
         check_cancel(cancel)
         report(progress, k / len(factors), f"aligning (level {k + 1} of {len(factors)})")
         xf, yf = _downsample(x, factor), _downsample(y, factor)
-        lo, hi = band_around(pi, pj, previous // factor, BAND_RADIUS, xf.shape[0], yf.shape[0])
+        lo, hi = band_around(pi, pj, previous / factor, BAND_RADIUS, xf.shape[0], yf.shape[0])
         weight = ONSET_WEIGHT if factor <= ONSET_MAX_FACTOR else 0.0
         pi, pj, _ = banded_dtw(xf, yf, lo, hi, onset_weight=weight,
                                open_begin=subsequence, open_end=subsequence)
