@@ -56,16 +56,25 @@ def _load(path, minutes, sr=22050):
     return np.resize(y, int(minutes * 60 * sr)) if minutes else y
 
 
+def _looped(path, minutes):
+    """The file decoded at the analysis rate, looped to ``minutes`` (as the peers get it)."""
+    import dataclasses
+
+    from musicpractice.audio.io import load_signal
+
+    signal = load_signal(path)
+    return dataclasses.replace(signal, samples=np.resize(signal.samples,
+                                                         int(minutes * 60 * signal.sr)))
+
+
 def work_ours(take, ref, minutes, score=None, part=None):
-    from musicpractice.alignment import align_takes, align_to_score
-    from musicpractice.score import load_score
+    from musicpractice.alignment.pipeline import align_file, align_signal
 
     start = time.perf_counter()
-    y = _load(take, minutes)
-    if score:
-        alignment = align_to_score(y, 22050, load_score(score), part=part)
-    else:
-        alignment = align_takes(y, _load(ref, minutes), 22050)
+    if minutes:  # the product's own pipeline on the looped audio
+        alignment = align_signal(_looped(take, minutes), _looped(ref, minutes))
+    else:  # exactly what `musicpractice align TAKE --ref REFERENCE` runs, minus the comparison
+        alignment = align_file(take, score or ref, part=part, compare=False).alignment
     seconds = time.perf_counter() - start
     return {"take_s": alignment.take_s.tolist(), "ref_s": alignment.ref.tolist(),
             "seconds": seconds, "confidence": alignment.overall_confidence}

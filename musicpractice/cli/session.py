@@ -13,11 +13,11 @@ from pathlib import Path
 
 from musicpractice.cli.progress_bar import TerminalProgress
 from musicpractice.core.errors import InvalidParameterError
+from musicpractice.reports.formats import SESSION_INFO_SCHEMA
+from musicpractice.reports.session_info import info_document, info_text
 from musicpractice.session.archive import ARCHIVE_SUFFIX, export_session, import_session
 from musicpractice.session.model import ROLES
 from musicpractice.session.store import SCORE_EXTENSIONS, Session
-
-INFO_SCHEMA = "musicpractice.session-info/1"
 
 
 def add_parser(subparsers) -> None:
@@ -33,7 +33,7 @@ def add_parser(subparsers) -> None:
 
     info = commands.add_parser("info", help="list a session's takes, scores and problems")
     info.add_argument("path", type=Path)
-    info.add_argument("--json", action="store_true", help=f"print {INFO_SCHEMA} JSON")
+    info.add_argument("--json", action="store_true", help=f"print {SESSION_INFO_SCHEMA} JSON")
     info.set_defaults(run=run_info)
 
     imp = commands.add_parser(
@@ -72,42 +72,13 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def info_document(session: Session) -> dict:
-    """The ``musicpractice.session-info/1`` JSON of an open session."""
-    return {
-        "schema": INFO_SCHEMA, "path": str(session.path), "title": session.title,
-        "created_at": session.created_at,
-        "problems": list(session.problems),
-        "takes": [{"id": t.id, "title": t.title, "performer": t.performer, "role": t.role,
-                   "date": t.date, "piece": t.piece, "status": t.status,
-                   "duration_s": round(t.duration_s, 3), "sample_rate_hz": t.sample_rate_hz,
-                   "channels": t.channels, "dropouts": t.dropouts, "device": t.device,
-                   "source": t.source, "comments": len(t.comments),
-                   "annotations": len(t.annotations), "warnings": list(t.warnings)}
-                  for t in session.takes],
-        "scores": [s.to_json() for s in session.scores],
-        "alignments": [a.to_json() for a in session.alignments],
-    }
-
-
 def run_info(args: argparse.Namespace) -> int:
     with Session.open(args.path, read_only=True) as session:
         doc = info_document(session)
     if args.json:
         print(json.dumps(doc, indent=2, ensure_ascii=False))
-        return 0
-    print(f"{doc['title']}  ({doc['path']})")
-    for take in doc["takes"]:
-        flags = [take["status"]] if take["status"] != "complete" else []
-        if take["dropouts"]:
-            flags.append(f"{take['dropouts']} dropouts")
-        print(f"  {take['id']}  {take['duration_s']:8.1f} s  {take['role']:<9}  "
-              f"{take['title']}" + (f" — {take['performer']}" if take["performer"] else "")
-              + (f"  [{', '.join(flags)}]" if flags else ""))
-    for score in doc["scores"]:
-        print(f"  score {score['id']}  {score['title']}")
-    for problem in doc["problems"]:
-        print(f"  ! {problem}")
+    else:
+        print(info_text(doc), end="")
     return 0
 
 

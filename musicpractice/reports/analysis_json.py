@@ -6,16 +6,15 @@ from musicpractice import __version__
 from musicpractice.analysis.character import CharacterReading, Reading
 from musicpractice.analysis.take import TakeAnalysis
 from musicpractice.core.pitch import note_name
+from musicpractice.reports.formats import ANALYSIS_SCHEMA
 from musicpractice.reports.json_values import number, numbers
-
-SCHEMA = "musicpractice.analysis/1"
 
 
 def analysis_document(result: TakeAnalysis) -> dict:
     """A JSON-ready dict of everything in ``result``."""
     info = result.info
     return {
-        "schema": SCHEMA,
+        "schema": ANALYSIS_SCHEMA,
         "file": info.path,
         "format": info.format,
         "sample_rate_hz": info.sample_rate_hz,

@@ -12,7 +12,7 @@ import math
 import os
 from pathlib import Path
 
-from musicpractice.alignment.document import alignment_document
+from musicpractice.reports.alignment_json import alignment_document
 from musicpractice.analysis.take import analyze_file
 from musicpractice.analysis.voices import DEFAULT_RANGE
 from musicpractice.core.errors import InvalidParameterError

@@ -13,13 +13,8 @@ from __future__ import annotations
 import hashlib
 
 from musicpractice.alignment import ALGORITHM_VERSION as ALIGNER_VERSION
-from musicpractice.alignment import (
-    Alignment,
-    ScoreComparison,
-    align_takes,
-    align_to_score,
-    compare_with_score,
-)
+from musicpractice.alignment import Alignment, ScoreComparison, compare_with_score
+from musicpractice.alignment.pipeline import align_signal
 from musicpractice.analysis.take import ALGORITHM_VERSION, TakeAnalysis, analyze_file
 from musicpractice.analysis.voices import DEFAULT_RANGE
 from musicpractice.audio.io import Signal, load_signal
@@ -145,13 +140,11 @@ def ensure_alignment(session: Session, take_id: str, reference: Reference, *,
     steps = Steps(progress, [("reading audio", 1), ("aligning", 4)])
     take = take_signal(session, take_id, progress=steps.stage("reading audio"), cancel=cancel)
     if reference.kind == "score":
-        score = score if score is not None else session_score(session, reference.id)
-        alignment = align_to_score(take.samples, take.sr, score, part=part,
-                                   progress=steps.stage("aligning"), cancel=cancel)
+        ref = score if score is not None else session_score(session, reference.id)
     else:
         ref = take_signal(session, reference.id, cancel=cancel)
-        alignment = align_takes(take.samples, ref.samples, take.sr,
-                                progress=steps.stage("aligning"), cancel=cancel)
+    alignment = align_signal(take, ref, part=part, progress=steps.stage("aligning"),
+                             cancel=cancel)
     _store(session, take_id, ALIGNMENT_STAGE, ALIGNMENT_VERSION, params, alignment)
     if not session.read_only:
         session.add_alignment(AlignmentRef(

@@ -105,7 +105,7 @@ def test_alignments_are_cached_and_recorded(chopin, against_score, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("recomputed a cached alignment")
 
-    monkeypatch.setattr(session_data, "align_to_score", fail)
+    monkeypatch.setattr(session_data, "align_signal", fail)
     monkeypatch.setattr(session_data, "compare_with_score", fail)
     again = ensure_alignment(session, chopin.igoshina, reference)
     assert isinstance(again, Alignment)

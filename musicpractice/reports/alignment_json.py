@@ -13,16 +13,10 @@ import numpy as np
 
 from musicpractice.alignment.compare import ScoreComparison
 from musicpractice.alignment.timemap import Alignment
-
-SCHEMA = "musicpractice.alignment/1"
+from musicpractice.reports.formats import ALIGNMENT_SCHEMA
+from musicpractice.reports.json_values import number as _num
 TEMPO_WINDOW_S = 5.0
 """Length of the reference windows over which take-to-take tempo ratios are given."""
-
-
-def _num(value, digits: int = 3):
-    """A JSON number, or None for NaN/inf."""
-    value = float(value)
-    return round(value, digits) if math.isfinite(value) else None
 
 
 def alignment_document(alignment: Alignment, *, take: str, reference: str,
@@ -33,7 +27,7 @@ def alignment_document(alignment: Alignment, *, take: str, reference: str,
     ref_key = "ref_quarter" if score else "ref_s"
     span = alignment.ref_span
     doc = {
-        "schema": SCHEMA,
+        "schema": ALIGNMENT_SCHEMA,
         "take": take,
         "reference": reference,
         "reference_kind": alignment.reference_kind,

@@ -1,0 +1,60 @@
+"""The readable summary ``musicpractice align`` prints: an alignment document in words and
+a table per bar (score) or per reference window (another take)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+
+def _fmt(value, spec: str, missing: str = "-") -> str:
+    return missing if value is None else format(value, spec)
+
+
+def alignment_summary(document: dict) -> str:
+    """A readable summary of an alignment document (from
+    :func:`~musicpractice.reports.alignment_json.alignment_document`)."""
+    lines = [f"Take:      {document['take']}",
+             f"Reference: {document['reference']}"
+             + (f" (part {document['part']})" if document.get("part") else "")]
+    span = document["take_span_s"]
+    lines.append(f"Confidence {document['confidence']:.2f}; the take follows the reference "
+                 f"from {span[0]:.2f} s to {span[1]:.2f} s"
+                 + (" (a partial take)" if document["partial"] else "") + ".")
+    if document["transposition_semitones"]:
+        lines.append(f"Transposed by {document['transposition_semitones']:+d} semitone(s).")
+    for region in document["unsure_regions"]:
+        lines.append(f"Unsure from {region['take_start_s']:.1f} s to {region['take_end_s']:.1f} s.")
+    if document["reference_kind"] == "score" and document.get("bars"):
+        lines += _bar_lines(document)
+    elif document["reference_kind"] == "audio":
+        lines.append("")
+        lines.append(" ref s   take s   tempo vs reference")
+        for w in document["tempo"]:
+            lines.append(f"{w['ref_s']:6.1f}  {_fmt(w['take_s'], '7.2f')}   "
+                         f"{_fmt(w['tempo_ratio'], '.2f')}x")
+    for warning in document["warnings"]:
+        lines.append(f"Note: {warning}")
+    return "\n".join(lines) + "\n"
+
+
+def _bar_lines(document: dict) -> list[str]:
+    bars = document["bars"]
+    lines = [f"Bars {bars[0]['measure']}-{bars[-1]['measure']} covered.", "",
+             " bar    take s   tempo  marked  off-beat s  loudness LUFS  confidence"]
+    for b in bars:
+        lines.append(f"{b['measure']:>4}  {_fmt(b['take_s'], '8.2f', '       -')}"
+                     f"  {_fmt(b['tempo_bpm'], '6.1f', '     -')}"
+                     f"  {_fmt(b['score_tempo_bpm'], '6.1f', '     -')}"
+                     f"  {_fmt(b['deviation_s'], '+10.2f', '         -')}"
+                     f"  {_fmt(b['loudness_lufs'], '13.1f', '            -')}"
+                     f"  {_fmt(b['confidence'], '10.2f', '         -')}")
+    counts = Counter(n["status"] for n in document["notes"])
+    lines.append("")
+    lines.append("Notes: " + ", ".join(f"{counts[k]} {k}" for k in sorted(counts))
+                 + (f"; {len(document['extra_notes'])} extra" if document["monophonic"] else ""))
+    for n in document["notes"]:
+        if n["status"] in ("wrong", "missing"):
+            cents = f" ({n['cents']:+.0f} cents)" if n["cents"] is not None else ""
+            lines.append(f"  bar {n['measure']}: MIDI {n['midi']} {n['status']}{cents}"
+                         f" at {_fmt(n['take_onset_s'], '.2f')} s")
+    return lines
