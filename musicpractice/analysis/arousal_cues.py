@@ -1,0 +1,194 @@
+"""Gain-free cues that carry arousal: how busy, changing, rough and dynamic the sound is.
+
+Listeners hear energy in how many events a passage has, how fast its spectrum changes,
+how rough (dissonant, noisy) it sounds and how much its level varies -- not in the
+microphone's gain. Every cue here is therefore measured relative to the take itself:
+the spectrum is read in dB below the take's own loud level, the dynamic range as the
+spread of its own short-term loudness, so doubling the gain changes none of them.
+
+References: event density and spectral flux (Eerola, Lartillot & Toiviainen 2009;
+Schubert 2004), sensory roughness (Sethares 1993, as in MIRtoolbox ``mirroughness``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.fft
+
+from musicpractice.core.errors import InvalidParameterError
+
+N_FFT = 2048
+"""FFT size of the spectral cues at the analysis rate (93 ms at 22.05 kHz)."""
+HOP = 512
+"""Hop of the spectral cues in samples (23 ms at 22.05 kHz)."""
+FLOOR_DB = -80.0
+"""Spectral values are clipped this far below the take's loud level (gain-free floor)."""
+LOUD_PERCENTILE = 95
+"""The take's loud level: this percentile of its frame energies."""
+ACTIVE_DB = -40.0
+"""Frames this far below the loud level are silence for the spectral cues."""
+ROUGHNESS_PEAKS = 20
+"""Spectral peaks per frame that enter the roughness sum."""
+ROUGHNESS_FRAME_STEP = 4
+"""Roughness is computed on every this-many spectral frames (about 11 frames per second)."""
+ACTIVE_LUFS_BELOW = 20.0
+"""Short-term loudness more than this many LU below the take's loudest 3 s is a pause."""
+
+
+@dataclass(frozen=True)
+class ArousalCueValues:
+    """The arousal cues of one take (NaN when not measurable).
+
+    Attributes
+    ----------
+    event_density_per_s : float
+        Onsets per second of sounding time.
+    spectral_flux_db : float
+        Mean rise of the log spectrum from one 23 ms frame to the next, dB per band,
+        over the sounding frames.
+    roughness : float
+        Mean sensory roughness (Sethares) of the strongest spectral peaks, normalised
+        by the frame's peak energy: 0 for one pure tone, larger for beating, clashing or
+        noisy spectra (dimensionless, typically 0-0.5).
+    dynamic_range_lu : float
+        95th minus 10th percentile of the short-term loudness over the sounding parts, LU.
+    times_s : numpy.ndarray
+        Frame times in seconds of ``flux_db`` and ``roughness_frames``, shape (n,).
+    flux_db, roughness_frames : numpy.ndarray
+        Per-frame values the means summarise, shape (n,) (NaN in silent frames).
+    """
+
+    event_density_per_s: float
+    spectral_flux_db: float
+    roughness: float
+    dynamic_range_lu: float
+    times_s: np.ndarray
+    flux_db: np.ndarray
+    roughness_frames: np.ndarray
+
+
+def _spectrogram_db(y: np.ndarray) -> np.ndarray:
+    """Magnitude spectrogram in dB below the take's loud level, shape (bins, frames)."""
+    padded = np.pad(np.asarray(y, dtype=np.float32), N_FFT // 2)
+    n_frames = 1 + (len(padded) - N_FFT) // HOP
+    window = np.hanning(N_FFT + 1)[:-1].astype(np.float32)
+    frames = np.lib.stride_tricks.sliding_window_view(padded, N_FFT)[::HOP][:n_frames]
+    power = np.empty((N_FFT // 2 + 1, n_frames), dtype=np.float32)
+    for start in range(0, n_frames, 1024):
+        stop = min(n_frames, start + 1024)
+        power[:, start:stop] = (np.abs(scipy.fft.rfft(frames[start:stop] * window, axis=1)) ** 2).T
+    energy = power.sum(axis=0)
+    loud = float(np.percentile(energy, LOUD_PERCENTILE)) if n_frames else 0.0
+    if loud <= 0:
+        return np.full_like(power, FLOOR_DB)
+    # per-bin reference: the loud frame energy spread evenly over the bins
+    reference = loud / power.shape[0]
+    return np.maximum(10.0 * np.log10(np.maximum(power, 1e-30) / reference), FLOOR_DB)
+
+
+def _active_frames(spec_db: np.ndarray) -> np.ndarray:
+    energy = np.sum(10.0 ** (spec_db / 10.0), axis=0)
+    loud = np.percentile(energy, LOUD_PERCENTILE) if energy.size else 0.0
+    return energy > loud * 10.0 ** (ACTIVE_DB / 10.0) if loud > 0 else np.zeros(energy.shape, bool)
+
+
+def _sethares(f_lo: np.ndarray, f_hi: np.ndarray) -> np.ndarray:
+    """Sethares' dissonance curve for partial pairs (Hz), maximal near a quarter of a
+    critical band apart."""
+    s = 0.24 / (0.021 * f_lo + 19.0)
+    d = s * (f_hi - f_lo)
+    return np.exp(-3.5 * d) - np.exp(-5.75 * d)
+
+
+def _roughness(spec_db: np.ndarray, sr: int, active: np.ndarray) -> np.ndarray:
+    """Per-frame roughness (NaN where not computed or silent), shape (frames,)."""
+    out = np.full(spec_db.shape[1], np.nan)
+    freqs = np.fft.rfftfreq(N_FFT, 1.0 / sr)
+    columns = np.flatnonzero(active)[::ROUGHNESS_FRAME_STEP]
+    if not len(columns):
+        return out
+    amp = 10.0 ** (spec_db[:, columns] / 20.0)
+    is_peak = np.zeros_like(amp, dtype=bool)
+    is_peak[1:-1] = (amp[1:-1] > amp[:-2]) & (amp[1:-1] >= amp[2:])
+    masked = np.where(is_peak & (freqs[:, None] > 20.0), amp, 0.0)
+    k = min(ROUGHNESS_PEAKS, masked.shape[0])
+    top = np.argpartition(-masked, k - 1, axis=0)[:k].T  # (frames, k)
+    a = np.take_along_axis(masked.T, top, axis=1)
+    f = freqs[top]
+    f_lo, f_hi = np.minimum(f[:, :, None], f[:, None, :]), np.maximum(f[:, :, None], f[:, None, :])
+    pair = a[:, :, None] * a[:, None, :] * _sethares(f_lo, f_hi)
+    upper = np.triu(np.ones((k, k), dtype=bool), 1)
+    norm = np.sum(a * a, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out[columns] = np.where(norm > 0, pair[:, upper].sum(axis=1) / norm, np.nan)
+    return out
+
+
+def _dynamic_range_lu(short_term_lufs: np.ndarray) -> float:
+    st = np.asarray(short_term_lufs, dtype=float)
+    st = st[np.isfinite(st)]
+    if len(st) < 3:
+        return float("nan")
+    active = st[st > st.max() - ACTIVE_LUFS_BELOW]
+    if len(active) < 3:
+        return float("nan")
+    return float(np.percentile(active, 95) - np.percentile(active, 10))
+
+
+def measure_arousal_cues(
+    y: np.ndarray,
+    sr: int,
+    *,
+    onsets_s: np.ndarray,
+    short_term_lufs: np.ndarray,
+) -> ArousalCueValues:
+    """Measure the gain-free arousal cues of a take.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Mono signal, shape (samples,), full scale = 1.
+    sr : int
+        Sample rate in Hz (the analysis rate, 22.05 kHz, is what the weights were fitted at).
+    onsets_s : numpy.ndarray
+        Onset times in seconds, shape (onsets,).
+    short_term_lufs : numpy.ndarray
+        Short-term (3 s) loudness in LUFS, shape (windows,) (only its spread is used).
+
+    Returns
+    -------
+    ArousalCueValues
+
+    Raises
+    ------
+    InvalidParameterError
+        ``y`` is not a non-empty mono signal or ``sr`` is not positive.
+    """
+    y = np.asarray(y)
+    if y.ndim != 1 or len(y) == 0 or not sr or sr <= 0:
+        raise InvalidParameterError("the arousal cues need a non-empty mono signal")
+    spec_db = _spectrogram_db(y)
+    active = _active_frames(spec_db)
+    times_s = np.arange(spec_db.shape[1]) * HOP / sr
+    flux = np.full(spec_db.shape[1], np.nan)
+    if spec_db.shape[1] > 1:
+        flux[1:] = np.maximum(np.diff(spec_db, axis=1), 0.0).mean(axis=0)
+    flux[~active] = np.nan
+    rough = _roughness(spec_db, sr, active)
+    sounding_s = float(active.sum()) * HOP / sr
+    onsets_s = np.asarray(onsets_s, dtype=float)
+    density = len(onsets_s) / sounding_s if sounding_s >= 1.0 else float("nan")
+
+    def mean(x: np.ndarray) -> float:
+        x = x[np.isfinite(x)]
+        return float(np.mean(x)) if len(x) else float("nan")
+
+    return ArousalCueValues(
+        event_density_per_s=density if math.isfinite(density) else float("nan"),
+        spectral_flux_db=mean(flux), roughness=mean(rough),
+        dynamic_range_lu=_dynamic_range_lu(short_term_lufs),
+        times_s=times_s, flux_db=flux, roughness_frames=rough,
+    )
