@@ -19,8 +19,12 @@ from pathlib import Path, PurePosixPath
 
 from musicpractice.audio.atomic_file import fsync_folder
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
+from musicpractice.core.file_kinds import file_kind, is_regular_file
+from musicpractice.session.cleanup import remove_unpack_leftovers
 from musicpractice.session.errors import ArchiveError, SessionError
-from musicpractice.session.store import SESSION_FILE, SESSION_SUFFIX, Session, session_files
+from musicpractice.session.lock import LOCK_NAME
+from musicpractice.session.paths import inside
+from musicpractice.session.store import SESSION_FILE, SESSION_SUFFIX, Session
 
 ARCHIVE_SUFFIX = ".mpsz"
 MAX_MEMBER_BYTES = 4 << 30
@@ -30,6 +34,37 @@ MAX_MEMBERS = 100_000
 COPY_BLOCK = 1 << 20
 STORED_SUFFIXES = {".flac", ".npz", ".mxl"}
 """Already compressed: stored as they are."""
+KNOWN_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+"""What :func:`export_session` writes; anything else (bzip2, lzma, zstd...) is refused."""
+FREE_SPACE_MARGIN = 64 << 20
+"""Unpacking leaves at least this much free space on the disk."""
+
+
+def session_files(path: Path) -> list[Path]:
+    """Files of the session folder ``path`` worth sharing (no lock, no temporaries).
+
+    Raises
+    ------
+    SessionLinkError
+        A file or folder is a link that leads outside the session.
+    ArchiveError
+        A FIFO, device or socket sits where a file belongs.
+    """
+    files = []
+    for root, dirs, names in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in dirs:
+            inside(path, Path(root) / name)
+        for name in sorted(names):
+            if name == LOCK_NAME or (name.startswith(".") and name.endswith(".tmp")):
+                continue
+            file = inside(path, Path(root) / name)
+            if not is_regular_file(file):
+                raise ArchiveError(
+                    f"{file.relative_to(path).as_posix()} in the session is "
+                    f"{file_kind(file)}, not a file; remove it and export again.")
+            files.append(file)
+    return files
 
 
 def export_session(session: Session, destination: str | os.PathLike, *,
@@ -45,6 +80,10 @@ def export_session(session: Session, destination: str | os.PathLike, *,
     destination = Path(destination)
     if destination.suffix != ARCHIVE_SUFFIX:
         destination = destination.with_name(destination.name + ARCHIVE_SUFFIX)
+    if destination.is_symlink() or (destination.exists() and not is_regular_file(destination)):
+        raise SessionError(f"Cannot write {destination}: it is "
+                           f"{'a link' if destination.is_symlink() else file_kind(destination)}"
+                           "; only a regular file is written.")
     files = session_files(session.path)
     total = sum(p.stat().st_size for p in files) or 1
     done = 0
@@ -79,7 +118,34 @@ def _safe_name(info: zipfile.ZipInfo) -> PurePosixPath:
         raise ArchiveError(f"The archive contains an unsafe path ({name!r}); it was not opened.")
     if stat.S_ISLNK(mode):
         raise ArchiveError(f"The archive contains a link ({name!r}); it was not opened.")
+    if info.flag_bits & 0x1:
+        raise ArchiveError(f"The archive's member {name!r} is encrypted; it was not opened.")
+    if info.compress_type not in KNOWN_COMPRESSION:
+        raise ArchiveError(f"The archive's member {name!r} uses a compression musicpractice "
+                           f"does not read (method {info.compress_type}); it was not opened.")
     return path
+
+
+def _check_unique(names: list[PurePosixPath], label: str) -> None:
+    """Two members with one name (or a file that is also a folder) are refused: which one
+    would win is up to the unpacker, and a hostile copy could hide behind a good one."""
+    seen: set[str] = set()
+    for name in names:
+        key = name.as_posix().rstrip("/").casefold()
+        if key in seen:
+            raise ArchiveError(f"{label} holds {name.as_posix()!r} twice; it was not opened.")
+        seen.add(key)
+
+
+def _check_free_space(folder: Path, needed: int, label: str) -> None:
+    """Refuse to start unpacking ``needed`` bytes into ``folder`` when the disk lacks them."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if needed + FREE_SPACE_MARGIN > free:
+        raise ArchiveError(f"{label} unpacks to {needed / 1e6:.0f} MB but the disk has only "
+                           f"{free / 1e6:.0f} MB free; make room and try again.")
 
 
 def import_session(archive_path: str | os.PathLike, destination: str | os.PathLike, *,
@@ -117,6 +183,8 @@ def import_session(archive_path: str | os.PathLike, destination: str | os.PathLi
         destination = destination.with_name(destination.name + SESSION_SUFFIX)
     if destination.exists():
         raise SessionError(f"{destination} already exists; choose a new folder.")
+    if archive_path.exists() and not is_regular_file(archive_path):
+        raise ArchiveError(f"{archive_path} is {file_kind(archive_path)}, not a file.")
     try:
         archive = zipfile.ZipFile(archive_path)
     except FileNotFoundError as error:
@@ -129,6 +197,7 @@ def import_session(archive_path: str | os.PathLike, destination: str | os.PathLi
         if len(members) > MAX_MEMBERS:
             raise ArchiveError(f"{archive_path.name} has too many files ({len(members)}).")
         names = [_safe_name(m) for m in members]
+        _check_unique(names, archive_path.name)
         if PurePosixPath(SESSION_FILE) not in names:
             raise ArchiveError(f"{archive_path.name} is not a musicpractice session archive "
                                f"(no {SESSION_FILE} inside).")
@@ -141,6 +210,11 @@ def import_session(archive_path: str | os.PathLike, destination: str | os.PathLi
             raise ArchiveError(f"{archive_path.name} unpacks to too much data; it was not opened.")
         try:
             destination.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise SessionError(f"{destination} cannot be created ({error.strerror}).") from error
+        remove_unpack_leftovers(destination, min_age_s=3600.0)
+        _check_free_space(destination.parent, declared, archive_path.name)
+        try:
             tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
         except OSError as error:
             raise SessionError(f"{destination} cannot be created ({error.strerror}).") from error
@@ -180,7 +254,8 @@ def _extract(archive, members, names, root: Path, max_member, max_total, progres
                     out.write(piece)
                 out.flush()
                 os.fsync(out.fileno())
-        except (zipfile.BadZipFile, EOFError, zlib.error) as error:
+        except (zipfile.BadZipFile, EOFError, zlib.error, RuntimeError,
+                NotImplementedError) as error:
             raise ArchiveError(f"{label} is damaged ({member.filename}); it was not opened.") \
                 from error
         report(progress, total / declared, f"Unpacking {name.name}")

@@ -27,6 +27,46 @@ from musicpractice.session.model import valid_id
 CACHE_FORMAT = "musicpractice.derived"
 META_KEY = "__meta__"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.]{1,64}$")
+MAX_ARRAY_BYTES = 1 << 30
+"""No cached entry may hold more array bytes than this, whatever its header claims."""
+MAX_META_BYTES = 64 << 20
+"""Largest JSON part of an entry."""
+
+
+def read_npz_checked(path: Path, *, max_bytes: int) -> dict[str, np.ndarray]:
+    """The arrays of an ``.npz`` written by :meth:`DerivedCache.put`, checked before any is
+    loaded: plain numeric dtypes, and a shape whose size is exactly what the member holds
+    and, all arrays together, at most ``max_bytes``. A forged header (shape of four
+    billion, wrong dtype) is refused as ``ValueError`` without allocating anything.
+    """
+    arrays: dict[str, np.ndarray] = {}
+    total = 0
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy") or info.compress_type != zipfile.ZIP_STORED:
+                raise ValueError(f"unexpected member {info.filename!r}")
+            with archive.open(info) as handle:
+                version = np.lib.format.read_magic(handle)
+                if version == (1, 0):
+                    shape, fortran, dtype = np.lib.format.read_array_header_1_0(handle)
+                elif version == (2, 0):
+                    shape, fortran, dtype = np.lib.format.read_array_header_2_0(handle)
+                else:
+                    raise ValueError(f"unsupported array format {version}")
+                if dtype.hasobject or dtype.kind not in "biufc":
+                    raise ValueError(f"array {info.filename!r} is not numeric")
+                count = 1
+                for dim in shape:
+                    count *= int(dim)
+                nbytes = count * dtype.itemsize
+                if nbytes != info.file_size - handle.tell() or total + nbytes > max_bytes:
+                    raise ValueError(f"array {info.filename!r} does not match its size")
+                total += nbytes
+                flat = np.empty(count, dtype=dtype)
+                if nbytes and handle.readinto(memoryview(flat).cast("B")) != nbytes:
+                    raise ValueError(f"array {info.filename!r} is cut short")
+            arrays[info.filename[:-4]] = flat.reshape(shape, order="F" if fortran else "C")
+    return arrays
 
 
 @dataclass(frozen=True)
@@ -144,30 +184,37 @@ class DerivedCache:
         return npz_path
 
     def get(self, take_id: str, stage: str, algo_version: str, params: Mapping, *,
-            source: str) -> CachedResult | None:
+            source: str, max_array_bytes: int = MAX_ARRAY_BYTES) -> CachedResult | None:
         """The stored result if it matches all of its inputs exactly, else ``None``.
 
-        A stale or damaged entry is deleted (unless read-only) and ``None`` returned.
+        A stale or damaged entry is deleted (unless read-only) and ``None`` returned; so is
+        one whose arrays together hold more than ``max_array_bytes`` bytes.
         """
         for path in reversed(self._paths(take_id, stage, algo_version, params)):
+            if path.is_symlink() or (path.exists() and not path.is_file()):
+                return None  # never read through a link or from a FIFO; never written by put
             if path.exists():
-                result = self._read(path, take_id, stage, algo_version, params, source)
+                result = self._read(path, take_id, stage, algo_version, params, source,
+                                    max_array_bytes)
                 if result is None and not self.read_only:
                     path.unlink(missing_ok=True)
                 return result
         return None
 
     @staticmethod
-    def _read(path: Path, take_id, stage, algo_version, params, source) -> CachedResult | None:
+    def _read(path: Path, take_id, stage, algo_version, params, source,
+              max_array_bytes: int) -> CachedResult | None:
         arrays: dict[str, np.ndarray] = {}
         try:
+            if path.stat().st_size > max_array_bytes + MAX_META_BYTES:
+                return None
             if path.suffix == ".json":
                 meta = json.loads(path.read_text(encoding="utf-8"))
             else:
-                with np.load(path, allow_pickle=False) as npz:
-                    arrays = {name: npz[name] for name in npz.files}
+                arrays = read_npz_checked(path, max_bytes=max_array_bytes + MAX_META_BYTES)
                 meta = json.loads(arrays.pop(META_KEY).tobytes().decode("utf-8"))
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError):
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError,
+                RecursionError, MemoryError):
             return None
         expected = {"format": CACHE_FORMAT, "take_id": take_id, "stage": stage,
                     "algo_version": algo_version, "source": source}
@@ -184,7 +231,9 @@ class DerivedCache:
         if self.read_only or not valid_id(take_id):
             return
         folder = self.root / take_id
-        if folder.is_dir():
+        if folder.is_symlink():
+            folder.unlink()  # the link only, never what it points at
+        elif folder.is_dir():
             for path in folder.iterdir():
                 path.unlink(missing_ok=True)
             folder.rmdir()

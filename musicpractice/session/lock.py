@@ -14,6 +14,8 @@ from pathlib import Path
 from musicpractice.session.errors import SessionError, SessionLockedError
 
 LOCK_NAME = ".lock"
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+"""A ``.lock`` that is a link is never opened: it could point at any file of the user."""
 
 try:
     import fcntl
@@ -38,7 +40,7 @@ except ImportError:  # Windows
 def is_locked(folder: str | os.PathLike) -> bool:
     """Whether another process holds the lock of ``folder`` right now."""
     try:
-        fd = os.open(Path(folder) / LOCK_NAME, os.O_RDWR)
+        fd = os.open(Path(folder) / LOCK_NAME, os.O_RDWR | NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return False
     try:
@@ -60,8 +62,15 @@ class SessionLock:
 
     def __init__(self, folder: str | os.PathLike) -> None:
         path = Path(folder) / LOCK_NAME
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            self._fd = -1
+            what = f"a link to {os.readlink(path)}" if path.is_symlink() else "not a file"
+            raise SessionError(
+                f"The session {Path(folder).name} cannot be opened for changes: its {LOCK_NAME} "
+                f"is {what}, which is never opened. Remove {path} and try again, or open the "
+                "session read-only.")
         try:
-            self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            self._fd = os.open(path, os.O_RDWR | os.O_CREAT | NOFOLLOW | os.O_NONBLOCK, 0o644)
         except OSError as error:
             raise SessionError(
                 f"The session {Path(folder).name} cannot be opened for changes: its folder "

@@ -22,11 +22,8 @@ opened for writing, and marked ``recovered``.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import time
-import uuid
 from dataclasses import replace
 from pathlib import Path
 from typing import Mapping
@@ -39,60 +36,17 @@ from musicpractice.audio.flac_copy import copy_as_flac, file_sha256
 from musicpractice.core.errors import InvalidParameterError, MusicPracticeError
 from musicpractice.core.progress import CancelToken, ProgressFn
 from musicpractice.session.cache import CachedResult, DerivedCache
+from musicpractice.session.documents import (  # noqa: F401  (names importers use)
+    AUDIO_FILE, MAX_DOCUMENT_BYTES, SCORE_EXTENSIONS, SESSION_FILE, SESSION_SUFFIX, TAKE_FILE,
+    new_id, read_document, session_folder, utc_now)
 from musicpractice.session.errors import SessionError, SessionReadOnlyError
-from musicpractice.session.lock import LOCK_NAME, SessionLock, is_locked
+from musicpractice.session.lock import SessionLock, is_locked
 from musicpractice.session.migrations import (
-    SCHEMA_VERSION, SESSION_FORMAT, TAKE_FORMAT, NewerSchema, migrate)
+    SCHEMA_VERSION, SESSION_FORMAT, TAKE_FORMAT, NewerSchema)
 from musicpractice.session.model import (
     AlignmentRef, Comment, ListenerAnnotation, ScoreRef, Take, valid_id)
-
-SESSION_FILE = "session.json"
-TAKE_FILE = "take.json"
-AUDIO_FILE = "audio.flac"
-SESSION_SUFFIX = ".mpsession"
-MAX_DOCUMENT_BYTES = 16 << 20
-"""A session.json or take.json larger than this is refused as damaged."""
-SCORE_EXTENSIONS = {".xml", ".musicxml", ".mxl", ".mid", ".midi", ".krn", ".abc", ".mei"}
-
-
-def utc_now() -> str:
-    """The current time as ISO 8601 UTC, to the second."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
-def new_id() -> str:
-    """A fresh id that sorts by creation time."""
-    return time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
-
-
-def session_folder(path: str | os.PathLike) -> Path:
-    """The folder ``path`` names: itself, its ``.mpsession`` sibling when only that
-    exists, or the folder of a ``session.json``."""
-    path = Path(path)
-    if path.name == SESSION_FILE:
-        return path.parent
-    with_suffix = path.with_name(path.name + SESSION_SUFFIX)
-    if not path.suffix and not path.exists() and with_suffix.exists():
-        return with_suffix
-    return path
-
-
-def _read_document(path: Path, fmt: str) -> tuple[dict, int]:
-    """Parse and migrate one JSON document; ``ValueError``/``NewerSchema`` explain why not."""
-    if path.stat().st_size > MAX_DOCUMENT_BYTES:
-        raise ValueError(f"it is larger than {MAX_DOCUMENT_BYTES >> 20} MB")
-    try:
-        doc = json.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise ValueError("it is not UTF-8 text") from error
-    except json.JSONDecodeError as error:
-        raise ValueError(f"it is not valid JSON (line {error.lineno}, column {error.colno}: "
-                         f"{error.msg})") from error
-    except RecursionError as error:
-        raise ValueError("it is nested too deeply") from error
-    if not isinstance(doc, dict):
-        raise ValueError("it does not hold a JSON object")
-    return migrate(doc, fmt)
+from musicpractice.session.paths import describe_links, inside, leaves_folder, outside_links
+from musicpractice.session.cleanup import remove_stale_temporaries
 
 
 class Session:
@@ -144,18 +98,25 @@ class Session:
         path = Path(path)
         if not path.suffix and path.name:
             path = path.with_name(path.name + SESSION_SUFFIX)
-        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        if path.is_symlink() or (path.exists() and (not path.is_dir() or any(path.iterdir()))):
             raise SessionError(f"{path} already exists; choose a new name for the session.")
+        made = not path.exists()
+        session = None
         try:
             for sub in ("takes", "scores", "derived"):
                 (path / sub).mkdir(parents=True, exist_ok=True)
-        except OSError as error:
+            session = cls(path, read_only=False, lock=SessionLock(path))
+            session.title = title or path.stem
+            session.created_at = utc_now()
+            session.save()
+        except (OSError, SessionError) as error:
+            if session is not None:
+                session.close()
+            shutil.rmtree(path, ignore_errors=True) if made else None
+            if isinstance(error, SessionError):
+                raise SessionError(f"The session {path} could not be created: {error}") from error
             raise SessionError(f"The session folder {path} cannot be created "
                                f"({error.strerror}).") from error
-        session = cls(path, read_only=False, lock=SessionLock(path))
-        session.title = title or path.stem
-        session.created_at = utc_now()
-        session.save()
         return session
 
     @classmethod
@@ -194,6 +155,16 @@ class Session:
         session = cls(path, read_only=read_only, lock=lock)
         session._busy = read_only and is_locked(path)
         try:
+            links = outside_links(path)
+            if links:
+                session._make_read_only(
+                    f"The session holds links that lead outside its folder: "
+                    f"{describe_links(links)}. Nothing is read or written through them, and "
+                    "the session opens read-only; remove the links to change it.")
+            if not session.read_only:
+                for removed in remove_stale_temporaries(path):
+                    session.problems.append(f"A temporary file left by an interrupted save "
+                                            f"was removed ({removed}).")
             session._load()
             if not session.read_only:
                 session._recover(progress=progress, cancel=cancel)
@@ -205,7 +176,7 @@ class Session:
     def _load(self) -> None:
         order: list[str] = []
         try:
-            doc, self._migrated_from = _read_document(self.path / SESSION_FILE, SESSION_FORMAT)
+            doc, self._migrated_from = read_document(self.path / SESSION_FILE, SESSION_FORMAT)
             order = self._load_session_fields(doc)
         except FileNotFoundError:
             self._make_read_only(f"{SESSION_FILE} is missing; the takes found are shown, "
@@ -254,6 +225,8 @@ class Session:
                 except ValueError as error:
                     raise ValueError(f"an entry of '{key}': {error}") from error
             setattr(self, target, tuple(parsed))
+        self.scores = tuple(s for s in self.scores
+                            if not leaves_folder(self.path, self.path / s.file))
         for score in self.scores:
             if not (self.path / score.file).is_file():
                 self.problems.append(f"The score '{score.title or score.id}' is missing "
@@ -266,7 +239,11 @@ class Session:
 
     def _load_takes(self, order: list[str]) -> None:
         folder = self.path / "takes"
-        found = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+        if leaves_folder(self.path, folder):
+            return
+        found = sorted(p.name for p in folder.iterdir()
+                       if p.is_dir() and not leaves_folder(self.path, p)) \
+            if folder.is_dir() else []
         for take_id in order:
             if take_id not in found:
                 self.problems.append(f"Take {take_id} is listed in {SESSION_FILE} but its "
@@ -283,8 +260,10 @@ class Session:
     def _load_take(self, take_id: str) -> None:
         where = f"takes/{take_id}/{TAKE_FILE}"
         folder = self.path / "takes" / take_id
+        if any(leaves_folder(self.path, folder / name) for name in (TAKE_FILE, AUDIO_FILE)):
+            return
         try:
-            doc, version = _read_document(folder / TAKE_FILE, TAKE_FORMAT)
+            doc, version = read_document(folder / TAKE_FILE, TAKE_FORMAT)
             take = Take.from_json(doc, take_id)
         except FileNotFoundError:
             self.problems.append(f"takes/{take_id} has no {TAKE_FILE}; it is ignored.")
@@ -352,12 +331,31 @@ class Session:
             raise InvalidParameterError(f"This session has no take {take_id!r}.") from None
 
     def take_folder(self, take_id: str) -> Path:
-        """Folder of a take."""
-        return self.path / "takes" / self.take(take_id).id
+        """Folder of a take.
+
+        Raises
+        ------
+        SessionLinkError
+            It is (or leads through) a link out of the session folder.
+        """
+        return inside(self.path, self.path / "takes" / self.take(take_id).id)
 
     def audio_path(self, take_id: str) -> Path:
-        """The take's ``audio.flac`` (which may be missing; see :attr:`problems`)."""
-        return self.take_folder(take_id) / AUDIO_FILE
+        """The take's ``audio.flac`` (which may be missing; see :attr:`problems`).
+
+        Raises
+        ------
+        SessionLinkError
+            It is (or leads through) a link out of the session folder.
+        """
+        return inside(self.path, self.take_folder(take_id) / AUDIO_FILE)
+
+    def score_path(self, score_id: str) -> Path:
+        """The file of the session's score ``score_id`` (checked like :meth:`audio_path`)."""
+        for score in self.scores:
+            if score.id == score_id:
+                return inside(self.path, self.path / score.file)
+        raise InvalidParameterError(f"This session has no score {score_id!r}.")
 
     # -- writing ---------------------------------------------------------------------
     def _writable(self, take_id: str | None = None) -> None:
@@ -450,8 +448,13 @@ class Session:
         """Delete a take, its audio and its derived results."""
         self._writable(take_id)
         folder = self.take_folder(take_id)
+        inside(self.path, self.cache.root / take_id)
         self.cache.clear(take_id)
-        shutil.rmtree(folder)
+        try:
+            shutil.rmtree(folder)
+        except OSError as error:
+            raise SessionError(f"The take {take_id} could not be deleted "
+                               f"({error.strerror}).") from error
         del self._takes[take_id]
         self.alignments = tuple(a for a in self.alignments
                                 if take_id not in (a.take_id, a.reference_id))
@@ -481,7 +484,8 @@ class Session:
             info = copy_as_flac(source, folder / AUDIO_FILE, progress=progress, cancel=cancel)
             take = replace(take, sample_rate_hz=info.sample_rate_hz, channels=info.channels,
                            frames=info.frames, source=source.name, started_at=utc_now(),
-                           audio_sha256=file_sha256(folder / AUDIO_FILE, cancel=cancel))
+                           audio_sha256=file_sha256(folder / AUDIO_FILE, cancel=cancel),
+                           source_sha256=file_sha256(source, cancel=cancel))
             self._write_take(take)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
@@ -576,14 +580,27 @@ class Session:
                   params: Mapping) -> CachedResult | None:
         """A cached result for the take's current audio, or ``None`` (compute it then)."""
         take = self.take(take_id)
+        if leaves_folder(self.path, self.cache.root / take_id):
+            return None
         return self.cache.get(take_id, stage, algo_version, params, source=take.audio_sha256)
 
     def cache_put(self, take_id: str, stage: str, algo_version: str, params: Mapping, *,
-                  data: Mapping, arrays: Mapping[str, np.ndarray] | None = None) -> Path:
-        """Cache a result computed from the take's current audio."""
+                  data: Mapping, arrays: Mapping[str, np.ndarray] | None = None) -> Path | None:
+        """Cache a result computed from the take's current audio.
+
+        Returns the cache file, or ``None`` when the disk refused (full, no permission):
+        the result is still good to use, it is only not kept; :attr:`problems` says why.
+        """
         take = self.take(take_id)
-        return self.cache.put(take_id, stage, algo_version, params, source=take.audio_sha256,
-                              data=data, arrays=arrays, created_at=utc_now())
+        inside(self.path, self.cache.root / take_id)
+        try:
+            return self.cache.put(take_id, stage, algo_version, params,
+                                  source=take.audio_sha256, data=data, arrays=arrays,
+                                  created_at=utc_now())
+        except OSError as error:
+            self.problems.append(f"A result could not be kept in the session "
+                                 f"({error.strerror or error}); it is computed again next time.")
+            return None
 
     # -- closing ---------------------------------------------------------------------
     def close(self) -> None:
@@ -598,14 +615,3 @@ class Session:
     def __exit__(self, *exc) -> None:
         self.close()
 
-
-def session_files(path: Path) -> list[Path]:
-    """Files of the session folder ``path`` worth sharing (no lock, no temporaries)."""
-    files = []
-    for root, dirs, names in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if name == LOCK_NAME or (name.startswith(".") and name.endswith(".tmp")):
-                continue
-            files.append(Path(root) / name)
-    return files
