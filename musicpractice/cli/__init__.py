@@ -12,7 +12,6 @@ on stderr and exit with status 2; no traceback.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -40,7 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if all(Path(arg).exists() or arg == "--smoke-test" for arg in argv):
-        return importlib.import_module("musicpractice.app").main(argv)
+        from musicpractice import app  # Qt loads here only, never for a subcommand
+
+        return app.main(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
