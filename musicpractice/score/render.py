@@ -1,0 +1,105 @@
+"""Sound of a :class:`~musicpractice.score.playback.Schedule`: parts mixed to stereo.
+
+Each part is rendered mono with its voice -- the built-in singer/piano
+(:mod:`musicpractice.audio.synth_voice`) or a General MIDI patch through FluidSynth
+(:mod:`musicpractice.audio.fluidsynth_render`: choir aahs for voices, grand piano for
+piano parts) -- then scaled by the part's gain, panned (equal power) and summed with the
+metronome clicks. The window and ``musicpractice play`` both call :func:`render_schedule`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from musicpractice.audio import fluidsynth_render
+from musicpractice.audio.click import ACCENT_HZ, BEAT_HZ, _click
+from musicpractice.audio.synth_voice import render_note, timbre_for
+from musicpractice.core.errors import InvalidParameterError
+from musicpractice.score.playback import Schedule
+
+VOICES = ("builtin", "gm")
+"""Built-in voices, or General MIDI through FluidSynth."""
+CLICK_LEVEL = 0.25
+HEADROOM_PEAK = 0.98
+
+
+def part_timbres(sched: Schedule) -> dict[str, str]:
+    """Built-in timbre of every part heard in ``sched`` (by name, else register)."""
+    pitches = defaultdict(list)
+    for note in sched.notes:
+        pitches[note.part].append(note.midi - sched.transpose_semitones)
+    return {part: timbre_for(part, float(np.mean(midis))) for part, midis in pitches.items()}
+
+
+def render_schedule(sched: Schedule, *, sr: int = 44_100, voices: str = "builtin",
+                    soundfont=None, timbres: dict[str, str] | None = None) -> np.ndarray:
+    """Render a schedule to stereo samples.
+
+    Parameters
+    ----------
+    sched : Schedule
+    sr : int
+        Sample rate, Hz.
+    voices : {"builtin", "gm"}
+        Built-in voices or General MIDI through FluidSynth (needs it installed).
+    soundfont : path-like, optional
+        The .sf2 file for ``"gm"`` (default: found in the usual places).
+    timbres : dict, optional
+        Part -> built-in timbre, overriding :func:`part_timbres`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (round(sched.duration_s * sr), 2), float32
+        Left and right; scaled down as a whole only if the peak would exceed 0.98.
+
+    Raises
+    ------
+    AudioDeviceError
+        ``"gm"`` without FluidSynth or a soundfont.
+    """
+    if voices not in VOICES:
+        raise InvalidParameterError(f"Voices must be one of {', '.join(VOICES)} (got {voices!r}).")
+    n = int(round(sched.duration_s * sr))
+    out = np.zeros((n, 2), np.float32)
+    chosen = {**part_timbres(sched), **(timbres or {})}
+    by_part = defaultdict(list)
+    for note in sched.notes:
+        by_part[note.part].append(note)
+    for part, notes in by_part.items():
+        mono = _render_part(notes, n=n, sr=sr, voices=voices, soundfont=soundfont,
+                            timbre=chosen[part])
+        angle = (notes[0].pan + 1.0) * np.pi / 4.0
+        out[:, 0] += notes[0].gain * np.cos(angle) * mono
+        out[:, 1] += notes[0].gain * np.sin(angle) * mono
+    accent = _click(ACCENT_HZ, sr, CLICK_LEVEL)
+    beat = _click(BEAT_HZ, sr, CLICK_LEVEL)
+    for click in sched.clicks:
+        sound = accent if click.accent else beat
+        start = int(round(click.time_s * sr))
+        stop = min(n, start + len(sound))
+        if start < stop:
+            out[start:stop] += (sound[:stop - start] * np.sqrt(0.5))[:, None]
+    peak = float(np.max(np.abs(out))) if n else 0.0
+    if peak > HEADROOM_PEAK:
+        out *= HEADROOM_PEAK / peak
+    return out
+
+
+def _render_part(notes, *, n: int, sr: int, voices: str, soundfont, timbre: str) -> np.ndarray:
+    if voices == "gm":
+        program = (fluidsynth_render.PROGRAM_PIANO if timbre == "piano"
+                   else fluidsynth_render.PROGRAM_CHOIR_AAHS)
+        return fluidsynth_render.render_notes(
+            [(e.midi, e.onset_s, e.duration_s) for e in notes], sr=sr, program=program,
+            soundfont=soundfont, length_s=n / sr)
+    mono = np.zeros(n, np.float32)
+    for e in notes:
+        start = int(round(e.onset_s * sr))
+        if start >= n:
+            continue
+        y = render_note(e.midi, e.duration_s, sr=sr, timbre=timbre)
+        stop = min(n, start + len(y))
+        mono[start:stop] += y[:stop - start]
+    return mono
