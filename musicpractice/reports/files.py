@@ -7,6 +7,7 @@ from pathlib import Path
 
 from musicpractice.audio.atomic_file import atomic_writer
 from musicpractice.core.errors import MusicPracticeError
+from musicpractice.core.file_kinds import file_kind, is_regular_file
 
 
 class ExportError(MusicPracticeError):
@@ -26,6 +27,9 @@ def check_writable(path: str | os.PathLike) -> Path:
         raise ExportError(f"Cannot write {path}: the folder {path.parent} does not exist.")
     if path.is_dir():
         raise ExportError(f"Cannot write {path}: it is a folder.")
+    if path.exists() and not is_regular_file(path):
+        raise ExportError(f"Cannot write {path}: it is {file_kind(path)}; only regular files "
+                          "are written.")
     return path
 
 
