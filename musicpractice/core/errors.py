@@ -15,12 +15,13 @@ class AudioFileError(MusicPracticeError):
     """An audio file is missing, unreadable, of an unsupported type, corrupt or empty."""
 
 
-class AudioTooShortError(AudioFileError):
-    """An audio file is shorter than an analysis needs."""
-
-
 class InvalidParameterError(MusicPracticeError, ValueError):
     """A parameter is out of its documented range (e.g. fmin above fmax)."""
+
+
+class AudioTooShortError(AudioFileError, InvalidParameterError):
+    """An audio file, or a signal handed to an analysis, is shorter than the analysis
+    needs (empty included)."""
 
 
 class Cancelled(MusicPracticeError):
