@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Sequence
 
 from musicpractice import __version__
-from musicpractice.cli import align, analyze, compare, export, record, session
+from musicpractice.cli import align, analyze, compare, export, play, record, session
 from musicpractice.core.errors import Cancelled, MusicPracticeError
 
-SUBCOMMANDS = (analyze, align, session, record, compare, export)
+SUBCOMMANDS = (analyze, align, session, record, compare, export, play)
 
 
 def build_parser() -> argparse.ArgumentParser:

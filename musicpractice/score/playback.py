@@ -271,3 +271,48 @@ def score_seconds(sched: Schedule, time_s) -> np.ndarray:
     """Seconds of the score at its marked tempi for schedule times (inverse of the schedule)."""
     return ((np.asarray(time_s, dtype=float) - sched.score_start_s) * sched.tempo_scale
             + sched.score_base_s)
+
+
+def parse_bars(text: str) -> tuple[int, int]:
+    """``"5-12"`` (or ``"7"``) -> (first, last) written bar numbers."""
+    first, _, last = text.strip().partition("-")
+    try:
+        bars = (int(first), int(last or first))
+    except ValueError:
+        raise InvalidParameterError(f"Bars are given as A-B, e.g. 5-12 (got {text!r}).") from None
+    if bars[0] > bars[1]:
+        raise InvalidParameterError(f"Bars {text}: the first bar comes after the last.")
+    return bars
+
+
+def practice_settings(score: Score, *, solo=(), mute=(), volume_db=None, pan=None,
+                      tempo_bpm: float | None = None, tempo_scale: float = 1.0,
+                      transpose_semitones: int = 0, bars: tuple[int, int] | None = None,
+                      count_in_bars: int = 0, metronome: bool = False) -> PlaybackSettings:
+    """Playback settings from part names as a user types them (prefixes allowed).
+
+    Parameters
+    ----------
+    score : Score
+    solo, mute : iterable of str
+        Parts to solo / mute.
+    volume_db, pan : dict, optional
+        Part name -> gain in dB / pan (-1..1).
+    tempo_bpm : float, optional
+        Quarter notes per minute at the first bar played; overrides ``tempo_scale``.
+    tempo_scale, transpose_semitones, bars, count_in_bars, metronome
+        See :class:`PlaybackSettings`.
+    """
+    volume_db = {score.find_part(p): float(v) for p, v in (volume_db or {}).items()}
+    pan = {score.find_part(p): float(v) for p, v in (pan or {}).items()}
+    soloed = {score.find_part(p) for p in solo}
+    muted = {score.find_part(p) for p in mute}
+    mix = {p: PartMix(gain_db=volume_db.get(p, 0.0), pan=pan.get(p, 0.0), mute=p in muted,
+                      solo=p in soloed)
+           for p in score.parts if p in volume_db or p in pan or p in soloed or p in muted}
+    if bars is not None:
+        score.measure_range(*bars)  # a clear message for bars the score does not have
+    if tempo_bpm is not None:
+        tempo_scale = tempo_scale_for_bpm(score, tempo_bpm, bars=bars)
+    return PlaybackSettings(tempo_scale=tempo_scale, transpose_semitones=transpose_semitones,
+                            bars=bars, count_in_bars=count_in_bars, metronome=metronome, mix=mix)
