@@ -24,7 +24,9 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from musicpractice.audio.salvage import cleaned, float_scale, readable_blocks, truncation_warning
 from musicpractice.core.errors import AudioFileError, AudioTooShortError
+from musicpractice.core.file_kinds import file_kind, is_regular_file
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
 
 MIN_SAMPLE_RATE_HZ = 8_000
@@ -38,6 +40,9 @@ CLIP_LEVEL = 0.999
 """Samples at or above this magnitude (full scale = 1.0) count as clipped."""
 
 FFMPEG_EXTENSIONS = {".m4a", ".aac", ".mp4", ".m4b", ".wma", ".webm", ".mka", ".ac3", ".amr"}
+AUDIO_EXTENSIONS = frozenset({".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif",
+                              ".aiff", ".aifc", ".w64", ".caf"} | FFMPEG_EXTENSIONS)
+"""File name endings taken for audio when a folder is searched (batch analysis)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,8 @@ def _opened(path: str | os.PathLike) -> Iterator[tuple[sf.SoundFile, str]]:
         raise AudioFileError(f"File not found: {p}")
     if p.is_dir():
         raise AudioFileError(f"{p} is a folder, not an audio file.")
+    if not is_regular_file(p):
+        raise AudioFileError(f"{_name(p)} is {file_kind(p)}, not an audio file.")
     if p.stat().st_size == 0:
         raise AudioFileError(f"{_name(p)} is empty (0 bytes).")
     try:
@@ -226,22 +233,16 @@ def load_signal(
             else soxr.ResampleStream(info.sample_rate_hz, sr, 1, dtype="float32", quality="HQ")
         )
         pieces: list[np.ndarray] = []
-        warnings: list[str] = []
+        warnings: list[str] = [w for w in [truncation_warning(handle)] if w]
+        scale, scale_warning = float_scale(handle, block_frames=BLOCK_FRAMES)
+        warnings += [scale_warning] if scale_warning else []
         peak = 0.0
         clipped = 0
         read = 0
-        while True:
+        for block in readable_blocks(handle, frames=info.frames, block_frames=BLOCK_FRAMES,
+                                     warnings=warnings):
             check_cancel(cancel)
-            try:
-                block = handle.read(BLOCK_FRAMES, dtype="float32", always_2d=True)
-            except (sf.LibsndfileError, RuntimeError):
-                warnings.append(
-                    f"The file is damaged after {read / info.sample_rate_hz:.1f} s; "
-                    "only the readable part was analysed."
-                )
-                break
-            if len(block) == 0:
-                break
+            block = cleaned(block, scale)
             read += len(block)
             if on_block is not None:
                 on_block(block, info.sample_rate_hz)
