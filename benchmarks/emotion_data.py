@@ -106,6 +106,7 @@ def _extract_one(path: Path) -> dict[str, float]:
     extra = measure_arousal_cues(y, sr, onsets_s=onsets.times_s, short_term_lufs=loud.short_term_lufs)
     values.update(event_density_per_s=extra.event_density_per_s,
                   spectral_flux_db=extra.spectral_flux_db, roughness=extra.roughness,
+                  percussive_share=extra.percussive_share, flatness=extra.flatness,
                   dynamic_range_lu=extra.dynamic_range_lu, pulse_clarity=tempo.confidence)
     return values
 
@@ -146,10 +147,14 @@ def _save(done: dict[int, dict[str, float]], path: Path) -> None:
 
 def load_cue_table() -> tuple[np.ndarray, list[str], np.ndarray]:
     """``(track ids (n,), cue keys, values (n, cues))`` from the cache, or exit with how to build it."""
-    if not CACHE.exists():
+    partial = CACHE.with_suffix(".partial.npz")
+    source = CACHE if CACHE.exists() else partial
+    if not source.exists():
         sys.exit(f"cue table missing: run `nice -n 10 .venv/bin/python benchmarks/emotion_data.py` "
                  f"(writes {CACHE})")
-    with np.load(CACHE, allow_pickle=False) as z:
+    if source is partial:
+        print(f"(the cue table is still being built: using the {source.name} so far)")
+    with np.load(source, allow_pickle=False) as z:
         return z["tracks"], [str(k) for k in z["keys"]], z["values"]
 
 

@@ -34,6 +34,10 @@ ROUGHNESS_PEAKS = 20
 """Spectral peaks per frame that enter the roughness sum."""
 ROUGHNESS_FRAME_STEP = 4
 """Roughness is computed on every this-many spectral frames (about 11 frames per second)."""
+N_MELS = 64
+"""Mel bands of the spectral flux and the harmonic/percussive split."""
+HPSS_FRAMES = 17
+"""Median-filter length (frames, about 0.4 s; bands for the percussive part) of the split."""
 ACTIVE_LUFS_BELOW = 20.0
 """Short-term loudness more than this many LU below the take's loudest 3 s is a pause."""
 
@@ -47,12 +51,18 @@ class ArousalCueValues:
     event_density_per_s : float
         Onsets per second of sounding time.
     spectral_flux_db : float
-        Mean rise of the log spectrum from one 23 ms frame to the next, dB per band,
-        over the sounding frames.
+        Mean rise of the mel spectrum (dB, :data:`N_MELS` bands) from one 23 ms frame to
+        the next, per band, over the sounding frames.
     roughness : float
         Mean sensory roughness (Sethares) of the strongest spectral peaks, normalised
         by the frame's peak energy: 0 for one pure tone, larger for beating, clashing or
         noisy spectra (dimensionless, typically 0-0.5).
+    percussive_share : float
+        Share (0-1) of the sounding spectral energy in the percussive part of a
+        harmonic/percussive median-filter split (Fitzgerald 2010): drums, struck and
+        plucked attacks.
+    flatness : float
+        Median spectral flatness of the sounding frames (0 = pure tones, 1 = white noise).
     dynamic_range_lu : float
         95th minus 10th percentile of the short-term loudness over the sounding parts, LU.
     times_s : numpy.ndarray
@@ -64,6 +74,8 @@ class ArousalCueValues:
     event_density_per_s: float
     spectral_flux_db: float
     roughness: float
+    percussive_share: float
+    flatness: float
     dynamic_range_lu: float
     times_s: np.ndarray
     flux_db: np.ndarray
@@ -127,6 +139,35 @@ def _roughness(spec_db: np.ndarray, sr: int, active: np.ndarray) -> np.ndarray:
     return out
 
 
+def _mel_power(spec_db: np.ndarray, sr: int) -> np.ndarray:
+    import librosa
+
+    mel = librosa.filters.mel(sr=sr, n_fft=N_FFT, n_mels=N_MELS, fmax=min(11_000.0, sr / 2))
+    return mel @ (10.0 ** (spec_db / 10.0))
+
+
+def _percussive_share(mel_power: np.ndarray, active: np.ndarray) -> float:
+    import scipy.ndimage
+
+    if active.sum() < HPSS_FRAMES:
+        return float("nan")
+    harmonic = scipy.ndimage.median_filter(mel_power, size=(1, HPSS_FRAMES))
+    percussive = scipy.ndimage.median_filter(mel_power, size=(HPSS_FRAMES, 1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mask = percussive ** 2 / (harmonic ** 2 + percussive ** 2)
+    mask = np.nan_to_num(mask)
+    total = mel_power[:, active].sum()
+    return float((mask * mel_power)[:, active].sum() / total) if total > 0 else float("nan")
+
+
+def _flatness(spec_db: np.ndarray, active: np.ndarray) -> float:
+    if not active.any():
+        return float("nan")
+    power = 10.0 ** (spec_db[1:, active] / 10.0)
+    flat = np.exp(np.mean(np.log(power), axis=0)) / np.mean(power, axis=0)
+    return float(np.median(flat))
+
+
 def _dynamic_range_lu(short_term_lufs: np.ndarray) -> float:
     st = np.asarray(short_term_lufs, dtype=float)
     st = st[np.isfinite(st)]
@@ -173,9 +214,11 @@ def measure_arousal_cues(
     spec_db = _spectrogram_db(y)
     active = _active_frames(spec_db)
     times_s = np.arange(spec_db.shape[1]) * HOP / sr
+    mel_power = _mel_power(spec_db, sr)
+    mel_db = 10.0 * np.log10(np.maximum(mel_power, 10.0 ** (FLOOR_DB / 10.0)))
     flux = np.full(spec_db.shape[1], np.nan)
     if spec_db.shape[1] > 1:
-        flux[1:] = np.maximum(np.diff(spec_db, axis=1), 0.0).mean(axis=0)
+        flux[1:] = np.maximum(np.diff(mel_db, axis=1), 0.0).mean(axis=0)
     flux[~active] = np.nan
     rough = _roughness(spec_db, sr, active)
     sounding_s = float(active.sum()) * HOP / sr
@@ -189,6 +232,7 @@ def measure_arousal_cues(
     return ArousalCueValues(
         event_density_per_s=density if math.isfinite(density) else float("nan"),
         spectral_flux_db=mean(flux), roughness=mean(rough),
+        percussive_share=_percussive_share(mel_power, active), flatness=_flatness(spec_db, active),
         dynamic_range_lu=_dynamic_range_lu(short_term_lufs),
         times_s=times_s, flux_db=flux, roughness_frames=rough,
     )

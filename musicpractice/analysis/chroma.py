@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from musicpractice.analysis.tuning import checked_signal, frame_layout, iter_spectral_peaks
+from musicpractice.analysis.signal import check_signal
+from musicpractice.analysis.tuning import frame_layout, iter_spectral_peaks
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.pitch import hz_to_midi
 from musicpractice.core.progress import CancelToken, ProgressFn
@@ -88,7 +89,7 @@ def chroma(
         Not a finite mono signal, a non-positive sample rate, or ``tuning_hz`` or
         ``hop_s`` out of range.
     """
-    y = checked_signal(y, sr)
+    y = check_signal(y, sr)
     if not MIN_TUNING_HZ <= tuning_hz <= MAX_TUNING_HZ:
         raise InvalidParameterError(
             f"The tuning must be an A4 between {MIN_TUNING_HZ:g} and {MAX_TUNING_HZ:g} Hz, "

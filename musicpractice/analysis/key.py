@@ -21,7 +21,7 @@ import numpy as np
 
 from musicpractice.analysis.chroma import Chroma
 from musicpractice.analysis.chroma import chroma as compute_chroma
-from musicpractice.analysis.tuning import checked_signal
+from musicpractice.analysis.signal import check_signal
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.pitch import PITCH_CLASSES
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps, check_cancel, report
@@ -236,7 +236,7 @@ def estimate_key(
         Not a finite mono signal, a non-positive sample rate, a malformed ``chroma``,
         ``window_s`` or ``tuning_hz`` out of range.
     """
-    y = checked_signal(y, sr)
+    y = check_signal(y, sr)
     if not 5.0 <= window_s <= 60.0:
         raise InvalidParameterError(f"The key window must be between 5 and 60 s, not {window_s:g} s.")
     steps = Steps(progress, [("chroma", 9), ("key", 1)])

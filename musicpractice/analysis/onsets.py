@@ -21,7 +21,8 @@ import numpy as np
 import scipy.fft
 import scipy.ndimage
 
-from musicpractice.analysis.tuning import checked_signal
+from musicpractice.analysis.frames import frame_count, frames_between
+from musicpractice.analysis.signal import check_signal
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
 
 HOP_S = 0.0116
@@ -136,9 +137,9 @@ def onset_envelope(
     InvalidParameterError
         ``y`` is not a finite mono signal or ``sr`` is not positive.
     """
-    y = checked_signal(y, sr)
+    y = check_signal(y, sr)
     hop, n_fft, lag = _frame_settings(sr)
-    n_frames = 1 + len(y) // hop
+    n_frames = frame_count(len(y), window=n_fft, hop=hop)
     fmax = min(11_000.0, sr / 2)
     mel = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=N_MELS, fmin=30.0,
                               fmax=fmax).astype(np.float32)
@@ -170,13 +171,7 @@ def onset_envelope(
 def _log_mel(y: np.ndarray, start: int, stop: int, *, hop: int, n_fft: int,
              window: np.ndarray, mel: np.ndarray) -> np.ndarray:
     """log(1 + 1000 |mel|) of frames ``start``..``stop``, frame ``i`` centred on ``i * hop``."""
-    first = start * hop - n_fft // 2
-    last = (stop - 1) * hop + n_fft // 2
-    segment = np.zeros(last - first, dtype=np.float32)
-    lo, hi = max(first, 0), min(last, len(y))
-    if hi > lo:
-        segment[lo - first: hi - first] = y[lo:hi]
-    frames = np.lib.stride_tricks.sliding_window_view(segment, n_fft)[::hop]
+    frames = frames_between(y, start, stop, window=n_fft, hop=hop)
     spectrum = np.abs(scipy.fft.rfft(frames * window, axis=1))
     return np.log1p(1000.0 * (mel @ spectrum.T))
 

@@ -30,7 +30,7 @@ from musicpractice.analysis.tempogram import (
     tempo_path,
     tempogram,
 )
-from musicpractice.analysis.tuning import checked_signal
+from musicpractice.analysis.signal import check_signal
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import (
     CancelToken,
@@ -172,7 +172,7 @@ def estimate_tempo(
     InvalidParameterError
         Bad signal or tempo range.
     """
-    y = checked_signal(y, sr)
+    y = check_signal(y, sr)
     if not (np.isfinite(min_bpm) and np.isfinite(max_bpm) and 10.0 <= min_bpm
             and 2.0 * min_bpm < max_bpm <= 1000.0):
         raise InvalidParameterError(

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.fft
 
-from musicpractice.core.errors import AudioTooShortError, InvalidParameterError
+from musicpractice.analysis.frames import frame_count, frames_between, to_samples
+from musicpractice.analysis.signal import check_signal
 from musicpractice.core.pitch import hz_to_midi
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
 
@@ -69,37 +70,9 @@ class TuningEstimate:
     warnings: tuple[str, ...]
 
 
-def checked_signal(y, sr, *, min_duration_s: float = 0.0) -> np.ndarray:
-    """Validate a mono signal and its sample rate; return it as float32.
-
-    Parameters
-    ----------
-    y : array_like
-        Mono signal, one dimension, finite samples.
-    sr : int
-        Sample rate in Hz, positive.
-    min_duration_s : float
-        Shortest acceptable duration in seconds.
-
-    Raises
-    ------
-    InvalidParameterError
-        ``y`` is not a 1-D finite signal or ``sr`` is not positive.
-    AudioTooShortError
-        The signal is shorter than ``min_duration_s``.
-    """
-    if not np.isscalar(sr) or not np.isfinite(sr) or sr <= 0:
-        raise InvalidParameterError(f"The sample rate must be a positive number of Hz, not {sr!r}.")
-    y = np.asarray(y, dtype=np.float32)
-    if y.ndim != 1:
-        raise InvalidParameterError("The analysis needs a mono signal (one channel).")
-    if not np.all(np.isfinite(y)):
-        raise InvalidParameterError("The signal contains invalid samples (NaN or infinity).")
-    if len(y) / sr < min_duration_s:
-        raise AudioTooShortError(
-            f"The recording is {len(y) / sr:.2f} s long; at least {min_duration_s:g} s is needed."
-        )
-    return y
+checked_signal = check_signal
+"""The old name of :func:`musicpractice.analysis.signal.check_signal` (kept for modules
+being written while it moved; use ``check_signal``)."""
 
 
 @dataclass(frozen=True)
@@ -142,10 +115,12 @@ def spectral_peaks(y: np.ndarray, sr: float, **options) -> SpectralPeaks:
 
 
 def frame_layout(n_samples: int, sr: float, window_s: float, hop_s: float) -> tuple[int, int, int]:
-    """``(n_fft, hop, n_frames)`` in samples/frames of the spectral-peak frames of a signal."""
+    """``(n_fft, hop, n_frames)`` in samples/frames of the spectral-peak frames of a signal
+    (``window_s`` rounded up to a power of two samples; frames centred, see
+    :mod:`musicpractice.analysis.frames`)."""
     n_fft = int(2 ** np.ceil(np.log2(window_s * sr)))
-    hop = max(1, round(hop_s * sr))
-    return n_fft, hop, 1 + n_samples // hop
+    hop = to_samples(hop_s, sr)
+    return n_fft, hop, frame_count(n_samples, window=n_fft, hop=hop)
 
 
 def iter_spectral_peaks(
@@ -197,7 +172,7 @@ def iter_spectral_peaks(
     for c0 in range(0, n_frames, chunk):
         check_cancel(cancel)
         report(progress, c0 / n_frames, "spectral peaks")
-        frames = _frames(y, c0, min(n_frames, c0 + chunk), hop, n_fft)
+        frames = frames_between(y, c0, min(n_frames, c0 + chunk), window=n_fft, hop=hop)
         loud = np.einsum("ij,ij->i", frames, frames) > min_energy
         if not np.any(loud):
             continue
@@ -214,17 +189,6 @@ def iter_spectral_peaks(
                             np.exp(b - 0.25 * (a - c) * shift).astype(np.float32),
                             n_frames, n_fft, hop)
     report(progress, 1.0, "spectral peaks")
-
-
-def _frames(y: np.ndarray, first: int, stop: int, hop: int, n_fft: int) -> np.ndarray:
-    """Frames ``first`` to ``stop - 1`` (frame ``i`` centred on sample ``i * hop``, zeros
-    beyond the signal's ends) as a strided view of a copy of just that stretch."""
-    start = first * hop - n_fft // 2
-    end = (stop - 1) * hop - n_fft // 2 + n_fft
-    piece = np.asarray(y[max(0, start):max(0, min(len(y), end))], dtype=np.float32)
-    left = max(0, -start)
-    piece = np.pad(piece, (left, (end - start) - len(piece) - left))
-    return np.lib.stride_tricks.sliding_window_view(piece, n_fft)[::hop]
 
 
 def estimate_tuning(
@@ -261,7 +225,7 @@ def estimate_tuning(
     AudioTooShortError
         Shorter than 0.25 s.
     """
-    y = checked_signal(y, sr, min_duration_s=MIN_DURATION_S)
+    y = check_signal(y, sr, min_duration_s=MIN_DURATION_S)
     hop_s = max(HOP_S, len(y) / sr / MAX_FRAMES)
     peaks = spectral_peaks(y, float(sr), window_s=WINDOW_S, hop_s=hop_s,
                            min_hz=MIN_PEAK_HZ, max_hz=MAX_PEAK_HZ, floor_db=PEAK_FLOOR_DB,

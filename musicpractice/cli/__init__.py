@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Sequence
 
 from musicpractice import __version__
-from musicpractice.cli import align, analyze, compare, export, play, record, session
+from musicpractice.cli import agreement, annotate, align, analyze, compare, export, play, record, session
 from musicpractice.core.errors import Cancelled, MusicPracticeError
 
-SUBCOMMANDS = (analyze, align, session, record, compare, export, play)
+SUBCOMMANDS = (analyze, align, session, record, compare, export, play, annotate, agreement)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -162,21 +162,3 @@ def listener_agreement(annotations: Sequence[Annotation], *,
                 product_sets.append(_alpha_set(by_rater, (PRODUCT, rater), shared))
     return Agreement(len(annotations), len(raters), len(items), overall, tuple(pairs),
                      tuple(product_sets))
-
-
-def agreement_json(agreement: Agreement) -> dict:
-    """The ``musicpractice.agreement/1`` document (``alpha`` is the character α)."""
-
-    def num(x: float):
-        return None if not math.isfinite(x) else round(x, 4)
-
-    def one(s: AlphaSet) -> dict:
-        return {"raters": list(s.raters), "items": s.items, "alpha_character": num(s.character),
-                "alpha_arousal": num(s.arousal), "alpha_valence": num(s.valence)}
-
-    o = agreement.overall
-    return {"schema": "musicpractice.agreement/1", "alpha": num(o.character),
-            "alpha_arousal": num(o.arousal), "alpha_valence": num(o.valence),
-            "annotations": agreement.annotations, "listeners": agreement.listeners,
-            "items": agreement.items, "pairs": [one(p) for p in agreement.pairs],
-            "product": [one(p) for p in agreement.product]}

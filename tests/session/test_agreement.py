@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pytest
 
+from musicpractice.reports.listener_agreement import agreement_json, agreement_text
 from musicpractice.session.agreement import (
-    CONSENSUS, PRODUCT, agreement_json, krippendorff_alpha, listener_agreement)
+    CONSENSUS, PRODUCT, krippendorff_alpha, listener_agreement)
 from musicpractice.session.annotations import Annotation
 
 NAN = np.nan
@@ -68,3 +69,5 @@ def test_listener_pairs_counts_and_product():
     assert set(by_rater) == {"Ann", "Bob", "Eve", CONSENSUS} and by_rater["Ann"].raters[0] == PRODUCT
     doc = agreement_json(result)
     assert doc["schema"] == "musicpractice.agreement/1" and doc["alpha"] == round(result.overall.character, 4)
+    text = agreement_text(result)
+    assert "Bob & Eve" in text and "reading vs consensus" in text and "12 annotation(s)" in text
