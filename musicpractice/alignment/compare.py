@@ -7,15 +7,14 @@ with wrong, missing and extra notes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from types import SimpleNamespace
 
 import numpy as np
 
 from musicpractice.alignment.timemap import Alignment
 from musicpractice.analysis.loudness import measure_loudness
-from musicpractice.analysis.melody import track_melody
 from musicpractice.core.errors import InvalidParameterError
-from musicpractice.core.pitch import hz_to_midi, midi_to_hz
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps
 from musicpractice.score.model import Score, ScoreNote
 
@@ -199,7 +198,8 @@ class ScoreComparison:
 
 
 def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Alignment, *,
-                       part: str | None = None, progress: ProgressFn | None = None,
+                       part: str | None = None, tolerance_cents: float = WRONG_CENTS,
+                       progress: ProgressFn | None = None,
                        cancel: CancelToken | None = None) -> ScoreComparison:
     """Bar-by-bar and note-by-note comparison of an aligned take with its score.
 
@@ -214,6 +214,8 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
         From :func:`musicpractice.alignment.align_to_score`.
     part : str, optional
         The part the take plays (pitch is checked when it is monophonic).
+    tolerance_cents : float
+        Intonation tolerance in cents: a note further from the written pitch is wrong.
 
     Returns
     -------
@@ -234,13 +236,16 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
     cents = np.full(len(notes), np.nan)
     voiced_fraction = np.ones(len(notes))
     onsets = alignment.take_at([n.onset_quarter for n in notes]) if notes else np.array([])
-    ends = (alignment.take_at([min(n.onset_quarter + n.duration_quarter, q1) for n in notes])
-            if notes else np.array([]))
-    if monophonic and notes:
-        track = _melody(take, sr, notes, steps, cancel)
-        cents, voiced_fraction = _note_pitches(track, notes, onsets, ends)
-        extra = _extra_notes(track, onsets, ends)
-        warnings.extend(track.warnings)
+    restarts: list[Restart] = []
+    tuning_hz = TUNING_HZ
+    if not 0.0 < float(tolerance_cents) <= 1200.0:
+        raise InvalidParameterError("The intonation tolerance must be between 0 and 1200 cents.")
+    if monophonic and notes:  # sung part: musicpractice.alignment.sung_check
+        from musicpractice.alignment.sung_check import check_sung_take
+        sung_rows, extra, restarts, tuning_hz, more = check_sung_take(
+            take, sr, score, alignment, part_name, tolerance_cents=float(tolerance_cents),
+            progress=steps.stage("pitch"), cancel=cancel)
+        warnings.extend(more)
     elif part_name is None and len(score.parts) > 1:
         warnings.append("Pitch is checked note by note only for one monophonic part "
                         "(choose a part).")
@@ -262,9 +267,24 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
             part=note.part, measure=note.measure, ref_quarter=note.onset_quarter,
             midi=note.midi, take_onset_s=float(onsets[k]), deviation_s=float(deviations[k]),
             cents=float(cents[k]), status=status))
+    if monophonic and notes:
+        compared = _with_deviations(score, alignment, sung_rows)
     return ScoreComparison(bars=tuple(bars), beats=tuple(beats), notes=tuple(compared),
                            extra_notes=tuple(extra), monophonic=bool(monophonic),
-                           tuning_hz=TUNING_HZ, warnings=tuple(warnings))
+                           tuning_hz=float(tuning_hz), warnings=tuple(warnings),
+                           restarts=tuple(restarts), tolerance_cents=float(tolerance_cents))
+
+
+def _with_deviations(score, alignment, rows: list[NoteComparison]) -> list[NoteComparison]:
+    """Rows of the first attempt with their within-bar timing deviation filled in."""
+    first = [r for r in rows if r.attempt == 0]
+    if not first:
+        return rows
+    deviations = _within_bar_deviation(
+        score, alignment, [SimpleNamespace(onset_quarter=r.ref_quarter) for r in first],
+        np.array([r.take_onset_s for r in first]))
+    by_row = {id(r): float(d) for r, d in zip(first, deviations)}
+    return [replace(r, deviation_s=by_row[id(r)]) if id(r) in by_row else r for r in rows]
 
 
 def _covered_measures(score: Score, q0: float, q1: float):
@@ -339,61 +359,3 @@ def _is_monophonic(notes: list[ScoreNote]) -> bool:
     return all(b.onset_quarter >= a.onset_quarter + a.duration_quarter - 1e-6
                for a, b in zip(ordered, ordered[1:]))
 
-
-def _melody(take, sr, notes, steps, cancel):
-    low = min(n.midi for n in notes) - 3
-    high = max(n.midi for n in notes) + 3
-    fmin = max(30.0, float(midi_to_hz(low, tuning_hz=TUNING_HZ)))
-    fmax = min(4000.0, sr / 4.0, float(midi_to_hz(high, tuning_hz=TUNING_HZ)))
-    return track_melody(take, sr, fmin_hz=fmin, fmax_hz=fmax, tuning_hz=TUNING_HZ,
-                        progress=steps.stage("pitch"), cancel=cancel)
-
-
-def _note_pitches(track, notes, onsets, ends):
-    """Median pitch (cents from the written note) over the steady middle of each note."""
-    cents = np.full(len(notes), np.nan)
-    voiced_fraction = np.zeros(len(notes))
-    f0 = track.f0_hz
-    for k, note in enumerate(notes):
-        if not (np.isfinite(onsets[k]) and np.isfinite(ends[k])):
-            continue
-        length = max(ends[k] - onsets[k], track.hop_s)
-        a = int(np.searchsorted(track.times_s, onsets[k] + 0.2 * length))
-        b = max(a + 1, int(np.searchsorted(track.times_s, onsets[k] + 0.85 * length)))
-        window = f0[a:b]
-        if window.size == 0:
-            continue
-        voiced = window[window > 0]
-        voiced_fraction[k] = voiced.size / window.size
-        if voiced.size:
-            sung = np.median(hz_to_midi(voiced, tuning_hz=TUNING_HZ))
-            cents[k] = 100.0 * (sung - note.midi)
-    return cents, voiced_fraction
-
-
-def _extra_notes(track, onsets, ends) -> list[ExtraNote]:
-    """Stable pitches in the take that fall between the written notes (in rests)."""
-    covered = np.zeros(track.times_s.size, dtype=bool)
-    for a, b in zip(onsets, ends):
-        if np.isfinite(a) and np.isfinite(b):
-            covered[np.searchsorted(track.times_s, a - 0.05):
-                    np.searchsorted(track.times_s, b + 0.05)] = True
-    span = np.zeros(track.times_s.size, dtype=bool)
-    finite = np.isfinite(onsets)
-    if finite.any():
-        span[np.searchsorted(track.times_s, np.nanmin(onsets)):
-             np.searchsorted(track.times_s, np.nanmax(ends))] = True
-    voiced = track.f0_hz > 0
-    midi = np.where(voiced, np.round(hz_to_midi(np.where(voiced, track.f0_hz, 1.0),
-                                                tuning_hz=TUNING_HZ)), -1).astype(int)
-    candidate = np.where(voiced & span & ~covered, midi, -1)
-    extra = []
-    start = 0
-    for k in range(1, candidate.size + 1):
-        if k == candidate.size or candidate[k] != candidate[start]:
-            length = (k - start) * track.hop_s
-            if candidate[start] >= 0 and length >= MIN_EXTRA_S:
-                extra.append(ExtraNote(take_onset_s=float(track.times_s[start]),
-                                       duration_s=float(length), midi=int(candidate[start])))
-            start = k
-    return extra

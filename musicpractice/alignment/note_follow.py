@@ -1,0 +1,177 @@
+"""Follow a sung take through a written part note by note, jumps included.
+
+The sung notes (see :mod:`.sung_segments`) are matched to the written ones by a dynamic
+programme over "sung note i is written note j". A match is scored by its timing (the
+time since the previous match against the written time between the two notes at the
+take's tempo) and, weakly, by its pitch: a wrong pitch costs a fixed amount whatever its
+size, so a mistake cannot pull the match onto a neighbouring note whose pitch it happens
+to hit -- the notes around it and the rhythm place it. A sung note may also be an extra
+note, a written note may be left out, and the take may jump (a restart: back to an
+earlier bar; or ahead) at a fixed cost. Every pass through the part between jumps is an
+attempt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from musicpractice.analysis.notes import Note
+
+PITCH_SD_SEMITONES = 0.35
+"""Spread of a right note's sung pitch around the written one (intonation, tracking)."""
+WRONG_PITCH_SHARE = 0.15
+"""Prior share of notes sung at another pitch (spread evenly over two octaves)."""
+TIMING_SD = 0.3
+"""Spread of log(sung / expected time between notes) (rubato, tempo drift)."""
+TIMING_CAP = 8.0
+EXTRA_COST = 5.0
+"""Cost (nats) of a sung note that belongs to no written note."""
+SHORT_EXTRA_COST = 1.0
+"""... of one shorter than ``SHORT_S`` (a scoop, a glitch of the tracker)."""
+SHORT_S = 0.1
+MISSING_COST = 4.0
+"""Cost of a written note left out."""
+JUMP_COST = 14.0
+"""Cost of a jump (restart or skip) in the take."""
+MAX_SKIP = 4
+"""Written notes a normal step may advance (skipping up to MAX_SKIP - 1 of them)."""
+MAX_EXTRAS = 4
+"""Sung notes in a row a normal step may leave as extras."""
+
+
+@dataclass(frozen=True)
+class FollowedNotes:
+    """The note-level path of a take through a written part.
+
+    Attributes
+    ----------
+    sung_to_written : numpy.ndarray
+        int64 per sung note: index of the written note it was matched to, -1 for an
+        extra note.
+    attempt : numpy.ndarray
+        int64 per sung note: the pass through the part it belongs to (0 = first).
+    jumps : tuple of (int, int, int)
+        ``(sung note index where the new attempt starts, written note left,
+        written note jumped to)`` per jump.
+    seconds_per_quarter : float
+        The take's tempo used for timing.
+    """
+
+    sung_to_written: np.ndarray
+    attempt: np.ndarray
+    jumps: tuple[tuple[int, int, int], ...]
+    seconds_per_quarter: float
+
+
+def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
+                 written_quarter: np.ndarray, *, seconds_per_quarter: float,
+                 tuning_semitones: float = 0.0, first: int = 0,
+                 last: int | None = None) -> FollowedNotes:
+    """Match sung notes to written ones (monotonic within attempts, jumps between them).
+
+    Parameters
+    ----------
+    sung : tuple of Note
+        In time order.
+    written_midi : numpy.ndarray
+        int, shape ``(J,)``: the written pitches in order.
+    written_quarter : numpy.ndarray
+        float, shape ``(J,)``: their onsets in quarter notes (increasing).
+    seconds_per_quarter : float
+        The take's tempo (from the coarse alignment).
+    tuning_semitones : float
+        The take's tuning relative to A4 = 440 Hz, in semitones.
+    first, last : int
+        Written notes where the take is expected to start and end (by the coarse
+        alignment); starting or ending elsewhere costs like leaving notes out.
+
+    Returns
+    -------
+    FollowedNotes
+    """
+    n_sung, n_written = len(sung), int(written_midi.size)
+    last = n_written - 1 if last is None else last
+    if n_sung == 0 or n_written == 0:
+        return FollowedNotes(np.full(n_sung, -1, dtype=np.int64), np.zeros(n_sung, np.int64),
+                             (), float(seconds_per_quarter))
+    onset = np.array([s.onset_s for s in sung])
+    pitch = np.array([s.midi + s.cents / 100.0 for s in sung]) - tuning_semitones
+    extra = np.where(np.array([s.duration_s for s in sung]) < SHORT_S, SHORT_EXTRA_COST,
+                     EXTRA_COST)
+    emission = _pitch_cost(pitch[:, None] - written_midi[None, :])
+    j_index = np.arange(n_written)
+    start_cost = np.minimum(np.abs(j_index - first) * MISSING_COST, JUMP_COST)
+    end_cost = np.minimum(np.abs(last - j_index) * MISSING_COST, JUMP_COST)
+    cum_extra = np.concatenate([[0.0], np.cumsum(extra)])
+    cost = np.full((n_sung, n_written), np.inf)
+    back_i = np.full((n_sung, n_written), -1, dtype=np.int64)
+    back_j = np.full((n_sung, n_written), -1, dtype=np.int64)
+    best_row = np.full(n_sung, np.inf)
+    best_row_j = np.zeros(n_sung, dtype=np.int64)
+    jump_from = (np.inf, -1, -1)  # best (cost incl. extras so far, i', j') to jump from
+    for i in range(n_sung):
+        total = start_cost + cum_extra[i]
+        bi = np.full(n_written, -1, dtype=np.int64)
+        bj = np.full(n_written, -1, dtype=np.int64)
+        if i > 0:
+            prev_i = i - 1
+            candidate = best_row[prev_i]
+            if candidate < jump_from[0] + extra[prev_i]:
+                jump_from = (candidate, prev_i, int(best_row_j[prev_i]))
+            else:
+                jump_from = (jump_from[0] + extra[prev_i], jump_from[1], jump_from[2])
+            jump_total = np.full(n_written, jump_from[0] + JUMP_COST)
+            better = jump_total < total
+            total = np.where(better, jump_total, total)
+            bi[better], bj[better] = jump_from[1], jump_from[2]
+        for pi in range(max(0, i - MAX_EXTRAS - 1), i):
+            between = cum_extra[i] - cum_extra[pi + 1]
+            ioi = max(onset[i] - onset[pi], 1e-3)
+            for step in range(1, MAX_SKIP + 1):
+                prev = cost[pi, :n_written - step]
+                if not np.isfinite(prev).any():
+                    continue
+                dq = written_quarter[step:] - written_quarter[:n_written - step]
+                ratio = np.log(ioi / np.maximum(dq * seconds_per_quarter, 1e-3))
+                timing = np.minimum(0.5 * (ratio / TIMING_SD) ** 2, TIMING_CAP)
+                candidate = prev + between + (step - 1) * MISSING_COST + timing
+                better = candidate < total[step:]
+                total[step:] = np.where(better, candidate, total[step:])
+                bi[step:][better] = pi
+                bj[step:][better] = j_index[:n_written - step][better]
+        cost[i] = total + emission[i]
+        back_i[i], back_j[i] = bi, bj
+        best_row_j[i] = int(np.argmin(cost[i]))
+        best_row[i] = cost[i, best_row_j[i]]
+    final = cost + end_cost[None, :] + (cum_extra[-1] - cum_extra[1:])[:, None]
+    i, j = np.unravel_index(int(np.argmin(final)), final.shape)
+    if final[i, j] >= cum_extra[-1] + JUMP_COST * 2:  # nothing matches: all extra
+        return FollowedNotes(np.full(n_sung, -1, dtype=np.int64), np.zeros(n_sung, np.int64),
+                             (), float(seconds_per_quarter))
+    path = []
+    while i >= 0:
+        path.append((int(i), int(j)))
+        i, j = back_i[i, j], back_j[i, j]
+    path.reverse()
+    to_written = np.full(n_sung, -1, dtype=np.int64)
+    attempt = np.zeros(n_sung, dtype=np.int64)
+    jumps = []
+    current = 0
+    for k, (i, j) in enumerate(path):
+        if k > 0:
+            pj = path[k - 1][1]
+            if j <= pj or j > pj + MAX_SKIP:
+                current += 1
+                jumps.append((i, pj, j))
+        to_written[i] = j
+        attempt[i:] = current
+    return FollowedNotes(to_written, attempt, tuple(jumps), float(seconds_per_quarter))
+
+
+def _pitch_cost(deviation: np.ndarray) -> np.ndarray:
+    """-log p(sung pitch | written), a right note's Gaussian plus a flat wrong-note floor."""
+    right = np.exp(-0.5 * (deviation / PITCH_SD_SEMITONES) ** 2) / (
+        PITCH_SD_SEMITONES * np.sqrt(2 * np.pi))
+    return -np.log((1 - WRONG_PITCH_SHARE) * right + WRONG_PITCH_SHARE / 24.0)
