@@ -19,12 +19,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import maximum_filter1d
 
+from musicpractice.analysis.frames import frames_between
 from musicpractice.analysis.pitch_track import (
     MAX_CANDIDATES,
     cmndf_frames,
     pitch_candidates,
     viterbi_banded,
 )
+from musicpractice.analysis.signal import check_sample_rate, check_signal
 from musicpractice.analysis.voices import DEFAULT_RANGE, VOICE_RANGES, as_number, validate_range
 from musicpractice.core.errors import AudioTooShortError, InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
@@ -145,8 +147,8 @@ def track_melody(y, sr: int, *, fmin_hz: float = VOICE_RANGES[DEFAULT_RANGE][0],
     AudioTooShortError
         For a signal shorter than one analysis frame.
     """
-    y = _validated_signal(y)
-    sr = _validated_sr(sr)
+    sr = check_sample_rate(sr, min_sr_hz=MIN_SR, max_sr_hz=MAX_SR)
+    y = check_signal(y, sr)
     fmin_hz, fmax_hz = validate_range(fmin_hz, fmax_hz, sr)
     if not MIN_HOP_S <= as_number(hop_s) <= MAX_HOP_S:
         raise InvalidParameterError(
@@ -182,34 +184,9 @@ def track_melody(y, sr: int, *, fmin_hz: float = VOICE_RANGES[DEFAULT_RANGE][0],
                       confidence=confidence, polyphonic=polyphonic, warnings=warnings)
 
 
-def _validated_signal(y) -> np.ndarray:
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise InvalidParameterError("The melody tracker needs a mono signal (one channel).")
-    if y.size == 0:
-        raise AudioTooShortError("The recording is empty: there is no melody to track.")
-    if not np.issubdtype(y.dtype, np.number):
-        raise InvalidParameterError("The audio samples must be numbers.")
-    y = y.astype(np.float32, copy=False)
-    if not np.all(np.isfinite(y)):
-        raise InvalidParameterError("The audio contains invalid samples (NaN or infinite); "
-                                    "the file may be corrupt.")
-    return y
-
-
-def _validated_sr(sr) -> int:
-    if isinstance(sr, bool) or not isinstance(sr, (int, np.integer, float)) or sr != int(sr):
-        raise InvalidParameterError(f"The sample rate must be a whole number of Hz, not {sr!r}.")
-    if not MIN_SR <= int(sr) <= MAX_SR:
-        raise InvalidParameterError(
-            f"The sample rate {sr} Hz is outside the supported {MIN_SR}-{MAX_SR} Hz.")
-    return int(sr)
-
-
 def _frame_candidates(y, sr, *, hop, window, min_lag, max_lag, n_frames, progress, cancel):
     """Pitch candidates (Hz, probability), best CMNDF and level (dBFS) of every frame."""
-    frame_len = window + max_lag
-    half = frame_len // 2
+    frame_len = window + max_lag  # frame i centred on sample i * hop
     cand_hz = np.zeros((n_frames, MAX_CANDIDATES), dtype=np.float32)
     cand_prob = np.zeros((n_frames, MAX_CANDIDATES), dtype=np.float32)
     min_cmndf = np.ones(n_frames, dtype=np.float32)
@@ -217,12 +194,7 @@ def _frame_candidates(y, sr, *, hop, window, min_lag, max_lag, n_frames, progres
     for start in range(0, n_frames, BLOCK_FRAMES):
         check_cancel(cancel)
         stop = min(n_frames, start + BLOCK_FRAMES)
-        first = start * hop - half
-        last = (stop - 1) * hop - half + frame_len
-        seg = np.zeros(last - first, dtype=np.float32)
-        lo, hi = max(first, 0), min(last, y.size)
-        seg[lo - first:hi - first] = y[lo:hi]
-        frames = np.lib.stride_tricks.sliding_window_view(seg, frame_len)[::hop]
+        frames = frames_between(y, start, stop, window=frame_len, hop=hop)
         d = cmndf_frames(frames, window, max_lag)
         lags, probs, best = pitch_candidates(d, min_lag)
         with np.errstate(divide="ignore"):
