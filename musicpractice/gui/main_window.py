@@ -39,6 +39,7 @@ from musicpractice.core.resources import resource_path
 from musicpractice.gui.analysis_process import AnalysisProcess
 from musicpractice.gui.compare_view import CompareView
 from musicpractice.gui.cues_panel import CuesPanel
+from musicpractice.gui.listeners_panel import ListenersPanel
 from musicpractice.gui.dialogs import show_about, show_error
 from musicpractice.gui.intonation import TOLERANCES_CENTS
 from musicpractice.gui.jobs import JobRunner
@@ -157,12 +158,15 @@ class MainWindow(QMainWindow):
         self.summary.beat_level_changed.connect(self.take_view.set_beat_level)
         self.cues = CuesPanel()
         self.cues.cue_selected.connect(self.take_view.show_cue)
+        self.listeners = ListenersPanel(passage=self.take_view.loop_s)
         self.docks = {}
         for name, title, widget, area in (
                 ("takes", "Takes", takes_box, Qt.DockWidgetArea.LeftDockWidgetArea),
                 ("record", "Record", self.record_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
                 ("summary", "Summary", self.summary, Qt.DockWidgetArea.RightDockWidgetArea),
-                ("cues", "Expressive cues", self.cues, Qt.DockWidgetArea.RightDockWidgetArea)):
+                ("cues", "Expressive cues", self.cues, Qt.DockWidgetArea.RightDockWidgetArea),
+                ("listeners", "What listeners heard", self.listeners,
+                 Qt.DockWidgetArea.RightDockWidgetArea)):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"dock_{name}")
             dock.setWidget(widget)
@@ -172,6 +176,8 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["summary"], self.docks["cues"]], [250, 700],
                          Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.docks["cues"], self.docks["listeners"])
+        self.docks["cues"].raise_()
         self.resize(1500, 950)
 
     def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -506,6 +512,7 @@ class MainWindow(QMainWindow):
         self.view_data = None
         self.take_view.clear()
         self.view_progress.hide()
+        self.listeners.set_take(self.session, take_id)
         if take_id is None or self.session is None:
             self.summary.clear()
             self.cues.clear()
