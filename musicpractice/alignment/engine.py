@@ -115,7 +115,6 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
                                                        take.rate_hz / coarse)
     x = _transpose(x, shift)
     xc = _transpose(xc, shift)
-    confidence_c = _coarse_confidence(xc, yc, pi, pj, take.rate_hz / coarse)
     previous = coarse
     for k, factor in enumerate(factors[1:], start=1):
         check_cancel(cancel)
@@ -127,6 +126,10 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
                                open_begin=subsequence, open_end=subsequence)
         previous = factor
     report(progress, 1.0, "aligned")
+    # judged on the path returned (brought to the coarse level), so that a fine level
+    # that strays from the coarse path shows as low confidence where it does
+    ci, cj = _path_at_level(pi, pj, coarse, yc.shape[0])
+    confidence_c = _coarse_confidence(xc, yc, ci, cj, take.rate_hz / coarse)
     per_frame = np.interp(np.arange(n) / coarse, np.arange(confidence_c.size), confidence_c)
     per_frame = np.where(take.active[t0:t1], per_frame, 0.0)
     active = take.active[t0:t1][pi]
@@ -147,6 +150,18 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
                           overall_confidence=overall, transposition_semitones=int(shift),
                           subsequence=subsequence,
                           rate_hz=take.rate_hz)
+
+
+def _path_at_level(pi: np.ndarray, pj: np.ndarray, factor: int,
+                   m: int) -> tuple[np.ndarray, np.ndarray]:
+    """A finest-level path brought to a ``factor`` times coarser level: for each coarse
+    take frame, the coarse reference frame holding the path's mean reference frame."""
+    rows = pi // factor
+    sums = np.bincount(rows, weights=pj)
+    counts = np.bincount(rows)
+    ci = np.flatnonzero(counts)
+    cj = np.minimum((sums[ci] / counts[ci]) // factor, m - 1).astype(np.int64)
+    return ci.astype(np.int64), cj
 
 
 def _sounding_span(features: AlignmentFeatures) -> tuple[int, int]:
