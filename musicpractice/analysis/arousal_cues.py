@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.fft
 
-from musicpractice.core.errors import InvalidParameterError
+from musicpractice.analysis.frames import frame_count, frames_between
+from musicpractice.analysis.signal import check_signal
 
 N_FFT = 2048
 """FFT size of the spectral cues at the analysis rate (93 ms at 22.05 kHz)."""
@@ -84,14 +85,13 @@ class ArousalCueValues:
 
 def _spectrogram_db(y: np.ndarray) -> np.ndarray:
     """Magnitude spectrogram in dB below the take's loud level, shape (bins, frames)."""
-    padded = np.pad(np.asarray(y, dtype=np.float32), N_FFT // 2)
-    n_frames = 1 + (len(padded) - N_FFT) // HOP
+    n_frames = frame_count(len(y), window=N_FFT, hop=HOP)
     window = np.hanning(N_FFT + 1)[:-1].astype(np.float32)
-    frames = np.lib.stride_tricks.sliding_window_view(padded, N_FFT)[::HOP][:n_frames]
     power = np.empty((N_FFT // 2 + 1, n_frames), dtype=np.float32)
     for start in range(0, n_frames, 1024):
         stop = min(n_frames, start + 1024)
-        power[:, start:stop] = (np.abs(scipy.fft.rfft(frames[start:stop] * window, axis=1)) ** 2).T
+        frames = frames_between(y, start, stop, window=N_FFT, hop=HOP)
+        power[:, start:stop] = (np.abs(scipy.fft.rfft(frames * window, axis=1)) ** 2).T
     energy = power.sum(axis=0)
     loud = float(np.percentile(energy, LOUD_PERCENTILE)) if n_frames else 0.0
     if loud <= 0:
@@ -206,11 +206,10 @@ def measure_arousal_cues(
     Raises
     ------
     InvalidParameterError
-        ``y`` is not a non-empty mono signal or ``sr`` is not positive.
+        ``y`` is not a finite mono signal or ``sr`` not a sample rate (see
+        :func:`~musicpractice.analysis.signal.check_signal`); AudioTooShortError when empty.
     """
-    y = np.asarray(y)
-    if y.ndim != 1 or len(y) == 0 or not sr or sr <= 0:
-        raise InvalidParameterError("the arousal cues need a non-empty mono signal")
+    y = check_signal(y, sr)
     spec_db = _spectrogram_db(y)
     active = _active_frames(spec_db)
     times_s = np.arange(spec_db.shape[1]) * HOP / sr

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from musicpractice.analysis.frames import frame_count, iter_frames
+from musicpractice.analysis.signal import check_signal
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
 
@@ -69,9 +71,7 @@ def measure_brightness(
     InvalidParameterError
         Empty signal or non-positive frame/hop.
     """
-    y = np.asarray(y, dtype=np.float32)
-    if y.ndim != 1 or len(y) == 0:
-        raise InvalidParameterError("brightness needs a non-empty mono signal")
+    y = check_signal(y, sr)
     if frame_s <= 0 or hop_s <= 0:
         raise InvalidParameterError("frame and hop must be positive")
     n_fft = int(2 ** np.ceil(np.log2(frame_s * sr)))
@@ -79,17 +79,15 @@ def measure_brightness(
     freqs = np.fft.rfftfreq(n_fft, 1.0 / sr)
     high = freqs >= HIGH_FREQUENCY_EDGE_HZ
     window = np.hanning(n_fft).astype(np.float32)
-    padded = np.pad(y, n_fft // 2)
-    n_frames = 1 + (len(padded) - n_fft) // hop if len(padded) >= n_fft else 0
+    n_frames = frame_count(len(y), window=n_fft, hop=hop)
     energy = np.zeros(n_frames)
     centroid_num = np.zeros(n_frames)
     high_energy = np.zeros(n_frames)
-    chunk = 2048
-    for start in range(0, n_frames, chunk):
+    for start, frames in iter_frames(y, sr, window_s=n_fft / sr, hop_s=hop / sr,
+                                     block_frames=2048):
         check_cancel(cancel)
-        stop = min(n_frames, start + chunk)
-        idx = np.arange(start, stop)[:, None] * hop + np.arange(n_fft)[None, :]
-        power = np.abs(np.fft.rfft(padded[idx] * window, axis=1)) ** 2
+        stop = start + len(frames)
+        power = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2
         energy[start:stop] = power.sum(axis=1)
         centroid_num[start:stop] = power @ freqs
         high_energy[start:stop] = power[:, high].sum(axis=1)

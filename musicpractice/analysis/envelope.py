@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from musicpractice.core.errors import InvalidParameterError
+from musicpractice.analysis.signal import check_signal
 
 ENVELOPE_HOP_S = 0.0025
 """Hop of the RMS envelope (2.5 ms) -- fine enough for attacks of a few milliseconds."""
@@ -38,9 +38,7 @@ def amplitude_envelope(y: np.ndarray, sr: int) -> Envelope:
     Works through the signal in chunks, so an hour of audio needs only the envelope
     itself (1.4 M values) beyond the signal.
     """
-    y = np.asarray(y)
-    if y.ndim != 1 or len(y) == 0:
-        raise InvalidParameterError("the envelope needs a non-empty mono signal")
+    y = check_signal(y, sr)
     hop = max(1, int(round(ENVELOPE_HOP_S * sr)))
     n_hops = -(-len(y) // hop)
     hop_energy = np.zeros(n_hops + 1)

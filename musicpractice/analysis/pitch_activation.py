@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import librosa
 import numpy as np
 
-from musicpractice.analysis.tuning import checked_signal
+from musicpractice.analysis.signal import check_signal
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.pitch import hz_to_midi, midi_to_hz
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
@@ -88,7 +88,7 @@ def pitch_activation(y: np.ndarray, sr: int, *, low_midi: int = PIANO_LOW_MIDI,
     -------
     PitchActivation
     """
-    y = checked_signal(y, sr)
+    y = check_signal(y, sr)
     if not (0 <= low_midi < high_midi <= 127):
         raise InvalidParameterError(f"The key range {low_midi}-{high_midi} is not valid.")
     if not 300.0 <= tuning_hz <= 500.0:

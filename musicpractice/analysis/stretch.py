@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import librosa
 import numpy as np
 
+from musicpractice.analysis.frames import frame_count, frames_between
+from musicpractice.analysis.signal import check_sample_rate
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
 
@@ -71,16 +72,14 @@ def time_stretch(y: np.ndarray, sr: int, *, speed: float, progress: ProgressFn |
     if not isinstance(speed, (int, float)) or not MIN_SPEED <= speed <= MAX_SPEED:
         raise InvalidParameterError(
             f"Practice speed must be between {MIN_SPEED:.0%} and {MAX_SPEED:.0%} (got {speed!r}).")
-    if isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr <= 0:
-        raise InvalidParameterError(f"The sample rate must be a positive whole number of Hz (got {sr!r}).")
+    sr = check_sample_rate(sr)
     y = np.asarray(y, dtype=np.float32)
     if y.ndim != 1:
         raise InvalidParameterError("Slowing down works on one channel; mix the take to mono first.")
     if speed == MAX_SPEED or len(y) == 0:
         report(progress, 1.0, "Speed")
         return StretchedAudio(y, int(sr), float(speed))
-    padded = np.pad(y, N_FFT // 2)
-    n_in = 1 + max(0, len(padded) - N_FFT) // HOP
+    n_in = frame_count(len(y), window=N_FFT, hop=HOP)
     steps = np.arange(0, n_in, speed)
     out_len = round(len(y) / speed)
     out = np.zeros((len(steps) + N_FFT // HOP, HOP), dtype=np.float32)
@@ -92,7 +91,7 @@ def time_stretch(y: np.ndarray, sr: int, *, speed: float, progress: ProgressFn |
         block = steps[first: first + BLOCK_FRAMES]
         index = block.astype(int)
         lo = index[0]
-        columns = _stft(padded, lo, index[-1] + 2, window, n_in)
+        columns = _stft(y, lo, index[-1] + 2, window, n_in)
         left, right = columns[:, index - lo], columns[:, index - lo + 1]
         alpha = (block - index)[None, :].astype(np.float32)
         magnitude = (1.0 - alpha) * np.abs(left) + alpha * np.abs(right)
@@ -113,12 +112,11 @@ def time_stretch(y: np.ndarray, sr: int, *, speed: float, progress: ProgressFn |
     return StretchedAudio(np.pad(samples, (0, out_len - len(samples))), int(sr), float(speed))
 
 
-def _stft(padded: np.ndarray, first: int, stop: int, window: np.ndarray, n_frames: int) -> np.ndarray:
-    """STFT columns ``first`` to ``stop - 1`` of ``padded`` (zeros past its last frame)."""
+def _stft(y: np.ndarray, first: int, stop: int, window: np.ndarray, n_frames: int) -> np.ndarray:
+    """STFT columns ``first`` to ``stop - 1`` of ``y`` (frame i centred on sample i * HOP;
+    zero columns past its last frame)."""
     count = stop - first
-    segment = padded[first * HOP: (min(stop, n_frames) - 1) * HOP + N_FFT]
-    frames = librosa.util.frame(segment, frame_length=N_FFT, hop_length=HOP, axis=0) \
-        if len(segment) >= N_FFT else np.zeros((0, N_FFT), np.float32)
+    frames = frames_between(y, first, min(stop, n_frames), window=N_FFT, hop=HOP)
     spectrum = np.zeros((N_FFT // 2 + 1, count), dtype=np.complex64)
     spectrum[:, : len(frames)] = np.fft.rfft(frames * window, axis=1).T
     return spectrum
