@@ -70,11 +70,6 @@ class TuningEstimate:
     warnings: tuple[str, ...]
 
 
-checked_signal = check_signal
-"""The old name of :func:`musicpractice.analysis.signal.check_signal` (kept for modules
-being written while it moved; use ``check_signal``)."""
-
-
 @dataclass(frozen=True)
 class SpectralPeaks:
     """Local maxima of short-time magnitude spectra, frame by frame.
