@@ -28,7 +28,7 @@ EMOTIONS = ("happiness", "sadness", "tenderness", "anger", "fear")
 EMOTION_WEIGHTS: dict[str, tuple[float, float, float, float, float]] = {
     "tempo_bpm":              (+1.0, -1.0, -1.0, +1.0, +0.5),
     "tempo_cv_pct":           (-0.5, 0.0, 0.0, -0.5, +1.0),
-    "level_lufs":             (+0.5, -1.0, -1.0, +1.0, -1.0),
+    "hf_energy_pct":          (+0.5, -1.0, -1.0, +1.0, -1.0),
     "level_variability_lu":   (0.0, -1.0, -1.0, +0.5, +1.0),
     "articulation_ratio":     (+1.0, -1.0, -1.0, +0.5, +1.0),
     "brightness_hz":          (+0.5, -1.0, -1.0, +1.0, -1.0),
@@ -41,13 +41,18 @@ EMOTION_WEIGHTS: dict[str, tuple[float, float, float, float, float]] = {
 }
 
 AROUSAL_WEIGHTS: dict[str, float] = {
-    "tempo_bpm": 1.0, "level_lufs": 1.0, "articulation_ratio": 0.5, "brightness_hz": 0.75,
+    "tempo_bpm": 1.0, "hf_energy_pct": 1.0, "articulation_ratio": 0.5, "brightness_hz": 0.75,
     "attack_ms": 0.75, "level_variability_lu": 0.25, "vibrato_rate_hz": 0.25,
 }
 VALENCE_WEIGHTS: dict[str, float] = {
     "mode": 1.0, "timing_variability_pct": -0.5, "tempo_cv_pct": -0.25,
     "tempo_bpm": 0.25, "final_ritardando_pct": -0.25,
 }
+
+# The sound level of one take (level_lufs) is left out on purpose: it depends on the
+# microphone's gain and distance. Its gain-free signs are used instead -- the share of
+# high-frequency energy (loud playing excites the upper partials), the brightness and the
+# dynamics relative to the take itself (level_variability_lu).
 
 MIN_COVERAGE = 0.4
 """Below this share of the weights measurable, the reading says it has too little to go on."""

@@ -7,6 +7,7 @@ Cues describe how a take sounds; they never grade the person who played it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -27,7 +28,12 @@ MAX_PHRASE_IOI_S = 2.0
 """Gaps between notes longer than this are phrase breaks, not articulation."""
 FINAL_BEATS = 4
 """The final ritardando compares the last this-many inter-beat intervals with the median."""
-SILENT_SHORT_TERM_LUFS = -70.0
+LOUD_SHORT_TERM_PERCENTILE = 95.0
+SOUNDING_BELOW_LOUD_LU = 25.0
+"""Short-term loudness more than ``SOUNDING_BELOW_LOUD_LU`` below the take's loud level
+(this percentile of its short-term loudness) counts as silence. Both are relative to the
+take (not the R128 absolute gate at -70 LUFS), so the dynamics cue does not depend on
+the microphone gain."""
 
 
 @dataclass(frozen=True)
@@ -140,16 +146,25 @@ def _tempo_cues(beats_s: np.ndarray, tempo_bpm: float, curve_times_s: np.ndarray
 def _level_cues(integrated_lufs: float, short_term_times_s: np.ndarray,
                 short_term_lufs: np.ndarray) -> list[Cue]:
     st = np.asarray(short_term_lufs, dtype=float)
-    active = np.isfinite(st) & (st > max(SILENT_SHORT_TERM_LUFS, (integrated_lufs or -70) - 20))
-    variability = float(np.std(st[active])) if active.sum() >= 3 else float("nan")
     level = integrated_lufs if integrated_lufs is not None and math.isfinite(integrated_lufs) else float("nan")
+    finite = np.isfinite(st)
+    loud = float(np.percentile(st[finite], LOUD_SHORT_TERM_PERCENTILE)) if finite.any() else np.nan
+    active = finite & (st > loud - SOUNDING_BELOW_LOUD_LU)  # none when nothing sounds
+    variability = float(np.std(st[active])) if active.sum() >= 3 else float("nan")
+    sound_level = _cue("level_lufs", "Sound level", level, "LUFS",
+                       "Integrated loudness (EBU R128). It depends on the microphone's gain and "
+                       "distance: compare it only between takes of one session recorded with the "
+                       "same set-up; the character reading does not use it.", short_term_times_s, st)
+    if sound_level.available:
+        sound_level = dataclasses.replace(
+            sound_level, meaning=f"{sound_level.meaning} for this set-up (depends on the microphone gain)")
     return [
-        _cue("level_lufs", "Sound level", level, "LUFS",
-             "Integrated loudness (EBU R128). It depends on the microphone's gain and distance, "
-             "so compare takes recorded the same way.", short_term_times_s, st),
+        sound_level,
         _cue("level_variability_lu", "Dynamics (level variability)", variability, "LU",
-             "Standard deviation of the short-term (3 s) loudness over the sounding parts.",
-             np.asarray(short_term_times_s)[active], st[active]),
+             "Standard deviation of the short-term (3 s) loudness over the sounding parts; "
+             "the series is the short-term loudness relative to the take's loud passages "
+             f"({LOUD_SHORT_TERM_PERCENTILE:.0f}th percentile).",
+             np.asarray(short_term_times_s)[active], st[active] - loud),
     ]
 
 

@@ -45,8 +45,6 @@ SWITCH_PROB = 0.01
 """Probability of a voiced/unvoiced switch from one frame to the next."""
 GATE_BELOW_PEAK_DB = 30.0
 """Frames this many dB below the recording's loud frames are considered unvoiced."""
-GATE_ABSOLUTE_DBFS = -65.0
-"""Frames quieter than this (dB re full scale) are considered unvoiced."""
 GATE_SLOPE_DB = 3.0
 DECAY_BELOW_RECENT_DB = 15.0
 DECAY_WINDOW_S = 0.3
@@ -215,7 +213,7 @@ def _loudness_gate(level_db: np.ndarray, *, hop_s: float) -> np.ndarray:
     loudest of the last DECAY_WINDOW_S: a reverberant tail after a note has ended).
     """
     loud_db = float(np.percentile(level_db, 95))
-    threshold_db = max(loud_db - GATE_BELOW_PEAK_DB, GATE_ABSOLUTE_DBFS)
+    threshold_db = loud_db - GATE_BELOW_PEAK_DB  # relative: the same at any microphone gain
     width = max(1, int(round(DECAY_WINDOW_S / hop_s)))
     recent_db = maximum_filter1d(level_db, size=width, origin=(width - 1) // 2)
     return (_sigmoid((level_db - threshold_db) / GATE_SLOPE_DB)

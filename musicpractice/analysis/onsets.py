@@ -21,6 +21,7 @@ import numpy as np
 import scipy.fft
 import scipy.ndimage
 
+from musicpractice.analysis.level import gain_to_reference
 from musicpractice.analysis.frames import frame_count, frames_between
 from musicpractice.analysis.signal import check_signal
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
@@ -141,8 +142,10 @@ def onset_envelope(
     hop, n_fft, lag = _frame_settings(sr)
     n_frames = frame_count(len(y), window=n_fft, hop=hop)
     fmax = min(11_000.0, sr / 2)
-    mel = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=N_MELS, fmin=30.0,
-                              fmax=fmax).astype(np.float32)
+    # the log compression below sees the take at its reference level: the same rises
+    # whatever the microphone gain (see musicpractice.analysis.level)
+    mel = (gain_to_reference(y, sr) * librosa.filters.mel(
+        sr=sr, n_fft=n_fft, n_mels=N_MELS, fmin=30.0, fmax=fmax)).astype(np.float32)
     bass_bands = librosa.mel_frequencies(N_MELS + 2, fmin=30.0, fmax=fmax)[1:-1] < BASS_HZ
     window = np.hanning(n_fft + 1)[:-1].astype(np.float32)
     out = np.zeros(n_frames, dtype=np.float32)

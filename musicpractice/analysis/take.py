@@ -28,7 +28,7 @@ from musicpractice.audio.io import ANALYSIS_RATE_HZ, AudioInfo, load_signal, pro
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps, check_cancel
 
-ALGORITHM_VERSION = 2
+ALGORITHM_VERSION = 3
 """Bumped whenever a change to any analysis changes its results (invalidates caches)."""
 
 

@@ -19,6 +19,7 @@ import scipy.fft
 
 from musicpractice.analysis.frames import frame_count, frames_between, to_samples
 from musicpractice.analysis.signal import check_signal
+from musicpractice.analysis.level import loud_level_rms
 from musicpractice.core.pitch import hz_to_midi
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
 
@@ -38,8 +39,10 @@ MAX_PEAK_HZ = 4000.0
 above)."""
 PEAK_FLOOR_DB = 50.0
 """Peaks more than this far below the loudest bin of their frame are ignored."""
-SILENCE_DBFS = -60.0
-"""Frames whose RMS is below this level (dB re full scale) are ignored."""
+SILENCE_BELOW_LOUD_DB = 40.0
+"""Frames whose RMS is this far below the take's loud level (see
+:func:`musicpractice.analysis.level.loud_level_rms`) are ignored: -60 dBFS for a take
+whose loud passages are at -20 dBFS, and following the microphone gain on any other."""
 MIN_DURATION_S = 0.25
 REFINE_CENTS = 8.0
 """Half-width of the histogram neighbourhood averaged around its peak."""
@@ -149,7 +152,7 @@ def iter_spectral_peaks(
         Band in which peaks are kept, Hz.
     floor_db : float
         Peaks more than this many dB below their frame's strongest bin are dropped.
-        Frames quieter than -60 dBFS RMS have no peaks.
+        Frames :data:`SILENCE_BELOW_LOUD_DB` below the take's loud level have no peaks.
 
     Yields
     ------
@@ -161,7 +164,7 @@ def iter_spectral_peaks(
     window = np.hanning(n_fft).astype(np.float32)
     lo = max(2, int(min_hz * n_fft / sr))
     hi = min(n_fft // 2 - 2, int(max_hz * n_fft / sr) + 1)
-    min_energy = n_fft * 10.0 ** (SILENCE_DBFS / 10.0)
+    min_energy = n_fft * (loud_level_rms(y, sr) * 10.0 ** (-SILENCE_BELOW_LOUD_DB / 20.0)) ** 2
     floor = 10.0 ** (-floor_db / 20.0)
     chunk = max(1, CHUNK_SAMPLES // n_fft)
     for c0 in range(0, n_frames, chunk):

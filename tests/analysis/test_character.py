@@ -7,10 +7,10 @@ from musicpractice.analysis.cue_scales import SCALES
 
 NAN = float("nan")
 
-TENDER = dict(tempo_bpm=62, tempo_cv_pct=4, level_lufs=-32, level_variability_lu=2,
+TENDER = dict(tempo_bpm=62, tempo_cv_pct=4, level_lufs=-32, hf_energy_pct=6, level_variability_lu=2,
               articulation_ratio=1.0, brightness_hz=600, attack_ms=70, timing_variability_pct=1.5,
               vibrato_rate_hz=NAN, vibrato_extent_cents=NAN, final_ritardando_pct=30, mode=0.8)
-ANGRY = dict(tempo_bpm=160, tempo_cv_pct=2, level_lufs=-12, level_variability_lu=5,
+ANGRY = dict(tempo_bpm=160, tempo_cv_pct=2, level_lufs=-12, hf_energy_pct=45, level_variability_lu=5,
              articulation_ratio=0.55, brightness_hz=3200, attack_ms=8, timing_variability_pct=5,
              vibrato_rate_hz=NAN, vibrato_extent_cents=NAN, final_ritardando_pct=0, mode=-0.7)
 
@@ -39,7 +39,7 @@ def test_fast_loud_sharp_minor_reads_as_anger_and_high_arousal():
 def test_each_arousal_cue_moves_arousal_the_right_way():
     base = {k: v for k, v in TENDER.items()}
     a0 = read_character(base).arousal.value
-    for key, higher in [("tempo_bpm", 140), ("level_lufs", -14), ("articulation_ratio", 0.5),
+    for key, higher in [("tempo_bpm", 140), ("hf_energy_pct", 40), ("articulation_ratio", 0.5),
                         ("brightness_hz", 2800), ("attack_ms", 10)]:
         assert read_character({**base, key: higher}).arousal.value > a0, key
 
@@ -64,3 +64,10 @@ def test_scales_map_their_ends_to_plus_minus_one(key):
     assert s.score(s.high_value) == pytest.approx(1)
     assert math.isnan(s.score(NAN))
     assert s.word(s.high_value) == s.high_word and s.word(s.low_value) == s.low_word
+
+
+def test_the_sound_level_of_one_take_does_not_change_the_reading():
+    # the same take recorded 20 dB quieter, or normalised: only level_lufs moves
+    for level in (-55.0, -32.0, -10.0):
+        quieter = read_character({**TENDER, "level_lufs": level})
+        assert quieter == read_character(TENDER)

@@ -57,13 +57,11 @@ def test_refine_with_notes_keeps_a_sure_or_unsupported_estimate():
 BASE = dict(bpm=80.0, level=0.05, sounding=0.95, brightness=0.75, attack_s=0.06)
 TOWARD_HIGH_AROUSAL = {
     "faster": dict(bpm=132.0),
-    "louder": dict(level=0.2),
     "brighter": dict(brightness=0.95),
     "more staccato": dict(sounding=0.4),
 }
 TOWARD_LOW_AROUSAL = {
     "slower": dict(bpm=56.0),
-    "softer": dict(level=0.012),
     "duller": dict(brightness=0.3),
 }
 
@@ -84,6 +82,13 @@ def test_each_change_toward_energy_raises_arousal(tmp_path, base_arousal, change
 def test_each_change_toward_calm_lowers_arousal(tmp_path, base_arousal, change):
     y = sung_phrase(C_MAJOR_PHRASE, **{**BASE, **TOWARD_LOW_AROUSAL[change]})
     assert analyse(tmp_path, y).character.arousal.value < base_arousal - 0.02
+
+
+@pytest.mark.parametrize("level", [0.012, 0.2])
+def test_the_microphone_gain_alone_does_not_move_arousal(tmp_path, base_arousal, level):
+    # a take recorded 12 dB softer or louder is the same performance (issue 11)
+    y = sung_phrase(C_MAJOR_PHRASE, **{**BASE, "level": level})
+    assert analyse(tmp_path, y).character.arousal.value == pytest.approx(base_arousal, abs=1e-3)
 
 
 def test_all_changes_together_read_as_high_versus_low_arousal(tmp_path):
