@@ -39,6 +39,10 @@ SAMPLE_BYTES = 4
 FLAC_SUBTYPE = "PCM_24"
 BLOCK_FRAMES = 1 << 16
 FSYNC_INTERVAL_S = 0.5
+MIN_CAPTURE_RATE_HZ, MAX_CAPTURE_RATE_HZ = 1_000, 768_000
+"""Sample rates a capture description may claim (others mean it is damaged)."""
+MAX_CAPTURE_CHANNELS = 8
+"""FLAC holds at most 8 channels."""
 
 
 @dataclass(frozen=True)
@@ -181,9 +185,10 @@ def _read_header(folder: Path) -> dict:
             raise ValueError("not a capture header")
         header["sample_rate_hz"] = int(header["sample_rate_hz"])
         header["channels"] = int(header["channels"])
-        if header["sample_rate_hz"] <= 0 or not 1 <= header["channels"] <= 64:
+        if not (MIN_CAPTURE_RATE_HZ <= header["sample_rate_hz"] <= MAX_CAPTURE_RATE_HZ
+                and 1 <= header["channels"] <= MAX_CAPTURE_CHANNELS):
             raise ValueError("bad format")
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, OverflowError, RecursionError) as error:
         raise AudioFileError(
             f"The unfinished recording in {folder} cannot be recovered: its description "
             f"({CAPTURE_JSON}) is missing or damaged."
@@ -242,6 +247,9 @@ def finalise_capture(
                     report(progress, done / frames, "Saving the recording")
     except OSError as error:
         raise _storage_error(error, Path(flac_path).parent, frames / sr) from error
+    except (sf.LibsndfileError, RuntimeError) as error:
+        raise AudioFileError(f"The recording in {folder} could not be converted to FLAC "
+                             f"({error}); the capture is kept.") from error
     raw.unlink(missing_ok=True)
     (folder / CAPTURE_JSON).unlink(missing_ok=True)
     fsync_folder(folder)

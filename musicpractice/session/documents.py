@@ -52,12 +52,11 @@ def _refuse_constant(name: str):
     raise NonFiniteNumber(name)
 
 
-def finite_float(value: float) -> bool:
-    """Whether a number read from a document is finite (huge integers count as finite)."""
-    try:
-        return math.isfinite(value)
-    except OverflowError:
-        return False
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise NonFiniteNumber(f"{text[:20]} (too large)")
+    return value
 
 
 def read_document(path: Path, fmt: str) -> tuple[dict, int]:
@@ -67,7 +66,8 @@ def read_document(path: Path, fmt: str) -> tuple[dict, int]:
     if path.stat().st_size > MAX_DOCUMENT_BYTES:
         raise ValueError(f"it is larger than {MAX_DOCUMENT_BYTES >> 20} MB")
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8"), parse_constant=_refuse_constant)
+        doc = json.loads(path.read_bytes().decode("utf-8"), parse_constant=_refuse_constant,
+                         parse_float=_finite_float)
     except UnicodeDecodeError as error:
         raise ValueError("it is not UTF-8 text") from error
     except json.JSONDecodeError as error:
