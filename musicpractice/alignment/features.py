@@ -26,6 +26,7 @@ import scipy.fft
 import scipy.ndimage
 import soxr
 
+from musicpractice.analysis.signal import check_signal
 from musicpractice.analysis.tuning import estimate_tuning
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
@@ -35,6 +36,8 @@ FEATURE_RATE_HZ = 50.0
 ONSET_RATE_HZ = 100.0
 """Frames per second of the per-pitch onset strengths that place notes precisely."""
 MIN_DURATION_S = 0.5
+MIN_SR_HZ = 8000
+"""Lowest sample rate of a take that can be aligned, Hz."""
 FEATURE_SR_HZ = 11025
 """The take is resampled to this rate first: pitches up to 5.5 kHz are all chroma needs."""
 N_FFT = 2048
@@ -199,18 +202,9 @@ def pitch_onsets(y: np.ndarray, sr: int, *, rate_hz: float = ONSET_RATE_HZ,
 
 def _prepared(y: np.ndarray, sr: int, rate_hz: float) -> tuple[np.ndarray, float]:
     """The validated signal at ``FEATURE_SR_HZ`` and its tuning in cents."""
-    y = np.asarray(y, dtype=np.float32)
-    if y.ndim != 1 or y.size == 0:
-        raise InvalidParameterError("The take must be a non-empty mono signal.")
-    if sr < 8000:
-        raise InvalidParameterError(f"Sample rate {sr} Hz is too low (at least 8000 Hz).")
+    y = check_signal(y, sr, min_duration_s=MIN_DURATION_S, min_sr_hz=MIN_SR_HZ)
     if not 10.0 <= rate_hz <= 200.0:
         raise InvalidParameterError(f"Feature rate {rate_hz} Hz is outside 10-200 Hz.")
-    if y.size < MIN_DURATION_S * sr:
-        raise InvalidParameterError(
-            f"The take is too short to align ({y.size / sr:.2f} s; at least {MIN_DURATION_S:g} s).")
-    if not np.all(np.isfinite(y)):
-        raise InvalidParameterError("The take contains invalid (NaN or infinite) samples.")
     if sr != FEATURE_SR_HZ:
         y = soxr.resample(y, sr, FEATURE_SR_HZ).astype(np.float32)
     return y, _tuning_cents(y, FEATURE_SR_HZ)

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.signal import firwin, kaiserord, sosfilt
 
+from musicpractice.analysis.signal import check_sample_rate
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
 
@@ -159,7 +160,7 @@ def k_weighting_sos(sample_rate_hz: int) -> np.ndarray:
         Shape (2, 6): the pre-filter (high shelf) and the RLB high-pass, in the layout of
         :func:`scipy.signal.sosfilt`.
     """
-    sample_rate_hz = _check_sample_rate(sample_rate_hz)
+    sample_rate_hz = check_sample_rate(sample_rate_hz, min_sr_hz=MIN_SAMPLE_RATE_HZ, max_sr_hz=MAX_SAMPLE_RATE_HZ)
     k = math.tan(math.pi * _SHELF_CENTRE_HZ / sample_rate_hz)
     v_high = 10.0 ** (_SHELF_GAIN_DB / 20.0)
     v_band = v_high ** _SHELF_BAND_EXPONENT
@@ -247,7 +248,7 @@ class LoudnessMeter:
 
     def __init__(self, sample_rate_hz: int, channels: int, *,
                  channel_weights: tuple[float, ...] | None = None) -> None:
-        sr = _check_sample_rate(sample_rate_hz)
+        sr = check_sample_rate(sample_rate_hz, min_sr_hz=MIN_SAMPLE_RATE_HZ, max_sr_hz=MAX_SAMPLE_RATE_HZ)
         weights, self._layout_warnings = default_channel_weights(channels)
         if channel_weights is not None:
             weights = tuple(float(w) for w in channel_weights)
@@ -483,19 +484,6 @@ class _TruePeakMeter:
 def _dbfs(amplitude: float) -> float:
     return 20.0 * math.log10(amplitude) if amplitude > 0 else -math.inf
 
-
-def _check_sample_rate(sample_rate_hz: int) -> int:
-    """``sample_rate_hz`` as an int; whole-number floats such as 44100.0 are accepted."""
-    valid = (isinstance(sample_rate_hz, (int, float, np.integer, np.floating))
-             and not isinstance(sample_rate_hz, bool)
-             and float(sample_rate_hz).is_integer()
-             and MIN_SAMPLE_RATE_HZ <= sample_rate_hz <= MAX_SAMPLE_RATE_HZ)
-    if not valid:
-        raise InvalidParameterError(
-            f"Loudness can be measured at sample rates of {MIN_SAMPLE_RATE_HZ // 1000}-"
-            f"{MAX_SAMPLE_RATE_HZ // 1000} kHz, not {sample_rate_hz!r} Hz."
-        )
-    return int(sample_rate_hz)
 
 
 def _window_power(recent: deque[tuple[float, int]], sub_blocks: int) -> float:

@@ -121,7 +121,7 @@ def test_take_to_take_maps_one_tempo_curve_onto_another(score):
 @pytest.mark.parametrize("bad, message", [
     (np.zeros(SR * 5, np.float32), "silent"),
     (np.full(SR * 5, np.nan, np.float32), "invalid"),
-    (np.zeros(0, np.float32), "non-empty"),
+    (np.zeros(0, np.float32), "empty"),
 ])
 def test_bad_takes_are_refused(score, bad, message):
     with pytest.raises(InvalidParameterError, match=message):
