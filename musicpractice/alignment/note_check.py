@@ -62,7 +62,7 @@ class SungCheck:
     verdicts: tuple[NoteVerdict, ...]
     extras: tuple[ExtraVerdict, ...]
     jumps: tuple[tuple[float, int, int], ...]
-    """(take_s, written note left, written note jumped to)."""
+    """(take_s where the singer stopped, written note left, written note jumped to)."""
     tuning_cents: float
 
 
@@ -101,7 +101,9 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
         verdicts.extend(_attempt_verdicts(int(attempt), sung, track, followed, notes, midi,
                                           quarter, tuning, tolerance_cents))
     extras = _extras(sung, followed, midi, tuning)
-    jumps = tuple((float(sung[i].onset_s), int(a), int(b)) for i, a, b in followed.jumps)
+    matched = np.flatnonzero(followed.sung_to_written >= 0)
+    jumps = tuple((float(sung[int(matched[matched < i][-1])].offset_s), int(a), int(b))
+                  for i, a, b in followed.jumps if (matched < i).any())
     return SungCheck(verdicts=tuple(verdicts), extras=tuple(extras), jumps=jumps,
                      tuning_cents=100.0 * tuning)
 

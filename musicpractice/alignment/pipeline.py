@@ -82,7 +82,7 @@ def align_signal(take: Signal, reference: Score | Signal, *, part: str | None = 
 def align_file(take: str | os.PathLike, reference: str | os.PathLike, *,
                part: str | None = None, bars: tuple[int, int] | None = None,
                expand_repeats: bool = True, compare: bool = True,
-               progress: ProgressFn | None = None,
+               tolerance_cents: float = 50.0, progress: ProgressFn | None = None,
                cancel: CancelToken | None = None) -> FileAlignment:
     """Align an audio file to a score file or to another recording, and compare it with
     the score.
@@ -102,6 +102,8 @@ def align_file(take: str | os.PathLike, reference: str | os.PathLike, *,
         Play the score's repeats out (default) or each bar once.
     compare : bool
         Also compare bars and notes with the score (score references only).
+    tolerance_cents : float
+        Intonation tolerance of the note verdicts, in cents.
     progress, cancel
         See :mod:`musicpractice.core.progress`.
 
@@ -128,6 +130,7 @@ def align_file(take: str | os.PathLike, reference: str | os.PathLike, *,
     comparison = None
     if compare:
         comparison = compare_with_score(signal.samples, signal.sr, ref, alignment,
-                                        part=part_name, progress=steps.stage("comparing"),
+                                        part=part_name, tolerance_cents=tolerance_cents,
+                                        progress=steps.stage("comparing"),
                                         cancel=cancel)
     return FileAlignment(alignment=alignment, comparison=comparison, part=part_name)

@@ -28,6 +28,9 @@ def add_parser(subparsers) -> None:
                         help="the bars the take covers, e.g. 17-32 (default: found automatically)")
     parser.add_argument("--no-repeats", action="store_true",
                         help="play the score's bars once each, ignoring repeat signs")
+    parser.add_argument("--tolerance-cents", type=_tolerance, default=50.0, metavar="CENTS",
+                        help="intonation tolerance: a note further than this from the "
+                             "written pitch is wrong (default 50)")
     parser.add_argument("--json", action="store_true",
                         help=f"print the {ALIGNMENT_SCHEMA} JSON document")
     parser.add_argument("--out", type=Path, metavar="PATH", help="write the result to PATH")
@@ -45,6 +48,16 @@ def _bars(text: str) -> tuple[int, int]:
     return first, last
 
 
+def _tolerance(text: str) -> float:
+    try:
+        cents = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the tolerance must be a number of cents, not {text!r}")
+    if not 1.0 <= cents <= 600.0:
+        raise argparse.ArgumentTypeError(f"the tolerance must be 1-600 cents, not {text}")
+    return cents
+
+
 def run(args: argparse.Namespace) -> int:
     # the aligner, music21 and SciPy load here, not with every musicpractice command
     from musicpractice.alignment.pipeline import align_file
@@ -56,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
     bar = TerminalProgress()
     try:
         result = align_file(args.take, args.ref, part=args.part, bars=args.bars,
-                            expand_repeats=not args.no_repeats, progress=bar)
+                            expand_repeats=not args.no_repeats,
+                            tolerance_cents=args.tolerance_cents, progress=bar)
     finally:
         bar.close()
     document = alignment_document(result.alignment, take=str(args.take),

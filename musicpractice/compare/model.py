@@ -136,6 +136,12 @@ class NoteRow:
     status : str
         ``ok``, ``wrong``, ``missing``, ``extra``, ``unchecked``, ``unsure`` (against a
         score; see :class:`musicpractice.alignment.NoteComparison`) or ``transcribed``.
+    confidence : float
+        Probability in [0, 1] that ``status`` is right (NaN when not estimated).
+    played_midi : int or None
+        The pitch sung or played instead, for a wrong note.
+    attempt : int
+        Pass through the passage (0 = first; a restart starts the next).
     """
 
     take_id: str
@@ -148,6 +154,9 @@ class NoteRow:
     deviation_ms: float
     cents: float
     status: str
+    confidence: float = math.nan
+    played_midi: int | None = None
+    attempt: int = 0
 
 
 @dataclass(frozen=True)
@@ -465,7 +474,8 @@ def _bar_of(times: np.ndarray, t_start: np.ndarray, t_end: np.ndarray) -> np.nda
 def _score_notes(take_id, detail: ScoreComparison, grid, t_start, t_end) -> list[NoteRow]:
     rows = [NoteRow(take_id=take_id, bar=n.measure, ref_position=n.ref_quarter, midi=n.midi,
                     name=note_name(n.midi), take_onset_s=n.take_onset_s, duration_s=math.nan,
-                    deviation_ms=1000.0 * n.deviation_s, cents=n.cents, status=n.status)
+                    deviation_ms=1000.0 * n.deviation_s, cents=n.cents, status=n.status,
+                    confidence=n.confidence, played_midi=n.played_midi, attempt=n.attempt)
             for n in detail.notes]
     onsets = np.array([e.take_onset_s for e in detail.extra_notes])
     where = _bar_of(onsets, t_start, t_end)
@@ -473,7 +483,8 @@ def _score_notes(take_id, detail: ScoreComparison, grid, t_start, t_end) -> list
         rows.append(NoteRow(take_id=take_id, bar=grid.numbers[k] if k >= 0 else None,
                             ref_position=math.nan, midi=extra.midi, name=note_name(extra.midi),
                             take_onset_s=extra.take_onset_s, duration_s=extra.duration_s,
-                            deviation_ms=math.nan, cents=math.nan, status="extra"))
+                            deviation_ms=math.nan, cents=math.nan, status="extra",
+                            confidence=extra.confidence))
     return sorted(rows, key=lambda r: (np.nan_to_num(r.take_onset_s, nan=np.inf), r.midi))
 
 

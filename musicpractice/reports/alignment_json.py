@@ -63,10 +63,16 @@ def alignment_document(alignment: Alignment, *, take: str, reference: str,
         doc["notes"] = [{"part": n.part, "measure": n.measure, ref_key: _num(n.ref_quarter),
                          "midi": n.midi, "take_onset_s": _num(n.take_onset_s),
                          "deviation_s": _num(n.deviation_s), "cents": _num(n.cents, 1),
-                         "status": n.status} for n in comparison.notes]
+                         "status": n.status, "confidence": _num(n.confidence),
+                         "played_midi": n.played_midi, "attempt": n.attempt}
+                        for n in comparison.notes]
         doc["extra_notes"] = [{"take_onset_s": _num(e.take_onset_s),
-                               "duration_s": _num(e.duration_s), "midi": e.midi}
+                               "duration_s": _num(e.duration_s), "midi": e.midi,
+                               "measure": e.measure, "confidence": _num(e.confidence)}
                               for e in comparison.extra_notes]
+        doc["restarts"] = [{"take_s": _num(r.take_s), "from_measure": r.from_measure,
+                            "to_measure": r.to_measure} for r in comparison.restarts]
+        doc["tolerance_cents"] = _num(comparison.tolerance_cents, 1)
         doc["warnings"] += list(comparison.warnings)
     elif not score:
         doc["tempo"] = take_tempo_windows(alignment)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from musicpractice.reports.verdicts import unsure_sentence, verdict_phrase
+
 
 def _fmt(value, spec: str, missing: str = "-") -> str:
     return missing if value is None else format(value, spec)
@@ -52,9 +54,19 @@ def _bar_lines(document: dict) -> list[str]:
     lines.append("")
     lines.append("Notes: " + ", ".join(f"{counts[k]} {k}" for k in sorted(counts))
                  + (f"; {len(document['extra_notes'])} extra" if document["monophonic"] else ""))
+    unsure = unsure_sentence(counts["unsure"], len(document["notes"]))
+    if unsure:
+        lines.append(unsure)
+    for r in document.get("restarts", []):
+        lines.append(f"  restart at {_fmt(r['take_s'], '.2f')} s: from bar {r['from_measure']} "
+                     f"back to bar {r['to_measure']}")
     for n in document["notes"]:
         if n["status"] in ("wrong", "missing"):
-            cents = f" ({n['cents']:+.0f} cents)" if n["cents"] is not None else ""
-            lines.append(f"  bar {n['measure']}: MIDI {n['midi']} {n['status']}{cents}"
-                         f" at {_fmt(n['take_onset_s'], '.2f')} s")
+            phrase = verdict_phrase(midi=n["midi"], status=n["status"], cents=n["cents"],
+                                    played_midi=n.get("played_midi"))
+            lines.append(f"  bar {n['measure']}: {phrase} at {_fmt(n['take_onset_s'], '.2f')} s")
+    for e in document.get("extra_notes", []):
+        where = f"bar {e['measure']}" if e.get("measure") is not None else "extra"
+        lines.append(f"  {where}: {verdict_phrase(midi=e['midi'], status='extra', cents=None)}"
+                     f" at {_fmt(e['take_onset_s'], '.2f')} s")
     return lines

@@ -25,6 +25,7 @@ from musicpractice.reports.plots import (
     tempo_figure,
 )
 from musicpractice.compare.progress import Progress
+from musicpractice.reports.verdicts import unsure_sentence, verdict_phrase
 
 CAREFUL = 0.5
 """Below this overall alignment confidence the report asks to read a take's bars with care."""
@@ -236,14 +237,13 @@ def _notes_to_hear(comparison: Comparison) -> list[str]:
             if note.status not in ("wrong", "missing", "extra"):
                 continue
             bar = f"bar {note.bar}" if note.bar is not None else "outside the bars"
-            if note.status == "wrong":
-                what = f"{note.name} sounds {abs(note.cents):.0f} cents " \
-                       f"{'higher' if note.cents > 0 else 'lower'} than written"
-            elif note.status == "missing":
-                what = f"{note.name} was not heard"
-            else:
-                what = f"an extra {note.name}, not in the score"
+            what = verdict_phrase(midi=note.midi, status=note.status, cents=note.cents,
+                                  played_midi=note.played_midi)
             lines.append(f"{take.name}, {bar} ({_clock(note.take_onset_s)}): {what}.")
+        written = [n for n in take.notes if n.status != "extra"]
+        unsure = unsure_sentence(sum(n.status == "unsure" for n in written), len(written))
+        if unsure:
+            lines.append(f"{take.name}: {unsure}")
     return lines
 
 

@@ -24,7 +24,8 @@ BAR_COLUMNS = ("take_id", "take", "index", "bar", "ref_start", "take_start_s", "
                "articulation_ratio", "intonation_cents", "wrong", "missing", "extra",
                "confidence")
 NOTE_COLUMNS = ("take_id", "take", "bar", "ref_position", "midi", "name", "take_onset_s",
-                "duration_s", "deviation_ms", "cents", "status")
+                "duration_s", "deviation_ms", "cents", "status", "confidence", "played_midi",
+                "attempt")
 CUE_COLUMNS = ("take_id", "take", "key", "name", "value", "unit", "meaning")
 DECIMALS = {"ref_start": 3, "take_start_s": 3, "duration_s": 3, "tempo_bpm": 1,
             "ref_tempo_bpm": 1, "tempo_pct": 1, "deviation_ms": 0, "loudness_lufs": 1,
