@@ -18,6 +18,7 @@ from typing import Sequence
 
 from musicpractice import __version__
 from musicpractice.cli import agreement, annotate, align, analyze, compare, export, play, record, session
+from musicpractice.cli.output import closed_pipe
 from musicpractice.core.errors import Cancelled, MusicPracticeError
 
 SUBCOMMANDS = (analyze, align, session, record, compare, export, play, annotate, agreement)
@@ -48,7 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return args.run(args)
+        status = args.run(args)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        return closed_pipe()
     except (Cancelled, KeyboardInterrupt):
         print("musicpractice: cancelled", file=sys.stderr)
         return 130
