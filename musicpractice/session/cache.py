@@ -21,6 +21,7 @@ from typing import Mapping
 import numpy as np
 
 from musicpractice.audio.atomic_file import atomic_writer, write_json_atomic
+from musicpractice.audio.flac_copy import file_sha256
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.session.model import valid_id
 
@@ -31,12 +32,15 @@ MAX_ARRAY_BYTES = 1 << 30
 """No cached entry may hold more array bytes than this, whatever its header claims."""
 MAX_META_BYTES = 64 << 20
 """Largest JSON part of an entry."""
+BYTES_PER_SAMPLE = 16
+MIN_ARRAY_BUDGET = 16 << 20
 
 
 def read_npz_checked(path: Path, *, max_bytes: int) -> dict[str, np.ndarray]:
     """The arrays of an ``.npz`` written by :meth:`DerivedCache.put`, checked before any is
     loaded: plain numeric dtypes, and a shape whose size is exactly what the member holds
-    and, all arrays together, at most ``max_bytes``. A forged header (shape of four
+    and, all arrays together, at most ``max_bytes`` (the metadata member at most
+    :data:`MAX_META_BYTES`). A forged header (shape of four
     billion, wrong dtype) is refused as ``ValueError`` without allocating anything.
     """
     arrays: dict[str, np.ndarray] = {}
@@ -59,9 +63,12 @@ def read_npz_checked(path: Path, *, max_bytes: int) -> dict[str, np.ndarray]:
                 for dim in shape:
                     count *= int(dim)
                 nbytes = count * dtype.itemsize
-                if nbytes != info.file_size - handle.tell() or total + nbytes > max_bytes:
+                is_meta = info.filename == f"{META_KEY}.npy"
+                if (nbytes != info.file_size - handle.tell()
+                        or (is_meta and nbytes > MAX_META_BYTES)
+                        or (not is_meta and total + nbytes > max_bytes)):
                     raise ValueError(f"array {info.filename!r} does not match its size")
-                total += nbytes
+                total += 0 if is_meta else nbytes
                 flat = np.empty(count, dtype=dtype)
                 if nbytes and handle.readinto(memoryview(flat).cast("B")) != nbytes:
                     raise ValueError(f"array {info.filename!r} is cut short")
@@ -100,6 +107,40 @@ def canonical_json(value) -> str:
 def params_hash(params: Mapping) -> str:
     """16 hex digits of the SHA-256 of the canonical JSON of ``params``."""
     return hashlib.sha256(canonical_json(dict(params)).encode()).hexdigest()[:16]
+
+
+def array_budget(*, frames: int, channels: int) -> int:
+    """Most array bytes a cached result of a take of ``frames`` x ``channels`` samples may
+    hold: :data:`BYTES_PER_SAMPLE` per sample (analysis results are far smaller than the
+    audio), at least :data:`MIN_ARRAY_BUDGET`, at most :data:`MAX_ARRAY_BYTES`."""
+    samples = max(int(frames), 0) * max(int(channels), 1)
+    return min(MAX_ARRAY_BYTES, max(MIN_ARRAY_BUDGET, BYTES_PER_SAMPLE * samples))
+
+
+class AudioFingerprints:
+    """SHA-256 of audio files as they are now, computed once per file version.
+
+    Caches are keyed on what the audio file holds, not on what ``take.json`` says it held,
+    so audio replaced by hand (or by a shared archive) never meets stale results. A file
+    is hashed again only when its size, modification time or inode change.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[Path, tuple[tuple[int, int, int], str]] = {}
+
+    def of(self, path: Path, *, fallback: str) -> str:
+        """The fingerprint of ``path``, or ``fallback`` when it cannot be read."""
+        try:
+            info = path.stat()
+            key = (info.st_size, info.st_mtime_ns, info.st_ino)
+            known = self._known.get(path)
+            if known is not None and known[0] == key:
+                return known[1]
+            digest = file_sha256(path)
+        except OSError:
+            return fallback
+        self._known[path] = (key, digest)
+        return digest
 
 
 class DerivedCache:
@@ -211,7 +252,7 @@ class DerivedCache:
             if path.suffix == ".json":
                 meta = json.loads(path.read_text(encoding="utf-8"))
             else:
-                arrays = read_npz_checked(path, max_bytes=max_array_bytes + MAX_META_BYTES)
+                arrays = read_npz_checked(path, max_bytes=max_array_bytes)
                 meta = json.loads(arrays.pop(META_KEY).tobytes().decode("utf-8"))
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError,
                 RecursionError, MemoryError):

@@ -34,7 +34,8 @@ from musicpractice.audio.atomic_file import write_json_atomic
 from musicpractice.audio.flac_copy import copy_as_flac, file_sha256
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn
-from musicpractice.session.cache import CachedResult, DerivedCache
+from musicpractice.session.cache import (
+    AudioFingerprints, CachedResult, DerivedCache, array_budget)
 from musicpractice.session.documents import (  # noqa: F401  (names importers use)
     AUDIO_FILE, MAX_DOCUMENT_BYTES, SCORE_EXTENSIONS, SESSION_FILE, SESSION_SUFFIX, TAKE_FILE,
     new_id, read_document, session_folder, utc_now)
@@ -83,6 +84,7 @@ class Session(SessionLoading, SessionRecovery):
         self._migrated_from = SCHEMA_VERSION
         self._lock = lock
         self._busy = False
+        self._fingerprints = AudioFingerprints()
         self.recovered_ids: tuple[str, ...] = ()
         """Takes recovered from an interrupted recording while this session was opened."""
 
@@ -400,7 +402,14 @@ class Session(SessionLoading, SessionRecovery):
         take = self.take(take_id)
         if leaves_folder(self.path, self.cache.root / take_id):
             return None
-        return self.cache.get(take_id, stage, algo_version, params, source=take.audio_sha256)
+        return self.cache.get(take_id, stage, algo_version, params,
+                              source=self._audio_source(take),
+                              max_array_bytes=array_budget(frames=take.frames,
+                                                           channels=take.channels))
+
+    def _audio_source(self, take: Take) -> str:
+        """What a take's cached results are keyed on: its audio's content as it is now."""
+        return self._fingerprints.of(self.audio_path(take.id), fallback=take.audio_sha256)
 
     def cache_put(self, take_id: str, stage: str, algo_version: str, params: Mapping, *,
                   data: Mapping, arrays: Mapping[str, np.ndarray] | None = None) -> Path | None:
@@ -413,7 +422,7 @@ class Session(SessionLoading, SessionRecovery):
         inside(self.path, self.cache.root / take_id)
         try:
             return self.cache.put(take_id, stage, algo_version, params,
-                                  source=take.audio_sha256, data=data, arrays=arrays,
+                                  source=self._audio_source(take), data=data, arrays=arrays,
                                   created_at=utc_now())
         except OSError as error:
             self.problems.append(f"A result could not be kept in the session "
