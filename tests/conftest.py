@@ -18,3 +18,19 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"annotated recordings not found at {SHARED_DATA} (see ../shared/data/README.md)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_file_cache(tmp_path_factory) -> Path:
+    """Batch runs' file-analysis cache in a temporary folder, never the user's ~/.cache
+    (set in the environment, so command-line subprocesses and Dask workers see it too)."""
+    import os
+
+    folder = tmp_path_factory.mktemp("file-cache")
+    previous = os.environ.get("MUSICPRACTICE_CACHE")
+    os.environ["MUSICPRACTICE_CACHE"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("MUSICPRACTICE_CACHE", None)
+    else:
+        os.environ["MUSICPRACTICE_CACHE"] = previous

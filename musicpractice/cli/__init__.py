@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Sequence
 
 from musicpractice import __version__
-from musicpractice.cli import agreement, annotate, align, analyze, compare, export, play, record, session
+from musicpractice.cli import agreement, annotate, align, analyze, batch, compare, export, record, session, play
 from musicpractice.cli.output import closed_pipe
 from musicpractice.core.errors import Cancelled, MusicPracticeError
 
-SUBCOMMANDS = (analyze, align, session, record, compare, export, play, annotate, agreement)
+SUBCOMMANDS = (analyze, align, session, record, compare, export, batch, play, annotate, agreement)
 
 
 def build_parser() -> argparse.ArgumentParser:

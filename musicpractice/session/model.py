@@ -177,6 +177,9 @@ class Take:
         Places where audio is missing (device overflows + blocks the disk lost).
     audio_sha256 : str
         Checksum of ``audio.flac``; derived results computed from other audio are stale.
+    source_sha256 : str
+        Checksum of the imported file's bytes ("" for a recording): finds analyses made
+        of that file outside the session (batch runs).
     comments : tuple of Comment
     annotations : tuple of ListenerAnnotation
     extra : dict
@@ -199,6 +202,7 @@ class Take:
     started_at: str = ""
     dropouts: int = 0
     audio_sha256: str = ""
+    source_sha256: str = ""
     comments: tuple[Comment, ...] = ()
     annotations: tuple[ListenerAnnotation, ...] = ()
     extra: dict = field(default_factory=dict, hash=False)
@@ -236,6 +240,7 @@ class Take:
             started_at=_text(doc, "started_at"),
             dropouts=_number(doc, "dropouts", 0, lo=0, integer=True),
             audio_sha256=_text(doc, "audio_sha256"),
+            source_sha256=_text(doc, "source_sha256"),
             comments=tuple(Comment.from_json(c) for c in _items(doc, "comments")),
             annotations=tuple(ListenerAnnotation.from_json(a) for a in _items(doc, "annotations")),
             extra=_extra(doc, cls),

@@ -20,10 +20,11 @@ from musicpractice.analysis.voices import DEFAULT_RANGE
 from musicpractice.audio.io import Signal, load_signal
 from musicpractice.core.codec import decode, encode
 from musicpractice.core.errors import InvalidParameterError
-from musicpractice.core.progress import CancelToken, ProgressFn, Steps
+from musicpractice.core.progress import CancelToken, ProgressFn, Steps, report
 from musicpractice.session.model import AlignmentRef
 from musicpractice.session.store import Session, utc_now
 from musicpractice.score import Score
+from musicpractice.workspace.file_cache import FileAnalysisCache
 from musicpractice.workspace.references import Reference, score_ref, session_score
 
 ANALYSIS_STAGE = "take_analysis"
@@ -38,6 +39,34 @@ def take_signal(session: Session, take_id: str, *, progress: ProgressFn | None =
                 cancel: CancelToken | None = None) -> Signal:
     """The take's audio as the mono analysis signal."""
     return load_signal(session.audio_path(take_id), progress=progress, cancel=cancel)
+
+
+class TakeAudio:
+    """The takes of a session decoded once for one job: every alignment and score
+    comparison of the job asks here, so a take (and a reference take shared by several
+    alignments) is read and resampled once, not once per step.
+
+    Parameters
+    ----------
+    session : Session
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._signals: dict[str, Signal] = {}
+
+    def signal(self, take_id: str, *, progress: ProgressFn | None = None,
+               cancel: CancelToken | None = None) -> Signal:
+        """The take's mono analysis signal (see :func:`take_signal`), decoded on first use."""
+        if take_id not in self._signals:
+            self._signals[take_id] = take_signal(self._session, take_id, progress=progress,
+                                                 cancel=cancel)
+        report(progress, 1.0, "audio read")
+        return self._signals[take_id]
+
+    def release(self, take_id: str) -> None:
+        """Forget the take's signal (the job is done with it)."""
+        self._signals.pop(take_id, None)
 
 
 def _lookup(session: Session, take_id: str, stage: str, version: str, params: dict, kind: type):
@@ -67,14 +96,24 @@ def cached_analysis(session: Session, take_id: str, voice: str = DEFAULT_RANGE) 
 
 
 def ensure_analysis(session: Session, take_id: str, *, voice: str = DEFAULT_RANGE,
-                    analyze=analyze_file, progress: ProgressFn | None = None,
+                    analyze=analyze_file, file_cache: FileAnalysisCache | None = None,
+                    progress: ProgressFn | None = None,
                     cancel: CancelToken | None = None) -> TakeAnalysis:
-    """The take's analysis with pitch range ``voice``: from the cache, or computed (by
-    ``analyze``, with :func:`~musicpractice.analysis.take.analyze_file`'s signature; the
-    window passes its analysis process) and cached."""
+    """The take's analysis with pitch range ``voice``: from the session's cache, from the
+    file analyses of batch runs (``file_cache``, default
+    :class:`~musicpractice.workspace.file_cache.FileAnalysisCache` at its default folder)
+    when the take was imported from an analysed file, or computed (by ``analyze``, with
+    :func:`~musicpractice.analysis.take.analyze_file`'s signature; the window passes its
+    analysis process) and cached."""
+    file_cache = file_cache if file_cache is not None else FileAnalysisCache()
     cached = cached_analysis(session, take_id, voice)
     if cached is not None:
         return cached
+    batch_result = file_cache.get(session.take(take_id).source_sha256, voice=voice)
+    if batch_result is not None:  # the imported file was analysed by a batch run
+        _store(session, take_id, ANALYSIS_STAGE, str(ALGORITHM_VERSION), {"voice": voice},
+               batch_result)
+        return batch_result
     analysis = analyze(session.audio_path(take_id), voice=voice, progress=progress,
                        cancel=cancel)
     _store(session, take_id, ANALYSIS_STAGE, str(ALGORITHM_VERSION), {"voice": voice}, analysis)
@@ -99,15 +138,17 @@ def _alignment_params(session: Session, reference: Reference, part: str | None) 
 
 def ensure_score_comparison(session: Session, take_id: str, reference: Reference,
                             alignment: Alignment, score: Score, *, part: str | None = None,
+                            audio: TakeAudio | None = None,
                             progress: ProgressFn | None = None,
                             cancel: CancelToken | None = None) -> ScoreComparison:
     """The bar and note comparison of a take with its score (``alignment`` from
-    :func:`ensure_alignment` with the same ``part``): from the cache, or computed and cached."""
+    :func:`ensure_alignment` with the same ``part``): from the cache, or computed (on the
+    take's signal from ``audio``, the job's decoded takes) and cached."""
     params = _alignment_params(session, reference, part)
     cached = _lookup(session, take_id, COMPARISON_STAGE, ALIGNMENT_VERSION, params, ScoreComparison)
     if cached is not None:
         return cached
-    signal = take_signal(session, take_id, cancel=cancel)
+    signal = (audio or TakeAudio(session)).signal(take_id, cancel=cancel)
     comparison = compare_with_score(signal.samples, signal.sr, score, alignment, part=part,
                                     progress=progress, cancel=cancel)
     _store(session, take_id, COMPARISON_STAGE, ALIGNMENT_VERSION, params, comparison)
@@ -116,7 +157,7 @@ def ensure_score_comparison(session: Session, take_id: str, reference: Reference
 
 def ensure_alignment(session: Session, take_id: str, reference: Reference, *,
                      part: str | None = None, score: Score | None = None,
-                     progress: ProgressFn | None = None,
+                     audio: TakeAudio | None = None, progress: ProgressFn | None = None,
                      cancel: CancelToken | None = None) -> Alignment:
     """The alignment of a take with a reference: from the cache, or computed and cached.
 
@@ -130,6 +171,10 @@ def ensure_alignment(session: Session, take_id: str, reference: Reference, *,
         The score part the take plays (score references only).
     score : Score, optional
         The reference score, when already loaded.
+    audio : TakeAudio, optional
+        The job's decoded takes (the take and a reference take are read from it).
+    progress, cancel
+        See :mod:`musicpractice.core.progress`.
     """
     if reference.kind == "take" and part is not None:
         raise InvalidParameterError("A part can be chosen only when the reference is a score.")
@@ -138,11 +183,12 @@ def ensure_alignment(session: Session, take_id: str, reference: Reference, *,
     if cached is not None:
         return cached
     steps = Steps(progress, [("reading audio", 1), ("aligning", 4)])
-    take = take_signal(session, take_id, progress=steps.stage("reading audio"), cancel=cancel)
+    audio = audio or TakeAudio(session)
+    take = audio.signal(take_id, progress=steps.stage("reading audio"), cancel=cancel)
     if reference.kind == "score":
         ref = score if score is not None else session_score(session, reference.id)
     else:
-        ref = take_signal(session, reference.id, cancel=cancel)
+        ref = audio.signal(reference.id, cancel=cancel)
     alignment = align_signal(take, ref, part=part, progress=steps.stage("aligning"),
                              cancel=cancel)
     _store(session, take_id, ALIGNMENT_STAGE, ALIGNMENT_VERSION, params, alignment)
