@@ -28,7 +28,12 @@ from musicpractice.compare.bar_grid import (
     section_grid,
     take_grid_from_score,
 )
-from musicpractice.workspace.derived import ensure_alignment, ensure_analysis, ensure_score_comparison
+from musicpractice.workspace.derived import (
+    TakeAudio,
+    ensure_alignment,
+    ensure_analysis,
+    ensure_score_comparison,
+)
 from musicpractice.workspace.references import Reference, find_reference, session_score
 from musicpractice.score import Score
 from musicpractice.session.model import Take
@@ -315,14 +320,16 @@ def compare_takes(session: Session, reference_id: str, take_ids: list[str], *,
         weights.insert(0, ("reference", 1))
     steps = Steps(progress, weights)
     analyse = partial(ensure_analysis, session, voice=voice, analyze=analyze)
+    audio = TakeAudio(session)  # each take decoded once for all its alignments and checks
     if reference.kind == "score":
-        return _against_score(session, reference, take_ids, part, analyse, steps, cancel)
+        return _against_score(session, reference, take_ids, part, analyse, audio, steps, cancel)
     if part is not None:
         raise InvalidParameterError("A part can be chosen only when the reference is a score.")
-    return _against_take(session, reference, take_ids, score_id, analyse, steps, cancel)
+    return _against_take(session, reference, take_ids, score_id, analyse, audio, steps, cancel)
 
 
-def _against_score(session, reference, take_ids, part, analyse, steps, cancel) -> Comparison:
+def _against_score(session, reference, take_ids, part, analyse, audio, steps,
+                   cancel) -> Comparison:
     score = session_score(session, reference.id)
     part_name = score.find_part(part) if part is not None else None
     grid = score_grid(score)
@@ -332,10 +339,12 @@ def _against_score(session, reference, take_ids, part, analyse, steps, cancel) -
                       [("analysis", 6), ("alignment", 2), ("comparison", 2)])
         analysis = analyse(take_id, progress=stage.stage("analysis"), cancel=cancel)
         alignment = ensure_alignment(session, take_id, reference, part=part_name, score=score,
-                                     progress=stage.stage("alignment"), cancel=cancel)
+                                     audio=audio, progress=stage.stage("alignment"),
+                                     cancel=cancel)
         detail = ensure_score_comparison(session, take_id, reference, alignment, score,
-                                         part=part_name, progress=stage.stage("comparison"),
-                                         cancel=cancel)
+                                         part=part_name, audio=audio,
+                                         progress=stage.stage("comparison"), cancel=cancel)
+        audio.release(take_id)
         monophonic = monophonic or detail.monophonic
         results.append(_take_result(session.take(take_id), grid, alignment, analysis,
                                     score=score, detail=detail))
@@ -343,7 +352,8 @@ def _against_score(session, reference, take_ids, part, analyse, steps, cancel) -
                       tuple(dict.fromkeys(warnings)))
 
 
-def _against_take(session, reference, take_ids, score_id, analyse, steps, cancel) -> Comparison:
+def _against_take(session, reference, take_ids, score_id, analyse, audio, steps,
+                  cancel) -> Comparison:
     stage = Steps(steps.stage("reference"), [("analysis", 6), ("bars", 2)])
     ref_analysis = analyse(reference.id, progress=stage.stage("analysis"), cancel=cancel)
     bars_progress = stage.stage("bars")
@@ -353,7 +363,7 @@ def _against_take(session, reference, take_ids, score_id, analyse, steps, cancel
         if score_reference.kind != "score":
             raise InvalidParameterError(f"{score_id!r} is a take, not a score.")
         ref_to_score = ensure_alignment(session, reference.id, score_reference, score=score,
-                                        progress=bars_progress, cancel=cancel)
+                                        audio=audio, progress=bars_progress, cancel=cancel)
         grid = take_grid_from_score(score, ref_to_score)
     else:
         grid = section_grid(session.take(reference.id).duration_s
@@ -362,8 +372,9 @@ def _against_take(session, reference, take_ids, score_id, analyse, steps, cancel
     for take_id in take_ids:
         stage = Steps(steps.stage(f"take {take_id}"), [("analysis", 6), ("alignment", 2)])
         analysis = analyse(take_id, progress=stage.stage("analysis"), cancel=cancel)
-        alignment = ensure_alignment(session, take_id, reference,
+        alignment = ensure_alignment(session, take_id, reference, audio=audio,
                                      progress=stage.stage("alignment"), cancel=cancel)
+        audio.release(take_id)
         results.append(_take_result(session.take(take_id), grid, alignment, analysis,
                                     reference_bars=results[0].bars))
     return Comparison(session.title, reference, grid, tuple(results), None, False)

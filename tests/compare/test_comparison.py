@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 
 import numpy as np
 import pytest
@@ -222,3 +223,24 @@ def test_same_musical_moment_in_another_take(melody):
         pytest.approx(0.5 + 0.75 * 7, abs=0.05)
     with pytest.raises(InvalidParameterError, match="not part of this comparison"):
         comparison.same_moment(melody.take, 1.0, "other")
+
+
+def test_each_take_is_decoded_once_per_comparison(melody, monkeypatch, tmp_path):
+    """Aligning the reference take to the score and the later take to the reference needs
+    the reference's audio twice: it is read once (a copy of the session without its cache,
+    opened read-only, so every alignment is computed)."""
+    copy = tmp_path / melody.session.path.name
+    shutil.copytree(melody.session.path, copy, ignore=shutil.ignore_patterns("derived", ".lock"))
+    reads = []
+    real = session_data.load_signal
+
+    def counting(path, **kwargs):
+        reads.append(str(path))
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(session_data, "load_signal", counting)
+    with Session.open(copy, read_only=True) as session:
+        comparison = compare_takes(session, melody.take, [melody.later], score_id=melody.score)
+        paths = {str(session.audio_path(t)) for t in (melody.take, melody.later)}
+    assert len(comparison.takes) == 2
+    assert sorted(reads) == sorted(paths)
