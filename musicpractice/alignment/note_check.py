@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from math import erf, sqrt
 
 import numpy as np
+from scipy.ndimage import uniform_filter1d
 
-from musicpractice.alignment.note_follow import FollowedNotes, follow_notes
+from musicpractice.alignment.note_follow import FollowedNotes, follow_notes, octave_folded
 from musicpractice.analysis.melody import PitchTrack
 from musicpractice.analysis.notes import Note
 from musicpractice.core.pitch import hz_to_midi
@@ -25,6 +26,8 @@ SURE = 0.9
 """Verdicts at least this likely to be right are stated; others are ``unsure``."""
 MEASURE_SD_CENTS = 8.0
 """Uncertainty of a steady sung pitch beyond its own spread (tracking, tuning)."""
+VIBRATO_PERIOD_S = 0.18
+"""About one vibrato cycle: the pitch averaged over it no longer swings."""
 MIN_EXTRA_S = 0.12
 """Shortest unmatched sung note reported as an extra note."""
 MISSING_VOICED = 0.3
@@ -127,14 +130,15 @@ def _refined_tuning(sung, followed: FollowedNotes, midi, tuning: float) -> float
     matched = np.flatnonzero(followed.sung_to_written >= 0)
     if matched.size == 0:
         return tuning
-    offset = np.array([_sung_pitch(sung[i]) - midi[followed.sung_to_written[i]] for i in matched])
+    offset = octave_folded(np.array([_sung_pitch(sung[i]) - midi[followed.sung_to_written[i]]
+                                     for i in matched]))
     close = np.abs(offset - tuning) < 0.5
     return float(np.median(offset[close])) if close.sum() >= 3 else tuning
 
 
 def _steady_cents(note: Note, track: PitchTrack, written: int, tuning: float):
     """(cents from the written pitch, their uncertainty) of a sung note's steady part."""
-    cents = 100.0 * (_sung_pitch(note) - tuning - written)
+    cents = 100.0 * float(octave_folded(_sung_pitch(note) - tuning - written))
     a, b = np.searchsorted(track.times_s, [note.onset_s, note.offset_s])
     f0 = track.f0_hz[a:b]
     f0 = f0[f0 > 0]
@@ -142,9 +146,11 @@ def _steady_cents(note: Note, track: PitchTrack, written: int, tuning: float):
     core = f0[edge:f0.size - edge] if f0.size > 10 else f0
     if core.size < 3:
         return cents, 40.0
-    spread = 100.0 * float(np.std(hz_to_midi(core)))
-    cycles = max(1.0, note.duration_s * 0.6 * 5.5)
-    return cents, float(np.hypot(spread / np.sqrt(cycles), MEASURE_SD_CENTS))
+    width = max(1, int(round(VIBRATO_PERIOD_S / track.hop_s)))
+    steady = uniform_filter1d(hz_to_midi(core), width, mode="nearest")  # vibrato averaged out
+    drift = 100.0 * float(np.std(steady))
+    blocks = max(1.0, core.size / width)
+    return cents, float(np.hypot(drift / np.sqrt(blocks), MEASURE_SD_CENTS))
 
 
 def _prob_within(cents: float, sd: float, tolerance: float) -> float:
@@ -217,9 +223,9 @@ def _missing_confidence(track: PitchTrack, onset: float, end: float, midi, j: in
     if voiced.size < MISSING_VOICED * max(f0.size, 1):
         return 0.95
     sung = np.median(hz_to_midi(voiced)) - tuning
-    if abs(sung - midi[j]) < 0.5:
+    if abs(octave_folded(sung - midi[j])) < 0.5:
         return 0.3  # its own pitch is there: a merged repeat or a misplaced match
-    held = j > 0 and abs(sung - midi[j - 1]) < 0.5
+    held = j > 0 and abs(octave_folded(sung - midi[j - 1])) < 0.5
     return 0.92 if held else 0.6
 
 

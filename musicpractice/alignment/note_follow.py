@@ -37,6 +37,8 @@ JUMP_COST = 14.0
 """Cost of a jump (restart or skip) in the take."""
 MAX_SKIP = 4
 """Written notes a normal step may advance (skipping up to MAX_SKIP - 1 of them)."""
+OCTAVE_FOLD = 8.0
+"""Beyond this many semitones from the written note a sung pitch is read an octave off."""
 MAX_EXTRAS = 4
 """Sung notes in a row a normal step may leave as extras."""
 
@@ -100,7 +102,7 @@ def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
     pitch = np.array([s.midi + s.cents / 100.0 for s in sung]) - tuning_semitones
     extra = np.where(np.array([s.duration_s for s in sung]) < SHORT_S, SHORT_EXTRA_COST,
                      EXTRA_COST)
-    emission = _pitch_cost(pitch[:, None] - written_midi[None, :])
+    emission = _pitch_cost(octave_folded(pitch[:, None] - written_midi[None, :]))
     j_index = np.arange(n_written)
     start_cost = np.minimum(np.abs(j_index - first) * MISSING_COST, JUMP_COST)
     end_cost = np.minimum(np.abs(last - j_index) * MISSING_COST, JUMP_COST)
@@ -168,6 +170,14 @@ def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
         to_written[i] = j
         attempt[i:] = current
     return FollowedNotes(to_written, attempt, tuple(jumps), float(seconds_per_quarter))
+
+
+def octave_folded(deviation_semitones):
+    """Deviations of more than ``OCTAVE_FOLD`` semitones taken modulo the octave: the
+    tracker locked an octave off (a mix's common period, a strong second harmonic), not
+    a singer an octave away from the written note."""
+    d = np.asarray(deviation_semitones, dtype=float)
+    return np.where(np.abs(d) > OCTAVE_FOLD, d - 12.0 * np.round(d / 12.0), d)
 
 
 def _pitch_cost(deviation: np.ndarray) -> np.ndarray:

@@ -10,7 +10,11 @@ import numpy as np
 
 from musicpractice.alignment.compare import ExtraNote, NoteComparison, Restart
 from musicpractice.alignment.note_check import check_sung_part
-from musicpractice.alignment.sung_segments import part_pitch_track, sung_notes
+from musicpractice.alignment.sung_segments import (
+    part_pitch_track,
+    sung_notes,
+    without_other_parts,
+)
 from musicpractice.alignment.timemap import Alignment
 from musicpractice.core.progress import CancelToken, ProgressFn
 from musicpractice.score.model import Score, ScoreNote
@@ -56,6 +60,13 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
                              highest_midi=max(n.midi for n in notes), progress=progress,
                              cancel=cancel)
     sung = sung_notes(take, sr, track)
+    others = [n for n in score.notes if n.part != part_name and q0 - 1e-6 <= n.onset_quarter <= q1]
+    if others:
+        sung = without_other_parts(
+            sung, take, sr, others_midi=np.array([n.midi for n in others]),
+            others_on_s=alignment.take_at([n.onset_quarter for n in others]),
+            others_off_s=alignment.take_at([min(n.onset_quarter + n.duration_quarter, q1)
+                                            for n in others]))
     check = check_sung_part(sung, track, notes, seconds_per_quarter=spq, first=first,
                             last=last, tolerance_cents=tolerance_cents)
     rows = []

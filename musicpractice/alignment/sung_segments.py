@@ -24,6 +24,11 @@ DIP_WINDOW_S = 0.12
 """The louder moments are looked for this far on each side of the dip."""
 MIN_NOTE_S = 0.07
 """Shortest sung note, in seconds."""
+OTHER_PART_QUIETER_DB = 4.0
+"""A sung note this much quieter than the take's typical note, at the pitch of another
+part sounding then, is that part heard while the singer rests."""
+MERGE_SEMITONES = 0.6
+"""Touching pieces whose pitch centres are closer than this are one note."""
 
 
 def part_pitch_track(take: np.ndarray, sr: int, *, lowest_midi: int, highest_midi: int,
@@ -66,8 +71,42 @@ def sung_notes(take: np.ndarray, sr: int, track: PitchTrack) -> tuple[Note, ...]
     tuple of Note
         In time order; pitch in MIDI + cents at A4 = 440 Hz.
     """
-    return segment_notes(track, tuning_hz=440.0, min_note_s=MIN_NOTE_S,
-                         onsets_s=level_dips(take, sr, hop_s=track.hop_s))
+    dips = level_dips(take, sr, hop_s=track.hop_s)
+    notes = segment_notes(track, tuning_hz=440.0, min_note_s=MIN_NOTE_S, onsets_s=dips)
+    return _merge_split_pitches(notes, dips, track)
+
+
+def _merge_split_pitches(notes, dips, track: PitchTrack) -> tuple[Note, ...]:
+    """Join neighbours cut inside one pitch: a note sung about a quarter tone off the
+    semitone grid is cut wherever its vibrato crosses the boundary, though its centre
+    stays within half a semitone of its neighbour's and no level dip separates them."""
+    out: list[Note] = []
+    for note in notes:
+        if out:
+            prev = out[-1]
+            gap = note.onset_s - prev.offset_s
+            dip = np.any(np.abs(dips - note.onset_s) < 0.03) if dips.size else False
+            close = abs(_centre(note) - _centre(prev)) < MERGE_SEMITONES
+            if gap < 0.03 and close and not dip:
+                out[-1] = _joined(prev, note, track)
+                continue
+        out.append(note)
+    return tuple(out)
+
+
+def _centre(note: Note) -> float:
+    return note.midi + note.cents / 100.0
+
+
+def _joined(a: Note, b: Note, track: PitchTrack) -> Note:
+    """One note over both: its pitch the duration-weighted centre of the two."""
+    wa, wb = a.duration_s, b.duration_s
+    centre = (wa * _centre(a) + wb * _centre(b)) / (wa + wb)
+    midi = int(round(centre))
+    return Note(onset_s=a.onset_s, offset_s=b.offset_s, midi=midi,
+                median_hz=float(440.0 * 2 ** ((centre - 69) / 12)), cents=100.0 * (centre - midi),
+                vibrato_rate_hz=a.vibrato_rate_hz, vibrato_extent_cents=a.vibrato_extent_cents,
+                confidence=(wa * a.confidence + wb * b.confidence) / (wa + wb))
 
 
 def level_dips(take: np.ndarray, sr: int, *, hop_s: float) -> np.ndarray:
@@ -85,3 +124,46 @@ def level_dips(take: np.ndarray, sr: int, *, hop_s: float) -> np.ndarray:
     is_min = level <= minimum_filter1d(level, 5)
     dips = is_min & (np.minimum(left, right) - level >= DIP_DB) & (level > level.max() - 40.0)
     return np.flatnonzero(dips) * hop_s
+
+
+def without_other_parts(sung: tuple[Note, ...], take: np.ndarray, sr: int, *,
+                        others_midi: np.ndarray, others_on_s: np.ndarray,
+                        others_off_s: np.ndarray) -> tuple[Note, ...]:
+    """The sung notes less those that are the other parts of a mix (score-informed).
+
+    Parameters
+    ----------
+    sung : tuple of Note
+    take : numpy.ndarray
+        The take, shape ``(n,)``.
+    sr : int
+    others_midi, others_on_s, others_off_s : numpy.ndarray
+        Pitches and aligned times (s) of the other parts' written notes, shape ``(m,)``.
+
+    Returns
+    -------
+    tuple of Note
+        Without the notes that are quieter than the take's typical note by
+        ``OTHER_PART_QUIETER_DB`` and sit at the pitch (or an octave) of another part's
+        note sounding then.
+    """
+    if not sung or others_midi.size == 0:
+        return sung
+    level = np.array([_level_db(take, sr, s.onset_s, s.offset_s) for s in sung])
+    typical = float(np.median(level))
+    kept = []
+    for s, db in zip(sung, level):
+        middle = 0.5 * (s.onset_s + s.offset_s)
+        sounding = (others_on_s <= middle) & (others_off_s >= middle)
+        pitch = s.midi + s.cents / 100.0
+        d = pitch - others_midi[sounding]
+        matches = np.any(np.abs(d - 12.0 * np.round(d / 12.0)) < 0.5)
+        if matches and db < typical - OTHER_PART_QUIETER_DB:
+            continue
+        kept.append(s)
+    return tuple(kept)
+
+
+def _level_db(take, sr, start_s, end_s) -> float:
+    a, b = int(start_s * sr), max(int(end_s * sr), int(start_s * sr) + 1)
+    return 10.0 * float(np.log10(np.mean(np.square(take[a:b], dtype=np.float64)) + 1e-12))

@@ -1,0 +1,122 @@
+"""Note verdicts of a sung part (issue 10), on sung takes with exact truth: ok, wrong
+sharp/flat with the right cents, missing (silence and the previous note held), extra,
+a restart with both attempts checked, and the part inside a mix 6 dB louder than the rest."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from musicpractice.alignment import align_to_score, compare_with_score
+from tests.alignment.sung import sing
+from tests.alignment.synth import SR, melody_score, random_melody
+
+MELODY = random_melody(11, n=40, low=60, high=72)
+WRONG = {6: 100.0, 14: 150.0, 27: -70.0}
+SMALL = {9: 20.0, 20: -25.0}
+SILENT, HELD = {17}, {23}
+EXTRA_AFTER = {31: 3}
+
+
+def _melody_without_repeats():
+    melody = list(MELODY)
+    for k in range(1, len(melody)):
+        if melody[k] == melody[k - 1]:
+            melody[k] += 2
+    return melody
+
+
+@pytest.fixture(scope="module")
+def sung():
+    score = melody_score(_melody_without_repeats(), bpm=100.0)
+    notes = sorted(score.part_notes("Voice"), key=lambda n: n.onset_quarter)
+    take, onsets, extras = sing(notes, cents={**WRONG, **SMALL}, silent=SILENT, held=HELD,
+                                extra_after=EXTRA_AFTER, tuning_cents=12.0)
+    alignment = align_to_score(take, SR, score, part="Voice")
+    comparison = compare_with_score(take, SR, score, alignment, part="Voice")
+    return score, notes, onsets, extras, comparison
+
+
+def _row(comparison, note, attempt=0):
+    rows = [r for r in comparison.notes
+            if r.ref_quarter == note.onset_quarter and r.attempt == attempt]
+    assert len(rows) == 1, f"{len(rows)} rows for the note at {note.onset_quarter}"
+    return rows[0]
+
+
+def test_wrong_notes_sharp_and_flat_with_their_cents(sung):
+    _, notes, _, _, comparison = sung
+    for k, cents in WRONG.items():
+        row = _row(comparison, notes[k])
+        assert row.status == "wrong", (k, row)
+        assert row.cents == pytest.approx(cents, abs=20)
+        assert row.confidence >= 0.9
+    assert _row(comparison, notes[6]).played_midi == notes[6].midi + 1
+    assert _row(comparison, notes[14]).played_midi in (notes[14].midi + 1, notes[14].midi + 2)
+
+
+def test_good_notes_are_ok_at_the_takes_tuning(sung):
+    _, notes, _, _, comparison = sung
+    assert comparison.tuning_hz == pytest.approx(440.0 * 2 ** (12.0 / 1200), abs=1.0)
+    for k, cents in SMALL.items():
+        row = _row(comparison, notes[k])
+        assert row.status in ("ok", "unsure") and row.cents == pytest.approx(cents, abs=12)
+    good = [k for k in range(len(notes))
+            if k not in {**WRONG, **SMALL, **EXTRA_AFTER} and k not in SILENT | HELD]
+    status = [_row(comparison, notes[k]).status for k in good]
+    assert status.count("ok") >= 0.9 * len(good)
+    assert "wrong" not in status and "missing" not in status
+
+
+def test_missing_notes_in_silence_and_held_over(sung):
+    _, notes, _, _, comparison = sung
+    for k in SILENT | HELD:
+        row = _row(comparison, notes[k])
+        assert row.status == "missing", (k, row)
+        assert np.isnan(row.cents)
+
+
+def test_extra_note_with_time_pitch_and_bar(sung):
+    _, notes, _, extras, comparison = sung
+    (onset, midi), = extras
+    found = [e for e in comparison.extra_notes if abs(e.take_onset_s - onset) < 0.15]
+    assert len(found) == 1 and found[0].midi == midi
+    assert found[0].measure == notes[31].measure
+    assert len(comparison.extra_notes) <= 2
+
+
+def test_a_restart_is_reported_and_both_attempts_checked():
+    score = melody_score(_melody_without_repeats()[:28], bpm=100.0)
+    notes = sorted(score.part_notes("Voice"), key=lambda n: n.onset_quarter)
+    take, onsets, _ = sing(notes, cents={18: 120.0}, restart=(19, 12), pause_s=2.5)
+    alignment = align_to_score(take, SR, score, part="Voice")
+    comparison = compare_with_score(take, SR, score, alignment, part="Voice")
+    (restart,) = comparison.restarts
+    assert restart.from_measure == notes[19].measure
+    assert restart.to_measure == notes[12].measure
+    assert onsets[(19, 0)] < restart.take_s < onsets[(12, 1)]
+    first, second = _row(comparison, notes[18], 0), _row(comparison, notes[18], 1)
+    assert first.status == "wrong" and first.cents == pytest.approx(120, abs=20)
+    assert second.status == "ok"
+    assert second.take_onset_s == pytest.approx(onsets[(18, 1)], abs=0.1)
+    assert [_row(comparison, notes[k], 1).status for k in range(12, 28)].count("ok") >= 14
+
+
+def test_the_part_in_a_mix_with_the_other_parts_6_db_below():
+    melody = _melody_without_repeats()[:32]
+    alto = [m - int(d) for m, d in zip(melody, np.random.default_rng(3).choice([3, 4, 5], 32))]
+    score = melody_score(melody, bpm=100.0, extra_parts={"Alto": (alto, [1.0] * 32)})
+    notes = sorted(score.part_notes("Voice"), key=lambda n: n.onset_quarter)
+    others = score.part_notes("Alto")
+    take, _, _ = sing(notes, cents={8: -100.0, 20: 150.0}, silent={14}, others=others,
+                      others_db=6.0)
+    alignment = align_to_score(take, SR, score, part="Voice")
+    comparison = compare_with_score(take, SR, score, alignment, part="Voice")
+    assert comparison.monophonic
+    assert _row(comparison, notes[8]).status == "wrong"
+    assert _row(comparison, notes[8]).cents == pytest.approx(-100, abs=25)
+    assert _row(comparison, notes[20]).status == "wrong"
+    assert _row(comparison, notes[14]).status in ("missing", "unsure")
+    status = [_row(comparison, notes[k]).status for k in range(32) if k not in (8, 14, 20)]
+    assert status.count("wrong") + status.count("missing") <= 1
+    assert status.count("ok") >= 0.8 * len(status)
