@@ -10,8 +10,12 @@ from pathlib import Path
 
 import music21
 
+from musicpractice.core.file_kinds import file_kind, is_regular_file
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
+from musicpractice.core.time_box import TimeBoxError, run_time_boxed
 from musicpractice.score.errors import ScoreFileError
+from musicpractice.score.limits import (
+    PARSE_MEMORY_BYTES, PARSE_TIME_LIMIT_S, check_score_file, check_score_size)
 from musicpractice.score.model import (
     DEFAULT_TEMPO_BPM,
     KeySignature,
@@ -61,9 +65,26 @@ def load_score(path: str | os.PathLike, *, expand_repeats: bool = True,
         raise ScoreFileError(
             f"{p.name}: unsupported score type {ext or '(no extension)'}; use MusicXML, "
             "MIDI, MEI, ABC or Humdrum **kern.")
-    if not p.is_file():
+    if not p.exists():
         raise ScoreFileError(f"Score file not found: {p}.")
+    if not is_regular_file(p):
+        raise ScoreFileError(f"The score {p.name} is {file_kind(p)}, not a score file.")
+    check_score_file(p)
     report(progress, 0.0, "reading score")
+    try:
+        score = run_time_boxed(_read_score, p, expand_repeats, what=f"Reading the score {p.name}",
+                               time_limit_s=PARSE_TIME_LIMIT_S,
+                               memory_limit_bytes=PARSE_MEMORY_BYTES, cancel=cancel)
+    except TimeBoxError as error:
+        raise ScoreFileError(str(error)) from error
+    check_score_size(score)
+    report(progress, 1.0, "score read")
+    return score
+
+
+def _read_score(p: Path, expand_repeats: bool) -> Score:
+    """Parse and convert (in the time-boxed child process of :func:`load_score`)."""
+    progress = cancel = None
     try:
         parsed = music21.converter.parse(str(p), forceSource=True)
     except Exception as error:  # music21 raises many unrelated types on broken input
