@@ -14,6 +14,7 @@ become segments.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 
@@ -287,6 +288,34 @@ def estimate_key(
     alternatives = tuple(KeyCandidate(*_name(int(i)), float(scores[i])) for i in order)
     tonic, mode = _name(best)
     return KeyEstimate(tonic, mode, confidence, alternatives, segments, tuple(warnings))
+
+
+def sounding_and_written(key: KeyEstimate, *, a4_hz: float, standard_hz: float) -> KeyEstimate:
+    """The key as written, saying first what it sounds like at A = 440 Hz.
+
+    Parameters
+    ----------
+    key : KeyEstimate
+        Estimated at the tuning ``a4_hz`` (so its names are the written ones).
+    a4_hz : float
+        A4 in Hz the key was estimated at (e.g. 415.6 for a take at baroque pitch).
+    standard_hz : float
+        The pitch standard the user gave (e.g. 415), as it is printed.
+
+    Returns
+    -------
+    KeyEstimate
+        ``key`` itself when ``a4_hz`` is within half a semitone of 440 Hz; otherwise
+        the same estimate with a first warning such as "Sounds B major; at A = 415 Hz this
+        is C major." (the written key stays the first answer).
+    """
+    semitones = round(12.0 * np.log2(a4_hz / 440.0))
+    if semitones == 0:
+        return key
+    sounding = PITCH_CLASSES[(PITCH_CLASSES.index(key.tonic) + semitones) % 12]
+    note = (f"Sounds {sounding} {key.mode}; at A = {standard_hz:g} Hz this is "
+            f"{key.tonic} {key.mode}.")
+    return dataclasses.replace(key, warnings=(note, *key.warnings))
 
 
 def _segments(values: np.ndarray, hop_s: float, window_s: float, best: int,

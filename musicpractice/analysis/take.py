@@ -16,19 +16,24 @@ from musicpractice.analysis.character import CharacterReading, read_character
 from musicpractice.analysis.chroma import chroma as compute_chroma
 from musicpractice.analysis.cues import ExpressiveCues, compute_cues
 from musicpractice.analysis.envelope import amplitude_envelope, rearticulations
-from musicpractice.analysis.key import KeyEstimate, estimate_key
+from musicpractice.analysis.key import KeyEstimate, estimate_key, sounding_and_written
 from musicpractice.analysis.loudness import LoudnessMeter, LoudnessResult
 from musicpractice.analysis.melody import PitchTrack, track_melody
 from musicpractice.analysis.notes import Note, segment_notes
 from musicpractice.analysis.onsets import Onsets, detect_onsets
 from musicpractice.analysis.tempo import TempoEstimate, estimate_tempo
-from musicpractice.analysis.tuning import TuningEstimate, estimate_tuning, refine_with_notes
+from musicpractice.analysis.tuning import (
+    TuningEstimate,
+    at_pitch_standard,
+    estimate_tuning,
+    refine_with_notes,
+)
 from musicpractice.analysis.voices import DEFAULT_RANGE, validate_range, voice_range
 from musicpractice.audio.io import ANALYSIS_RATE_HZ, AudioInfo, load_signal, probe
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps, check_cancel
 
-ALGORITHM_VERSION = 3
+ALGORITHM_VERSION = 4
 """Bumped whenever a change to any analysis changes its results (invalidates caches)."""
 
 
@@ -77,6 +82,7 @@ def analyze_file(
     voice: str = DEFAULT_RANGE,
     fmin_hz: float | None = None,
     fmax_hz: float | None = None,
+    pitch_standard_hz: float | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
 ) -> TakeAnalysis:
@@ -92,6 +98,10 @@ def analyze_file(
         :data:`musicpractice.analysis.voices.VOICE_RANGES`).
     fmin_hz, fmax_hz : float, optional
         A custom melody range in Hz, overriding ``voice`` (both must be given).
+    pitch_standard_hz : float, optional
+        The A4 the performers tuned to when it is not about 440 Hz (e.g. 415 for baroque
+        pitch): notes and keys are then named as written, and the key says what it sounds
+        like at A = 440 Hz (see :func:`~musicpractice.analysis.tuning.at_pitch_standard`).
     progress, cancel
         See :mod:`musicpractice.core.progress`.
 
@@ -119,6 +129,8 @@ def analyze_file(
     y, sr = signal.samples, signal.sr
 
     tuning = estimate_tuning(y, sr, progress=steps.stage("Tuning"), cancel=cancel)
+    if pitch_standard_hz is not None:
+        tuning = at_pitch_standard(tuning, standard_a4_hz=pitch_standard_hz)
     key_progress = steps.stage("Key")
     key = estimate_key(y, sr, tuning_hz=tuning.a4_hz,
                        chroma=compute_chroma(y, sr, tuning_hz=tuning.a4_hz, cancel=cancel),
@@ -133,9 +145,13 @@ def analyze_file(
     notes = segment_notes(melody, tuning_hz=tuning.a4_hz, onsets_s=restarts_s)
     if not melody.polyphonic:
         refined = refine_with_notes(tuning, [n.cents for n in notes], [n.duration_s for n in notes])
+        if pitch_standard_hz is not None:
+            refined = at_pitch_standard(refined, standard_a4_hz=pitch_standard_hz)
         if refined != tuning:
             tuning = refined
             notes = segment_notes(melody, tuning_hz=tuning.a4_hz, onsets_s=restarts_s)
+    if pitch_standard_hz is not None:
+        key = sounding_and_written(key, a4_hz=tuning.a4_hz, standard_hz=pitch_standard_hz)
     check_cancel(cancel)
     cues = compute_cues(
         y, sr,

@@ -58,6 +58,13 @@ RELATIONS = {
     "four-thirds": 4 / 3,
 }
 """Tempo ratio of every reported metrical level to the chosen one."""
+MIN_COUNTED_BPM = 48.0
+"""Slowest tempo players count in when the beats alternate strong and weak (below it the
+faster level is kept: a slow beat is felt, not counted in halves)."""
+HALF_BASS_CONTRAST = 0.3
+HALF_ONSET_CONTRAST = 0.05
+"""Contrasts ``(even - odd) / (even + odd)`` of the bass and of the whole onset strength
+at alternate beats above which the beats are heard as strong-weak pairs."""
 CURVE_BEATS = 5
 """Inter-beat intervals in the running median that smooths the tempo curve."""
 UNSTEADY_CV = 0.15
@@ -198,23 +205,60 @@ def estimate_tempo(
     plausibility = scipy.ndimage.gaussian_filter1d(gram.salience.mean(axis=0), 1.0) * prior
     in_range = (gram.bpm >= min_bpm) & (gram.bpm <= max_bpm)
     chosen_bpm = float(gram.bpm[np.argmax(np.where(in_range, plausibility, -1.0))])
+
     near = np.exp(-0.5 * ((log_bpm - np.log2(chosen_bpm)) / PATH_OCTAVES) ** 2)
     path = tempo_path(gram, prior * near)
     path_bpm = np.interp(np.arange(len(envelope)) * hop_s, gram.times_s, gram.bpm[path])
-    tracked = {}
-    for done, (relation, ratio) in enumerate(RELATIONS.items()):
-        report(tracking, done / len(RELATIONS), "Tracking beats")
-        if min_bpm <= chosen_bpm * ratio <= max_bpm:
-            check_cancel(cancel)
-            nearby = np.abs(log_bpm - np.log2(chosen_bpm * ratio)) <= 1.5 / BINS_PER_OCTAVE
-            tracked[relation] = (float(np.max(plausibility[nearby])),
-                                 track_beats(envelope, onsets.bass_envelope, hop_s,
-                                             60.0 / (path_bpm * ratio)))
+
+    def track_levels(chosen_bpm: float, path_bpm: np.ndarray) -> dict:
+        tracked = {}
+        for done, (relation, ratio) in enumerate(RELATIONS.items()):
+            report(tracking, done / len(RELATIONS), "Tracking beats")
+            if min_bpm <= chosen_bpm * ratio <= max_bpm:
+                check_cancel(cancel)
+                nearby = np.abs(log_bpm - np.log2(chosen_bpm * ratio)) <= 1.5 / BINS_PER_OCTAVE
+                tracked[relation] = (float(np.max(plausibility[nearby])),
+                                     track_beats(envelope, onsets.bass_envelope, hop_s,
+                                                 60.0 / (path_bpm * ratio)))
+        return tracked
+
+    tracked = track_levels(chosen_bpm, path_bpm)
+    if "half" in tracked and _counted_in_halves(tracked["chosen"][1], onsets, chosen_bpm / 2):
+        tracked = track_levels(chosen_bpm / 2, path_bpm / 2)
+        chosen_bpm /= 2
     levels = _levels(tracked, chosen_bpm)
     clarity = float(np.mean(gram.salience[np.arange(len(path)), path]))
     confidence = float(np.clip(clarity / CLEAR_SALIENCE, 0.0, 1.0) * levels[0].weight)
     report(tracking, 1.0, "Tracking beats")
     return _estimate(levels, confidence, duration_s)
+
+
+def _counted_in_halves(beats_s: np.ndarray, onsets: Onsets, half_bpm: float) -> bool:
+    """Whether players would count every other beat: the beat a musician counts.
+
+    Running eighths in a slow piece make the eighth the most regular pulse, but the
+    bass and the harmony move on every other one of them, and that is where players
+    count (a slow piece counted in quarters around 60, not "118 BPM, fast"). So when the
+    beats alternate strong and weak, with both more bass onset (:data:`HALF_BASS_CONTRAST`)
+    and more overall onset strength (:data:`HALF_ONSET_CONTRAST`) on the same phase, and
+    the slower level stays above :data:`MIN_COUNTED_BPM`, the slower level is counted. A
+    pop backbeat (kick on 1 and 3, a louder snare on 2 and 4) does not qualify: its bass
+    and overall accents fall on opposite phases. Both contrasts are ratios of onset
+    strengths, so the choice does not depend on the microphone gain.
+    """
+    if half_bpm < MIN_COUNTED_BPM or len(beats_s) < 8:
+        return False
+    frames = np.rint(np.asarray(beats_s) / onsets.envelope_hop_s).astype(int)
+    reach = max(1, round(0.03 / onsets.envelope_hop_s))
+    contrasts = []
+    for values in (onsets.bass_envelope, onsets.envelope):
+        padded = np.pad(np.asarray(values, dtype=float), reach)
+        at = np.array([padded[f: f + 2 * reach + 1].max() for f in frames])
+        even, odd = float(np.mean(at[0::2])), float(np.mean(at[1::2]))
+        contrasts.append((even - odd) / (even + odd) if even + odd > 0 else 0.0)
+    bass, overall = contrasts
+    return (abs(bass) >= HALF_BASS_CONTRAST and abs(overall) >= HALF_ONSET_CONTRAST
+            and bass * overall > 0)
 
 
 def _levels(tracked: dict[str, tuple[float, np.ndarray]],

@@ -20,6 +20,7 @@ import scipy.fft
 from musicpractice.analysis.frames import frame_count, frames_between, to_samples
 from musicpractice.analysis.signal import check_signal
 from musicpractice.analysis.level import loud_level_rms
+from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.pitch import hz_to_midi
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
 
@@ -44,6 +45,9 @@ SILENCE_BELOW_LOUD_DB = 40.0
 :func:`musicpractice.analysis.level.loud_level_rms`) are ignored: -60 dBFS for a take
 whose loud passages are at -20 dBFS, and following the microphone gain on any other."""
 MIN_DURATION_S = 0.25
+MIN_STANDARD_HZ = 410.0
+MAX_STANDARD_HZ = 466.0
+"""Pitch standards :func:`at_pitch_standard` accepts: baroque (415) to Venetian (466) A4."""
 REFINE_CENTS = 8.0
 """Half-width of the histogram neighbourhood averaged around its peak."""
 CHUNK_SAMPLES = 1 << 21
@@ -276,6 +280,44 @@ NOTES_SPREAD_CENTS = 25.0
 """Spread (median absolute deviation) of the notes' cents at which they no longer agree."""
 SPECTRUM_SURE = 0.5
 """A spectral estimate at least this confident is kept as it is."""
+
+
+def at_pitch_standard(estimate: TuningEstimate, *, standard_a4_hz: float) -> TuningEstimate:
+    """The same tuning named on the grid of another pitch standard (e.g. A = 415 Hz).
+
+    A take tuned a semitone low sounds exactly like one at A = 440 Hz a semitone lower:
+    the audio alone cannot tell them apart. When the user says which standard was used
+    (baroque 415, classical 430, Venetian 466 Hz...), A4 moves by the whole number of
+    semitones that brings it nearest that standard, so notes and keys are named as written.
+
+    Parameters
+    ----------
+    estimate : TuningEstimate
+        From :func:`estimate_tuning` or :func:`refine_with_notes` (A4 near 440 Hz).
+    standard_a4_hz : float
+        The pitch standard in Hz, :data:`MIN_STANDARD_HZ` to :data:`MAX_STANDARD_HZ`.
+
+    Returns
+    -------
+    TuningEstimate
+        ``a4_hz`` within half a semitone of ``standard_a4_hz``; ``deviation_cents`` stays
+        relative to 440 Hz (about -100 at A = 415 Hz); confidence and warnings unchanged.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``standard_a4_hz`` is outside that range.
+    """
+    if not (np.isfinite(standard_a4_hz) and MIN_STANDARD_HZ <= standard_a4_hz <= MAX_STANDARD_HZ):
+        raise InvalidParameterError(
+            f"The pitch standard must be an A4 between {MIN_STANDARD_HZ:g} and "
+            f"{MAX_STANDARD_HZ:g} Hz, not {standard_a4_hz:g}.")
+    semitones = round(12.0 * np.log2(standard_a4_hz / estimate.a4_hz))
+    if semitones == 0:
+        return estimate
+    return TuningEstimate(float(estimate.a4_hz * 2.0 ** (semitones / 12.0)),
+                          float(estimate.deviation_cents + 100.0 * semitones),
+                          estimate.confidence, estimate.warnings)
 
 
 def refine_with_notes(estimate: TuningEstimate, note_cents, note_durations_s) -> TuningEstimate:

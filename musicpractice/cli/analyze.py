@@ -22,6 +22,9 @@ def add_parser(subparsers) -> None:
                         help=f"pitch range of the melody (default: {DEFAULT_RANGE})")
     parser.add_argument("--fmin", type=float, metavar="HZ", help="custom lowest melody pitch in Hz")
     parser.add_argument("--fmax", type=float, metavar="HZ", help="custom highest melody pitch in Hz")
+    parser.add_argument("--a4", type=float, metavar="HZ", dest="pitch_standard",
+                        help="pitch standard the performers tuned to, e.g. 415 (baroque): "
+                             "notes and keys are named as written")
     parser.add_argument("--json", action="store_true", help="print the musicpractice.analysis/1 JSON")
     parser.add_argument("--out", type=Path, metavar="PATH", help="write the result to PATH")
     parser.set_defaults(run=run)
@@ -38,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     bar = TerminalProgress()
     try:
         result = analyze_file(args.file, voice=args.voice, fmin_hz=args.fmin, fmax_hz=args.fmax,
-                              progress=bar)
+                              pitch_standard_hz=args.pitch_standard, progress=bar)
     finally:
         bar.close()
     if args.json:
