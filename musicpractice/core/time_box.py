@@ -2,16 +2,19 @@
 
 Parsers of files from elsewhere (music21 for MusicXML, MIDI, ABC...) can be asked by a
 small hostile file for hours of work or terabytes of memory. :func:`run_time_boxed` runs
-such a call in a child process (forked where the platform allows, so nothing is imported
-again) under an address-space limit, waits at most the time limit, and kills it after. The
-caller gets the result, the child's own :class:`MusicPracticeError`, or one
-:class:`TimeBoxError` sentence -- never a hang or an exhausted machine.
+such a call in a forked child process (so nothing is imported again) under an
+address-space limit, waits at most the time limit, and kills it after. The caller gets
+the result, the child's own :class:`MusicPracticeError`, or one :class:`TimeBoxError`
+sentence -- never a hang or an exhausted machine.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
+import os
 import pickle
+import select
+import signal
 import time
 from typing import Any, Callable
 
@@ -54,7 +57,9 @@ def _limit(memory_bytes: int, time_s: float) -> None:
         pass
 
 
-def _child(connection, function, args, kwargs, memory_bytes: int, time_s: float) -> None:
+def _child_main(write_fd: int, function, args, kwargs, memory_bytes: int,
+                time_s: float) -> None:
+    """In the forked child: compute, send the pickled outcome, and leave at once."""
     _limit(memory_bytes, time_s)
     try:
         outcome = ("ok", function(*args, **kwargs))
@@ -63,30 +68,65 @@ def _child(connection, function, args, kwargs, memory_bytes: int, time_s: float)
     except BaseException as error:  # reported to the parent, which decides
         outcome = ("error", error)
     try:
-        connection.send_bytes(pickle.dumps(outcome))
+        data = pickle.dumps(outcome)
     except MemoryError:
-        connection.send_bytes(pickle.dumps(("memory", None)))
+        data = pickle.dumps(("memory", None))
     except Exception as error:  # an unpicklable result or exception
-        connection.send_bytes(pickle.dumps(("error", RuntimeError(str(error)))))
-    finally:
-        connection.close()
+        data = pickle.dumps(("error", RuntimeError(str(error))))
+    with os.fdopen(write_fd, "wb") as pipe:
+        pipe.write(data)
 
 
-def _context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+def _fork(function, args, kwargs, memory_bytes: int, time_s: float) -> tuple[int, int]:
+    """Start the child; returns its pid and the parent's end of the pipe."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child never returns into the caller's code
+        status = 0
+        try:
+            os.close(read_fd)
+            _child_main(write_fd, function, args, kwargs, memory_bytes, time_s)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    return pid, read_fd
+
+
+def _wait(pid: int, read_fd: int, deadline: float, cancel: CancelToken | None):
+    """Read the child's outcome until it is complete, the deadline passes or ``cancel``."""
+    chunks: list[bytes] = []
+    while True:
+        ready, _, _ = select.select([read_fd], [], [], POLL_S)
+        if ready:
+            chunk = os.read(read_fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            continue
+        if time.monotonic() > deadline:
+            return ("time", None)
+        check_cancel(cancel)
+    try:
+        return pickle.loads(b"".join(chunks)) if chunks else ("died", None)
+    except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError):
+        return ("died", None)
 
 
 def run_time_boxed(function: Callable[..., Any], *args, what: str, time_limit_s: float,
                    memory_limit_bytes: int, cancel: CancelToken | None = None,
                    **kwargs) -> Any:
-    """``function(*args, **kwargs)`` computed in a child process within the limits.
+    """``function(*args, **kwargs)`` computed in a forked child within the limits.
+
+    Where ``os.fork`` does not exist (Windows) the call runs in this process, unbounded.
+    A raw fork (not :mod:`multiprocessing`) is used so that it also works inside a
+    daemonic worker process, such as the window's analysis worker.
 
     Parameters
     ----------
     function : callable
-        A module-level function (picklable where processes are spawned); its result must
-        be picklable.
+        Its result must be picklable.
     what : str
         What is being done, for messages ("Reading the score x.mid").
     time_limit_s : float
@@ -105,33 +145,20 @@ def run_time_boxed(function: Callable[..., Any], *args, what: str, time_limit_s:
     Cancelled
         ``cancel`` was set.
     """
-    context = _context()
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, daemon=True,
-                              args=(sender, function, args, kwargs, memory_limit_bytes,
-                                    time_limit_s))
-    process.start()
-    sender.close()
+    if not hasattr(os, "fork"):
+        return function(*args, **kwargs)
     deadline = time.monotonic() + time_limit_s
-    outcome = None
+    pid, read_fd = _fork(function, args, kwargs, memory_limit_bytes, time_limit_s)
+    exit_status = None
     try:
-        while outcome is None:
-            if receiver.poll(POLL_S):
-                try:
-                    outcome = pickle.loads(receiver.recv_bytes())
-                except (EOFError, OSError, pickle.UnpicklingError):
-                    outcome = ("died", None)
-            elif not process.is_alive() and not receiver.poll(0):
-                outcome = ("died", None)
-            elif time.monotonic() > deadline:
-                outcome = ("time", None)
-            else:
-                check_cancel(cancel)
+        outcome = _wait(pid, read_fd, deadline, cancel)
     finally:
-        receiver.close()
-        if process.is_alive():
-            process.kill()
-        process.join(5)
+        os.close(read_fd)
+        with contextlib.suppress(ProcessLookupError):
+            if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            exit_status = os.waitpid(pid, 0)[1]
     status, value = outcome
     if status == "ok":
         return value
@@ -146,5 +173,5 @@ def run_time_boxed(function: Callable[..., Any], *args, what: str, time_limit_s:
         raise value
     if status == "error":
         raise TimeBoxError(f"{what} failed: {str(value).strip()[:200] or type(value).__name__}.")
-    raise TimeBoxError(f"{what} stopped unexpectedly (its process ended with "
-                       f"{process.exitcode}); the file may be hostile or damaged.")
+    raise TimeBoxError(f"{what} stopped unexpectedly (its process ended with status "
+                       f"{exit_status}); the file may be hostile or damaged.")

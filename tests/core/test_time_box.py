@@ -57,3 +57,21 @@ def test_cancelling_kills_the_child():
         run_time_boxed(_sleep, 60, what="Sleeping", time_limit_s=60,
                        memory_limit_bytes=256 << 20, cancel=cancel)
     assert time.monotonic() - start < 10
+
+
+def _in_daemon(queue) -> None:
+    try:
+        queue.put(run_time_boxed(_allocate, 1, what="Counting", time_limit_s=30,
+                                 memory_limit_bytes=256 << 20))
+    except BaseException as error:  # reported to the test
+        queue.put(repr(error))
+
+
+def test_it_works_inside_a_daemonic_worker_process():
+    import multiprocessing
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    worker = context.Process(target=_in_daemon, args=(queue,), daemon=True)
+    worker.start()
+    assert queue.get(timeout=30) == 1 << 17
+    worker.join(10)
