@@ -4,7 +4,7 @@ Every take is loaded at the same rate, so a switch only swaps the samples the op
 stream reads (no device reopen) and seeks to the aligned time: the new take continues
 within one audio block (about 12 ms) of where the musical position maps into it. A loop
 is a span of bars (17-32), so it covers the same music in every take. Positions are grid
-coordinates (:mod:`musicpractice.gui.alignment_jobs`).
+coordinates (:mod:`musicpractice.gui.workers.alignment_jobs`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from musicpractice.audio.playback import Player
 from musicpractice.core.errors import MusicPracticeError
-from musicpractice.gui.alignment_jobs import PLAYBACK_RATE_HZ, CompareData
+from musicpractice.gui.workers.alignment_jobs import PLAYBACK_RATE_HZ, CompareData
 
 TICK_MS = 30
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from musicpractice.gui.alignment_jobs import CompareData
+from musicpractice.gui.workers.alignment_jobs import CompareData
 from musicpractice.gui.bar_axis import BarAxis
 from musicpractice.gui.plot_palette import follow_palette
 from musicpractice.gui.take_stack import take_colour

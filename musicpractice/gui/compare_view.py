@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from musicpractice.core.errors import MusicPracticeError
 from musicpractice.gui.ab_player import ABPlayer
-from musicpractice.gui.alignment_jobs import CompareData, compare_job
+from musicpractice.gui.workers.alignment_jobs import CompareData, compare_job
 from musicpractice.gui.bar_table import BarTableModel, SortProxy
 from musicpractice.gui.child_worker import ChildWorker
 from musicpractice.gui.compare_plots import CueTable, CurvesPlot, ProgressPlot

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from musicpractice.analysis.voices import VOICE_RANGES
 from musicpractice.core.errors import MusicPracticeError
 from musicpractice.core.resources import resource_path
-from musicpractice.gui.analysis_process import AnalysisProcess
+from musicpractice.gui.workers.analysis_process import AnalysisProcess
 from musicpractice.gui.compare_view import CompareView
 from musicpractice.gui.cues_panel import CuesPanel
 from musicpractice.gui.listeners_panel import ListenersPanel
@@ -47,7 +47,7 @@ from musicpractice.gui.palette import apply_palette
 from musicpractice.gui.record_panel import RecordPanel
 from musicpractice.gui.start_page import StartPage
 from musicpractice.gui.summary_panel import SummaryPanel
-from musicpractice.gui.take_data import TakeData, prepare_take
+from musicpractice.gui.workers.take_data import TakeData, prepare_take
 from musicpractice.gui.take_view import TakeView
 from musicpractice.gui.takes_list import TakesList
 from musicpractice.gui.transport import Transport

@@ -29,7 +29,7 @@ from musicpractice.audio.recorder import Recorder
 from musicpractice.core.errors import MusicPracticeError
 from musicpractice.gui.jobs import JobRunner
 from musicpractice.gui.level_meter import LevelMeter
-from musicpractice.gui.live_pitch import TappedMeter, live_note, warm_up_live_note
+from musicpractice.gui.workers.live_pitch import TappedMeter, live_note, warm_up_live_note
 from musicpractice.session.store import Session
 
 TICK_MS = 33

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from musicpractice.gui.alignment_jobs import CompareData
+from musicpractice.gui.workers.alignment_jobs import CompareData
 from musicpractice.gui.bar_axis import BarAxis
 from musicpractice.gui.plot_palette import follow_palette
 

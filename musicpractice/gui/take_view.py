@@ -20,7 +20,7 @@ from musicpractice.analysis.voices import voice_range
 from musicpractice.core.pitch import hz_to_midi, note_name
 from musicpractice.gui.intonation import describe_intonation, intonation_colour
 from musicpractice.gui.note_axis import NoteAxis
-from musicpractice.gui.take_data import TakeData
+from musicpractice.gui.workers.take_data import TakeData
 
 AXIS_WIDTH_PX = 64
 CURSOR_COLOUR = QColor(230, 60, 60)

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from musicpractice.gui.live_pitch import TappedMeter, live_note
+from musicpractice.gui.workers.live_pitch import TappedMeter, live_note
 
 SR = 44_100
 

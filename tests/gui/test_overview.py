@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from musicpractice.core.errors import Cancelled
-from musicpractice.gui.overview import (
+from musicpractice.gui.workers.overview import (
     BASE_BIN,
     SPEC_FLOOR_DB,
     display_spectrogram,

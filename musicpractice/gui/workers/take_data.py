@@ -14,7 +14,7 @@ import numpy as np
 from musicpractice.analysis.take import TakeAnalysis, analyze_file
 from musicpractice.audio.io import load_signal
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps, check_cancel
-from musicpractice.gui.overview import (
+from musicpractice.gui.workers.overview import (
     DisplaySpectrogram,
     MinMaxPyramid,
     display_spectrogram,

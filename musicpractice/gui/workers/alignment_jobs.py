@@ -138,7 +138,7 @@ def compare_job(session: Session, worker: ChildWorker, reference_id: str, take_i
     """Compare takes with a reference (see :func:`~musicpractice.compare.model.compare_takes`).
 
     ``worker`` runs the comparison; ``analyze`` computes a missing analysis (the window
-    passes :meth:`~musicpractice.gui.analysis_process.AnalysisProcess.analyze`).
+    passes :meth:`~musicpractice.gui.workers.analysis_process.AnalysisProcess.analyze`).
     """
     ids = [reference_id, *take_ids] if any(t.id == reference_id for t in session.takes) \
         else list(take_ids)
