@@ -21,6 +21,8 @@ from musicpractice.core.errors import InvalidParameterError
 from musicpractice.session.model import ROLES
 from musicpractice.session.store import Session
 
+AUDIO_START_TIMEOUT_S = 10.0
+"""Longest wait for the first audio before "Recording" is printed anyway."""
 POLL_S = 0.1
 
 
@@ -88,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
             recorder.stop()
             session.remove_take(take.id)
             raise
+        _wait_for_audio(recorder)
         print(f"Recording take {take.id} from {recorder.device.name} "
               f"({recorder.sample_rate_hz} Hz, {recorder.channels} ch); Ctrl-C stops.",
               file=sys.stderr, flush=True)
@@ -107,6 +110,17 @@ def run(args: argparse.Namespace) -> int:
     dropouts = f", {take.dropouts} dropouts (gaps in the audio)" if take.dropouts else ""
     print(f"take {take.id}  {take.duration_s:.1f} s{dropouts}")
     return 1 if status.error else 0
+
+
+def _wait_for_audio(recorder: Recorder, *, timeout_s: float = AUDIO_START_TIMEOUT_S) -> None:
+    """Return once audio reaches the disk (or the count-in sounds), so "Recording" is
+    printed when a musician who starts on it is really heard; at most ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        status = recorder.status()
+        if status.frames > 0 or status.state in ("count-in", "full") or status.error:
+            return
+        time.sleep(0.005)
 
 
 def _wait(recorder: Recorder):

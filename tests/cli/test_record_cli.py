@@ -57,3 +57,29 @@ def test_bad_input_is_one_clear_line(null_sink_env, tmp_path, monkeypatch, capsy
     err = capsys.readouterr().err
     assert err.startswith("musicpractice: error:") and words in err
     assert not (tmp_path / "S").exists() and not (tmp_path / "S.mpsession").exists()
+
+
+def test_recording_is_announced_only_once_audio_reaches_the_disk(null_sink_env, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    tone = write_tone(tmp_path / "a.wav", freq_hz=440.0, duration_s=6.0)
+    player = play(tone, null_sink_env)
+    session = tmp_path / "rec.mpsession"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "musicpractice", "record", "--session", str(session),
+         "--device", INPUT_DEVICE, "--seconds", "2", "--rate", "16000"],
+        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=null_sink_env, cwd=root)
+    try:
+        line = process.stderr.readline()
+        assert line.startswith("Recording take"), line
+        raw = list(session.glob("takes/*/capture.raw"))
+        written = raw[0].stat().st_size if raw else 0  # what is on disk when the words appear
+        process.communicate(timeout=60)
+    finally:
+        process.kill()
+        player.kill()
+        player.wait()
+    assert written > 0
+    assert process.returncode == 0
