@@ -25,8 +25,9 @@ N_FFT = 2048
 """FFT size of the spectral cues at the analysis rate (93 ms at 22.05 kHz)."""
 HOP = 512
 """Hop of the spectral cues in samples (23 ms at 22.05 kHz)."""
-FLOOR_DB = -80.0
-"""Spectral values are clipped this far below the take's loud level (gain-free floor)."""
+FLOOR_DB = -50.0
+"""Spectral values are clipped this far below the take's loud level (gain-free floor, and
+high enough that hiss, hum and 16-bit quantisation noise of a soft recording stay below it)."""
 LOUD_PERCENTILE = 95
 """The take's loud level: this percentile of its frame energies."""
 ACTIVE_DB = -40.0
@@ -235,3 +236,45 @@ def measure_arousal_cues(
         dynamic_range_lu=_dynamic_range_lu(short_term_lufs),
         times_s=times_s, flux_db=flux, roughness_frames=rough,
     )
+
+
+def as_cues(values: ArousalCueValues, *, onsets_s: np.ndarray, pulse_clarity: float) -> list:
+    """The arousal cues as :class:`~musicpractice.analysis.cues.Cue` rows (for the cue
+    table, the JSON and the listener model), with where in the take each comes from.
+
+    Parameters
+    ----------
+    values : ArousalCueValues
+    onsets_s : numpy.ndarray
+        Onset times in seconds, shape (onsets,) (where the event density comes from).
+    pulse_clarity : float
+        The tempo estimate's confidence, 0-1 (how clear the beat is).
+    """
+    from musicpractice.analysis.cue_scales import SCALES
+    from musicpractice.analysis.cues import Cue
+
+    def cue(key, name, value, unit, method, times=(), series=()):
+        value = float(value) if value is not None else float("nan")
+        return Cue(key, name, value, unit, method, SCALES[key].word(value),
+                   np.asarray(times, dtype=float), np.asarray(series, dtype=float))
+
+    onsets_s = np.asarray(onsets_s, dtype=float)
+    return [
+        cue("event_density_per_s", "Event density", values.event_density_per_s, "per s",
+            "Note onsets per second of sounding time.", onsets_s, np.ones(len(onsets_s))),
+        cue("spectral_flux_db", "Spectral change", values.spectral_flux_db, "dB",
+            "Mean rise of the mel spectrum from one 23 ms frame to the next, per band.",
+            values.times_s, values.flux_db),
+        cue("roughness", "Roughness", values.roughness, "",
+            "Sensory roughness (Sethares) of the strongest spectral peaks, relative to their energy.",
+            values.times_s, values.roughness_frames),
+        cue("percussive_share", "Percussive share", values.percussive_share, "",
+            "Share of the sounding energy in the percussive part of a harmonic/percussive split."),
+        cue("flatness", "Noisiness", values.flatness, "",
+            "Median spectral flatness of the sounding frames (0 tonal, 1 noise)."),
+        cue("dynamic_range_lu", "Dynamic range", values.dynamic_range_lu, "LU",
+            "95th minus 10th percentile of the short-term loudness over the sounding parts "
+            "(relative to the take: gain-free)."),
+        cue("pulse_clarity", "Pulse clarity", pulse_clarity, "",
+            "How clear the beat is (the tempo estimate's confidence)."),
+    ]

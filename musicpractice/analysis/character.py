@@ -125,16 +125,21 @@ def _reading(name: str, weights: dict[str, float], scores: dict[str, float]) -> 
     return Reading(name, sum(c.contribution for c in contributions), norm / total, contributions)
 
 
-def read_character(cue_values: dict[str, float]) -> CharacterReading:
-    """Combine cue values (``{cue key: value}``, NaN = unmeasured) into a reading."""
+def read_character(cue_values: dict[str, float], *, arousal: Reading | None = None,
+                   valence: Reading | None = None) -> CharacterReading:
+    """Combine cue values (``{cue key: value}``, NaN = unmeasured) into a reading.
+
+    ``arousal`` and ``valence`` replace the hand-set readings of those two dimensions
+    (the analysis passes the listener-fitted ones of
+    :func:`musicpractice.analysis.listener_model.model_readings`)."""
     scores = {k: SCALES[k].score(v) for k, v in cue_values.items() if k in SCALES}
     emotions = sorted(
         (_reading(e, {k: w[i] for k, w in EMOTION_WEIGHTS.items()}, scores)
          for i, e in enumerate(EMOTIONS)),
         key=lambda r: -r.value if math.isfinite(r.value) else math.inf,
     )
-    arousal = _reading("arousal", AROUSAL_WEIGHTS, scores)
-    valence = _reading("valence", VALENCE_WEIGHTS, scores)
+    arousal = _reading("arousal", AROUSAL_WEIGHTS, scores) if arousal is None else arousal
+    valence = _reading("valence", VALENCE_WEIGHTS, scores) if valence is None else valence
     top, second = emotions[0], emotions[1]
     coverage = top.coverage
     if not math.isfinite(top.value) or coverage < MIN_COVERAGE:

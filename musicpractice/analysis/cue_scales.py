@@ -64,4 +64,13 @@ SCALES: dict[str, CueScale] = {
     "vibrato_extent_cents": CueScale(15.0, 80.0, "narrow vibrato", "wide vibrato"),
     "final_ritardando_pct": CueScale(0.0, 40.0, "no final slowing", "strong final ritardando"),
     "mode": CueScale(-1.0, 1.0, "minor", "major"),
+    # gain-free arousal cues (analysis/arousal_cues.py); anchors: 5th and 95th percentiles
+    # of the 300 rock/electronic/pop excerpts the listener model was fitted on
+    "event_density_per_s": CueScale(2.0, 5.0, "few note events", "many note events", log=True),
+    "spectral_flux_db": CueScale(0.9, 1.8, "steady sound", "rapidly changing sound"),
+    "roughness": CueScale(0.065, 0.105, "smooth", "rough"),
+    "dynamic_range_lu": CueScale(2.0, 12.0, "narrow dynamic range", "wide dynamic range"),
+    "percussive_share": CueScale(0.13, 0.33, "sustained", "percussive"),
+    "flatness": CueScale(0.0007, 0.02, "tonal", "noisy", log=True),
+    "pulse_clarity": CueScale(0.1, 0.7, "vague pulse", "clear pulse"),
 }

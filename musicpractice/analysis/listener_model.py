@@ -3,8 +3,9 @@
 The weights are fitted to the consensus of real listeners (see
 ``benchmarks/emotion_fit.py``) and shipped as ``resources/models/emotion_model.json``.
 Each cue is first put on a common scale -- ``z = (f(value) - center) / scale`` with
-``f`` the identity or the logarithm, clipped to ±:data:`Z_CLIP` -- and the reading is
-the sum of ``weight * z`` over the cues: a per-cue contribution a user can inspect.
+``f`` the identity or the logarithm, softly limited to ±:data:`Z_CLIP` -- and the reading
+is ``tanh`` of the sum of ``weight * z`` over the cues: per-cue contributions a user can
+inspect, and an order-preserving squash into [-1, 1].
 0 is the typical excerpt of the fitting set; ±1 is about two standard deviations of the
 listeners' consensus. An unmeasured cue contributes nothing (z = 0) and lowers the
 reading's coverage.
@@ -59,11 +60,13 @@ class CueTerm:
     scale: float
 
     def z(self, value: float) -> float:
-        """The cue's standard score, clipped; NaN when unmeasured."""
+        """The cue's standard score, softly limited to ±:data:`Z_CLIP` (``Z_CLIP *
+        tanh(z / Z_CLIP)``: order-preserving, so takes far outside the fitting set's range
+        still rank); NaN when unmeasured."""
         if value is None or not math.isfinite(value) or (self.log and value <= 0):
             return float("nan")
         f = math.log(value) if self.log else value
-        return max(-Z_CLIP, min(Z_CLIP, (f - self.center) / self.scale))
+        return Z_CLIP * math.tanh((f - self.center) / self.scale / Z_CLIP)
 
 
 @dataclass(frozen=True)
@@ -227,3 +230,21 @@ def committee_disagreement(group: ListenerModel, z_known: np.ndarray,
         entropy -= np.where(p > 0, p * np.log2(np.where(p > 0, p, 1)), 0.0)
     spread = np.array(points).std(axis=0).sum(axis=0)
     return entropy + spread
+
+
+def model_readings(cue_values: Mapping[str, float], model: ListenerModel | None = None):
+    """Arousal and valence of a take as :class:`~musicpractice.analysis.character.Reading`
+    objects: per-cue contributions ``weight * z``, value ``tanh`` of their sum (in [-1, 1],
+    order-preserving)."""
+    from musicpractice.analysis.character import Contribution, Reading
+
+    model = group_model() if model is None else model
+    out = []
+    for dimension in DIMENSIONS:
+        rows, coverage = model.contributions(cue_values, dimension)
+        if not rows:
+            out.append(Reading(dimension, float("nan"), 0.0, ()))
+            continue
+        value = math.tanh(sum(r[3] for r in rows))
+        out.append(Reading(dimension, value, coverage, tuple(Contribution(*r) for r in rows)))
+    return tuple(out)

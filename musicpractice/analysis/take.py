@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from musicpractice.analysis.arousal_cues import as_cues, measure_arousal_cues
 from musicpractice.analysis.character import CharacterReading, read_character
 from musicpractice.analysis.chroma import chroma as compute_chroma
 from musicpractice.analysis.cues import ExpressiveCues, compute_cues
 from musicpractice.analysis.envelope import amplitude_envelope, rearticulations
 from musicpractice.analysis.key import KeyEstimate, estimate_key, sounding_and_written
+from musicpractice.analysis.listener_model import model_readings
 from musicpractice.analysis.loudness import LoudnessMeter, LoudnessResult
 from musicpractice.analysis.melody import PitchTrack, track_melody
 from musicpractice.analysis.notes import Note, segment_notes
@@ -163,9 +165,16 @@ def analyze_file(
         key_mode=key.mode, key_confidence=key.confidence, envelope=envelope,
         progress=steps.stage("Expressive cues"), cancel=cancel,
     )
+    check_cancel(cancel)
+    arousal_values = measure_arousal_cues(y, sr, onsets_s=onsets.times_s,
+                                          short_term_lufs=loudness.short_term_lufs)
+    cues = ExpressiveCues(cues.cues + tuple(as_cues(
+        arousal_values, onsets_s=onsets.times_s, pulse_clarity=tempo.confidence)))
+    arousal, valence = model_readings(cues.values())
     return TakeAnalysis(
         info=signal.info, voice=voice, peak_dbfs=signal.peak_dbfs,
         clipped_fraction=signal.clipped_fraction, warnings=signal.warnings,
         tuning=tuning, key=key, onsets=onsets, tempo=tempo, melody=melody, notes=notes,
-        loudness=loudness, cues=cues, character=read_character(cues.values()),
+        loudness=loudness, cues=cues,
+        character=read_character(cues.values(), arousal=arousal, valence=valence),
     )

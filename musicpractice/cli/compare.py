@@ -78,7 +78,11 @@ def run(args: argparse.Namespace) -> int:
             bar.close()
     differences = describe_differences(comparison)
     if args.report is not None:
-        path = write_report(comparison, differences, args.report, series)
+        from musicpractice.workspace.listening import session_agreement
+
+        agreement = session_agreement(session)
+        path = write_report(comparison, differences, args.report, series,
+                            agreement=agreement if agreement.annotations else None)
         print(f"report: {path}", file=sys.stderr)
     if args.csv is not None:
         for path in write_csv_tables(comparison, args.csv, series):

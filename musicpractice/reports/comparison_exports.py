@@ -11,6 +11,7 @@ from musicpractice.reports.files import check_writable, write_file
 from musicpractice.reports.html_report import report_html
 from musicpractice.reports.pdf_report import report_pdf
 from musicpractice.compare.progress import Progress
+from musicpractice.session.agreement import Agreement
 from musicpractice.reports.report_content import Table, bar_table, build_report
 
 REPORT_SUFFIXES = (".html", ".htm", ".pdf")
@@ -33,7 +34,7 @@ def check_report_path(path: str | os.PathLike) -> Path:
 
 
 def write_report(comparison: Comparison, differences: list[str], path: str | os.PathLike,
-                 progress: Progress | None = None) -> Path:
+                 progress: Progress | None = None, *, agreement: Agreement | None = None) -> Path:
     """Write the report as HTML or PDF, chosen by the file's suffix; returns the path.
 
     Raises
@@ -44,7 +45,7 @@ def write_report(comparison: Comparison, differences: list[str], path: str | os.
         The file cannot be written.
     """
     path = check_report_path(path)
-    report = build_report(comparison, differences, progress)
+    report = build_report(comparison, differences, progress, agreement=agreement)
     pdf = path.suffix.lower() == ".pdf"
     return write_file(path, report_pdf(report) if pdf else report_html(report))
 

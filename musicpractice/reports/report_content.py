@@ -25,6 +25,8 @@ from musicpractice.reports.plots import (
     tempo_figure,
 )
 from musicpractice.compare.progress import Progress
+from musicpractice.reports.listener_agreement import agreement_rows, describe_alpha
+from musicpractice.session.agreement import Agreement
 from musicpractice.reports.verdicts import unsure_sentence, verdict_phrase
 
 CAREFUL = 0.5
@@ -76,10 +78,11 @@ def _clock(seconds: float) -> str:
 
 
 def build_report(comparison: Comparison, differences: list[str],
-                 progress: Progress | None = None) -> Report:
+                 progress: Progress | None = None, *, agreement: Agreement | None = None) -> Report:
     """The report of a comparison, with ``differences`` from
     :func:`musicpractice.compare.differences.describe_differences` and, optionally, the
-    performer's progress over time (:mod:`musicpractice.compare.progress`)."""
+    performer's progress over time (:mod:`musicpractice.compare.progress`) and how far
+    the session's listeners agree about the character they heard (``agreement``)."""
     ref = comparison.reference
     names = ", ".join(t.name for t in comparison.compared)
     subtitle = (f"{names} compared with the {'score' if ref.kind == 'score' else 'take'} "
@@ -103,6 +106,8 @@ def build_report(comparison: Comparison, differences: list[str],
                             tables=tuple(bar_table(comparison, t, colours[t.take.id])
                                          for t in comparison.takes)))
     sections.append(Section("Expressive cues side by side", tables=(_cue_table(comparison),)))
+    if agreement is not None:
+        sections.append(_agreement_section(agreement))
     notes = _notes_to_hear(comparison)
     if notes:
         sections.append(Section("Notes to listen to again", bullets=tuple(notes)))
@@ -112,6 +117,24 @@ def build_report(comparison: Comparison, differences: list[str],
 
 
 MAX_PROGRESS_COLUMNS = 8
+
+
+def _agreement_section(agreement: Agreement) -> Section:
+    def alpha(x: float) -> str:
+        return "–" if not math.isfinite(x) else f"{x:.2f}"
+
+    rows = tuple((who, str(items), alpha(c), alpha(a), alpha(v))
+                 for who, items, c, a, v in agreement_rows(agreement))
+    table = Table(header=("Listeners", "Items", "α character", "α arousal", "α valence"),
+                  rows=rows, numeric=(False, True, True, True, True),
+                  note="Krippendorff's α: 1 = full agreement, 0 = what chance would give, "
+                       "– = not enough shared ratings.")
+    return Section("What listeners heard", paragraphs=(
+        f"{agreement.annotations} annotation(s) by {agreement.listeners} listener(s) of the "
+        "perceived character of the takes. Listeners agree on the character: "
+        f"{describe_alpha(agreement.overall.character)}. Listeners often hear music "
+        "differently; the product's reading is one more listener here, not the truth.",),
+        tables=(table,))
 
 
 def _progress_section(progress: Progress) -> Section:
