@@ -11,6 +11,10 @@ class SessionLockedError(SessionError):
     """Another musicpractice process is writing to the session."""
 
 
+class SessionNotWritableError(SessionError):
+    """The session folder cannot be written (permissions, read-only disk)."""
+
+
 class SessionReadOnlyError(SessionError):
     """A change was asked of a session (or take) opened read-only."""
 

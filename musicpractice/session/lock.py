@@ -11,7 +11,8 @@ import os
 import socket
 from pathlib import Path
 
-from musicpractice.session.errors import SessionError, SessionLockedError
+from musicpractice.session.errors import (
+    SessionError, SessionLockedError, SessionNotWritableError)
 
 LOCK_NAME = ".lock"
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -67,21 +68,20 @@ class SessionLock:
             what = f"a link to {os.readlink(path)}" if path.is_symlink() else "not a file"
             raise SessionError(
                 f"The session {Path(folder).name} cannot be opened for changes: its {LOCK_NAME} "
-                f"is {what}, which is never opened. Remove {path} and try again, or open the "
-                "session read-only.")
+                f"is {what}, which is never opened. Remove {path} and try again.")
         try:
             self._fd = os.open(path, os.O_RDWR | os.O_CREAT | NOFOLLOW | os.O_NONBLOCK, 0o644)
         except OSError as error:
-            raise SessionError(
-                f"The session {Path(folder).name} cannot be opened for changes: its folder "
-                f"is not writable ({error.strerror}). Open it read-only instead.") from error
+            raise SessionNotWritableError(
+                f"The session {Path(folder).name} cannot be changed: its folder is not "
+                f"writable ({error.strerror}).") from error
         if not _try_lock(self._fd):
             holder = os.read(self._fd, 200).decode("utf-8", "replace").strip() or "another process"
             os.close(self._fd)
             self._fd = -1
             raise SessionLockedError(
                 f"The session {Path(folder).name} is being changed by another musicpractice "
-                f"({holder}); close it there, or open this one read-only.")
+                f"({holder}); close it there first.")
         os.ftruncate(self._fd, 0)
         os.write(self._fd, f"pid {os.getpid()} on {socket.gethostname()}".encode())
 

@@ -147,7 +147,7 @@ class Session(SessionLoading, SessionRecovery):
         SessionError
             Not a session folder.
         SessionLockedError
-            Another process is writing to it (open read-only instead).
+            Another process is writing to it.
         """
         path = session_folder(path)
         if not path.is_dir():

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.score import Score, load_score
-from musicpractice.session.errors import SessionLockedError
+from musicpractice.session.errors import SessionLockedError, SessionNotWritableError
 from musicpractice.session.model import ScoreRef
 from musicpractice.session.store import Session
 
@@ -41,6 +41,10 @@ def open_for_results(path) -> Session:
         session = Session.open(path, read_only=True)
         session.problems.append("The session is open in another musicpractice; results "
                                 "are computed but not saved in it.")
+        return session
+    except SessionNotWritableError as error:
+        session = Session.open(path, read_only=True)
+        session.problems.append(f"{error} Results are computed but not saved in it.")
         return session
 
 
