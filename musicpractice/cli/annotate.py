@@ -83,4 +83,14 @@ def run(args: argparse.Namespace) -> int:
             print("What the other listeners heard in this take:")
             for a in others:
                 print(_line(a))
+        _print_personal(session, annotation.listener)
     return 0
+
+
+def _print_personal(session, listener: str) -> None:
+    """With enough annotations, where this listener's own reading differs from the group's."""
+    from musicpractice.workspace.listening import describe_personal, personal_reading
+
+    personal = personal_reading(session, listener, compute=False)
+    if personal is not None:
+        print(describe_personal(personal))

@@ -218,4 +218,11 @@ class ListenersPanel(QWidget):
             c = consensus[0]
             text += (f" The product's reading vs the listeners' consensus: character "
                      f"{_alpha(c.character)}, arousal {_alpha(c.arousal)}, valence {_alpha(c.valence)}.")
+        viewer = self.listener.text().strip()
+        if viewer:
+            from musicpractice.workspace.listening import describe_personal, personal_reading
+
+            personal = personal_reading(self.session, viewer, compute=False)
+            if personal is not None:
+                text += "\n\n" + describe_personal(personal)
         self.agreement.setText(text)

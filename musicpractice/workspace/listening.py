@@ -106,6 +106,23 @@ def personal_reading(session: Session, listener: str, *, compute: bool = True) -
     return PersonalReading(listener, len(takes), model, differences(model, group))
 
 
+def describe_personal(personal: PersonalReading) -> str:
+    """Where a listener's personal reading differs from the group's, in words."""
+    from musicpractice.analysis.cue_scales import SCALES
+
+    text = (f"{personal.listener}'s personal reading is fitted on {personal.annotations} "
+            "annotated takes (shrunk towards the group's).")
+    if not personal.differences:
+        return text + " It weighs the cues much as the group does."
+    parts = []
+    for dimension, cue, mine, theirs in personal.differences:
+        name = f"{SCALES[cue].low_word} / {SCALES[cue].high_word}" if cue in SCALES else cue
+        more = "more" if abs(mine) > abs(theirs) else "less"
+        parts.append(f"{cue} ({name}) counts {more} for {dimension} "
+                     f"(weight {mine:+.2f}, group {theirs:+.2f})")
+    return text + " Where it differs from the group: " + "; ".join(parts) + "."
+
+
 @dataclass(frozen=True)
 class NextQuery:
     """The take to ask a listener about next.

@@ -66,3 +66,18 @@ def test_unknown_take_and_missing_session(lesson, tmp_path, capsys):
                      "--character", "fear"]) == 2
     assert cli.main(["agreement", "--session", str(tmp_path / "missing.mpsession")]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_next_names_an_unannotated_take(lesson, capsys):
+    path, takes = lesson
+    assert cli.main(["annotate", "--session", str(path), takes[0], "--listener", "Bob",
+                     "--character", "fear"]) == 0
+    capsys.readouterr()
+    assert cli.main(["annotate", "--session", str(path), "--next", "--listener", "Bob"]) == 0
+    out = capsys.readouterr().out
+    assert out.split("\t")[0] in takes[1:] and "2 take(s) not annotated yet" in out
+    for take in takes[1:]:
+        assert cli.main(["annotate", "--session", str(path), take, "--listener", "Bob",
+                         "--character", "fear"]) == 0
+    assert cli.main(["annotate", "--session", str(path), "--next", "--listener", "Bob"]) == 2
+    assert "Every take of this session is annotated" in capsys.readouterr().err
