@@ -26,13 +26,14 @@ D_MAJOR = [62, 64, 66, 67, 69, 71, 73, 74]
 G_MINOR = [67, 69, 70, 72, 74, 75, 78, 79]
 
 
-def _write_takes(folder: Path, count: int) -> list[Path]:
-    """``count`` short sung scales (alternately D major and G minor) in nested folders."""
+def _write_takes(folder: Path, count: int, *, repeats: int = 1) -> list[Path]:
+    """``count`` short sung scales (alternately D major and G minor, each ``repeats``
+    times) in nested folders."""
     paths = []
     for i in range(count):
         sub = folder / ("lessons" if i % 2 else "rehearsals") / f"week{i}"
         sub.mkdir(parents=True, exist_ok=True)
-        y = sung_phrase(D_MAJOR if i % 2 == 0 else G_MINOR, bpm=100 + 10 * i)
+        y = sung_phrase(D_MAJOR if i % 2 == 0 else G_MINOR, bpm=100 + 10 * i, repeats=repeats)
         path = sub / f"take{i}.flac"
         sf.write(path, y, SR)
         paths.append(path)
@@ -42,6 +43,16 @@ def _write_takes(folder: Path, count: int) -> list[Path]:
 def _rows(table: Path) -> list[dict]:
     with open(table, newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """One real LocalCluster of two worker processes for the tests in this module."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as local:
+        yield local
 
 
 @pytest.fixture
@@ -62,11 +73,11 @@ def test_finds_audio_recursively_and_refuses_missing_paths(archive, tmp_path):
         find_audio_files([tmp_path / "nowhere"])
 
 
-def test_a_broken_file_is_a_row_and_the_good_ones_are_analysed(archive, tmp_path):
+def test_a_broken_file_is_a_row_and_the_good_ones_are_analysed(archive, tmp_path, cluster):
     root, files = archive
     table = tmp_path / "table.csv"
     summary = run_batch([root], table, options=BatchOptions(voice="wide", cache_root=str(tmp_path / "c")),
-                        workers=2)
+                        scheduler=cluster.scheduler_address)
     assert (summary.found, summary.analysed, summary.failed) == (4, 3, 1)
     rows = {Path(r["file"]).name: r for r in _rows(table)}
     assert set(rows) == {"take0.flac", "take1.flac", "take2.flac", "broken.wav"}
@@ -85,7 +96,7 @@ def test_a_broken_file_is_a_row_and_the_good_ones_are_analysed(archive, tmp_path
     assert header[:3] == ["file", "status", "error"] and header[-1] == "analysed_at"
 
 
-def test_resume_after_a_killed_run_analyses_only_what_is_missing(tmp_path):
+def test_resume_after_a_killed_run_analyses_only_what_is_missing(tmp_path, cluster):
     root = tmp_path / "archive"
     _write_takes(root, 4)
     table = tmp_path / "table.csv"
@@ -114,63 +125,32 @@ def test_resume_after_a_killed_run_analyses_only_what_is_missing(tmp_path):
     assert all(r["status"] == "ok" for r in rows)
     # a third run has nothing to do; a touched file with the same content comes from the cache
     os.utime(next(root.rglob("take0.flac")), None)
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert "1 analysed, 0 failed, 3 unchanged" in result.stderr
+    summary = run_batch([root], table, options=BatchOptions(voice="wide", cache_root=str(cache)),
+                        scheduler=cluster.scheduler_address)
+    assert (summary.analysed, summary.failed, summary.skipped) == (1, 0, 3)
     assert len(_rows(table)) == 4
 
 
-def test_a_worker_killed_mid_run_is_retried_and_the_batch_completes(tmp_path):
-    from distributed import Client, LocalCluster
-
-    root = tmp_path / "archive"
-    files = _write_takes(root, 4)
-    table = tmp_path / "table.csv"
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
-        pids = client.run(os.getpid)
-        outcome = {}
-
-        def batch():
-            outcome["summary"] = run_batch([root], table, options=BatchOptions(voice="wide"),
-                                           scheduler=cluster.scheduler_address)
-
-        thread = threading.Thread(target=batch)
-        thread.start()
-        deadline = time.monotonic() + 120
-        busy = []
-        while not busy and time.monotonic() < deadline:
-            busy = [address for address, keys in client.processing().items() if keys]
-            time.sleep(0.05)
-        assert busy, "no task ever started"
-        os.kill(pids[busy[0]], signal.SIGKILL)
-        thread.join(timeout=300)
-    assert not thread.is_alive()
-    summary = outcome["summary"]
-    assert (summary.analysed, summary.failed) == (4, 0)
-    rows = _rows(table)
-    assert sorted(Path(r["file"]).name for r in rows) == sorted(p.name for p in files)
-    assert all(r["status"] == "ok" for r in rows)
-
-
-def test_parquet_table_has_typed_columns(tmp_path):
+def test_parquet_table_has_typed_columns(tmp_path, cluster):
     pq = pytest.importorskip("pyarrow.parquet")
     root = tmp_path / "archive"
     files = _write_takes(root, 2)
     table = tmp_path / "table.parquet"
     run_batch([root], table, options=BatchOptions(voice="wide", cache_root=str(tmp_path / "c")),
-              workers=1)
+              scheduler=cluster.scheduler_address)
     data = pq.read_table(table).to_pylist()
     assert [r["file"] for r in data] == sorted(str(p.resolve()) for p in files)
     assert all(isinstance(r["tempo_bpm"], float) for r in data)
     assert not list(tmp_path.glob(".table.parquet.journal*"))
 
 
-def test_a_session_takes_the_batch_analysis_of_an_imported_file(tmp_path):
+def test_a_session_takes_the_batch_analysis_of_an_imported_file(tmp_path, cluster):
     root = tmp_path / "archive"
     (path,) = _write_takes(root, 1)
     cache = FileAnalysisCache(tmp_path / "cache")
     run_batch([root], tmp_path / "t.csv",
-              options=BatchOptions(voice="wide", cache_root=str(cache.root)), workers=1)
+              options=BatchOptions(voice="wide", cache_root=str(cache.root)),
+              scheduler=cluster.scheduler_address)
     session = Session.create(tmp_path / "S.mpsession")
     take = session.import_audio(path)
 
@@ -200,3 +180,35 @@ def test_bad_arguments_are_one_line_errors(tmp_path):
         assert result.returncode == 2
         assert message in result.stderr and "Traceback" not in result.stderr
         assert np.count_nonzero([line for line in result.stderr.splitlines() if line]) == 1
+
+
+def test_a_worker_killed_mid_run_is_retried_and_the_batch_completes(tmp_path, cluster):
+    from distributed import Client
+
+    root = tmp_path / "archive"
+    files = _write_takes(root, 4, repeats=4)  # long enough to be killed mid-task
+    table = tmp_path / "table.csv"
+    with Client(cluster) as client:
+        pids = client.run(os.getpid)
+        outcome = {}
+
+        def batch():
+            outcome["summary"] = run_batch([root], table, options=BatchOptions(voice="wide"),
+                                           scheduler=cluster.scheduler_address)
+
+        thread = threading.Thread(target=batch)
+        thread.start()
+        deadline = time.monotonic() + 120
+        busy = []
+        while not busy and time.monotonic() < deadline:
+            busy = [address for address, keys in client.processing().items() if keys]
+            time.sleep(0.05)
+        assert busy, "no task ever started"
+        os.kill(pids[busy[0]], signal.SIGKILL)
+        thread.join(timeout=300)
+    assert not thread.is_alive()
+    summary = outcome["summary"]
+    assert (summary.analysed, summary.failed) == (4, 0)
+    rows = _rows(table)
+    assert sorted(Path(r["file"]).name for r in rows) == sorted(p.name for p in files)
+    assert all(r["status"] == "ok" for r in rows)
