@@ -242,7 +242,7 @@ def _extras(sung, followed, midi, tuning) -> list[ExtraVerdict]:
         pitch = _sung_pitch(s) - tuning
         confidence = min(1.0, 0.5 + s.duration_s) * s.confidence
         if last_written >= 0 and abs(pitch - midi[last_written]) < 0.5:
-            confidence *= 0.5  # the written note's own pitch again: a split, not a new note
+            continue  # the written note's own pitch again: a piece of it, not a new note
         out.append(ExtraVerdict(onset_s=float(s.onset_s), duration_s=float(s.duration_s),
                                 midi=int(round(pitch)), after_index=last_written,
                                 confidence=float(confidence)))

@@ -10,6 +10,7 @@ import numpy as np
 
 from musicpractice.alignment.compare import ExtraNote, NoteComparison, Restart
 from musicpractice.alignment.note_check import check_sung_part
+from musicpractice.alignment.part_in_mix import masked_part_track
 from musicpractice.alignment.sung_segments import (
     part_pitch_track,
     sung_notes,
@@ -59,14 +60,20 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
     track = part_pitch_track(take, sr, lowest_midi=min(n.midi for n in notes),
                              highest_midi=max(n.midi for n in notes), progress=progress,
                              cancel=cancel)
-    sung = sung_notes(take, sr, track)
     others = [n for n in score.notes if n.part != part_name and q0 - 1e-6 <= n.onset_quarter <= q1]
+    other_notes = {}
     if others:
-        sung = without_other_parts(
-            sung, take, sr, others_midi=np.array([n.midi for n in others]),
+        other_notes = dict(
+            others_midi=np.array([n.midi for n in others]),
             others_on_s=alignment.take_at([n.onset_quarter for n in others]),
             others_off_s=alignment.take_at([min(n.onset_quarter + n.duration_quarter, q1)
                                             for n in others]))
+    if other_notes and track.polyphonic:  # the other parts are heard: mask them
+        track = masked_part_track(take, sr, lowest_midi=min(n.midi for n in notes),
+                                  highest_midi=max(n.midi for n in notes), **other_notes)
+    sung = sung_notes(take, sr, track)
+    if other_notes:
+        sung = without_other_parts(sung, take, sr, **other_notes)
     check = check_sung_part(sung, track, notes, seconds_per_quarter=spq, first=first,
                             last=last, tolerance_cents=tolerance_cents)
     rows = []

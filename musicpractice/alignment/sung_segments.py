@@ -27,7 +27,10 @@ MIN_NOTE_S = 0.07
 OTHER_PART_QUIETER_DB = 4.0
 """A sung note this much quieter than the take's typical note, at the pitch of another
 part sounding then, is that part heard while the singer rests."""
-MERGE_SEMITONES = 0.6
+MERGE_SEMITONES = 0.4
+STEP_SEMITONES = 0.4
+STEP_WINDOW_S = 0.18
+"""About one vibrato cycle: averaged over it, the pitch no longer swings."""
 """Touching pieces whose pitch centres are closer than this are one note."""
 
 
@@ -72,8 +75,39 @@ def sung_notes(take: np.ndarray, sr: int, track: PitchTrack) -> tuple[Note, ...]
         In time order; pitch in MIDI + cents at A4 = 440 Hz.
     """
     dips = level_dips(take, sr, hop_s=track.hop_s)
-    notes = segment_notes(track, tuning_hz=440.0, min_note_s=MIN_NOTE_S, onsets_s=dips)
+    cuts = np.union1d(dips, pitch_steps(track))
+    notes = segment_notes(track, tuning_hz=440.0, min_note_s=MIN_NOTE_S, onsets_s=cuts)
     return _merge_split_pitches(notes, dips, track)
+
+
+def pitch_steps(track: PitchTrack) -> np.ndarray:
+    """Times (s) where the vibrato-averaged pitch steps by at least ``STEP_SEMITONES``
+    between the ``STEP_WINDOW_S`` before and after (a legato note a fraction of a
+    semitone from its neighbour, which the semitone grid alone does not separate)."""
+    f0 = np.asarray(track.f0_hz, dtype=float)
+    voiced = f0 > 0
+    if voiced.sum() < 10:
+        return np.zeros(0)
+    midi = np.where(voiced, 12.0 * np.log2(np.where(voiced, f0, 1.0) / 440.0) + 69.0, 0.0)
+    w = max(2, int(round(STEP_WINDOW_S / track.hop_s)))
+    kernel = np.ones(w)
+    total = np.convolve(midi, kernel, mode="full")[:midi.size]  # sum over the w frames up to k
+    count = np.convolve(voiced.astype(float), kernel, mode="full")[:midi.size]
+    before = np.full(midi.size, np.nan)
+    after = np.full(midi.size, np.nan)
+    full = count >= w - 0.5
+    before[full] = total[full] / w
+    after[:midi.size - w] = before[w:]
+    step = np.abs(after - before)
+    candidates = np.flatnonzero(np.nan_to_num(step) >= STEP_SEMITONES)
+    out, last = [], -np.inf
+    for k in candidates:  # the strongest step of each run
+        if k - last > w:
+            run = candidates[(candidates >= k) & (candidates < k + w)]
+            best = int(run[np.argmax(step[run])])
+            out.append(best)
+            last = best
+    return np.asarray(out, dtype=float) * track.hop_s
 
 
 def _merge_split_pitches(notes, dips, track: PitchTrack) -> tuple[Note, ...]:
