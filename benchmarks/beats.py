@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 import librosa
-import mir_eval
 import numpy as np
+from _common import f_measure, read_times
 
 from musicpractice.analysis.tempo import estimate_tempo
 from musicpractice.audio.io import load_signal
@@ -40,18 +40,6 @@ REAL = {
         "beat": "FMP_C6_Audio_Poulenc_Valse-sec0-15_SMD114.csv"},
     "madmom_sample.wav": {"beat": "madmom_sample.beats"},
 }
-
-
-def read_times(path: Path) -> np.ndarray:
-    """First column of a beat annotation (csv or whitespace separated, # comments)."""
-    rows = [line.replace(",", " ").split() for line in path.read_text().splitlines()
-            if line.strip() and not line.startswith("#")]
-    return np.array([float(row[0]) for row in rows])
-
-
-def f_measure(reference: np.ndarray, estimate: np.ndarray) -> float:
-    return float(mir_eval.beat.f_measure(mir_eval.beat.trim_beats(reference),
-                                         mir_eval.beat.trim_beats(estimate)))
 
 
 def cases(with_synth: bool):
