@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
-from musicpractice.alignment import Alignment, compare_with_score
+from musicpractice.alignment import Alignment
 from musicpractice.analysis.take import analyze_file
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.workspace import derived as session_data
@@ -19,7 +19,7 @@ from musicpractice.compare.bar_grid import (
 )
 from musicpractice.compare.model import compare_takes
 from musicpractice.compare.differences import describe_differences
-from musicpractice.workspace.derived import ensure_alignment, take_signal
+from musicpractice.workspace.derived import ensure_alignment
 from musicpractice.workspace.references import find_reference
 from musicpractice.session.store import Session
 from tests.compare.melody_files import BPM, SHARP, SILENT
@@ -28,27 +28,22 @@ GRADING_WORDS = ("better", "worse", "good", "bad", "poor", "excellent", "mistake
                  "should", "wrong")
 
 
-def test_bar_table_is_the_aligners_barlines(chopin, against_score):
-    session = chopin.session
-    reference = find_reference(session, chopin.score)
-    score = session_data.session_score(session, chopin.score)
-    for take in against_score.takes:
-        alignment = ensure_alignment(session, take.take.id, reference)
-        signal = take_signal(session, take.take.id)
-        truth = compare_with_score(signal.samples, signal.sr, score, alignment).bars
-        rows = [r for r in take.bars if r.covered]
-        assert [r.bar for r in rows] == [b.measure for b in truth]
-        for row, bar in zip(rows, truth):
-            assert row.take_start_s == pytest.approx(bar.take_s, abs=1e-9)
-            assert row.duration_s == pytest.approx(bar.duration_s, abs=1e-9)
-            assert row.tempo_bpm == pytest.approx(bar.tempo_bpm, rel=1e-9)
-            assert row.deviation_ms == pytest.approx(1000 * bar.deviation_s, abs=1e-6)
-            assert row.tempo_pct == pytest.approx(100 * bar.tempo_bpm / bar.score_tempo_bpm)
-        # barline times -> durations -> tempo: each full 4/4 bar is 4 quarter notes
+def test_bar_table_matches_the_rendered_bars(melody):
+    """Every bar against where it was rendered (truth independent of the aligner): both
+    takes start at 0.5 s, Monday's at the marked 100 BPM (a quarter every 0.6 s), the next
+    Monday's at 80 % of it (every 0.75 s); 4/4, five bars."""
+    comparison = compare_takes(melody.session, melody.score, [melody.take, melody.later])
+    for result, quarter_s in zip(comparison.takes, (0.6, 0.75)):
+        rows = [r for r in result.bars if r.covered]
+        assert [r.bar for r in rows] == [1, 2, 3, 4, 5]
+        for row in rows:
+            assert row.take_start_s == pytest.approx(0.5 + 4 * quarter_s * (row.bar - 1), abs=0.03)
         for row, following in itertools.pairwise(rows):
+            assert row.duration_s == pytest.approx(4 * quarter_s, abs=0.04)
+            assert row.tempo_bpm == pytest.approx(60.0 / quarter_s, rel=0.03)
+            assert row.tempo_pct == pytest.approx(100.0 * 0.6 / quarter_s, abs=3.0)
+            # barline times -> durations: one bar ends where the next starts
             assert following.take_start_s == pytest.approx(row.take_start_s + row.duration_s)
-        for row in rows[1:-1]:
-            assert row.tempo_bpm == pytest.approx(4 * 60.0 / row.duration_s)
 
 
 def test_takes_line_up_on_the_same_bars(against_score):
