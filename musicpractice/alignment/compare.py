@@ -267,6 +267,10 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
             part=note.part, measure=note.measure, ref_quarter=note.onset_quarter,
             midi=note.midi, take_onset_s=float(onsets[k]), deviation_s=float(deviations[k]),
             cents=float(cents[k]), status=status))
+    if not monophonic and notes:  # piano / several parts: musicpractice.alignment.piano_check
+        from musicpractice.alignment.piano_check import check_piano_notes
+        compared, extra = check_piano_notes(take, sr, compared, score=score, alignment=alignment,
+                                            progress=steps.stage("pitch"), cancel=cancel)
     if monophonic and notes:
         compared = _with_deviations(score, alignment, sung_rows)
     return ScoreComparison(bars=tuple(bars), beats=tuple(beats), notes=tuple(compared),

@@ -11,7 +11,7 @@ The evidence for a note is the rise of its key's activation over a short window 
 aligned onset, relative to the strongest key activation nearby (so soft passages are judged
 against themselves). Before judging, each note's window is re-centred on the local timing
 of the clearly played notes around it, which absorbs alignment errors of a few hundred
-milliseconds (spread chords, ornaments). A logistic model turns the evidence into the
+milliseconds (spread chords, ornaments). An isotonic calibration turns the evidence into the
 probability that the note was played; the constants were fitted on Vienna 4x22 performances
 with injected mistakes (``benchmarks/note_verdicts.py``, fit split) and checked on held-out
 ones. Verdicts whose probability is not beyond ``SURE_PROBABILITY`` are ``unsure``.
@@ -43,14 +43,29 @@ WRONG_RANGE = 3
 """A wrong note is looked for this many semitones around the written one."""
 WRITTEN_NEARBY_S = 0.3
 """A key written this close to a note's onset cannot be that note's wrong key, nor extra."""
-LOGIT_SLOPE = 2.2
-LOGIT_OFFSET = 6.0
-"""P(played) = sigmoid(LOGIT_SLOPE * ln(evidence) + LOGIT_OFFSET) (fitted, see module doc)."""
-SURE_PROBABILITY = 0.9
+KNOTS = (-9.0, -7.0, -6.0, -5.0, -4.5, -4.0, -3.5, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0)
+"""ln(evidence) at which the calibrations below are given (linear in between)."""
+PLAYED_CALIBRATION = (0.083, 0.09, 0.125, 0.282, 0.282, 0.282, 0.282, 0.602, 0.781, 0.95,
+                      0.995, 0.995, 0.995, 0.995)
+"""P(a written key was played) at each of ``KNOTS``: an isotonic regression of the truth on
+ln(evidence), fitted on the fit split of ``benchmarks/note_verdicts.py`` (6 Vienna 4x22
+takes with injected mistakes, 2608 notes) and checked on the held-out one."""
+WRONG_KEY_CALIBRATION = (0.012, 0.012, 0.012, 0.012, 0.012, 0.026, 0.026, 0.026, 0.135, 0.562,
+                         0.833, 0.953, 0.953, 0.953)
+"""P(the key played instead of a written note judged not played is the neighbour with the
+strongest evidence) at each of ``KNOTS`` of that neighbour's ln(evidence); fitted likewise
+(272 notes)."""
+SURE_PROBABILITY = 0.6
 """A verdict is sure when its probability reaches this; otherwise ``unsure``."""
 EXTRA_EVIDENCE = 0.35
 """Evidence an unwritten key's rise needs to be reported as an extra note."""
 EVIDENCE_FLOOR = 1e-4
+CLEAR_EVIDENCE = 0.1
+MIN_SUPPORT = 0.6
+"""A note is judged only where at least this share of the written notes around it
+(within ``LOCAL_S``) are clearly struck (evidence ``CLEAR_EVIDENCE``) at their aligned
+times; elsewhere the alignment is not trusted and the verdict is ``unsure``. Notes the
+aligner itself marked unsure are judged when this local check trusts them."""
 
 
 def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison], *,
@@ -82,7 +97,7 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
         with ``confidence`` (probability that the status is right).
     extra_notes : tuple of ExtraNote
     """
-    checked = [k for k, r in enumerate(rows) if r.status == "unchecked"
+    checked = [k for k, r in enumerate(rows) if r.status in ("unchecked", "unsure")
                and np.isfinite(r.take_onset_s)]
     if not checked:
         return tuple(rows), ()
@@ -94,20 +109,23 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
     midis = np.array([r.midi for r in rows])
     rise, local, centres, evidence = note_evidence(act, onsets=onsets, midis=midis)
     scale = _local_scale(act, local, centres)
+    support = _timing_support(centres, evidence)
     out = list(rows)
     claimed: list[tuple[float, int]] = []
     for k in checked:
-        p_played = _probability(evidence[k])
+        if support[k] < MIN_SUPPORT:
+            out[k] = replace(rows[k], status="unsure", confidence=float("nan"))
+            continue
+        p_played = _probability(evidence[k], PLAYED_CALIBRATION)
         status, confidence, played = "ok", p_played, None
         if p_played < 0.5:
-            status, confidence = "missing", 1.0 - p_played
-            candidate = _wrong_key(act, rise, k, centres, midis, scale)
-            if candidate is not None:
-                key, p_key = candidate
-                if p_key >= 0.5:
-                    status, played = "wrong", key
-                    confidence = (1.0 - p_played) * p_key
-                    claimed.append((centres[k], key))
+            key, key_evidence = _wrong_key(act, rise, k, centres, midis, scale)
+            p_key = _probability(key_evidence, WRONG_KEY_CALIBRATION)
+            status, confidence = "missing", (1.0 - p_played) * (1.0 - p_key)
+            if p_key >= 0.5:
+                status, played = "wrong", key
+                confidence = (1.0 - p_played) * p_key
+                claimed.append((centres[k], key))
         if confidence < SURE_PROBABILITY:
             status = "unsure"
         out[k] = replace(rows[k], status=status, confidence=float(confidence),
@@ -146,6 +164,17 @@ def note_evidence(act: PitchActivation, *, onsets: np.ndarray, midis: np.ndarray
     evidence = np.array([_evidence(act, rise, midis[k], centres[k], scale[k], JUDGE_S)
                          for k in range(onsets.size)])
     return rise, local, centres, evidence
+
+
+def _timing_support(centres: np.ndarray, evidence: np.ndarray) -> np.ndarray:
+    """Share of the written notes within ``LOCAL_S`` of each note that are clearly struck
+    where the alignment puts them: low where the alignment has lost the take."""
+    clear = evidence >= CLEAR_EVIDENCE
+    out = np.zeros(centres.size)
+    for k, t in enumerate(centres):
+        near = np.abs(centres - t) <= LOCAL_S
+        out[k] = float(clear[near].mean()) if np.isfinite(t) and near.any() else 0.0
+    return out
 
 
 def _rise(activation: np.ndarray) -> np.ndarray:
@@ -209,22 +238,22 @@ def _timing_correction(act, rise, onsets, midis, scale) -> np.ndarray:
     return shift
 
 
-def _probability(evidence) -> float:
-    z = LOGIT_SLOPE * np.log(evidence) + LOGIT_OFFSET
-    return float(1.0 / (1.0 + np.exp(-z)))
+def _probability(evidence, calibration) -> float:
+    return float(np.interp(np.log(max(evidence, EVIDENCE_FLOOR)), KNOTS, calibration))
 
 
-def _wrong_key(act, rise, k, centres, midis, scale):
-    """The strongest unwritten key near note ``k``'s pitch struck at its onset, if any."""
+def _wrong_key(act, rise, k, centres, midis, scale) -> tuple[int | None, float]:
+    """The unwritten key near note ``k``'s pitch struck most clearly at its onset and
+    that evidence (``(None, EVIDENCE_FLOOR)`` when every neighbour is written)."""
     written = set(midis[np.abs(centres - centres[k]) <= WRITTEN_NEARBY_S].tolist())
-    best = None
+    best: tuple[int | None, float] = (None, EVIDENCE_FLOOR)
     for step in range(-WRONG_RANGE, WRONG_RANGE + 1):
         key = int(midis[k]) + step
         if step == 0 or key in written or act.row(key) is None:
             continue
-        p = _probability(_evidence(act, rise, key, centres[k], scale[k], JUDGE_S))
-        if best is None or p > best[1]:
-            best = (key, p)
+        evidence = _evidence(act, rise, key, centres[k], scale[k], JUDGE_S)
+        if evidence > best[1]:
+            best = (key, evidence)
     return best
 
 
@@ -254,7 +283,7 @@ def _extra_notes(act, rise, local, centres, midis, claimed, score, alignment) ->
                         0, len(starts) - 1))
         out.append(ExtraNote(take_onset_s=t, duration_s=float("nan"), midi=key,
                              measure=score.measures[k].number,
-                             confidence=_probability(strength)))
+                             confidence=_probability(strength, PLAYED_CALIBRATION)))
     return out
 
 

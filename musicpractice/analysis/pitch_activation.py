@@ -25,7 +25,7 @@ from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, r
 
 BINS_PER_SEMITONE = 3
 N_HARMONICS = 10
-HARMONIC_DECAY = 0.9
+HARMONIC_DECAY = 1.5
 """Amplitude of harmonic h relative to the fundamental: h ** -HARMONIC_DECAY."""
 N_ITERATIONS = 40
 PIANO_LOW_MIDI = 21

@@ -44,7 +44,9 @@ def test_tempo_timing_and_loudness_per_bar(sung):
     assert np.median([abs(n.deviation_s) for n in comparison.notes]) < 0.04
 
 
-def test_polyphonic_reference_is_not_pitch_checked():
+def test_polyphonic_reference_is_checked_by_the_piano_check():
+    """Two parts played right: every note gets a verdict (see test_piano_check.py), none
+    false; pitch in cents is not measured."""
     alto = random_melody(3, n=32, low=55, high=67)
     score = melody_score(random_melody(4, n=32, low=64, high=76), part="Soprano",
                          extra_parts={"Alto": (alto, [1.0] * 32)})
@@ -52,7 +54,8 @@ def test_polyphonic_reference_is_not_pitch_checked():
     alignment = align_to_score(take, SR, score)
     comparison = compare_with_score(take, SR, score, alignment)
     assert not comparison.monophonic
-    assert {n.status for n in comparison.notes} <= {"unchecked", "unsure"}
+    assert {n.status for n in comparison.notes} <= {"ok", "unsure"}
+    assert sum(n.status == "ok" for n in comparison.notes) >= 0.8 * len(comparison.notes)
     assert all(np.isnan(n.cents) for n in comparison.notes)
 
 

@@ -1,0 +1,129 @@
+"""Piano verdicts (both hands) on a synthetic two-hand passage with exact truth.
+
+The passage is played by FluidSynth's grand piano when it is installed (``dev`` installs
+it) and by an additive, piano-like decaying tone otherwise; one right-hand note is played
+two semitones high (wrong, the key named), one left-hand note is left out (missing) and one
+key is struck where nothing is written (extra).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from musicpractice.alignment import align_to_score, compare_with_score
+from musicpractice.analysis.pitch_activation import pitch_activation
+from musicpractice.audio.fluidsynth_render import PROGRAM_PIANO, fluidsynth_available, render_notes
+from musicpractice.score.model import Measure, Score, ScoreNote, TempoMark
+from tests.alignment.synth import SR, render, tempo_curve
+
+WRONG_INDEX = 19
+"""Index (in score order) of the right-hand note played two semitones high."""
+MISSING_INDEX = 16
+"""Index of the left-hand note left out."""
+EXTRA_MIDI = 90
+EXTRA_QUARTER = 13.5
+
+
+def two_hands(seed: int = 3) -> Score:
+    """Eight bars of 4/4: right-hand quarter notes over left-hand half-note dyads."""
+    rng = np.random.default_rng(seed)
+    notes = []
+    rh = 67 + np.cumsum(rng.choice([-2, -1, 1, 2, 3], size=32)) % 12
+    for k, midi in enumerate(rh):
+        notes.append(ScoreNote(part="Piano", voice=1, midi=int(midi), onset_quarter=float(k),
+                               duration_quarter=1.0, measure=k // 4 + 1, beat=1.0 + k % 4))
+    for k in range(16):
+        root = int(43 + (5 * k) % 12)
+        for midi in (root, root + 7):
+            notes.append(ScoreNote(part="Piano", voice=2, midi=midi, onset_quarter=2.0 * k,
+                                   duration_quarter=2.0, measure=k // 2 + 1,
+                                   beat=1.0 + (2 * k) % 4))
+    measures = tuple(Measure(number=k + 1, start_quarter=4.0 * k, duration_quarter=4.0,
+                             time_signature="4/4", beat_quarter=1.0) for k in range(8))
+    return Score(path="synthetic", title="two hands", parts=("Piano",),
+                 notes=tuple(sorted(notes, key=lambda n: (n.onset_quarter, n.midi))),
+                 measures=measures, keys=(), tempos=(TempoMark(0.0, 96.0, ""),),
+                 repeats_expanded=True)
+
+
+def played(score: Score):
+    """(notes as played, time map): the wrong key, the left-out note and the extra key in."""
+    time_of = tempo_curve(score, wobble=0.15)
+    notes = []
+    for k, n in enumerate(score.notes):
+        if k == MISSING_INDEX:
+            continue
+        midi = n.midi + 2 if k == WRONG_INDEX else n.midi
+        notes.append((midi, float(time_of(n.onset_quarter)),
+                      float(time_of(n.onset_quarter + n.duration_quarter) - time_of(n.onset_quarter))))
+    notes.append((EXTRA_MIDI, float(time_of(EXTRA_QUARTER)), 0.3))
+    return notes, time_of
+
+
+def synthesise(notes, engine: str) -> np.ndarray:
+    if engine == "fluidsynth":
+        return render_notes(notes, sr=SR, program=PROGRAM_PIANO)
+    spec = [type("N", (), {"midi": m, "onset_quarter": t, "duration_quarter": d})()
+            for m, t, d in notes]
+    return render(spec, lambda seconds: np.asarray(seconds, dtype=float))
+
+
+@pytest.fixture(scope="module", params=["additive", "fluidsynth"])
+def checked(request):
+    if request.param == "fluidsynth" and fluidsynth_available():
+        pytest.skip(fluidsynth_available())
+    score = two_hands()
+    notes, time_of = played(score)
+    take = synthesise(notes, request.param)
+    alignment = align_to_score(take, SR, score)
+    return score, time_of, compare_with_score(take, SR, score, alignment)
+
+
+def test_the_wrong_key_is_named(checked):
+    score, _, comparison = checked
+    note = comparison.notes[WRONG_INDEX]
+    assert (note.midi, note.ref_quarter) == (score.notes[WRONG_INDEX].midi,
+                                             score.notes[WRONG_INDEX].onset_quarter)
+    assert score.notes[WRONG_INDEX].voice == 1
+    assert note.status == "wrong"
+    assert note.played_midi == note.midi + 2
+    assert note.confidence > 0.5
+
+
+def test_the_left_out_note_is_missing(checked):
+    _, _, comparison = checked
+    note = comparison.notes[MISSING_INDEX]
+    assert checked[0].notes[MISSING_INDEX].voice == 2
+    assert note.status == "missing"
+    assert note.played_midi is None
+
+
+def test_the_extra_key_is_reported_in_its_bar(checked):
+    _, time_of, comparison = checked
+    found = [e for e in comparison.extra_notes
+             if abs(e.take_onset_s - time_of(EXTRA_QUARTER)) < 0.15 and e.midi == EXTRA_MIDI]
+    assert len(found) == 1
+    assert found[0].measure == int(EXTRA_QUARTER // 4) + 1
+    assert len(comparison.extra_notes) <= 2
+
+
+def test_the_notes_played_right_are_ok(checked):
+    _, _, comparison = checked
+    others = [n for k, n in enumerate(comparison.notes) if k not in (WRONG_INDEX, MISSING_INDEX)]
+    assert not any(n.status in ("wrong", "missing") for n in others)
+    assert sum(n.status == "ok" for n in others) >= 0.9 * len(others)
+    assert all(0.5 <= n.confidence <= 1.0 for n in others if n.status == "ok")
+    assert all(np.isnan(n.cents) for n in comparison.notes)
+
+
+def test_pitch_activation_of_a_chord():
+    """C4 + G4 + E5 for a second: those three keys carry the activation, not their partials'
+    keys (C5, G5, D6 ...)."""
+    notes = [(60, 0.1, 1.0), (67, 0.1, 1.0), (76, 0.1, 1.0)]
+    take = synthesise(notes, "additive")
+    act = pitch_activation(take, SR, low_midi=40, high_midi=96)
+    mean = act.activation[:, (act.times_s > 0.2) & (act.times_s < 0.9)].mean(axis=1)
+    top = set(act.midi[np.argsort(mean)[-3:]].tolist())
+    assert top == {60, 67, 76}
+    assert mean[act.midi == 72][0] < 0.2 * mean[act.midi == 60][0]
