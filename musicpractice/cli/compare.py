@@ -24,8 +24,10 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--session", type=Path, required=True, metavar="PATH",
                         help="the session folder (NAME.mpsession)")
     parser.add_argument("--ref", required=True, metavar="ID",
-                        help="id of the reference: a score or a take of the session")
-    parser.add_argument("takes", nargs="+", metavar="TAKE_ID", help="the takes to compare")
+                        help="the reference: a score or a take of the session (its id, the "
+                             "start of its id, or its title)")
+    parser.add_argument("takes", nargs="+", metavar="TAKE",
+                        help="the takes to compare (ids, starts of ids, or titles)")
     parser.add_argument("--part", metavar="NAME",
                         help="the score part the takes play (e.g. Alto); a melody gets its "
                              "pitch checked note by note")
@@ -54,8 +56,12 @@ def run(args: argparse.Namespace) -> int:
         write_report,
     )
     from musicpractice.compare.differences import describe_differences
-    from musicpractice.compare.progress import progress_for_takes
-    from musicpractice.workspace.references import open_for_results
+    from musicpractice.compare.progress import progress_for_takes, progress_performer
+    from musicpractice.workspace.references import (
+        find_reference,
+        open_for_results,
+        resolve_take_id,
+    )
     from musicpractice.reports.tables import comparison_document, write_csv_tables
 
     if args.report is not None:
@@ -67,6 +73,13 @@ def run(args: argparse.Namespace) -> int:
     with open_for_results(args.session) as session:
         for problem in session.problems:
             print(f"note: {problem}", file=sys.stderr)
+        # ids may be typed in part, or as titles; everything is checked before the work
+        args.ref = find_reference(session, args.ref).id
+        args.takes = [resolve_take_id(session, t) for t in args.takes]
+        if args.score is not None:
+            args.score = find_reference(session, args.score).id
+        if args.progress:
+            progress_performer(session, args.ref, args.takes)
         bar = TerminalProgress()
         try:
             comparison = compare_takes(session, args.ref, args.takes, part=args.part,

@@ -20,7 +20,8 @@ def add_parser(subparsers) -> None:
                     "against a reference (.csv or .json).")
     parser.add_argument("--session", type=Path, required=True, metavar="PATH",
                         help="the session folder (NAME.mpsession)")
-    parser.add_argument("take", metavar="TAKE_ID", help="the take to export")
+    parser.add_argument("take", metavar="TAKE",
+                        help="the take to export (its id, the start of its id, or its title)")
     parser.add_argument("--what", required=True, choices=TAKE_EXPORTS, help="what to export")
     parser.add_argument("--out", type=Path, required=True, metavar="PATH", help="the file to write")
     parser.add_argument("--ref", metavar="ID",
@@ -32,12 +33,19 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # the analysis, the aligner and music21 load here, not with every musicpractice command
-    from musicpractice.workspace.references import open_for_results
     from musicpractice.reports.take_exports import export_take
+    from musicpractice.workspace.references import (
+        find_reference,
+        open_for_results,
+        resolve_take_id,
+    )
 
     with open_for_results(args.session) as session:
         for problem in session.problems:
             print(f"note: {problem}", file=sys.stderr)
+        args.take = resolve_take_id(session, args.take)
+        if args.ref is not None:
+            args.ref = find_reference(session, args.ref).id
         bar = TerminalProgress()
         try:
             path = export_take(session, args.take, args.what, args.out, reference_id=args.ref,

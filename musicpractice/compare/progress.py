@@ -101,6 +101,32 @@ def progress_over_time(session: Session, reference_id: str, *, performer: str,
     return progress_of(comparison, performer=performer, piece=piece)
 
 
+def progress_performer(session: Session, reference_id: str,
+                       take_ids: list[str]) -> tuple[str, str]:
+    """The performer (and piece, "" when the takes name none or several) whose progress
+    :func:`progress_for_takes` follows; checked before any work is done.
+
+    Raises
+    ------
+    InvalidParameterError
+        The takes are by more than one performer, or the performer has no take in the
+        session other than the reference.
+    """
+    takes = [session.take(t) for t in take_ids]
+    performers = sorted({t.performer for t in takes})
+    if len(performers) != 1:
+        raise InvalidParameterError("Progress follows one performer; these takes are by "
+                                    + ", ".join(p or "(unnamed)" for p in performers) + ".")
+    pieces = {t.piece for t in takes}
+    piece = pieces.pop() if len(pieces) == 1 else ""
+    if not performer_takes(session, performers[0], piece, exclude=reference_id):
+        raise InvalidParameterError(
+            f"The session has no takes by {performers[0] or 'an unnamed performer'}"
+            + (f" of {piece}" if piece else "") + " other than the reference, so there is "
+            "no progress to show.")
+    return performers[0], piece
+
+
 def progress_for_takes(session: Session, reference_id: str, take_ids: list[str], *,
                        part: str | None = None, score_id: str | None = None,
                        progress: ProgressFn | None = None,
@@ -111,16 +137,10 @@ def progress_for_takes(session: Session, reference_id: str, take_ids: list[str],
     Raises
     ------
     InvalidParameterError
-        The takes are by more than one performer.
+        See :func:`progress_performer`.
     """
-    takes = [session.take(t) for t in take_ids]
-    performers = sorted({t.performer for t in takes})
-    if len(performers) != 1:
-        raise InvalidParameterError("Progress follows one performer; these takes are by "
-                                    + ", ".join(p or "(unnamed)" for p in performers) + ".")
-    pieces = {t.piece for t in takes}
-    piece = pieces.pop() if len(pieces) == 1 else ""
-    return progress_over_time(session, reference_id, performer=performers[0], piece=piece,
+    performer, piece = progress_performer(session, reference_id, take_ids)
+    return progress_over_time(session, reference_id, performer=performer, piece=piece,
                               part=part, score_id=score_id, progress=progress, cancel=cancel)
 
 

@@ -48,19 +48,64 @@ def open_for_results(path) -> Session:
         return session
 
 
-def find_reference(session: Session, ref_id: str) -> Reference:
-    """The score or take ``ref_id`` of the session.
+def _match(text: str, items: list[tuple[str, str]], what: str) -> str | None:
+    """The id among ``items`` (id, title) that ``text`` names: the id itself, else the one
+    id starting with ``text``, else the one title equal to it (case ignored), else the one
+    title starting with it. ``None`` when nothing matches.
 
     Raises
     ------
     InvalidParameterError
-        Neither a score nor a take of the session has that id.
+        ``text`` names more than one of them.
     """
-    for score in session.scores:
-        if score.id == ref_id:
-            return Reference("score", score.id, score.title or score.id)
-    if any(t.id == ref_id for t in session.takes):
-        take = session.take(ref_id)
+    wanted = text.strip().casefold()
+    for by in (lambda i, t: i == text,
+               lambda i, t: i.startswith(text),
+               lambda i, t: t.casefold() == wanted,
+               lambda i, t: t.casefold().startswith(wanted)):
+        found = [i for i, t in items if wanted and by(i, t)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            names = ", ".join(f"{i} ({t})" if t else i for i, t in items if i in found)
+            raise InvalidParameterError(f"{text!r} names more than one {what}: {names}. "
+                                        "Give more of the id or the title.")
+    return None
+
+
+def resolve_take_id(session: Session, text: str) -> str:
+    """The id of the take ``text`` names: its id, a unique start of it, or its title.
+
+    Raises
+    ------
+    InvalidParameterError
+        No take, or more than one, matches.
+    """
+    found = _match(text, [(t.id, t.title) for t in session.takes], "take")
+    if found is None:
+        known = [f"{t.id} ({t.title})" if t.title else t.id for t in session.takes]
+        raise InvalidParameterError(
+            f"This session has no take {text!r}"
+            + (f" (it has: {', '.join(known)})." if known else "; it has no takes."))
+    return found
+
+
+def find_reference(session: Session, ref_id: str) -> Reference:
+    """The score or take that ``ref_id`` names: an id, a unique start of one, or a title
+    (scores first).
+
+    Raises
+    ------
+    InvalidParameterError
+        Neither a score nor a take of the session matches, or several do.
+    """
+    score_id = _match(ref_id, [(s.id, s.title) for s in session.scores], "score")
+    if score_id is not None:
+        score = score_ref(session, score_id)
+        return Reference("score", score.id, score.title or score.id)
+    take_id = _match(ref_id, [(t.id, t.title) for t in session.takes], "take")
+    if take_id is not None:
+        take = session.take(take_id)
         return Reference("take", take.id, take.title or take.id)
     known = [s.id for s in session.scores] + [t.id for t in session.takes]
     raise InvalidParameterError(

@@ -97,3 +97,26 @@ def test_progress_of_the_performer(sung, capsys):
 def test_missing_session(tmp_path, capsys):
     assert main(["compare", "--session", str(tmp_path / "none"), "--ref", "a", "b"]) == 2
     assert "No session found" in capsys.readouterr().err
+
+
+def test_takes_and_references_by_title_and_progress_checked_before_the_work(sung, capsys):
+    from musicpractice.session.store import Session
+
+    (monday, tuesday), score = _ids(sung, capsys)
+    with Session.open(sung.path) as session:
+        ana = session.import_audio(sung.folder / "take.wav" if (sung.folder / "take.wav").exists()
+                                   else session.audio_path(monday), title="Ana's Wednesday",
+                                   performer="Ana").id
+    # takes of two performers: refused at once, before anything is aligned
+    assert main(["compare", "--session", str(sung.path), "--ref", "Melody", "Monday",
+                 "Ana's Wed", "--progress"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Progress follows one performer" in err[0]
+    assert not (sung.path / "derived" / ana).exists()
+    # titles and unique id starts name takes and references
+    assert main(["compare", "--session", str(sung.path), "--ref", "melody", "monday",
+                 "--part", "Alto", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [t["title"] for t in doc["takes"]] == ["Monday"]
+    with Session.open(sung.path) as session:
+        session.remove_take(ana)
