@@ -7,6 +7,7 @@ checks the installation end to end and exits (:mod:`musicpractice.gui.smoke_test
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,24 @@ ORGANISATION = "musicpractice"
 APPLICATION = "musicpractice"
 
 
+NO_DISPLAY = (
+    "musicpractice: no screen to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is "
+    "set). Run it on the desktop, over 'ssh -X', or under a virtual screen "
+    "('xvfb-run musicpractice'); the analysis works without one: 'musicpractice analyze FILE', "
+    "'musicpractice compare ...', 'musicpractice --help' lists them all.")
+
+
+def missing_display(environ=None) -> str:
+    """What to tell a person who starts the window where none can open ("" when one can):
+    on Linux without an X or Wayland display and no offscreen Qt platform chosen."""
+    environ = os.environ if environ is None else environ
+    if not sys.platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return ""
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return ""
+    return NO_DISPLAY
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the window until it is closed; returns the exit status.
 
@@ -23,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     whose application has quit, so tests run this in a subprocess.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
+    problem = missing_display()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     from PySide6.QtCore import QCoreApplication, QEvent, QSettings
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
