@@ -316,3 +316,9 @@ def practice_settings(score: Score, *, solo=(), mute=(), volume_db=None, pan=Non
         tempo_scale = tempo_scale_for_bpm(score, tempo_bpm, bars=bars)
     return PlaybackSettings(tempo_scale=tempo_scale, transpose_semitones=transpose_semitones,
                             bars=bars, count_in_bars=count_in_bars, metronome=metronome, mix=mix)
+
+
+def schedule_times(score: Score, sched: Schedule, quarters) -> np.ndarray:
+    """Times (s from the schedule start) at which score positions (quarters) sound."""
+    return ((np.asarray(score.seconds_at(quarters)) - sched.score_base_s) / sched.tempo_scale
+            + sched.score_start_s)

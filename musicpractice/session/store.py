@@ -290,6 +290,15 @@ class Session(SessionLoading, SessionRecovery):
         self._write_take(take)
         return take
 
+    def set_practice_link(self, take_id: str, link: dict) -> Take:
+        """Link a sung-along take to what it was sung against: ``take.json`` field
+        ``"practice"`` (score id, part, tempo, bars, transposition, attempt, latency)."""
+        self._writable(take_id)
+        take = replace(self.take(take_id), extra={**self.take(take_id).extra,
+                                                  "practice": dict(link)})
+        self._write_take(take)
+        return take
+
     def add_comment(self, take_id: str, *, at_s: float, text: str, author: str = "") -> Comment:
         """Add a time-stamped comment (``at_s`` seconds into the take)."""
         self._writable(take_id)

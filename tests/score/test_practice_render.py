@@ -8,15 +8,14 @@ librosa's YIN, neither of which knows the renderer's events.
 
 from __future__ import annotations
 
-import librosa
 import numpy as np
 import pytest
-from scipy.signal import hilbert
 
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.score.load import load_score
 from musicpractice.score.playback import PartMix, PlaybackSettings, schedule, tempo_scale_for_bpm
 from musicpractice.score.render import render_schedule
+from tests.heard_notes import heard_midi, heard_onsets
 
 SR = 22_050
 
@@ -24,31 +23,6 @@ SR = 22_050
 @pytest.fixture(scope="module")
 def chorale(shared_data):
     return load_score(shared_data / "synth" / "item_chorale_00.musicxml")
-
-
-def heard_onsets(y: np.ndarray, sr: int) -> np.ndarray:
-    """Times (s) where the envelope rises through 30 % of its peak after falling below 8 %."""
-    env = np.abs(hilbert(y.astype(float)))
-    width = int(0.002 * sr)
-    env = np.convolve(env, np.ones(width) / width, mode="same")
-    high, low = 0.3 * env.max(), 0.08 * env.max()
-    onsets, armed = [], True
-    for i in np.flatnonzero((env > high) | (env < low)):
-        if env[i] < low:
-            armed = True
-        elif armed:
-            onsets.append(i / sr)
-            armed = False
-    return np.array(onsets)
-
-
-def heard_midi(y: np.ndarray, sr: int, start_s: float, end_s: float) -> float:
-    """Median YIN pitch (fractional MIDI) over the middle half of a span."""
-    a, b = start_s + 0.25 * (end_s - start_s), end_s - 0.25 * (end_s - start_s)
-    seg = y[int(a * sr): int(b * sr)]
-    f0 = librosa.yin(seg, fmin=60, fmax=1200, sr=sr, frame_length=1024, hop_length=128,
-                     center=False)
-    return float(np.median(librosa.hz_to_midi(f0)))
 
 
 @pytest.mark.parametrize("part, bpm, transpose, count_in", [
