@@ -3,7 +3,8 @@
 ALGORITHM_VERSION = 3
 """Bumped whenever a change to the aligner changes its results (invalidates cached
 alignments). 2: onset refinement, silent ends, slow partial takes (2026-11-30).
-3: multiscale bands projected by the exact ratio between levels (long takes)."""
+3: multiscale bands projected by the exact ratio between levels (long takes); what only
+one recording has before or after the music is left out (see .edges)."""
 
 from musicpractice.alignment.align import align_takes, align_to_score
 from musicpractice.alignment.compare import (

@@ -17,6 +17,7 @@ from musicpractice.alignment.dtw import (
     full_band,
     subsequence_dtw,
 )
+from musicpractice.alignment.edges import shared_music
 from musicpractice.alignment.features import AlignmentFeatures
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
@@ -45,6 +46,11 @@ EDGE_SILENCE_S = 0.25
 """When both sequences have at least this much silence (seconds) before (or after) the
 music, the two silences are mapped onto each other (a final barline after the last
 chord has died away)."""
+
+EDGE_MARGIN_S = 0.5
+"""Seconds kept before (and after) the shared music found at the coarse level, where it
+leaves out what only one recording has before or after the music (the finer levels place
+the first note within this margin)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,17 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
                                                        take.rate_hz / coarse)
     x = _transpose(x, shift)
     xc = _transpose(xc, shift)
+    sounding = ((t0, t1), (r0, r1))
+    if not subsequence:  # leave out what only one of them plays before or after the music
+        spans = _music_spans(take, ref, sounding, xc, yc, coarse)
+        if spans != sounding:
+            (t0, t1), (r0, r1) = spans
+            x, y = _transpose(_stacked(take)[t0:t1], shift), _stacked(ref)[r0:r1]
+            n, m = x.shape[0], y.shape[0]
+            factors = _level_factors(n, m)
+            coarse = factors[0]
+            xc, yc = _downsample(x, coarse), _downsample(y, coarse)
+            pi, pj, _ = _coarse_path(xc, yc, False)
     previous = coarse
     for k, factor in enumerate(factors[1:], start=1):
         check_cancel(cancel)
@@ -137,9 +154,15 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
     take_frames, ref_frames, confidence = pi + t0, pj + r0, per_frame[pi]
     if not subsequence:  # silence before and after both maps onto each other, evenly
         quiet = EDGE_SILENCE_S * take.rate_hz
-        head = [[0, 0, 0.0]] if min(t0, r0) >= quiet else []
-        tail = ([[take.n_frames - 1, ref.n_frames - 1, 0.0]]
-                if min(take.n_frames - t1, ref.n_frames - r1) >= quiet else [])
+        (a0, a1), (b0, b1) = sounding  # where something else was left out: at an even pace
+        lead = min(t0, r0) if (a0, b0) != (t0, r0) else None
+        head = [[t0 - lead, r0 - lead, 0.0] if lead is not None else [0, 0, 0.0]]
+        head = head if min(t0, r0) >= quiet else []
+        rest_t, rest_r = take.n_frames - t1, ref.n_frames - r1
+        trail = min(rest_t, rest_r) if (a1, b1) != (t1, r1) else None
+        tail = ([[t1 - 1 + trail, r1 - 1 + trail, 0.0] if trail is not None
+                 else [take.n_frames - 1, ref.n_frames - 1, 0.0]]
+                if min(rest_t, rest_r) >= quiet else [])
         ends = np.array(head + tail).reshape(-1, 3)
         take_frames, ref_frames, confidence = (
             np.concatenate([ends[:len(head), k], v, ends[len(head):, k]])
@@ -162,6 +185,30 @@ def _path_at_level(pi: np.ndarray, pj: np.ndarray, factor: int,
     ci = np.flatnonzero(counts)
     cj = np.minimum((sums[ci] / counts[ci]) // factor, m - 1).astype(np.int64)
     return ci.astype(np.int64), cj
+
+
+def _music_spans(take: AlignmentFeatures, ref: AlignmentFeatures, spans, xc: np.ndarray,
+                 yc: np.ndarray, coarse: int):
+    """The sounding spans ((t0, t1), (r0, r1)) narrowed to the music both play (see
+    :func:`.edges.shared_music`): ``EDGE_MARGIN_S`` (at least one coarse frame) is kept
+    as a margin, then the cut moves on to the nearest sound."""
+    margin = max(coarse, int(round(EDGE_MARGIN_S * take.rate_hz)))
+    out = []
+    for features, (s0, s1), (first, last), n_coarse in zip(
+            (take, ref), spans, shared_music(xc, yc), (xc.shape[0], yc.shape[0])):
+        start, end = s0, s1
+        if first > 0:
+            start = max(s0, s0 + first * coarse - margin)
+            sounding = np.flatnonzero(features.active[start:s1])
+            start += int(sounding[0]) if sounding.size else 0
+        if last < n_coarse - 1:
+            end = min(s1, s0 + (last + 1) * coarse + margin)
+            sounding = np.flatnonzero(features.active[start:end])
+            end = start + int(sounding[-1]) + 1 if sounding.size else end
+        if end - start < MIN_FRAMES:
+            return spans
+        out.append((start, end))
+    return tuple(out)
 
 
 def _sounding_span(features: AlignmentFeatures) -> tuple[int, int]:
