@@ -25,6 +25,7 @@ import soundfile as sf
 import soxr
 
 from musicpractice.audio.salvage import cleaned, float_scale, readable_blocks, truncation_warning
+from musicpractice.core.file_types import score_not_audio
 from musicpractice.core.errors import AudioFileError, AudioTooShortError
 from musicpractice.core.file_kinds import file_kind, is_regular_file
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
@@ -124,6 +125,8 @@ def _opened(path: str | os.PathLike) -> Iterator[tuple[sf.SoundFile, str]]:
         raise AudioFileError(f"{_name(p)} is {file_kind(p)}, not an audio file.")
     if p.stat().st_size == 0:
         raise AudioFileError(f"{_name(p)} is empty (0 bytes).")
+    if score_not_audio(p):
+        raise AudioFileError(score_not_audio(p))
     try:
         handle = sf.SoundFile(str(p))
     except (sf.LibsndfileError, RuntimeError, TypeError) as sndfile_error:

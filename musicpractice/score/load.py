@@ -25,8 +25,7 @@ from musicpractice.score.model import (
     TempoMark,
 )
 
-SCORE_EXTENSIONS = {".musicxml", ".xml", ".mxl", ".mid", ".midi", ".mei", ".abc", ".krn"}
-MUSESCORE_EXTENSIONS = {".mscz", ".mscx"}
+from musicpractice.core.file_types import MUSESCORE_EXTENSIONS, MUSESCORE_HINT, SCORE_EXTENSIONS
 
 
 def load_score(path: str | os.PathLike, *, expand_repeats: bool = True,
@@ -59,8 +58,7 @@ def load_score(path: str | os.PathLike, *, expand_repeats: bool = True,
     ext = p.suffix.lower()
     if ext in MUSESCORE_EXTENSIONS:
         raise ScoreFileError(
-            f"{p.name} is a MuseScore file; in MuseScore choose File > Export > MusicXML "
-            "and open the .musicxml file instead.")
+            f"{p.name} is a MuseScore file; {MUSESCORE_HINT} instead.")
     if ext not in SCORE_EXTENSIONS:
         raise ScoreFileError(
             f"{p.name}: unsupported score type {ext or '(no extension)'}; use MusicXML, "

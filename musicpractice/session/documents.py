@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 from musicpractice.core.file_kinds import file_kind, is_regular_file
+from musicpractice.core.file_types import SCORE_EXTENSIONS  # noqa: F401 (store.py takes it from here)
 from musicpractice.session.migrations import migrate
 
 SESSION_FILE = "session.json"
@@ -19,7 +20,6 @@ AUDIO_FILE = "audio.flac"
 SESSION_SUFFIX = ".mpsession"
 MAX_DOCUMENT_BYTES = 16 << 20
 """A session.json or take.json larger than this is refused as damaged."""
-SCORE_EXTENSIONS = {".xml", ".musicxml", ".mxl", ".mid", ".midi", ".krn", ".abc", ".mei"}
 
 
 def utc_now() -> str:
