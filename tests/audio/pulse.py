@@ -11,20 +11,14 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
-import pytest
 import soundfile as sf
+
+from tests.ci import unavailable
 
 SCRIPT = Path(__file__).resolve().parents[1] / "pulse_null_sink.sh"
 SINK = "virt"
 INPUT_DEVICE = "pulse"
 """ALSA device that reaches PulseAudio; its default source is the sink's monitor."""
-
-
-def unavailable(reason: str):
-    """Skip (or, in CI, fail) a test that needs the null sink."""
-    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        pytest.fail(f"CI must run the recording tests, but: {reason}")
-    pytest.skip(reason)
 
 
 def start_null_sink() -> dict[str, str]:

@@ -10,13 +10,18 @@ from PySide6.QtCore import QPoint, Qt
 from musicpractice.gui.child_worker import ChildWorker
 from musicpractice.gui.score_view import ScoreView, webengine_available
 from musicpractice.score import load_score
+from tests.ci import unavailable
 from tests.score.test_load import ATTRS, WHOLE_C, _measure, musicxml
 
 MIDI = "alignment/Chopin_Op010-03-Measures1-8_MIDI.mid"
 TIMEOUT_MS = 120_000
 
-pytestmark = pytest.mark.skipif(not webengine_available(),
-                                reason="Qt WebEngine (PySide6-Addons) is not installed")
+
+
+@pytest.fixture(autouse=True)
+def _webengine():
+    if not webengine_available():
+        unavailable("Qt WebEngine (PySide6-Addons) is not installed")
 
 
 @pytest.fixture(scope="module")

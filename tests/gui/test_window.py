@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer
 
 from musicpractice.analysis.take import TakeAnalysis
 from tests.audio.pulse import play, write_tone
+from tests.ci import unavailable
 
 ANALYSIS_TIMEOUT_MS = 120_000
 CHOPIN = "alignment/Chopin_Op010-03-Measures1-8_Igoshina.wav"  # E major (labels.tsv)
@@ -194,7 +195,7 @@ def test_tolerance_recolours_notes(window, demo_take):
 def test_play_seek_and_loop(qtbot, window, demo_take, null_sink_env):
     transport = window.transport
     if transport.player is None:
-        pytest.skip("no output device")
+        unavailable("no output device")
     window.take_view.seek_requested.emit(10.0)
     assert transport.player.position_s == pytest.approx(10.0, abs=0.01)
     window.space_pressed()
@@ -218,7 +219,7 @@ def test_record_through_the_null_sink(qtbot, window, tmp_path, null_sink_env):
         panel.device.setCurrentIndex(names.index("pulse"))
     qtbot.waitUntil(lambda: panel.recorder is not None or bool(panel.message.text()), timeout=10_000)
     if panel.recorder is None:
-        pytest.skip(f"no input device: {panel.message.text()}")
+        unavailable(f"no input device: {panel.message.text()}")
     tone = write_tone(tmp_path / "a4.wav", freq_hz=440.0, duration_s=4.0)
     player = play(tone, null_sink_env)
     try:
