@@ -1,10 +1,14 @@
 """How long opening a session takes: 50 takes of 5 minutes each, analyses cached.
 
 Builds the session in a temporary folder (one 5-minute FLAC, hard-linked into every take,
-so the disk cost is one file), each take with cached results (a melody curve, a chroma
-matrix and a key as JSON), then times, on the same folder:
+so the disk cost is one file), each take with the result the app really caches for it:
+the take analysis (stage ``take_analysis``, written by
+:func:`musicpractice.workspace.derived.ensure_analysis`; the FLAC is analysed once and
+that result stored for every take), then times, on the same folder:
 
 * ``Session.open`` for changes (lock, migrations check, interrupted-take scan) and read-only;
+* ``Session.open`` + every take's cached analysis, read as the window reads them when a
+  session opens (:func:`~musicpractice.workspace.derived.cached_analysis`);
 * peer "naive": read every take.json and ask libsndfile for every FLAC header (what an
   app that trusts only the audio files would do);
 * peer "naive + results": the same, plus loading every cached result up front;
@@ -30,10 +34,11 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from musicpractice.analysis.take import analyze_file
 from musicpractice.session.store import AUDIO_FILE, Session
+from musicpractice.workspace.derived import cached_analysis, ensure_analysis
 
 SR = 48_000
-HOP = 256
 REPEATS = 7
 
 
@@ -57,22 +62,24 @@ def build(folder: Path, takes: int, minutes: float) -> tuple[Path, dict[str, flo
         clone.mkdir()
         os.link(first_folder / AUDIO_FILE, clone / AUDIO_FILE)
         (clone / "take.json").write_text(json.dumps({**take_doc, "title": f"take {i}"}))
+    analysis = analyze_file(master)
     with Session.open(path) as session:
         truth = {t.id: first.duration_s for t in session.takes}
-        n = frames // HOP
-        for take_id in truth:
-            session.cache_put(take_id, "melody", "1", {"hop": HOP},
-                              data={"voiced_fraction": 0.8},
-                              arrays={"f0_hz": np.full(n, 220.0, np.float32),
-                                      "voicing": np.ones(n, np.float32)})
-            session.cache_put(take_id, "chroma", "1", {"hop": HOP}, data={},
-                              arrays={"chroma": np.zeros((12, n // 8), np.float32)})
-            session.cache_put(take_id, "key", "1", {}, data={"key": "A minor", "confidence": 0.7})
+        for take_id in truth:  # the app's own cache writer, fed the one analysis
+            ensure_analysis(session, take_id, analyze=lambda _path, **_options: analysis)
     return path, truth
 
 
 def ours_writable(path: Path) -> dict[str, float]:
     with Session.open(path) as session:
+        return {t.id: t.duration_s for t in session.takes}
+
+
+def ours_with_analyses(path: Path) -> dict[str, float]:
+    with Session.open(path) as session:
+        for take in session.takes:
+            if cached_analysis(session, take.id) is None:
+                raise RuntimeError(f"take {take.id}: the cached analysis was not found")
         return {t.id: t.duration_s for t in session.takes}
 
 
@@ -119,6 +126,7 @@ def main(argv=None) -> int:
               f"{time.perf_counter() - t0:.0f} s\n")
         methods = [("Session.open (for changes)", ours_writable),
                    ("Session.open (read-only)", ours_read_only),
+                   ("Session.open + cached analyses", ours_with_analyses),
                    ("peer: naive (json + FLAC headers)", naive),
                    ("peer: naive + load all results", lambda p: naive(p, with_results=True)),
                    ("floor: json.load only", floor)]
