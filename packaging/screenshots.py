@@ -62,7 +62,8 @@ def main(out: Path, *, dark: bool = False) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from musicpractice.gui.main_window import DEMO_SESSION, ICON, MainWindow
+    from musicpractice.gui.main_window import ICON, MainWindow
+    from musicpractice.gui.session_controller import DEMO_SESSION
     from musicpractice.gui.palette import apply_palette
 
     out.mkdir(parents=True, exist_ok=True)

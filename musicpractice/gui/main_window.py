@@ -7,11 +7,10 @@ the recorder, the summary and the expressive cues, arranged as the user left the
 
 from __future__ import annotations
 
-import shutil
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -41,10 +40,11 @@ from musicpractice.gui.compare_view import CompareView
 from musicpractice.gui.cues_panel import CuesPanel
 from musicpractice.gui.listeners_panel import ListenersPanel
 from musicpractice.gui.dialogs import show_about, show_error
-from musicpractice.gui.intonation import TOLERANCES_CENTS
+from musicpractice.gui.intonation import DEFAULT_TOLERANCE_CENTS, TOLERANCES_CENTS
 from musicpractice.gui.jobs import JobRunner
 from musicpractice.gui.palette import apply_palette
 from musicpractice.gui.record_panel import RecordPanel
+from musicpractice.gui.session_controller import SessionController
 from musicpractice.gui.start_page import StartPage
 from musicpractice.gui.summary_panel import SummaryPanel
 from musicpractice.gui.workers.take_data import TakeData, prepare_take
@@ -53,12 +53,10 @@ from musicpractice.gui.takes_list import TakesList
 from musicpractice.gui.transport import Transport
 from musicpractice.workspace.derived import ensure_analysis
 from musicpractice.session.archive import ARCHIVE_SUFFIX, import_session
-from musicpractice.session.store import SESSION_FILE, SESSION_SUFFIX, Session
+from musicpractice.session.store import SESSION_FILE, Session
 
 ICON = resource_path("icons", "musicpractice.svg")
-DEMO_SESSION = resource_path("demo", "Demo.mpsession")
 AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".m4a", ".aac", ".aif", ".aiff", ".opus", ".wma"}
-MAX_RECENT = 8
 VIEW = "view"
 """Job key of the take shown in the take view."""
 
@@ -69,7 +67,8 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
-        self.session: Session | None = None
+        self.sessions = SessionController(self.settings, self)
+        self.sessions.opened.connect(self._set_session)
         self.view_data: TakeData | None = None
         self.last_error = ""
         self._message_boxes = []
@@ -95,7 +94,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready")
         self.restoreGeometry(self.settings.value("geometry", b""))
         self.restoreState(self.settings.value("window_state", b""))
-        self.set_tolerance(float(self.settings.value("tolerance_cents", 25)))
+        self.set_tolerance(float(self.settings.value("tolerance_cents", DEFAULT_TOLERANCE_CENTS)))
         self._show_session_widgets(False)
         self.start_page.set_recent(self.recent_sessions())
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
@@ -122,6 +121,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.transport)
         self.compare = CompareView(analyze=self.analyzer.analyze)
         self.compare.error.connect(lambda m: self.error(m))
+        self.compare.set_tolerance(self.take_view.tolerance_cents)
+        self.compare.written_notes.connect(self.take_view.set_written)
         self.views = QTabWidget()
         self.views.setDocumentMode(True)
         self.views.addTab(workspace, "Take")
@@ -221,7 +222,7 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         tolerance = view.addMenu("Intonation &tolerance")
         group = QActionGroup(self)
-        current = int(float(self.settings.value("tolerance_cents", 25)))
+        current = int(float(self.settings.value("tolerance_cents", DEFAULT_TOLERANCE_CENTS)))
         for cents in TOLERANCES_CENTS:
             a = self._action(tolerance, f"±{cents} cents", partial(self.set_tolerance, cents))
             a.setCheckable(True)
@@ -265,10 +266,14 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&About musicpractice", lambda: self._keep(show_about(self)))
 
     # -- sessions ------------------------------------------------------------------
+    @property
+    def session(self) -> Session | None:
+        """The open session (see :class:`~musicpractice.gui.session_controller.SessionController`)."""
+        return self.sessions.session
+
     def default_folder(self) -> Path:
         """Where new sessions go by default."""
-        music = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MusicLocation)
-        return Path(music or Path.home()) / "musicpractice"
+        return self.sessions.music_folder()
 
     def ask_new_session(self) -> None:
         """File > New session: ask for a name and create it."""
@@ -288,46 +293,33 @@ class MainWindow(QMainWindow):
         if not self.close_session():
             return None
         try:
-            session = Session.create(path)
+            return self.sessions.create(path)
         except MusicPracticeError as error:
             self.error(str(error))
             return None
-        self._set_session(session)
-        return session
 
     def open_session(self, path: str | Path) -> Session | None:
         """Open a session folder (read-only, with a message, when another program has it)."""
         if not self.close_session():
             return None
         try:
-            session = Session.open(path)
+            session = self.sessions.open(path)  # shown by _set_session
         except MusicPracticeError as error:
-            try:
-                session = Session.open(path, read_only=True)
-            except MusicPracticeError:
-                self.error(str(error))
-                return None
-            session.problems.insert(0, f"{error} It is open read-only.")
-        self._set_session(session)
+            self.error(str(error))
+            return None
         if session.problems:
             self.error("\n".join(session.problems))
         return session
 
     def open_demo(self) -> Session | None:
         """Open a copy of the bundled demo session (the copy keeps your changes)."""
-        data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-        target = Path(data or Path.home() / ".musicpractice") / "Demo.mpsession"
-        if not target.is_dir():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copytree(DEMO_SESSION, target, ignore=shutil.ignore_patterns(".lock"))
-        return self.open_session(target)
+        return self.open_session(self.sessions.demo_copy())
 
     def _set_session(self, session: Session) -> None:
-        self.session = session
+        """Show the session the controller just opened."""
         self.undo_stack.clear()
         self.record_panel.session = session
         self.takes.set_session(session)
-        self._remember(str(session.path))
         self._show_session_widgets(True)
         read_only = " (read-only)" if session.read_only else ""
         self.setWindowTitle(f"{session.title}{read_only} — musicpractice")
@@ -352,8 +344,7 @@ class MainWindow(QMainWindow):
         self.transport.unload()
         self.compare.set_session(None)
         self.takes.purge_deleted()
-        self.session.close()
-        self.session = None
+        self.sessions.close()
         self.record_panel.session = None
         self.takes.set_session(None)
         self.undo_stack.clear()
@@ -365,24 +356,17 @@ class MainWindow(QMainWindow):
 
     def save(self) -> None:
         """File > Save. Take changes are written as they happen; this writes the session."""
-        if self.session is None or self.session.read_only:
-            return
         try:
-            self.session.save()
+            saved = self.sessions.save()
         except MusicPracticeError as error:
             self.error(str(error))
             return
-        self.statusBar().showMessage(f"Saved {self.session.path.name}", 4000)
+        if saved:
+            self.statusBar().showMessage(f"Saved {self.session.path.name}", 4000)
 
     def recent_sessions(self) -> list[str]:
         """Recent session folders, newest first."""
-        value = self.settings.value("recent_sessions", [])
-        return [value] if isinstance(value, str) else list(value or [])
-
-    def _remember(self, path: str) -> None:
-        recent = [path] + [p for p in self.recent_sessions() if p != path]
-        self.settings.setValue("recent_sessions", recent[:MAX_RECENT])
-        self.settings.setValue("last_session", path)
+        return self.sessions.recent_sessions()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -414,10 +398,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             folder = self.default_folder()
             folder.mkdir(parents=True, exist_ok=True)
-            index = 1
-            while (folder / f"Practice {index}.mpsession").exists():
-                index += 1
-            if self.new_session(folder / f"Practice {index}.mpsession") is None:
+            if self.new_session(self.sessions.next_practice_path(folder)) is None:
                 return
         session = self.session
         for path in paths:
@@ -454,9 +435,7 @@ class MainWindow(QMainWindow):
         """Unpack a shared ``.mpsz`` session beside the other sessions (in the
         background), then open it."""
         folder = self.default_folder()
-        target, index = folder / f"{path.stem}{SESSION_SUFFIX}", 2
-        while target.exists():
-            target, index = folder / f"{path.stem} {index}{SESSION_SUFFIX}", index + 1
+        target = self.sessions.unpack_path(path, folder)
         folder.mkdir(parents=True, exist_ok=True)
         self.jobs.submit(f"unpack:{path}", partial(import_session, path, target))
         self.statusBar().showMessage(f"Unpacking {path.name}…")
@@ -496,6 +475,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("tolerance_cents", cents)
         self.take_view.set_tolerance(cents)
         self.summary.set_tolerance(cents)
+        if hasattr(self, "compare"):  # the score's note colours (built after the first call)
+            self.compare.set_tolerance(cents)
 
     def _current_take_changed(self, take_id: str) -> None:
         self.notes.blockSignals(True)

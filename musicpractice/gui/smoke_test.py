@@ -19,7 +19,8 @@ from PySide6.QtCore import QSettings, QTimer
 from musicpractice import __version__
 from musicpractice.core.errors import MusicPracticeError
 from musicpractice.core.resources import resource_path, resources_dir
-from musicpractice.gui.main_window import DEMO_SESSION, VIEW, MainWindow
+from musicpractice.gui.main_window import VIEW, MainWindow
+from musicpractice.gui.session_controller import DEMO_SESSION
 
 FLAG = "--smoke-test"
 TIMEOUT_S = 300

@@ -12,7 +12,7 @@ import sys
 
 from PySide6.QtCore import QSettings
 
-from musicpractice.gui.main_window import DEMO_SESSION
+from musicpractice.gui.session_controller import DEMO_SESSION
 from tests.conftest import PROJECT_ROOT
 
 OPEN_AND_INSPECT = """
