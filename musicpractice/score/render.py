@@ -59,20 +59,46 @@ def render_schedule(sched: Schedule, *, sr: int = 44_100, voices: str = "builtin
     AudioDeviceError
         ``"gm"`` without FluidSynth or a soundfont.
     """
+    tracks = render_tracks(sched, sr=sr, voices=voices, soundfont=soundfont, timbres=timbres)
+    heard = {e.part: e for e in sched.notes}
+    return mix_tracks(tracks, sched, sr=sr, gains={p: e.gain for p, e in heard.items()},
+                      pans={p: e.pan for p, e in heard.items()})
+
+
+def render_tracks(sched: Schedule, *, sr: int = 44_100, voices: str = "builtin",
+                  soundfont=None, timbres: dict[str, str] | None = None) -> dict[str, np.ndarray]:
+    """Each heard part of ``sched`` rendered alone at unit gain: part -> mono samples of
+    the schedule's length (see :func:`render_schedule` for the parameters)."""
     if voices not in VOICES:
         raise InvalidParameterError(f"Voices must be one of {', '.join(VOICES)} (got {voices!r}).")
     n = int(round(sched.duration_s * sr))
-    out = np.zeros((n, 2), np.float32)
     chosen = {**part_timbres(sched), **(timbres or {})}
     by_part = defaultdict(list)
     for note in sched.notes:
         by_part[note.part].append(note)
-    for part, notes in by_part.items():
-        mono = _render_part(notes, n=n, sr=sr, voices=voices, soundfont=soundfont,
-                            timbre=chosen[part])
-        angle = (notes[0].pan + 1.0) * np.pi / 4.0
-        out[:, 0] += notes[0].gain * np.cos(angle) * mono
-        out[:, 1] += notes[0].gain * np.sin(angle) * mono
+    return {part: _render_part(notes, n=n, sr=sr, voices=voices, soundfont=soundfont,
+                               timbre=chosen[part])
+            for part, notes in by_part.items()}
+
+
+def mix_tracks(tracks: dict[str, np.ndarray], sched: Schedule, *, sr: int,
+               gains: dict[str, float], pans: dict[str, float]) -> np.ndarray:
+    """Stereo mix of part tracks (linear ``gains``, ``pans`` -1..1, equal-power) plus the
+    schedule's clicks, scaled down as a whole only if the peak would exceed 0.98.
+
+    Returns
+    -------
+    numpy.ndarray, shape (round(sched.duration_s * sr), 2), float32
+    """
+    n = int(round(sched.duration_s * sr))
+    out = np.zeros((n, 2), np.float32)
+    for part, mono in tracks.items():
+        gain = gains.get(part, 0.0)
+        if gain <= 0.0:
+            continue
+        angle = (pans.get(part, 0.0) + 1.0) * np.pi / 4.0
+        out[:, 0] += gain * np.cos(angle) * mono[:n]
+        out[:, 1] += gain * np.sin(angle) * mono[:n]
     accent = _click(ACCENT_HZ, sr, CLICK_LEVEL)
     beat = _click(BEAT_HZ, sr, CLICK_LEVEL)
     for click in sched.clicks:
