@@ -175,6 +175,7 @@ def iter_spectral_peaks(
         check_cancel(cancel)
         report(progress, c0 / n_frames, "spectral peaks")
         frames = frames_between(y, c0, min(n_frames, c0 + chunk), window=n_fft, hop=hop)
+        frames = frames - frames.mean(axis=1, keepdims=True)  # a DC offset is not sound
         loud = np.einsum("ij,ij->i", frames, frames) > min_energy
         if not np.any(loud):
             continue
