@@ -35,6 +35,12 @@ MISSING_COST = 4.0
 """Cost of a written note left out."""
 JUMP_COST = 14.0
 """Cost of a jump (restart or skip) in the take."""
+JUMP_PER_NOTE = 0.1
+"""... plus this per written note jumped over (of two like passages, the nearer wins)."""
+EDGE_COST_PER_NOTE, EDGE_COST_CAP = 0.5, 6.0
+"""Cost per written note between where the coarse alignment starts (ends) the take and
+where the note path does, and its cap: the coarse alignment only hints (a restart or a
+repeated phrase misleads it)."""
 MAX_SKIP = 4
 """Written notes a normal step may advance (skipping up to MAX_SKIP - 1 of them)."""
 OCTAVE_FOLD = 8.0
@@ -104,30 +110,31 @@ def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
                      EXTRA_COST)
     emission = _pitch_cost(octave_folded(pitch[:, None] - written_midi[None, :]))
     j_index = np.arange(n_written)
-    start_cost = np.minimum(np.abs(j_index - first) * MISSING_COST, JUMP_COST)
-    end_cost = np.minimum(np.abs(last - j_index) * MISSING_COST, JUMP_COST)
+    start_cost = np.minimum(np.minimum(np.abs(j_index - first), j_index) * EDGE_COST_PER_NOTE,
+                            EDGE_COST_CAP)  # where the coarse alignment starts, or the top
+    end_cost = np.minimum(np.minimum(np.abs(last - j_index), n_written - 1 - j_index)
+                          * EDGE_COST_PER_NOTE, EDGE_COST_CAP)
     cum_extra = np.concatenate([[0.0], np.cumsum(extra)])
     cost = np.full((n_sung, n_written), np.inf)
     back_i = np.full((n_sung, n_written), -1, dtype=np.int64)
     back_j = np.full((n_sung, n_written), -1, dtype=np.int64)
-    best_row = np.full(n_sung, np.inf)
-    best_row_j = np.zeros(n_sung, dtype=np.int64)
-    jump_from = (np.inf, -1, -1)  # best (cost incl. extras so far, i', j') to jump from
+    reach = np.full(n_written, np.inf)  # best cost to leave written note j' by a jump,
+    reach_i = np.full(n_written, -1, dtype=np.int64)  # extras since included, and from where
     for i in range(n_sung):
         total = start_cost + cum_extra[i]
         bi = np.full(n_written, -1, dtype=np.int64)
         bj = np.full(n_written, -1, dtype=np.int64)
         if i > 0:
             prev_i = i - 1
-            candidate = best_row[prev_i]
-            if candidate < jump_from[0] + extra[prev_i]:
-                jump_from = (candidate, prev_i, int(best_row_j[prev_i]))
-            else:
-                jump_from = (jump_from[0] + extra[prev_i], jump_from[1], jump_from[2])
-            jump_total = np.full(n_written, jump_from[0] + JUMP_COST)
+            reach = reach + extra[prev_i]
+            newer = cost[prev_i] < reach
+            reach = np.where(newer, cost[prev_i], reach)
+            reach_i = np.where(newer, prev_i, reach_i)
+            jump_total, from_j = _distance_transform(reach, JUMP_PER_NOTE)
+            jump_total = jump_total + JUMP_COST
             better = jump_total < total
             total = np.where(better, jump_total, total)
-            bi[better], bj[better] = jump_from[1], jump_from[2]
+            bi[better], bj[better] = reach_i[from_j[better]], from_j[better]
         for pi in range(max(0, i - MAX_EXTRAS - 1), i):
             between = cum_extra[i] - cum_extra[pi + 1]
             ioi = max(onset[i] - onset[pi], 1e-3)
@@ -145,8 +152,6 @@ def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
                 bj[step:][better] = j_index[:n_written - step][better]
         cost[i] = total + emission[i]
         back_i[i], back_j[i] = bi, bj
-        best_row_j[i] = int(np.argmin(cost[i]))
-        best_row[i] = cost[i, best_row_j[i]]
     final = cost + end_cost[None, :] + (cum_extra[-1] - cum_extra[1:])[:, None]
     i, j = np.unravel_index(int(np.argmin(final)), final.shape)
     if final[i, j] >= cum_extra[-1] + JUMP_COST * 2:  # nothing matches: all extra
@@ -170,6 +175,18 @@ def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
         to_written[i] = j
         attempt[i:] = current
     return FollowedNotes(to_written, attempt, tuple(jumps), float(seconds_per_quarter))
+
+
+def _distance_transform(values: np.ndarray, per_step: float):
+    """``min over k of values[k] + per_step * |j - k|`` for every j, and the k."""
+    out, arg = values.copy(), np.arange(values.size)
+    for j in range(1, values.size):
+        if out[j - 1] + per_step < out[j]:
+            out[j], arg[j] = out[j - 1] + per_step, arg[j - 1]
+    for j in range(values.size - 2, -1, -1):
+        if out[j + 1] + per_step < out[j]:
+            out[j], arg[j] = out[j + 1] + per_step, arg[j + 1]
+    return out, arg
 
 
 def octave_folded(deviation_semitones):
