@@ -21,6 +21,8 @@ from musicpractice.analysis.notes import Note
 from musicpractice.core.pitch import hz_to_midi
 from musicpractice.score.model import ScoreNote
 
+VERSION = 1
+"""Bumped whenever a change to the note check changes its verdicts (cached comparisons)."""
 DEFAULT_TOLERANCE_CENTS = 50.0
 SURE = 0.9
 """Verdicts at least this likely to be right are stated; others are ``unsure``."""

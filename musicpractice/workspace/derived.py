@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 
 from musicpractice.alignment import ALGORITHM_VERSION as ALIGNER_VERSION
+from musicpractice.alignment.note_check import DEFAULT_TOLERANCE_CENTS
+from musicpractice.alignment.note_check import VERSION as NOTE_CHECK_VERSION
 from musicpractice.alignment import Alignment, ScoreComparison, compare_with_score
 from musicpractice.alignment.pipeline import align_signal
 from musicpractice.analysis.take import ALGORITHM_VERSION, TakeAnalysis, analyze_file
@@ -138,19 +140,23 @@ def _alignment_params(session: Session, reference: Reference, part: str | None) 
 
 def ensure_score_comparison(session: Session, take_id: str, reference: Reference,
                             alignment: Alignment, score: Score, *, part: str | None = None,
+                            tolerance_cents: float = DEFAULT_TOLERANCE_CENTS,
                             audio: TakeAudio | None = None,
                             progress: ProgressFn | None = None,
                             cancel: CancelToken | None = None) -> ScoreComparison:
     """The bar and note comparison of a take with its score (``alignment`` from
     :func:`ensure_alignment` with the same ``part``): from the cache, or computed (on the
-    take's signal from ``audio``, the job's decoded takes) and cached."""
-    params = _alignment_params(session, reference, part)
+    take's signal from ``audio``, the job's decoded takes) and cached; ``tolerance_cents``
+    is the intonation tolerance of the note verdicts."""
+    params = dict(_alignment_params(session, reference, part), note_check=NOTE_CHECK_VERSION,
+                  tolerance_cents=float(tolerance_cents))
     cached = _lookup(session, take_id, COMPARISON_STAGE, ALIGNMENT_VERSION, params, ScoreComparison)
     if cached is not None:
         return cached
     signal = (audio or TakeAudio(session)).signal(take_id, cancel=cancel)
     comparison = compare_with_score(signal.samples, signal.sr, score, alignment, part=part,
-                                    progress=progress, cancel=cancel)
+                                    tolerance_cents=tolerance_cents, progress=progress,
+                                    cancel=cancel)
     _store(session, take_id, COMPARISON_STAGE, ALIGNMENT_VERSION, params, comparison)
     return comparison
 
