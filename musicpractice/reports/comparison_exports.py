@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from musicpractice.compare.take_remarks import (
+    another_piece_sentence,
+    seems_another_piece,
+    tuning_sentence,
+)
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.compare.model import Comparison
 from musicpractice.reports.files import check_writable, write_file
@@ -64,8 +69,12 @@ def comparison_summary(comparison: Comparison, differences: list[str]) -> str:
     """The differences in words and a short bar table per take, as plain text."""
     lines = [(f"{comparison.session_title}: compared with {comparison.reference.kind} "
               f"{comparison.reference.title}"), ""]
-    lines += [f"- {d}" for d in differences] + [""]
+    lines += [f"- {d}" for d in differences]
+    lines += [f"- {s}" for s in map(tuning_sentence, comparison.takes) if s] + [""]
     for take in comparison.takes:
+        if seems_another_piece(take):
+            lines += [another_piece_sentence(take, comparison.reference.title), ""]
+            continue
         table = bar_table(comparison, take)
         lines += [table.title, *text_table(table), ""]
     for take in comparison.takes:

@@ -16,6 +16,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.figure import Figure
 
+from musicpractice.compare.take_remarks import (
+    another_piece_sentence,
+    seems_another_piece,
+    tuning_sentence,
+)
 from musicpractice.compare.model import Comparison, TakeResult
 from musicpractice.compare.cue_format import cue_value_text, number_text
 from musicpractice.reports.plots import (
@@ -90,7 +95,10 @@ def build_report(comparison: Comparison, differences: list[str],
                 + f" · {time.strftime('%Y-%m-%d')}")
     comments = _comments(comparison)
     sections = [Section("Teacher's comments", bullets=tuple(comments))] if comments else []
-    sections += [Section("What stands out", bullets=tuple(differences) or
+    remarks = ([another_piece_sentence(t, ref.title) for t in comparison.takes
+                if seems_another_piece(t)]
+               + [s for s in map(tuning_sentence, comparison.takes) if s])
+    sections += [Section("What stands out", bullets=tuple(remarks + list(differences)) or
                          ("No differences large enough to name.",)),
                  Section("Tempo and loudness, bar by bar",
                          paragraphs=(_plot_caption(comparison),),
@@ -104,7 +112,8 @@ def build_report(comparison: Comparison, differences: list[str],
               "tempo through the whole take would place it.")
     sections.append(Section(f"{kind.capitalize()} by {kind}", paragraphs=(timing,),
                             tables=tuple(bar_table(comparison, t, colours[t.take.id])
-                                         for t in comparison.takes)))
+                                         for t in comparison.takes
+                                         if not seems_another_piece(t))))
     sections.append(Section("Expressive cues side by side", tables=(_cue_table(comparison),)))
     if agreement is not None:
         sections.append(_agreement_section(agreement))
@@ -256,6 +265,8 @@ def _cue_table(comparison: Comparison) -> Table:
 def _notes_to_hear(comparison: Comparison) -> list[str]:
     lines = []
     for take in comparison.compared:
+        if seems_another_piece(take):
+            continue
         for note in take.notes:
             if note.status not in ("wrong", "missing", "extra"):
                 continue
