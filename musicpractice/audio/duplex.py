@@ -119,6 +119,11 @@ class SingAlong:
         return self._stream is not None and not self.finished
 
     @property
+    def recording_input(self) -> bool:
+        """Whether the current (or last) run records the input."""
+        return self._recording
+
+    @property
     def done(self) -> bool:
         """Played to the end and, when recording, heard the latency's worth after it."""
         return self.finished and (not self._recording or self._tail_frames <= 0)

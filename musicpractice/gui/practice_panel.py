@@ -1,0 +1,455 @@
+"""The Practice tab: hear a score's parts, sing along with them, see how your part went.
+
+Settings (tempo from 40 %, transposition, bars A-B, loop, count-in, metronome, voices and
+the :class:`~musicpractice.gui.part_mixer.PartMixer`) make a
+:class:`~musicpractice.score.playback.Schedule`; its part tracks are rendered in the
+background once per tempo/transposition/bars and re-mixed at once when the mixer moves --
+the same :mod:`musicpractice.score.render` code as ``musicpractice play``. Playing and
+singing along go through :class:`~musicpractice.audio.duplex.SingAlong`; the engraved
+score (:class:`~musicpractice.gui.score_view.ScoreView`) follows the current bar. Each
+pass sung is a take: latency compensated, checked against "my part"
+(:mod:`musicpractice.workspace.practice`), saved in the session, listed as an attempt,
+and its note verdicts coloured on the score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from musicpractice.audio.duplex import LatencyStore, SingAlong, measure_latency
+from musicpractice.audio.fluidsynth_render import fluidsynth_available
+from musicpractice.core.errors import MusicPracticeError
+from musicpractice.gui.jobs import JobRunner
+from musicpractice.gui.part_mixer import PartMixer
+from musicpractice.score.load import load_score
+from musicpractice.score.playback import PlaybackSettings, schedule
+from musicpractice.score.render import mix_tracks, render_tracks
+from musicpractice.workspace.practice import PracticeLink, check_take, save_take
+
+SR = 44_100
+FOLLOW_MS = 33
+
+
+def _render_job(sched, voices, *, progress=None, cancel=None):
+    return render_tracks(sched, sr=SR, voices=voices)
+
+
+def _check_job(take, score, sched, part, *, progress=None, cancel=None):
+    return check_take(take, SR, score, sched, part, progress=progress, cancel=cancel)
+
+
+def attempt_summary(attempt: int, comparison) -> str:
+    """"Attempt 2: 14 of 16 notes right, 1 wrong, 1 missed, 0 unsure"."""
+    counts = {s: sum(n.status == s for n in comparison.notes)
+              for s in ("ok", "wrong", "missing", "unsure")}
+    return (f"Attempt {attempt}: {counts['ok']} of {len(comparison.notes)} notes right, "
+            f"{counts['wrong']} wrong, {counts['missing']} missed, {counts['unsure']} unsure")
+
+
+class PracticePanel(QWidget):
+    """The Practice tab. ``score_view`` is optional (tests without WebEngine)."""
+
+    error = Signal(str)
+    rendered = Signal()
+    attempt_checked = Signal(int)
+
+    def __init__(self, *, score_view=None, latency_path: str | Path | None = None,
+                 input_device=None, output_device=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.score = None
+        self.score_id = ""
+        self.session = None
+        self.tracks: dict | None = None
+        self._tracks_key = None
+        self.full_schedule = None
+        self.audio = None
+        self.attempts: list = []
+        self._pending_start: dict | None = None
+        self._last_bar = None
+        self._was_playing = False
+        self.engine = SingAlong(input_device=input_device, output_device=output_device)
+        self.latency_store = LatencyStore(latency_path) if latency_path else None
+        self.jobs = JobRunner(max_threads=1, parent=self)
+        self.jobs.finished.connect(self._job_finished)
+        self.jobs.failed.connect(lambda _k, message, _d: self._fail(message))
+        self.score_view = score_view
+        self._build()
+        self.follow = QTimer(self, interval=FOLLOW_MS)
+        self.follow.timeout.connect(self._follow)
+        self.follow.start()
+
+    # -- construction ------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title = QLabel("No score: import one (File menu or Compare & score) to practise a part.")
+        self.title.setWordWrap(True)
+        self.my_part = QComboBox()
+        self.my_part.setToolTip("The part you sing: it is marked in the mixer and checked "
+                                "when you sing along")
+        self.my_part.currentIndexChanged.connect(self._my_part_changed)
+        self.voices = QComboBox()
+        self.voices.addItem("Built-in voices", "builtin")
+        self.voices.addItem("General MIDI (FluidSynth)", "gm")
+        why = fluidsynth_available()
+        if why:
+            self.voices.model().item(1).setEnabled(False)
+            self.voices.setItemData(1, why, Qt.ItemDataRole.ToolTipRole)
+        self.tempo = QSpinBox(suffix=" %", minimum=40, maximum=200, value=100, singleStep=5)
+        self.tempo.setToolTip("Practice tempo, percent of the marked tempo")
+        self.transpose = QSpinBox(minimum=-12, maximum=12, value=0)
+        self.transpose.setToolTip("Transpose every part by semitones (to suit your range)")
+        self.first_bar, self.last_bar = QSpinBox(), QSpinBox()
+        self.loop = QCheckBox("Loop")
+        self.count_in = QSpinBox(minimum=0, maximum=4, value=1, suffix=" bar")
+        self.count_in.setToolTip("Bars of clicks before the music starts")
+        self.metronome = QCheckBox("Metronome")
+        self.guide = QCheckBox("My part as a guide")
+        self.guide.setToolTip("While singing along, play your own part too (at its mixer level)")
+        for widget in (self.tempo, self.transpose, self.first_bar, self.last_bar, self.count_in):
+            widget.valueChanged.connect(self._settings_changed)
+        for widget in (self.metronome,):
+            widget.toggled.connect(self._settings_changed)
+        self.voices.currentIndexChanged.connect(self._settings_changed)
+        self.mixer = PartMixer()
+        self.mixer.changed.connect(self._remix)
+
+        self.play_button = QPushButton("▶ Play")
+        self.play_button.clicked.connect(lambda: self.start(record=False))
+        self.sing_button = QPushButton("● Sing along")
+        self.sing_button.setToolTip("Record while the parts play; each pass is a take, checked "
+                                    "against your part")
+        self.sing_button.clicked.connect(lambda: self.start(record=True))
+        self.stop_button = QPushButton("■ Stop")
+        self.stop_button.clicked.connect(self.stop)
+        self.latency_label = QLabel()
+        self.measure_button = QPushButton("Measure latency…")
+        self.measure_button.setToolTip("Play clicks and record them back (microphone near the "
+                                       "speaker): measured once per device")
+        self.measure_button.clicked.connect(self.measure_latency)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.attempt_list = QListWidget()
+        self.attempt_list.currentRowChanged.connect(self.show_attempt)
+
+        form = QGridLayout()
+        rows = (("My part", self.my_part), ("Voices", self.voices), ("Tempo", self.tempo),
+                ("Transpose", self.transpose))
+        for r, (label, widget) in enumerate(rows):
+            form.addWidget(QLabel(label), r, 0)
+            form.addWidget(widget, r, 1, 1, 3)
+        bars = QHBoxLayout()
+        bars.addWidget(self.first_bar)
+        bars.addWidget(QLabel("to"))
+        bars.addWidget(self.last_bar)
+        bars.addWidget(self.loop)
+        form.addWidget(QLabel("Bars"), len(rows), 0)
+        form.addLayout(bars, len(rows), 1, 1, 3)
+        form.addWidget(QLabel("Count-in"), len(rows) + 1, 0)
+        form.addWidget(self.count_in, len(rows) + 1, 1)
+        form.addWidget(self.metronome, len(rows) + 1, 2, 1, 2)
+        settings = QGroupBox("Playback")
+        settings.setLayout(form)
+        mixer_box = QGroupBox("Parts")
+        QVBoxLayout(mixer_box).addWidget(self.mixer)
+        transport = QHBoxLayout()
+        for button in (self.play_button, self.sing_button, self.stop_button):
+            transport.addWidget(button)
+        singing = QGroupBox("Sing along")
+        sing_layout = QVBoxLayout(singing)
+        sing_layout.addLayout(transport)
+        sing_layout.addWidget(self.guide)
+        latency = QHBoxLayout()
+        latency.addWidget(self.latency_label, 1)
+        latency.addWidget(self.measure_button)
+        sing_layout.addLayout(latency)
+        sing_layout.addWidget(QLabel("Attempts (click one to see its notes on the score):"))
+        sing_layout.addWidget(self.attempt_list, 1)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(4, 4, 4, 4)
+        side_layout.addWidget(self.title)
+        side_layout.addWidget(settings)
+        side_layout.addWidget(mixer_box)
+        side_layout.addWidget(singing, 1)
+        side_layout.addWidget(self.status)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(side)
+        if self.score_view is not None:
+            splitter.addWidget(self.score_view)
+            splitter.setStretchFactor(1, 1)
+            splitter.setSizes([430, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self._enable(False)
+        self._show_latency()
+
+    def _enable(self, on: bool) -> None:
+        for widget in (self.play_button, self.sing_button, self.stop_button, self.tempo,
+                       self.transpose, self.first_bar, self.last_bar, self.count_in,
+                       self.my_part, self.voices):
+            widget.setEnabled(on)
+
+    # -- score and session -------------------------------------------------------------
+    def set_session(self, session) -> None:
+        """Practise the session's (first) score; sung takes are saved in the session."""
+        self.session = session
+        scores = getattr(session, "scores", ()) if session is not None else ()
+        if scores:
+            ref = scores[0]
+            self.set_score(session.score_path(ref.id), score_id=ref.id, title=ref.title)
+
+    def set_score(self, path: str | Path, *, score_id: str = "", title: str = "") -> None:
+        """Read a score (in the background) and show its parts."""
+        self.stop()
+        self.score_id = score_id
+        self.title.setText(f"Reading {title or Path(path).stem}…")
+        self.jobs.submit("score", partial(_load_job, str(path)))
+        if self.score_view is not None:
+            self.score_view.set_score(path, title)
+
+    def _score_loaded(self, score) -> None:
+        self.score = score
+        self.tracks, self._tracks_key = None, None
+        self.title.setText(f"<b>{score.title}</b> — {len(score.parts)} part(s)")
+        self.my_part.blockSignals(True)
+        self.my_part.clear()
+        for part in score.parts:
+            self.my_part.addItem(part, part)
+        self.my_part.blockSignals(False)
+        self.mixer.set_parts(score.parts, my_part=score.parts[0])
+        numbers = [m.number for m in score.measures]
+        for spin in (self.first_bar, self.last_bar):
+            spin.blockSignals(True)
+            spin.setRange(min(numbers), max(numbers))
+            spin.blockSignals(False)
+        self.first_bar.setValue(min(numbers))
+        self.last_bar.setValue(max(numbers))
+        self._enable(True)
+        self._settings_changed()
+
+    def _my_part_changed(self, _index: int) -> None:
+        self.mixer.set_my_part(self.my_part.currentData())
+        self._remix()
+
+    # -- settings and rendering --------------------------------------------------------
+    def settings(self, *, singing: bool = False) -> PlaybackSettings:
+        """The playback settings shown (while singing without a guide, my part is muted)."""
+        mix = self.mixer.mix()
+        mine = self.my_part.currentData()
+        if singing and not self.guide.isChecked() and mine in mix:
+            mix[mine] = replace(mix[mine], mute=True)
+        first, last = sorted((self.first_bar.value(), self.last_bar.value()))
+        numbers = [m.number for m in self.score.measures]
+        bars = None if (first, last) == (min(numbers), max(numbers)) else (first, last)
+        return PlaybackSettings(tempo_scale=self.tempo.value() / 100.0,
+                                transpose_semitones=self.transpose.value(), bars=bars,
+                                count_in_bars=self.count_in.value(),
+                                metronome=self.metronome.isChecked(), mix=mix)
+
+    def _settings_changed(self, *_args) -> None:
+        if self.score is None:
+            return
+        try:
+            sched = schedule(self.score, replace(self.settings(), mix={}))
+        except MusicPracticeError as error:
+            self._fail(str(error))
+            return
+        key = (sched.first_quarter, sched.last_quarter, sched.tempo_scale,
+               sched.transpose_semitones, len(sched.clicks), self.voices.currentData())
+        if key == self._tracks_key:
+            return
+        self._tracks_key, self.full_schedule, self.tracks = key, sched, None
+        self.status.setText("Preparing the parts…")
+        self.jobs.submit("render", partial(_render_job, sched, self.voices.currentData()))
+
+    def _remix(self, *_args) -> None:
+        if self.tracks is None or self.score is None:
+            return
+        settings = self.settings(singing=self.engine.playing and self.engine.recording_input)
+        self.audio = mix_tracks(self.tracks, self.full_schedule, sr=SR,
+                                gains={p: settings.part_gain(p) for p in self.score.parts},
+                                pans={p: settings.part_pan(p) for p in self.score.parts})
+        if self.engine.playing:
+            self.engine.load(self.audio, SR)
+
+    def _job_finished(self, key: str, result) -> None:
+        if key == "score":
+            self._score_loaded(result)
+        elif key == "render":
+            self.tracks = result
+            self.status.setText("")
+            self._remix()
+            self.rendered.emit()
+            if self._pending_start is not None:
+                pending, self._pending_start = self._pending_start, None
+                self.start(**pending)
+        elif key.startswith("check:"):
+            self._attempt_checked(int(key.split(":")[1]), result)
+        elif key == "latency":
+            if self.latency_store is not None:
+                self.latency_store.put(result)
+            self._measured = result
+            self._show_latency()
+
+    def _fail(self, message: str) -> None:
+        self.status.setText(message)
+        self.error.emit(message)
+
+    # -- transport ---------------------------------------------------------------------
+    def start(self, *, record: bool) -> None:
+        """Play (or sing along) from the first bar chosen; waits for the rendering."""
+        if self.score is None:
+            return
+        if self.tracks is None:
+            self._pending_start = {"record": record}
+            return
+        self.engine.stop()
+        self._recording_schedule = self.full_schedule
+        self.settings_when_started = self.settings(singing=record)
+        gains = {p: self.settings_when_started.part_gain(p) for p in self.score.parts}
+        pans = {p: self.settings_when_started.part_pan(p) for p in self.score.parts}
+        self.audio = mix_tracks(self.tracks, self.full_schedule, sr=SR, gains=gains, pans=pans)
+        self.engine.load(self.audio, SR)
+        try:
+            self.engine.start(record=record, loop=self.loop.isChecked())
+        except MusicPracticeError as error:
+            self._fail(str(error))
+            return
+        self._was_playing = True
+        self.status.setText("Singing along… (Stop ends; each pass is a take)" if record
+                            else "Playing…")
+
+    def stop(self) -> None:
+        """Stop; a sing-along's complete passes become takes, checked and saved."""
+        recording = self.engine.recording_input and self._was_playing
+        self.engine.stop()
+        self._was_playing = False
+        if self.score_view is not None:
+            self.score_view.highlight_bar(None)
+        self._last_bar = None
+        if recording:
+            self._collect_takes()
+        elif self.score is not None:
+            self.status.setText("")
+
+    def _follow(self) -> None:
+        if not self._was_playing:
+            return
+        if self.engine.done:
+            self.stop()
+            return
+        sched = self.full_schedule
+        bar = sched.bar_at(self.engine.position_s) if sched is not None else None
+        if bar != self._last_bar:
+            self._last_bar = bar
+            if self.score_view is not None:
+                self.score_view.highlight_bar(bar)
+
+    @property
+    def current_bar(self) -> int | None:
+        """The bar being played (None in the count-in or when stopped)."""
+        return self._last_bar
+
+    # -- latency and takes -------------------------------------------------------------
+    _measured = None
+
+    def stored_latency(self):
+        """This device pair's stored measurement, if any."""
+        if self._measured is not None:
+            return self._measured
+        if self.latency_store is None:
+            return None
+        try:
+            from musicpractice.audio.devices import find_device
+            names = (find_device(self.engine.input_device, kind="input").name,
+                     find_device(self.engine.output_device, kind="output").name)
+        except MusicPracticeError:
+            return None
+        return self.latency_store.get(f"{names[0]} | {names[1]} @ {SR}")
+
+    def _show_latency(self) -> None:
+        latency = self.stored_latency()
+        self.latency_label.setText(
+            f"Latency {latency.round_trip_s * 1000:.0f} ms (measured)" if latency is not None
+            else "Latency not measured yet")
+
+    def measure_latency(self) -> None:
+        """Measure the round trip of the devices in the background (clicks, loopback)."""
+        self.status.setText("Measuring the latency: keep the microphone near the speaker…")
+        self.jobs.submit("latency", lambda progress=None, cancel=None: measure_latency(
+            input_device=self.engine.input_device, output_device=self.engine.output_device,
+            sr=SR))
+
+    def _collect_takes(self) -> None:
+        sched = self._recording_schedule
+        heard = self.engine.heard_latency([c.time_s for c in sched.clicks])
+        stored = self.stored_latency()
+        latency_s = heard if heard is not None else (
+            stored.round_trip_s if stored is not None else sum(self.engine.reported_latency()))
+        if heard is None and stored is None:
+            self.status.setText("The latency is not measured: the takes may lag by the "
+                                "device's latency (Measure latency…).")
+        mine = self.my_part.currentData()
+        for take in self.engine.takes(latency_s):
+            number = len(self.attempts) + 1
+            self.attempts.append({"take": take, "schedule": sched, "part": mine,
+                                  "latency_s": latency_s, "comparison": None, "take_id": ""})
+            self.attempt_list.addItem(f"Attempt {number}: checking…")
+            self.jobs.submit(f"check:{number}",
+                             partial(_check_job, take, self.score, sched, mine))
+
+    def _attempt_checked(self, number: int, comparison) -> None:
+        attempt = self.attempts[number - 1]
+        attempt["comparison"] = comparison
+        self.attempt_list.item(number - 1).setText(attempt_summary(number, comparison))
+        if self.session is not None and self.score_id:
+            sched = attempt["schedule"]
+            try:
+                stored = save_take(self.session, attempt["take"], SR, PracticeLink(
+                    score_id=self.score_id, part=attempt["part"],
+                    bars=self.settings_when_started.bars, tempo_scale=sched.tempo_scale,
+                    start_bpm=sched.start_bpm, transpose_semitones=sched.transpose_semitones,
+                    attempt=number, latency_s=attempt["latency_s"],
+                    score_start_s=sched.score_start_s))
+                attempt["take_id"] = stored.id
+            except MusicPracticeError as error:
+                self._fail(f"The take could not be saved: {error}")
+        self.attempt_list.setCurrentRow(number - 1)
+        self.attempt_checked.emit(number)
+
+    def show_attempt(self, row: int) -> None:
+        """Colour the score's notes by the verdicts of one attempt."""
+        if not 0 <= row < len(self.attempts) or self.score_view is None:
+            return
+        comparison = self.attempts[row]["comparison"]
+        if comparison is not None:
+            self.score_view.show_verdicts(comparison.notes, tolerance_cents=50.0)
+
+    def shutdown(self) -> None:
+        """Stop playing and wait for background work."""
+        self.follow.stop()
+        self.engine.stop()
+        self.jobs.cancel_all()
+        self.jobs.wait(3000)
+
+
+def _load_job(path: str, *, progress=None, cancel=None):
+    return load_score(path, progress=progress, cancel=cancel)
