@@ -235,7 +235,8 @@ def finalise_capture(
     try:
         if frames:
             with atomic_writer(flac_path, "wb") as out, open(raw, "rb") as source, \
-                    sf.SoundFile(out, "w", sr, channels, FLAC_SUBTYPE, format="FLAC") as flac:
+                    sf.SoundFile(out.fileno(), "w", sr, channels, FLAC_SUBTYPE, format="FLAC",
+                                 closefd=False) as flac:
                 done = 0
                 while done < frames:
                     check_cancel(cancel)
@@ -247,9 +248,10 @@ def finalise_capture(
                     report(progress, done / frames, "Saving the recording")
     except OSError as error:
         raise _storage_error(error, Path(flac_path).parent, frames / sr) from error
-    except (sf.LibsndfileError, RuntimeError) as error:
-        raise AudioFileError(f"The recording in {folder} could not be converted to FLAC "
-                             f"({error}); the capture is kept.") from error
+    except (sf.LibsndfileError, RuntimeError, AssertionError) as error:
+        raise RecordingStorageError(f"The recording in {folder} could not be saved as FLAC "
+                                    "(the disk refused to write; is it full?); the capture "
+                                    "is kept.") from error
     raw.unlink(missing_ok=True)
     (folder / CAPTURE_JSON).unlink(missing_ok=True)
     fsync_folder(folder)

@@ -75,8 +75,9 @@ def copy_as_flac(
     try:
         with handle, atomic_writer(destination) as out:
             subtype = "PCM_16" if handle.subtype in SIXTEEN_BIT else "PCM_24"
-            with sf.SoundFile(out, "w", handle.samplerate, handle.channels, subtype,
-                              format="FLAC") as flac:
+            # through the descriptor: a full disk is an error here, not in a cffi callback
+            with sf.SoundFile(out.fileno(), "w", handle.samplerate, handle.channels, subtype,
+                              format="FLAC", closefd=False) as flac:
                 while True:
                     check_cancel(cancel)
                     try:
@@ -92,10 +93,10 @@ def copy_as_flac(
                     report(progress, frames / max(info.frames, 1), f"Copying {name}")
                 if frames == 0:
                     raise AudioFileError(f"{name} contains no audio.")
-    except OSError as error:
+    except (OSError, AssertionError, sf.LibsndfileError, RuntimeError) as error:
+        why = getattr(error, "strerror", None) or "the disk refused to write"
         raise RecordingStorageError(
-            f"{name} could not be copied into the session ({error.strerror}); "
-            "is the disk full?") from error
+            f"{name} could not be copied into the session ({why}); is the disk full?") from error
     return AudioInfo(str(destination), "FLAC", info.sample_rate_hz, info.channels, frames)
 
 

@@ -33,6 +33,7 @@ import numpy as np
 from musicpractice.audio.atomic_file import write_json_atomic
 from musicpractice.audio.flac_copy import copy_as_flac, file_sha256
 from musicpractice.core.errors import InvalidParameterError
+from musicpractice.core.file_kinds import file_kind, is_regular_file
 from musicpractice.core.progress import CancelToken, ProgressFn
 from musicpractice.session.cache import (
     AudioFingerprints, CachedResult, DerivedCache, array_budget)
@@ -354,8 +355,12 @@ class Session(SessionLoading, SessionRecovery):
         take = Take.from_json({"title": title or source.stem, "performer": performer,
                                "role": role, "date": date, "piece": piece, "notes": notes},
                               new_id())
-        folder = self.path / "takes" / take.id
-        folder.mkdir(parents=True)
+        folder = inside(self.path, self.path / "takes" / take.id)
+        try:
+            folder.mkdir(parents=True)
+        except OSError as error:
+            raise SessionError(f"{source.name} could not be imported: the take folder cannot "
+                               f"be made ({error.strerror}).") from error
         try:
             info = copy_as_flac(source, folder / AUDIO_FILE, progress=progress, cancel=cancel)
             take = replace(take, sample_rate_hz=info.sample_rate_hz, channels=info.channels,
@@ -363,6 +368,10 @@ class Session(SessionLoading, SessionRecovery):
                            audio_sha256=file_sha256(folder / AUDIO_FILE, cancel=cancel),
                            source_sha256=file_sha256(source, cancel=cancel))
             self._write_take(take)
+        except OSError as error:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise SessionError(f"{source.name} could not be imported ({error.strerror or error}"
+                               "); nothing was added.") from error
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -385,14 +394,18 @@ class Session(SessionLoading, SessionRecovery):
         if ext not in SCORE_EXTENSIONS:
             raise InvalidParameterError(
                 f"{source.name} is not a score file ({', '.join(sorted(SCORE_EXTENSIONS))}).")
+        if source.exists() and not is_regular_file(source):
+            raise SessionError(f"{source.name} is {file_kind(source)}, not a score file.")
         score_id = new_id()
         ref = ScoreRef(score_id, f"scores/{score_id}{ext}", title or source.stem, source.name)
+        target = inside(self.path, self.path / ref.file)
         try:
-            (self.path / "scores").mkdir(exist_ok=True)
-            shutil.copyfile(source, self.path / ref.file)
+            target.parent.mkdir(exist_ok=True)
+            shutil.copyfile(source, target)
         except OSError as error:
+            target.unlink(missing_ok=True)
             raise SessionError(f"The score {source.name} could not be copied "
-                               f"({error.strerror}).") from error
+                               f"({error.strerror or error}).") from error
         self.scores += (ref,)
         self.save()
         return ref

@@ -211,3 +211,48 @@ def test_a_result_that_cannot_be_cached_is_still_returned(tmp_path):
     """, 200_000)
     assert result.stdout.strip() == "ok", result.stderr
     assert not list((path / "derived").rglob("*.tmp"))
+
+
+def test_import_on_a_refusing_disk_adds_nothing_and_says_why(tmp_path):
+    path = session_with_takes(tmp_path, 1)
+    wav = tmp_path / "long.wav"
+    write_wav(wav, seconds=20.0, sr=22_050)
+    before = sorted(p.name for p in (path / "takes").iterdir())
+    result = _with_small_file_limit(f"""
+        import sys
+        from musicpractice.cli import main
+        sys.exit(main(["session", "import", {str(path)!r}, {str(wav)!r}]))
+    """, 200_000)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "nothing was added" in result.stderr or "could not" in result.stderr
+    assert sorted(p.name for p in (path / "takes").iterdir()) == before
+    assert not list(path.rglob("*.tmp"))
+
+
+def test_a_fifo_given_as_a_score_is_refused_by_what_it_is(tmp_path):
+    path = session_with_takes(tmp_path, 1)
+    fifo = tmp_path / "score.musicxml"
+    os.mkfifo(fifo)
+    assert cli_main(["session", "import", str(path), str(fifo)]) == 2
+    with Session.open(path, read_only=True) as session:
+        assert session.scores == ()
+
+
+def test_recover_on_a_refusing_disk_keeps_the_capture_and_says_why(tmp_path):
+    with Session.create(tmp_path / "rec") as session:
+        take = session.begin_recording(sample_rate_hz=8000, channels=1)
+        writer = CaptureWriter(session.take_folder(take.id), sample_rate_hz=8000, channels=1)
+        rng = np.random.default_rng(0)
+        writer.write(rng.uniform(-0.5, 0.5, (8000 * 20, 1)).astype(np.float32))
+        writer.close()
+        folder = session.take_folder(take.id)
+    raw = (folder / CAPTURE_RAW).read_bytes()
+    result = _with_small_file_limit(f"""
+        import sys
+        from musicpractice.cli import main
+        sys.exit(main(["session", "recover", {str(session.path)!r}]))
+    """, 100_000)
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, \
+        result.stderr
+    assert "could not be recovered" in result.stderr and "disk" in result.stderr
+    assert (folder / CAPTURE_RAW).read_bytes() == raw and not (folder / "audio.flac").exists()

@@ -123,7 +123,7 @@ def test_invalid_changes_are_refused(tmp_path, call):
 def test_one_writer_at_a_time_readers_always(tmp_path):
     path = session_with_takes(tmp_path, 1)
     with Session.open(path):
-        with pytest.raises(SessionLockedError, match="read-only"):
+        with pytest.raises(SessionLockedError, match="close it there first"):
             Session.open(path)
         with Session.open(path, read_only=True) as reader:
             assert len(reader.takes) == 1
