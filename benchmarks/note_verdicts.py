@@ -209,6 +209,12 @@ def main() -> None:
                     total.add(run(score, seed + 7 * len(piece_name)))
             print(table_row(name, split, total), flush=True)
             if args.details:
+                err = np.array([c - t for k, t, st, c in total.notes
+                                if k != "missing" and np.isfinite(c) and abs(c - t) < 100])
+                if err.size:
+                    print(f"    cents error of measured notes: median |e| {np.median(np.abs(err)):.1f}, "
+                          f"90th pct {np.percentile(np.abs(err), 90):.1f}, "
+                          f"95th {np.percentile(np.abs(err), 95):.1f} (n={err.size})")
                 for kind, true_cents, status, cents in total.notes:
                     if (kind != status) or (kind == "wrong" and abs(cents - true_cents) > 25):
                         print(f"    {kind:<8} {true_cents:+6.0f} -> {status:<8} {cents:+7.1f}")

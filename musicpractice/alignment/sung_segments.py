@@ -156,7 +156,8 @@ def level_dips(take: np.ndarray, sr: int, *, hop_s: float) -> np.ndarray:
     left = maximum_filter1d(level, w, origin=(w - 1) // 2)
     right = maximum_filter1d(level, w, origin=-(w // 2))
     is_min = level <= minimum_filter1d(level, 5)
-    dips = is_min & (np.minimum(left, right) - level >= DIP_DB) & (level > level.max() - 40.0)
+    sides = np.minimum(left, right)
+    dips = is_min & (sides - level >= DIP_DB) & (sides > level.max() - 40.0)
     return np.flatnonzero(dips) * hop_s
 
 
