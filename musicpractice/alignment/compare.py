@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from musicpractice.alignment.bar_checks import check_bars
 from musicpractice.alignment.timemap import Alignment
 from musicpractice.analysis.loudness import measure_loudness
 from musicpractice.core.errors import InvalidParameterError
@@ -51,7 +52,10 @@ class BarComparison:
     loudness_lufs : float
         Momentary loudness averaged over the bar (-inf for silence, NaN when not covered).
     confidence : float
-        Alignment confidence over the bar, in [0, 1].
+        Alignment confidence over the bar, in [0, 1]; below 0.3 where the bar's tempo
+        jumps without the take bearing it out (see :mod:`.bar_checks`).
+    reason : str
+        Why the bar's reading is sure or unsure despite its tempo ("" when unremarkable).
     """
 
     measure: int
@@ -63,6 +67,7 @@ class BarComparison:
     deviation_s: float
     loudness_lufs: float
     confidence: float
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -230,6 +235,11 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
     bars = _bars(score, alignment, loudness, q0, q1)
     beats = _beats(score, alignment, q0, q1)
     notes = [n for n in score.part_notes(part_name) if q0 - 1e-6 <= n.onset_quarter <= q1]
+    measures = _covered_measures(score, q0, q1)
+    bars = check_bars(bars, written_quarters=np.array([m.duration_quarter for m in measures]),
+                      covered_quarters=np.array([min(m.start_quarter + m.duration_quarter, q1)
+                                                 - max(m.start_quarter, q0) for m in measures]),
+                      take=take, sr=sr, alignment=alignment, notes=notes)
     monophonic = part_name is not None and _is_monophonic(notes)
     warnings = []
     extra: list[ExtraNote] = []
