@@ -18,6 +18,8 @@ SESSION_FILE = "session.json"
 TAKE_FILE = "take.json"
 AUDIO_FILE = "audio.flac"
 SESSION_SUFFIX = ".mpsession"
+MAX_INT_DIGITS = 18
+"""Longer whole numbers are never meant (six hours at 192 kHz is ten digits)."""
 MAX_DOCUMENT_BYTES = 16 << 20
 """A session.json or take.json larger than this is refused as damaged."""
 
@@ -59,6 +61,12 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise NonFiniteNumber(f"{text[:20]}... (too large)")
+    return int(text)
+
+
 def read_document(path: Path, fmt: str) -> tuple[dict, int]:
     """Parse and migrate one JSON document; ``ValueError``/``NewerSchema`` explain why not."""
     if path.exists() and not is_regular_file(path):
@@ -67,7 +75,7 @@ def read_document(path: Path, fmt: str) -> tuple[dict, int]:
         raise ValueError(f"it is larger than {MAX_DOCUMENT_BYTES >> 20} MB")
     try:
         doc = json.loads(path.read_bytes().decode("utf-8"), parse_constant=_refuse_constant,
-                         parse_float=_finite_float)
+                         parse_float=_finite_float, parse_int=_bounded_int)
     except UnicodeDecodeError as error:
         raise ValueError("it is not UTF-8 text") from error
     except json.JSONDecodeError as error:

@@ -32,7 +32,7 @@ class SessionLoading:
                 f"This session was saved by a newer musicpractice (format version {newer}, "
                 f"this one reads up to {SCHEMA_VERSION}); it opens read-only. Update "
                 "musicpractice to change it.")
-        except (ValueError, OSError) as error:
+        except (ValueError, OSError, OverflowError, TypeError) as error:
             self._make_read_only(f"{SESSION_FILE} is damaged: {error}. The takes found are "
                                  "shown; the session opens read-only so nothing is overwritten.")
         self._load_takes(order)
@@ -111,7 +111,7 @@ class SessionLoading:
                                  f"version {newer}); that take is read-only.")
             take = Take(take_id, title=f"(take {take_id}, newer format)")
             self._damaged_takes.add(take_id)
-        except (ValueError, OSError) as error:
+        except (ValueError, OSError, OverflowError, TypeError) as error:
             self.problems.append(f"{where} is damaged: {error}. The take is shown read-only.")
             take = Take(take_id, title=f"(damaged take {take_id})")
             self._damaged_takes.add(take_id)

@@ -11,6 +11,9 @@ from musicpractice.alignment.align import align_takes, align_to_score
 from musicpractice.analysis.key import estimate_key
 from musicpractice.core.errors import MusicPracticeError
 from musicpractice.score.load import load_score
+from tests.limits import bounded  # noqa: F401  (the fixture below)
+
+pytestmark = pytest.mark.usefixtures("bounded")
 
 SR = 22_050
 SCALE = (60, 62, 64, 65, 67, 69, 71, 72)

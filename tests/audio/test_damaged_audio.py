@@ -11,6 +11,9 @@ import soundfile as sf
 
 from musicpractice.audio.io import load_signal
 from musicpractice.core.errors import AudioFileError
+from tests.limits import bounded  # noqa: F401  (the fixture below)
+
+pytestmark = pytest.mark.usefixtures("bounded")
 
 SR = 22_050
 

@@ -16,6 +16,9 @@ import musicpractice.cli as cli
 from musicpractice.reports.files import ExportError, write_file
 from musicpractice.session.store import Session
 from tests.session.helpers import session_with_takes, write_wav
+from tests.limits import bounded  # noqa: F401  (the fixture below)
+
+pytestmark = pytest.mark.usefixtures("bounded")
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,6 +16,9 @@ from musicpractice.score.errors import ScoreFileError
 from musicpractice.score.limits import (
     MAX_MIDI_TRACKS, MAX_NOTES, MAX_QUARTERS, MAX_REPEAT_TIMES, MAX_SECONDS)
 from musicpractice.score.load import load_score
+from tests.limits import bounded  # noqa: F401  (the fixture below)
+
+pytestmark = pytest.mark.usefixtures("bounded")
 
 
 def musicxml(*, times: int | None = None, bpm: float = 100.0, duration: int = 4,

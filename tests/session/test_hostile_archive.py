@@ -18,6 +18,9 @@ from musicpractice.session.archive import MAX_MEMBER_BYTES, export_session, impo
 from musicpractice.session.errors import ArchiveError
 from musicpractice.session.store import Session
 from tests.session.helpers import session_with_takes, write_wav
+from tests.limits import bounded  # noqa: F401  (the fixture below)
+
+pytestmark = pytest.mark.usefixtures("bounded")
 
 SESSION = b'{"format": "musicpractice.session", "schema_version": 2}'
 

@@ -22,6 +22,9 @@ from musicpractice.audio.capture import CAPTURE_JSON, CAPTURE_RAW, CaptureWriter
 from musicpractice.cli import main as cli_main
 from musicpractice.session.store import Session
 from tests.session.helpers import session_with_takes, write_wav
+from tests.limits import bounded  # noqa: F401  (the fixture below)
+
+pytestmark = pytest.mark.usefixtures("bounded")
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])

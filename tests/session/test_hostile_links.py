@@ -4,7 +4,6 @@ anything outside it (issue 17, part 1)."""
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
@@ -19,6 +18,9 @@ from musicpractice.session.errors import SessionError, SessionReadOnlyError
 from musicpractice.session.paths import SessionLinkError, inside, outside_links
 from musicpractice.session.store import Session
 from tests.session.helpers import session_with_takes, write_wav
+from tests.limits import bounded  # noqa: F401  (the fixture below)
+
+pytestmark = pytest.mark.usefixtures("bounded")
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
