@@ -27,6 +27,8 @@ MIN_NOTE_S = 0.07
 OTHER_PART_QUIETER_DB = 4.0
 """A sung note this much quieter than the take's typical note, at the pitch of another
 part sounding then, is that part heard while the singer rests."""
+OTHER_PART_SEMITONES = 1.5
+"""... within this of the other part's pitch (its masked partials leave neighbours)."""
 MERGE_SEMITONES = 0.4
 STEP_SEMITONES = 0.4
 STEP_WINDOW_S = 0.18
@@ -192,7 +194,7 @@ def without_other_parts(sung: tuple[Note, ...], take: np.ndarray, sr: int, *,
         sounding = (others_on_s <= middle) & (others_off_s >= middle)
         pitch = s.midi + s.cents / 100.0
         d = pitch - others_midi[sounding]
-        matches = np.any(np.abs(d - 12.0 * np.round(d / 12.0)) < 0.5)
+        matches = np.any(np.abs(d - 12.0 * np.round(d / 12.0)) < OTHER_PART_SEMITONES)
         if matches and db < typical - OTHER_PART_QUIETER_DB:
             continue
         kept.append(s)
