@@ -9,6 +9,7 @@ by the tempo tracker and the cues.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from musicpractice.analysis.melody import PitchTrack, track_melody
 from musicpractice.analysis.notes import Note, segment_notes
 from musicpractice.analysis.onsets import Onsets, detect_onsets
 from musicpractice.analysis.tempo import TempoEstimate, estimate_tempo
+from musicpractice.analysis.top_line import top_line
 from musicpractice.analysis.tuning import (
     TuningEstimate,
     at_pitch_standard,
@@ -35,8 +37,13 @@ from musicpractice.audio.io import ANALYSIS_RATE_HZ, AudioInfo, load_signal, pro
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps, check_cancel
 
-ALGORITHM_VERSION = 4
+ALGORITHM_VERSION = 5
 """Bumped whenever a change to any analysis changes its results (invalidates caches)."""
+
+
+NO_MUSIC_CONFIDENCE = 0.1
+"""Below this confidence of the tuning, the key and the melody (and twice it of the beat)
+together, a take holds no music: white and pink noise read 0.00-0.08 on all four."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,16 @@ class TakeAnalysis:
     loudness: LoudnessResult
     cues: ExpressiveCues
     character: CharacterReading
+
+    @property
+    def music_found(self) -> bool:
+        """Whether the take holds music at all: some steady pitch (tuning, notes), a key
+        or a beat. False for noise, hum or silence, where every other reading is
+        meaningless (each of their confidences is near zero)."""
+        return not (self.tuning.confidence < NO_MUSIC_CONFIDENCE
+                    and self.key.confidence < NO_MUSIC_CONFIDENCE
+                    and self.tempo.confidence < 2 * NO_MUSIC_CONFIDENCE
+                    and self.melody.confidence < NO_MUSIC_CONFIDENCE)
 
     @property
     def duration_s(self) -> float:
@@ -122,7 +139,8 @@ def analyze_file(
     else:
         fmin_hz, fmax_hz = voice_range(voice)
     steps = Steps(progress, [("Reading audio", 1), ("Tuning", 1), ("Key", 1), ("Onsets", 1),
-                             ("Tempo and beats", 1), ("Melody", 3), ("Expressive cues", 1)])
+                             ("Tempo and beats", 1), ("Melody", 3), ("Top line", 3),
+                             ("Expressive cues", 1)])
     info = probe(path)
     meter = LoudnessMeter(info.sample_rate_hz, info.channels)
     signal = load_signal(path, on_block=lambda block, _sr: meter.feed(block),
@@ -152,6 +170,13 @@ def analyze_file(
         if refined != tuning:
             tuning = refined
             notes = segment_notes(melody, tuning_hz=tuning.a4_hz, onsets_s=restarts_s)
+    if melody.polyphonic:  # piano, choir: the melody is the top line, never the bass
+        line = top_line(y, sr, tuning_hz=tuning.a4_hz, progress=steps.stage("Top line"),
+                        cancel=cancel)
+        notes = line.notes if line.has_line else ()
+        if not line.has_line:
+            melody = dataclasses.replace(melody, warnings=(*melody.warnings, (
+                "The take has no single melodic line: too few notes stand out as its top line.")))
     if pitch_standard_hz is not None:
         key = sounding_and_written(key, a4_hz=tuning.a4_hz, standard_hz=pitch_standard_hz)
     check_cancel(cancel)

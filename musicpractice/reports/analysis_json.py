@@ -23,6 +23,7 @@ def analysis_document(result: TakeAnalysis) -> dict:
         "peak_dbfs": number(result.peak_dbfs, 2),
         "clipped_fraction": number(result.clipped_fraction, 6),
         "warnings": list(result.warnings),
+        "music_found": bool(result.music_found),
         "tuning_hz": number(result.tuning.a4_hz, 2),
         "tuning": {
             "a4_hz": number(result.tuning.a4_hz, 2),
@@ -93,7 +94,8 @@ def _melody(result: TakeAnalysis) -> dict:
         "polyphonic": bool(track.polyphonic),
         "notes": [
             {"onset_s": number(n.onset_s, 3), "offset_s": number(n.offset_s, 3),
-             "midi": int(n.midi), "name": note_name(n.midi),
+             "midi": int(n.midi),
+             "name": note_name(n.midi, key=(result.key.tonic, result.key.mode)),
              "median_hz": number(n.median_hz, 2), "cents": number(n.cents, 1),
              "vibrato_rate_hz": number(n.vibrato_rate_hz, 2),
              "vibrato_extent_cents": number(n.vibrato_extent_cents, 1),

@@ -23,6 +23,16 @@ def analysis_summary(result: TakeAnalysis) -> str:
         f"{Path(info.path).name} - {info.duration_s:.1f} s, {info.sample_rate_hz} Hz, "
         f"{info.channels} channel{'s' if info.channels != 1 else ''} ({info.format})",
     ]
+    if not result.music_found:
+        lines.append("No music found: no steady pitch, key or beat (every confidence is near "
+                     "zero), so no key, tempo, melody, cues or character are given. Is this "
+                     "the right file, or was the microphone muted?")
+        loud = result.loudness
+        lines.append(f"Loudness   {_fmt(loud.integrated_lufs, '.1f')} LUFS integrated, sample "
+                     f"peak {_fmt(loud.sample_peak_dbfs, '.1f')} dBFS")
+        for w in dict.fromkeys(result.warnings):
+            lines.append(f"Note       {w}")
+        return "\n".join(lines) + "\n"
     t = result.tuning
     lines.append(f"Tuning     A4 = {t.a4_hz:.1f} Hz ({t.deviation_cents:+.0f} cents from 440), "
                  f"confidence {t.confidence:.2f}")
