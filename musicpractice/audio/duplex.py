@@ -30,6 +30,9 @@ CLICK_TRAIN_S = (0.3, 1.0, 1.7, 2.4)
 """Click times (s) of the latency measurement (further apart than MAX_LATENCY_S)."""
 MAX_LATENCY_S = 0.6
 MAX_SPREAD_S = 0.004
+WARM_UP_S = 1.0
+"""Silence played (and not recorded) after a stream opens: some sound servers (PulseAudio
+through ALSA) settle their latency during the first moments of a stream."""
 """Clicks disagreeing by more than this make the measurement fail (not a loopback)."""
 
 
@@ -86,6 +89,7 @@ class SingAlong:
         self.dropouts = 0
         self.finished = True
         self._tail_frames = 0
+        self._warm_up_frames = 0
 
     def load(self, audio: np.ndarray, sr: int) -> None:
         """Set what is played: (frames, 2) or (frames,) float samples at ``sr`` Hz.
@@ -144,6 +148,7 @@ class SingAlong:
         self._frame = int(round(max(0.0, from_s) * self.sr)) if not record else 0
         self._loop, self._recording, self.finished = loop, record, False
         self._tail_frames = int(MAX_LATENCY_S * self.sr)
+        self._warm_up_frames = int(WARM_UP_S * self.sr) if record else 0
         self._queue = queue.SimpleQueue()
         self._captured = []
         self.dropouts = 0
@@ -210,22 +215,27 @@ class SingAlong:
                 out.append(take)
         return out
 
+    def heard_delays(self, click_times_s, *, pass_index: int = 0) -> np.ndarray:
+        """Delay (s) of each click of the rendering (e.g. the count-in) in the recording of
+        one pass; NaN for a click not heard (see :func:`click_delays`)."""
+        times = [t for t in click_times_s if t * self.sr < len(self._audio)]
+        if not times:
+            return np.zeros(0)
+        gaps = np.diff(sorted(times)) if len(times) > 1 else np.array([MAX_LATENCY_S / 0.9])
+        recorded = self.recording()[pass_index * len(self._audio):]
+        return click_delays(self._audio, recorded, self.sr, click_times_s=times,
+                            max_latency_s=min(MAX_LATENCY_S, 0.9 * float(gaps.min())))
+
     def heard_latency(self, click_times_s, *, pass_index: int = 0) -> float | None:
         """Round trip (s) measured on clicks of the rendering itself (e.g. the count-in)
-        in one pass, when the microphone heard them steadily; None otherwise (headphones).
+        in one pass, when the microphone heard them steadily; None otherwise (headphones,
+        or a latency that wandered during the clicks).
 
         Sound systems whose latency changes from one stream to the next (PulseAudio
         through ALSA) are compensated exactly when the count-in is heard.
         """
-        offset = pass_index * len(self._audio)
-        times = [t for t in click_times_s if t * self.sr < len(self._audio)]
-        if len(times) < 2:
-            return None
-        recorded = self.recording()[offset:]
-        gaps = np.diff(sorted(times))
-        delays = click_delays(self._audio, recorded, self.sr, click_times_s=times,
-                              max_latency_s=min(MAX_LATENCY_S, 0.9 * float(gaps.min())))
-        result = steady_delay(delays, min_heard=2)
+        result = steady_delay(self.heard_delays(click_times_s, pass_index=pass_index),
+                              min_heard=2)
         return None if result is None else result[0]
 
     # -- audio thread ----------------------------------------------------------------
@@ -249,6 +259,10 @@ class SingAlong:
         outdata[:] = block[:, :outdata.shape[1]] if outdata.shape[1] == 2 else block.mean(axis=1, keepdims=True)
 
     def _duplex_callback(self, indata, outdata, frames, time_info, status) -> None:
+        if self._warm_up_frames > 0:  # whole blocks of silence, so frames stay in step
+            self._warm_up_frames -= frames
+            outdata[:] = 0.0
+            return
         if status.input_overflow or status.input_underflow or status.output_underflow:
             self.dropouts += 1
         if self._recording and (not self.finished or self._tail_frames > 0):

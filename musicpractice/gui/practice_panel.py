@@ -18,6 +18,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -400,13 +401,23 @@ class PracticePanel(QWidget):
 
     def _collect_takes(self) -> None:
         sched = self._recording_schedule
-        heard = self.engine.heard_latency([c.time_s for c in sched.clicks])
+        clicks = [c.time_s for c in sched.clicks]
+        heard = self.engine.heard_latency(clicks)
         stored = self.stored_latency()
         latency_s = heard if heard is not None else (
             stored.round_trip_s if stored is not None else sum(self.engine.reported_latency()))
-        if heard is None and stored is None:
+        delays = self.engine.heard_delays(clicks)
+        delays = delays[np.isfinite(delays)]
+        if heard is None and len(delays) >= 2:
+            self.status.setText(
+                f"The sound system's delay wandered by {np.ptp(delays) * 1000:.0f} ms during "
+                "the count-in: the takes' timing may be off by as much.")
+        elif heard is None and stored is None:
             self.status.setText("The latency is not measured: the takes may lag by the "
                                 "device's latency (Measure latency…).")
+        if self.engine.dropouts:
+            self.status.setText(f"{self.engine.dropouts} audio block(s) were lost: timing "
+                                "after them may be off (close other programs).")
         mine = self.my_part.currentData()
         for take in self.engine.takes(latency_s):
             number = len(self.attempts) + 1
