@@ -96,7 +96,7 @@ def chroma(
             f"not {tuning_hz:g} Hz.")
     if not 0.005 <= hop_s <= 2.0:
         raise InvalidParameterError(f"The chroma hop must be between 0.005 and 2 s, not {hop_s:g} s.")
-    _, hop, n_frames = frame_layout(len(y), float(sr), WINDOW_S, hop_s)
+    _, hop, n_frames = frame_layout(len(y), float(sr), window_s=WINDOW_S, hop_s=hop_s)
     values = np.zeros((n_frames, 12))
     for peaks in iter_spectral_peaks(y, float(sr), window_s=WINDOW_S, hop_s=hop_s, min_hz=MIN_HZ,
                                      max_hz=MAX_HZ, floor_db=PEAK_FLOOR_DB, progress=progress,

@@ -111,12 +111,13 @@ def spectral_peaks(y: np.ndarray, sr: float, **options) -> SpectralPeaks:
         frames.append(part.frame)
         freqs.append(part.freq_hz)
         mags.append(part.magnitude)
-    n_fft, hop, n_frames = frame_layout(len(y), sr, options["window_s"], options["hop_s"])
+    n_fft, hop, n_frames = frame_layout(len(y), sr, window_s=options["window_s"], hop_s=options["hop_s"])
     return SpectralPeaks(np.concatenate(frames), np.concatenate(freqs), np.concatenate(mags),
                          n_frames, n_fft, hop)
 
 
-def frame_layout(n_samples: int, sr: float, window_s: float, hop_s: float) -> tuple[int, int, int]:
+def frame_layout(n_samples: int, sr: float, *, window_s: float,
+                 hop_s: float) -> tuple[int, int, int]:
     """``(n_fft, hop, n_frames)`` in samples/frames of the spectral-peak frames of a signal
     (``window_s`` rounded up to a power of two samples; frames centred, see
     :mod:`musicpractice.analysis.frames`)."""
@@ -164,7 +165,7 @@ def iter_spectral_peaks(
         The peaks of one block of frames (frame indices count from the signal's start;
         ``n_frames`` is the whole signal's).
     """
-    n_fft, hop, n_frames = frame_layout(len(y), sr, window_s, hop_s)
+    n_fft, hop, n_frames = frame_layout(len(y), sr, window_s=window_s, hop_s=hop_s)
     window = np.hanning(n_fft).astype(np.float32)
     lo = max(2, int(min_hz * n_fft / sr))
     hi = min(n_fft // 2 - 2, int(max_hz * n_fft / sr) + 1)
