@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from musicpractice.alignment.bar_checks import check_bars
+from musicpractice.alignment.bar_checks import UNSURE_CONFIDENCE, check_bars
 from musicpractice.alignment.timemap import Alignment
 from musicpractice.analysis.loudness import measure_loudness
 from musicpractice.core.errors import InvalidParameterError
@@ -26,7 +26,6 @@ MIN_VOICED_FRACTION = 0.3
 """Below this share of pitched frames inside a note, the note counts as missing."""
 MIN_EXTRA_S = 0.12
 """Shortest stable pitch outside the written notes that counts as an extra note."""
-UNSURE_CONFIDENCE = 0.3
 
 
 @dataclass(frozen=True)

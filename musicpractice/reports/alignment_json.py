@@ -57,7 +57,8 @@ def alignment_document(alignment: Alignment, *, take: str, reference: str,
                         "score_tempo_bpm": _num(b.score_tempo_bpm, 1),
                         "deviation_s": _num(b.deviation_s),
                         "loudness_lufs": _num(b.loudness_lufs, 1),
-                        "confidence": _num(b.confidence)} for b in comparison.bars]
+                        "confidence": _num(b.confidence),
+                        "reason": b.reason} for b in comparison.bars]
         doc["beats"] = [{"measure": b.measure, "beat": b.beat, ref_key: _num(b.ref_quarter),
                          "take_s": _num(b.take_s)} for b in comparison.beats]
         doc["notes"] = [{"part": n.part, "measure": n.measure, ref_key: _num(n.ref_quarter),

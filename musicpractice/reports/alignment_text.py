@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from musicpractice.compare.model import UNSURE_CONFIDENCE
 from musicpractice.reports.verdicts import unsure_sentence, verdict_phrase
 
 
@@ -49,7 +50,9 @@ def _bar_lines(document: dict) -> list[str]:
                      f"  {_fmt(b['score_tempo_bpm'], '6.1f', '     -')}"
                      f"  {_fmt(b['deviation_s'], '+10.2f', '         -')}"
                      f"  {_fmt(b['loudness_lufs'], '13.1f', '            -')}"
-                     f"  {_fmt(b['confidence'], '10.2f', '         -')}")
+                     f"  {_fmt(b['confidence'], '10.2f', '         -')}"
+                     + ("  unsure" if (b["confidence"] or 0.0) < UNSURE_CONFIDENCE else ""))
+    lines += [f"Bar {b['measure']}: {b['reason']}." for b in bars if b.get("reason")]
     counts = Counter(n["status"] for n in document["notes"])
     lines.append("")
     lines.append("Notes: " + ", ".join(f"{counts[k]} {k}" for k in sorted(counts))
