@@ -32,6 +32,8 @@ MAX_ARRAY_BYTES = 1 << 30
 """No cached entry may hold more array bytes than this, whatever its header claims."""
 MAX_META_BYTES = 64 << 20
 """Largest JSON part of an entry."""
+STAMP_NAME = "audio-fingerprint.json"
+"""The audio fingerprint kept beside a take's derived results."""
 BYTES_PER_SAMPLE = 16
 MIN_ARRAY_BUDGET = 16 << 20
 
@@ -122,25 +124,56 @@ class AudioFingerprints:
 
     Caches are keyed on what the audio file holds, not on what ``take.json`` says it held,
     so audio replaced by hand (or by a shared archive) never meets stale results. A file
-    is hashed again only when its size, modification time or inode change.
+    is hashed again only when its size, modification time or inode change; the last
+    fingerprint is kept in ``derived/<take>/`` (:data:`STAMP_NAME`) so that opening a
+    session does not read every take's audio. An archive cannot forge it: unpacked files
+    get new inodes.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The session's ``derived`` folder.
     """
 
-    def __init__(self) -> None:
-        self._known: dict[Path, tuple[tuple[int, int, int], str]] = {}
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._known: dict[Path, tuple[list[int], str]] = {}
 
-    def of(self, path: Path, *, fallback: str) -> str:
-        """The fingerprint of ``path``, or ``fallback`` when it cannot be read."""
+    def of(self, path: Path, *, take_id: str, fallback: str, writable: bool) -> str:
+        """The fingerprint of ``path`` (the take ``take_id``'s audio), or ``fallback``
+        when it cannot be read; the stamp is written only when ``writable``."""
         try:
             info = path.stat()
-            key = (info.st_size, info.st_mtime_ns, info.st_ino)
-            known = self._known.get(path)
-            if known is not None and known[0] == key:
-                return known[1]
+        except OSError:
+            return fallback
+        key = [info.st_size, info.st_mtime_ns, info.st_ino]
+        known = self._known.get(path) or self._stamp(take_id)
+        if known is not None and known[0] == key:
+            return known[1]
+        try:
             digest = file_sha256(path)
         except OSError:
             return fallback
         self._known[path] = (key, digest)
+        if writable and valid_id(take_id):
+            try:
+                (self.root / take_id).mkdir(parents=True, exist_ok=True)
+                write_json_atomic(self.root / take_id / STAMP_NAME,
+                                  {"stat": key, "sha256": digest})
+            except OSError:
+                pass
         return digest
+
+    def _stamp(self, take_id: str) -> tuple[list[int], str] | None:
+        stamp = self.root / take_id / STAMP_NAME
+        try:
+            if not valid_id(take_id) or stamp.is_symlink() or not stamp.is_file() \
+                    or stamp.stat().st_size > 4096:
+                return None
+            doc = json.loads(stamp.read_text(encoding="utf-8"))
+            return [int(v) for v in doc["stat"]], str(doc["sha256"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
 
 class DerivedCache:

@@ -85,7 +85,7 @@ class Session(SessionLoading, SessionRecovery):
         self._migrated_from = SCHEMA_VERSION
         self._lock = lock
         self._busy = False
-        self._fingerprints = AudioFingerprints()
+        self._fingerprints = AudioFingerprints(path / "derived")
         self.recovered_ids: tuple[str, ...] = ()
         """Takes recovered from an interrupted recording while this session was opened."""
 
@@ -431,7 +431,10 @@ class Session(SessionLoading, SessionRecovery):
 
     def _audio_source(self, take: Take) -> str:
         """What a take's cached results are keyed on: its audio's content as it is now."""
-        return self._fingerprints.of(self.audio_path(take.id), fallback=take.audio_sha256)
+        return self._fingerprints.of(
+            self.audio_path(take.id), take_id=take.id, fallback=take.audio_sha256,
+            writable=not self.read_only and take.id not in self._damaged_takes
+            and not leaves_folder(self.path, self.cache.root / take.id))
 
     def cache_put(self, take_id: str, stage: str, algo_version: str, params: Mapping, *,
                   data: Mapping, arrays: Mapping[str, np.ndarray] | None = None) -> Path | None:
