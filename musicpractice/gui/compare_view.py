@@ -44,6 +44,7 @@ from musicpractice.gui.bar_table import BarTableModel, SortProxy
 from musicpractice.gui.child_worker import ChildWorker
 from musicpractice.gui.compare_plots import CueTable, CurvesPlot, ProgressPlot
 from musicpractice.gui.heatmap import HeatMap
+from musicpractice.gui.intonation import DEFAULT_TOLERANCE_CENTS
 from musicpractice.gui.jobs import JobRunner
 from musicpractice.gui.score_view import ScoreView
 from musicpractice.gui.take_stack import TakeStack
@@ -60,9 +61,12 @@ class CompareView(QWidget):
     -------
     error(str)
         Something the user should read (a failed comparison, no playback...).
+    written_notes(str, object)
+        A take id and its note verdicts against the score (for the take view's colours).
     """
 
     error = Signal(str)
+    written_notes = Signal(str, object)
 
     def __init__(self, analyze=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +74,7 @@ class CompareView(QWidget):
         self.worker = ChildWorker()
         self.session: Session | None = None
         self.data: CompareData | None = None
+        self.tolerance_cents = DEFAULT_TOLERANCE_CENTS
         self.jobs = JobRunner(parent=self)
         self.jobs.progress.connect(self._progress)
         self.jobs.finished.connect(self._finished)
@@ -378,6 +383,7 @@ class CompareView(QWidget):
         self.ab.set_data(data)
         if data is None:
             self.model.set_comparison(None)
+            self.score_view.show_verdicts((), tolerance_cents=self.tolerance_cents)
         self.tabs.setEnabled(data is not None)
         for w in (self.play_button, self.switch_button, self.loop_check, self.loop_from,
                   self.loop_to):
@@ -400,7 +406,8 @@ class CompareView(QWidget):
             box.blockSignals(False)
         self.loop_check.setChecked(False)
         # tables and plots fill in over the next turns of the event loop (none holds it long)
-        steps = [self._show_table, self.stack.show_data, self._draw_heatmap,
+        steps = [self._show_table, lambda _data: self.show_verdicts(), self.stack.show_data,
+                 self._draw_heatmap,
                  self.curves.show_data, self.cue_table.show_data, self.progress_plot.show_data]
         QTimer.singleShot(0, partial(self._show_step, data, steps))
 
@@ -490,6 +497,26 @@ class CompareView(QWidget):
     def _take_changed(self, take_id: str) -> None:
         if self.data is not None:
             self.playing_label.setText(f"Playing <b>{self.data.take(take_id).name}</b>")
+            self.show_verdicts(take_id)
+
+    def set_tolerance(self, cents: float) -> None:
+        """Intonation tolerance (cents) for the colours of the notes on the score."""
+        self.tolerance_cents = float(cents)
+        self.show_verdicts(self.ab.take_id)
+
+    def show_verdicts(self, take_id: str | None = None) -> None:
+        """Colour the score's notes by one take's verdicts (the first compared take by
+        default); no colours when the reference is not a score."""
+        data = self.data
+        if data is None or data.comparison.reference.kind != "score" or not data.comparison.takes:
+            self.score_view.show_verdicts((), tolerance_cents=self.tolerance_cents)
+            return
+        ids = [t.take.id for t in data.comparison.takes]
+        take = data.comparison.takes[ids.index(take_id) if take_id in ids else 0]
+        self.score_view.show_verdicts(take.notes, tolerance_cents=self.tolerance_cents)
+        if take_id is None:
+            for t in data.comparison.takes:
+                self.written_notes.emit(t.take.id, t.notes)
 
     def _score_bar_clicked(self, number: int) -> None:
         if self.data is None:

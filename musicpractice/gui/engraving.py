@@ -23,6 +23,28 @@ class EngravingError(MusicPracticeError):
 
 
 @dataclass(frozen=True)
+class EngravedNote:
+    """A note head drawn by verovio and where it is in the score.
+
+    Attributes
+    ----------
+    element_id : str
+        The ``id`` of its ``<g class="note">`` element in the SVG.
+    measure : int
+        Written bar number.
+    offset_quarter : float
+        Onset from the start of its bar, in quarter notes.
+    midi : int
+        Written pitch.
+    """
+
+    element_id: str
+    measure: int
+    offset_quarter: float
+    midi: int
+
+
+@dataclass(frozen=True)
 class Engraving:
     """An engraved score.
 
@@ -33,10 +55,13 @@ class Engraving:
         with its written bar number.
     measures : tuple of int
         Written bar numbers in the order they are drawn.
+    notes : tuple of EngravedNote
+        The struck notes (tied continuations left out), to mark them by verdict.
     """
 
     pages: tuple[str, ...]
     measures: tuple[int, ...]
+    notes: tuple[EngravedNote, ...] = ()
 
 
 def engrave_file(path: str, part: str | None = None, width_px: int = 1000, *,
@@ -79,4 +104,37 @@ def engrave_file(path: str, part: str | None = None, width_px: int = 1000, *,
                     for n in re.findall(r'class="measure"[^>]*data-n="(-?\d+)"', page))
     if not numbers:
         raise EngravingError(f"verovio drew no bars for {os.path.basename(path)}.")
-    return score, Engraving(pages, numbers)
+    return score, Engraving(pages, numbers, _engraved_notes(toolkit, pages))
+
+
+_ELEMENT = re.compile(r'<g id="([^"]+)" class="(measure|note)"([^>]*)>')
+
+
+def _engraved_notes(toolkit, pages) -> tuple[EngravedNote, ...]:
+    """Every struck note's element id with its bar, onset in the bar and pitch."""
+    measure_of, number_of = {}, {}
+    for page in pages:
+        current = None
+        for element_id, kind, rest in _ELEMENT.findall(page):
+            if kind == "measure":
+                current = element_id
+                n = re.search(r'data-n="(-?\d+)"', rest)
+                number_of[element_id] = int(n.group(1)) if n else None
+            elif current is not None:
+                measure_of[element_id] = current
+    onset, measure_start = {}, {}
+    for entry in toolkit.renderToTimemap({"includeMeasures": True}):
+        q = float(entry.get("qstamp", 0.0))
+        if "measureOn" in entry:
+            measure_start.setdefault(entry["measureOn"], q)
+        for element_id in entry.get("on", ()):
+            onset.setdefault(element_id, q)
+    notes = []
+    for element_id, q in onset.items():
+        m = measure_of.get(element_id)
+        if m is None or number_of.get(m) is None or m not in measure_start:
+            continue
+        pitch = toolkit.getMIDIValuesForElement(element_id).get("pitch", -1)
+        if pitch >= 0:
+            notes.append(EngravedNote(element_id, number_of[m], q - measure_start[m], int(pitch)))
+    return tuple(notes)

@@ -8,6 +8,9 @@ from PySide6.QtGui import QColor
 
 TOLERANCES_CENTS = (10, 25, 50)
 """Tolerances the View menu offers, cents either side of equal temperament."""
+DEFAULT_TOLERANCE_CENTS = 50.0
+"""The intonation tolerance until the user chooses another (View > Intonation tolerance):
+the same 50 cents the note verdicts use (a note further off is wrong)."""
 IN_TUNE = QColor(46, 160, 67)
 FLAT = QColor(52, 120, 230)
 SHARP = QColor(225, 90, 40)

@@ -40,7 +40,7 @@ from musicpractice.gui.compare_view import CompareView
 from musicpractice.gui.cues_panel import CuesPanel
 from musicpractice.gui.listeners_panel import ListenersPanel
 from musicpractice.gui.dialogs import show_about, show_error
-from musicpractice.gui.intonation import TOLERANCES_CENTS
+from musicpractice.gui.intonation import DEFAULT_TOLERANCE_CENTS, TOLERANCES_CENTS
 from musicpractice.gui.jobs import JobRunner
 from musicpractice.gui.palette import apply_palette
 from musicpractice.gui.record_panel import RecordPanel
@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready")
         self.restoreGeometry(self.settings.value("geometry", b""))
         self.restoreState(self.settings.value("window_state", b""))
-        self.set_tolerance(float(self.settings.value("tolerance_cents", 25)))
+        self.set_tolerance(float(self.settings.value("tolerance_cents", DEFAULT_TOLERANCE_CENTS)))
         self._show_session_widgets(False)
         self.start_page.set_recent(self.recent_sessions())
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
@@ -121,6 +121,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.transport)
         self.compare = CompareView(analyze=self.analyzer.analyze)
         self.compare.error.connect(lambda m: self.error(m))
+        self.compare.set_tolerance(self.take_view.tolerance_cents)
+        self.compare.written_notes.connect(self.take_view.set_written)
         self.views = QTabWidget()
         self.views.setDocumentMode(True)
         self.views.addTab(workspace, "Take")
@@ -220,7 +222,7 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         tolerance = view.addMenu("Intonation &tolerance")
         group = QActionGroup(self)
-        current = int(float(self.settings.value("tolerance_cents", 25)))
+        current = int(float(self.settings.value("tolerance_cents", DEFAULT_TOLERANCE_CENTS)))
         for cents in TOLERANCES_CENTS:
             a = self._action(tolerance, f"±{cents} cents", partial(self.set_tolerance, cents))
             a.setCheckable(True)
@@ -473,6 +475,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("tolerance_cents", cents)
         self.take_view.set_tolerance(cents)
         self.summary.set_tolerance(cents)
+        if hasattr(self, "compare"):  # the score's note colours (built after the first call)
+            self.compare.set_tolerance(cents)
 
     def _current_take_changed(self, take_id: str) -> None:
         self.notes.blockSignals(True)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from musicpractice.gui.child_worker import ChildWorker
 from musicpractice.gui.engraving import Engraving, engrave_file
 from musicpractice.gui.jobs import JobRunner
+from musicpractice.gui.score_marks import note_marks
 
 if os.environ.get("QT_QPA_PLATFORM") == "offscreen" or (hasattr(os, "geteuid") and os.geteuid() == 0):
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
@@ -68,6 +69,37 @@ function mpHighlight(n) {{
   m.querySelector('rect.mp-bar').classList.add('mp-current');
   m.scrollIntoView({{block: 'nearest'}});
   return n;
+}}
+function mpMarkNotes(marks) {{
+  for (const t of document.querySelectorAll('.mp-mark')) t.remove();
+  for (const g of document.querySelectorAll('g.note.mp-marked')) {{
+    g.classList.remove('mp-marked'); g.style.fill = ''; g.style.stroke = ''; g.style.color = '';
+  }}
+  let count = 0;
+  for (const [id, mark] of Object.entries(marks)) {{
+    const g = document.getElementById(id);
+    if (!g) continue;
+    const [colour, label, tip] = mark;
+    g.classList.add('mp-marked');
+    g.style.fill = colour; g.style.stroke = colour; g.style.color = colour;
+    const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+    title.setAttribute('class', 'mp-mark'); title.textContent = tip;
+    g.appendChild(title);
+    if (label) {{
+      const head = g.querySelector('.notehead') || g;
+      const b = head.getBBox();
+      const t = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+      t.setAttribute('class', 'mp-mark mp-label');
+      t.setAttribute('x', b.x + b.width / 2); t.setAttribute('y', b.y - 0.6 * b.height);
+      t.setAttribute('font-size', 2.2 * b.height); t.setAttribute('text-anchor', 'middle');
+      t.setAttribute('fill', colour); t.setAttribute('stroke', 'none');
+      t.setAttribute('font-family', 'sans-serif'); t.setAttribute('font-weight', 'bold');
+      t.setAttribute('data-for', id); t.textContent = label;
+      g.appendChild(t);
+    }}
+    count += 1;
+  }}
+  return count;
 }}
 function mpHighlighted() {{
   const r = document.querySelector('rect.mp-current');
@@ -123,7 +155,10 @@ class ScoreView(QWidget):
         self.path: Path | None = None
         self.parts: tuple[str, ...] = ()
         self.engraving: Engraving | None = None
+        self.score = None
         self.current_bar: int | None = None
+        self.marks: dict = {}
+        self._verdicts: tuple | None = None
         self.error_message = ""
         self._loaded = False
         self._engraved_width = 0
@@ -210,6 +245,7 @@ class ScoreView(QWidget):
 
     def _engraved(self, _key: str, result) -> None:
         score, engraving = result
+        self.score = score
         self.parts = score.parts
         if self.part.count() != len(score.parts) + 1:
             self.part.blockSignals(True)
@@ -234,6 +270,8 @@ class ScoreView(QWidget):
         self._loaded = ok
         if self.current_bar is not None:
             self._run(f"mpHighlight({self.current_bar})")
+        if self._verdicts is not None:
+            self.show_verdicts(self._verdicts[0], tolerance_cents=self._verdicts[1])
         self.engraved.emit()
 
     def _failed(self, _key: str, message: str, _details: str) -> None:
@@ -265,6 +303,27 @@ class ScoreView(QWidget):
         self.current_bar = number
         if self._loaded:
             self._run(f"mpHighlight({json.dumps(number)})")
+
+    # -- note verdicts --------------------------------------------------------------
+    def show_verdicts(self, rows, *, tolerance_cents: float) -> int:
+        """Colour each written note by its verdict (ok, wrong, missing, unsure) and write
+        the sung or played pitch above the wrong ones; ``rows`` are a take's note rows
+        against this score (empty: no marks). Returns how many notes were found to mark
+        (drawn as soon as the score is on screen, again after each new engraving)."""
+        rows = tuple(rows)
+        self._verdicts = (rows, float(tolerance_cents)) if rows else None
+        if self.engraving is None or self.score is None:
+            self.marks = {}
+            return 0
+        self.marks = note_marks(rows, self.engraving.notes, self.score.measures,
+                                tolerance_cents=tolerance_cents)
+        if self._loaded:
+            self._send_marks()
+        return len(self.marks)
+
+    def _send_marks(self) -> None:
+        payload = {k: [m.colour, m.label, m.tooltip] for k, m in self.marks.items()}
+        self._run(f"mpMarkNotes({json.dumps(payload)})")
 
     def query_highlighted(self, callback) -> None:
         """Ask the page which bar it highlights; ``callback(number or None)``."""

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 
 from musicpractice.analysis.take import TakeAnalysis
 from musicpractice.core.pitch import note_name
-from musicpractice.gui.intonation import FLAT, IN_TUNE, SHARP
+from musicpractice.gui.intonation import DEFAULT_TOLERANCE_CENTS, FLAT, IN_TUNE, SHARP
 from musicpractice.compare.cue_format import number_text
 
 RELATION_NAMES = {
@@ -42,7 +42,7 @@ class SummaryPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tolerance_cents = 25.0
+        self.tolerance_cents = DEFAULT_TOLERANCE_CENTS
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.key = self._label()

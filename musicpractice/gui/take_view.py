@@ -18,7 +18,13 @@ from musicpractice.analysis.cues import Cue
 from musicpractice.analysis.tempo import beats_at_level
 from musicpractice.analysis.voices import voice_range
 from musicpractice.core.pitch import hz_to_midi, note_name
-from musicpractice.gui.intonation import describe_intonation, intonation_colour
+from musicpractice.gui.intonation import (
+    DEFAULT_TOLERANCE_CENTS,
+    UNKNOWN,
+    describe_intonation,
+    intonation_colour,
+)
+from musicpractice.gui.score_marks import UNSURE_COLOUR, WRONG_COLOUR, written_for
 from musicpractice.gui.note_axis import NoteAxis
 from musicpractice.gui.workers.take_data import TakeData
 
@@ -44,7 +50,8 @@ class TakeView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data: TakeData | None = None
-        self.tolerance_cents = 25.0
+        self.tolerance_cents = DEFAULT_TOLERANCE_CENTS
+        self.written: dict[str, tuple] = {}
         self.beat_level = "chosen"
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.ci.setSpacing(2)
@@ -190,6 +197,32 @@ class TakeView(QWidget):
         self.tolerance_cents = float(cents)
         self._draw_notes()
 
+    def set_written(self, take_id: str, rows) -> None:
+        """Colour take ``take_id``'s notes against the written notes of an aligned score
+        (``rows``: its note verdicts; empty: against equal temperament again): a note
+        performing a written note wrongly is red, an unsure one amber, one played right
+        coloured by its intonation against the written pitch, one where nothing is
+        written grey."""
+        self.written[take_id] = tuple(rows)
+        if self.data is not None and self.data.take_id == take_id:
+            self._draw_notes()
+
+    def _note_colours(self, notes) -> list[QColor]:
+        rows = self.written.get(self.data.take_id) if self.data is not None else None
+        if not rows:
+            return [intonation_colour(n.cents, self.tolerance_cents) for n in notes]
+        colours = []
+        for row in written_for(notes, rows):
+            if row is None:
+                colours.append(UNKNOWN)
+            elif row.status == "wrong":
+                colours.append(QColor(WRONG_COLOUR))
+            elif row.status == "unsure":
+                colours.append(QColor(UNSURE_COLOUR))
+            else:
+                colours.append(intonation_colour(row.cents, self.tolerance_cents))
+        return colours
+
     def set_beat_level(self, relation: str) -> None:
         """Draw the beats and tempo of an alternative level (``"chosen"``, ``"half"``...)."""
         self.beat_level = relation
@@ -202,7 +235,7 @@ class TakeView(QWidget):
         if not notes:
             self.notes.setOpts(x0=[], y0=[], width=[], height=[])
             return
-        colours = [intonation_colour(n.cents, self.tolerance_cents) for n in notes]
+        colours = self._note_colours(notes)
         self.notes.setOpts(
             x0=[n.onset_s for n in notes], width=[n.offset_s - n.onset_s for n in notes],
             y0=[n.midi - 0.4 for n in notes], height=[0.8] * len(notes),
