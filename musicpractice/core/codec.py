@@ -11,6 +11,7 @@ program can't execute code. Non-finite floats are written as the strings "nan",
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import types
 import typing
@@ -64,12 +65,19 @@ def decode(cls: type, tree: Any, arrays: dict[str, np.ndarray]) -> Any:
         raise ValueError(f"data does not match {getattr(cls, '__name__', cls)}: {error}") from error
 
 
+@functools.lru_cache(maxsize=256)
+def _type_hints(cls: type) -> dict[str, Any]:
+    """The resolved field types of a dataclass (resolving them compiles every annotation
+    string: once per class, not once per decoded instance)."""
+    return typing.get_type_hints(cls)
+
+
 def _decode(tp: Any, value: Any, arrays: dict[str, np.ndarray]) -> Any:
     origin = typing.get_origin(tp)
     if isinstance(value, dict) and ARRAY_TAG in value:
         return np.asarray(arrays[value[ARRAY_TAG]])
     if dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
+        hints = _type_hints(tp)
         fields = [f for f in dataclasses.fields(tp) if f.init]
         return tp(**{f.name: _decode(hints[f.name], value[f.name], arrays)
                      for f in fields if f.name in value})
