@@ -41,7 +41,7 @@ from musicpractice.core.errors import MusicPracticeError
 from musicpractice.gui.ab_player import ABPlayer
 from musicpractice.gui.workers.alignment_jobs import CompareData, compare_job
 from musicpractice.gui.bar_table import BarTableModel, SortProxy
-from musicpractice.gui.child_worker import ChildWorker
+from musicpractice.gui.workers.child_worker import ChildWorker
 from musicpractice.gui.compare_plots import CueTable, CurvesPlot, ProgressPlot
 from musicpractice.gui.heatmap import HeatMap
 from musicpractice.gui.intonation import DEFAULT_TOLERANCE_CENTS

@@ -55,7 +55,7 @@ def note_marks(rows: Iterable, engraved: Sequence, measures: Sequence, *,
         ``confidence`` (:class:`musicpractice.compare.model.NoteRow` or
         :class:`musicpractice.alignment.NoteComparison`). Extra notes are skipped.
     engraved : sequence of EngravedNote
-        The engraving's notes (:attr:`musicpractice.gui.engraving.Engraving.notes`).
+        The engraving's notes (:attr:`musicpractice.gui.workers.engraving.Engraving.notes`).
     measures : sequence of Measure
         The score's bars (repeats expanded), to place each row in its bar.
     tolerance_cents : float

@@ -2,7 +2,7 @@
 
 The SVG is shown in a Qt WebEngine view (QtSvg drops verovio's text: titles, lyrics,
 part names). Reading and engraving run in the score worker's child process
-(:mod:`musicpractice.gui.child_worker`), so the window never waits. Clicking a bar emits
+(:mod:`musicpractice.gui.workers.child_worker`), so the window never waits. Clicking a bar emits
 :attr:`ScoreView.bar_clicked`; :meth:`ScoreView.highlight_bar` marks the bar being
 played. Without Qt WebEngine (PySide6-Addons) the view says so and the rest of the
 program works as before.
@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from musicpractice.gui.child_worker import ChildWorker
-from musicpractice.gui.engraving import Engraving, engrave_file
+from musicpractice.gui.workers.child_worker import ChildWorker
+from musicpractice.gui.workers.engraving import Engraving, engrave_file
 from musicpractice.gui.jobs import JobRunner
 from musicpractice.gui.score_marks import note_marks
 

@@ -9,7 +9,7 @@ import pytest
 
 from musicpractice.alignment import align_to_score, compare_with_score
 from musicpractice.core.pitch import note_name
-from musicpractice.gui.child_worker import ChildWorker
+from musicpractice.gui.workers.child_worker import ChildWorker
 from musicpractice.gui.score_marks import MISSING_COLOUR, WRONG_COLOUR
 from musicpractice.gui.score_view import ScoreView, webengine_available
 from musicpractice.score import load_score

@@ -7,7 +7,7 @@ import json
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from musicpractice.gui.child_worker import ChildWorker
+from musicpractice.gui.workers.child_worker import ChildWorker
 from musicpractice.gui.score_view import ScoreView, webengine_available
 from musicpractice.score import load_score
 from tests.ci import unavailable

@@ -2,7 +2,7 @@
 
 The tables come from :func:`musicpractice.compare.model.compare_takes` (the same
 numbers the command line and the reports give), run in the score worker's child process
-(:mod:`musicpractice.gui.child_worker`) on the session opened read-only: it reads the
+(:mod:`musicpractice.gui.workers.child_worker`) on the session opened read-only: it reads the
 score with music21, whose garbage collections would freeze the window. Analyses missing
 from the session cache are computed first through the window's analysis process and
 cached. Every take is then loaded at :data:`PLAYBACK_RATE_HZ` for A/B playback, with its
@@ -21,7 +21,7 @@ import numpy as np
 from musicpractice.analysis.voices import DEFAULT_RANGE
 from musicpractice.audio.io import load_signal
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps, sub_progress
-from musicpractice.gui.child_worker import ChildWorker
+from musicpractice.gui.workers.child_worker import ChildWorker
 from musicpractice.compare.model import Comparison, TakeResult, compare_takes
 from musicpractice.compare.differences import describe_differences
 from musicpractice.workspace.derived import ensure_analysis

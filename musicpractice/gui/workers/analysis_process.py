@@ -1,4 +1,4 @@
-"""Take analyses in a child process (:class:`~musicpractice.gui.child_worker.ChildWorker`),
+"""Take analyses in a child process (:class:`~musicpractice.gui.workers.child_worker.ChildWorker`),
 so the window's thread never waits for the interpreter lock the analysis holds.
 
 Results cross the pipe as :func:`musicpractice.core.codec.encode` trees and arrays, not
@@ -12,7 +12,7 @@ import os
 from musicpractice.analysis.take import TakeAnalysis, analyze_file
 from musicpractice.core.codec import decode, encode
 from musicpractice.core.progress import CancelToken, ProgressFn
-from musicpractice.gui.child_worker import ChildWorker
+from musicpractice.gui.workers.child_worker import ChildWorker
 
 
 def _analyse_encoded(path: str, *, voice: str, progress=None, cancel=None):  # runs in the child
@@ -40,7 +40,7 @@ class AnalysisProcess:
         ------
         MusicPracticeError
             What the analysis raised, or
-            :class:`~musicpractice.gui.child_worker.WorkerStoppedError` when the child died.
+            :class:`~musicpractice.gui.workers.child_worker.WorkerStoppedError` when the child died.
         Cancelled
             ``cancel`` was set.
         RuntimeError

@@ -1,5 +1,5 @@
 """Engraving a score to SVG with verovio (run in the child process of
-:mod:`musicpractice.gui.child_worker`: verovio's layout holds the interpreter lock while
+:mod:`musicpractice.gui.workers.child_worker`: verovio's layout holds the interpreter lock while
 it works, 140 ms for eight bars of piano here, and music21 must not run in the window's
 process). Nothing here imports Qt.
 """
