@@ -86,6 +86,7 @@ class Session(SessionLoading, SessionRecovery):
         self._lock = lock
         self._busy = False
         self._fingerprints = AudioFingerprints(path / "derived")
+        self._read_only_because = ""
         self.recovered_ids: tuple[str, ...] = ()
         """Takes recovered from an interrupted recording while this session was opened."""
 
@@ -179,6 +180,7 @@ class Session(SessionLoading, SessionRecovery):
 
     def _make_read_only(self, problem: str) -> None:
         self.problems.append(problem)
+        self._read_only_because = self._read_only_because or problem
         self.read_only = True
         self.cache.read_only = True
         if self._lock is not None:
@@ -228,7 +230,10 @@ class Session(SessionLoading, SessionRecovery):
     # -- writing ---------------------------------------------------------------------
     def _writable(self, take_id: str | None = None) -> None:
         if self.read_only:
-            raise SessionReadOnlyError(f"The session {self.path.name} is open read-only.")
+            raise SessionReadOnlyError(f"The session {self.path.name} is open read-only"
+                                       + (f": {self._read_only_because[:1].lower()}"
+                                          f"{self._read_only_because[1:]}"
+                                          if self._read_only_because else "."))
         if take_id is not None and take_id in self._damaged_takes:
             raise SessionReadOnlyError(
                 f"The take {take_id} could not be read safely, so it is not changed.")
