@@ -1,5 +1,6 @@
 """The window's Qt-free jobs: preparing a take for the take view, the comparison job,
-the analysis child process, the overview spectrogram and the live pitch tracker.
+the child-process worker and the analysis process on it, engraving scores, the overview
+spectrogram and the live pitch tracker.
 
 Nothing here imports Qt (an import contract checks it); the widgets in :mod:`musicpractice.gui`
 run these on worker threads or child processes and show their results.
