@@ -56,6 +56,11 @@ class ABPlayer(QObject):
             self._load(data.comparison.takes[0].take.id)
 
     @property
+    def available(self) -> bool:
+        """Whether a take is loaded on an output device (False without a device)."""
+        return self.player is not None and bool(self.take_id)
+
+    @property
     def playing(self) -> bool:
         """Whether a take is playing."""
         return self.player is not None and self.player.playing
@@ -78,7 +83,7 @@ class ABPlayer(QObject):
                 self.player = Player()
             self.player.load(self.data.audio[take_id], PLAYBACK_RATE_HZ)
         except MusicPracticeError as error:
-            self.player = None
+            self.player, self.take_id = None, ""
             self.error.emit(f"Playback is not available: {error}")
             return False
         self.take_id = take_id
@@ -114,7 +119,7 @@ class ABPlayer(QObject):
         """Play a take from grid position ``x`` (a clicked bar, cell or row)."""
         if self.data is None:
             return
-        if take_id != self.take_id and not self._load(take_id):
+        if (take_id != self.take_id or self.player is None) and not self._load(take_id):
             return
         if self.loop_bars is not None and not self.loop_bars[0] <= x < self.loop_bars[1]:
             self.set_loop(None)

@@ -83,7 +83,7 @@ class CompareView(QWidget):
         self.ab = ABPlayer(self)
         self.ab.position_changed.connect(self.show_position)
         self.ab.take_changed.connect(self._take_changed)
-        self.ab.error.connect(lambda m: self.playing_label.setText(m))
+        self.ab.error.connect(self._playback_unavailable)
         self._build()
         self.setMinimumSize(320, 240)  # the window may be made small; panels squeeze
         self.set_session(None)
@@ -387,7 +387,7 @@ class CompareView(QWidget):
         self.tabs.setEnabled(data is not None)
         for w in (self.play_button, self.switch_button, self.loop_check, self.loop_from,
                   self.loop_to):
-            w.setEnabled(data is not None)
+            w.setEnabled(data is not None and self.ab.available)
         if data is None:
             self.progress.hide()
             self.cancel_button.setEnabled(False)
@@ -494,7 +494,17 @@ class CompareView(QWidget):
         self.playing_label.setText(f"Playing <b>{self.data.take(take_id).name}</b> — "
                                    f"{grid.kind} {grid.numbers[k]}, {take_s:.1f} s")
 
+    def _playback_buttons(self, enabled: bool) -> None:
+        for w in (self.play_button, self.switch_button):
+            w.setEnabled(enabled)
+
+    def _playback_unavailable(self, message: str) -> None:
+        """No output device: say so, and offer no Play that cannot play."""
+        self.playing_label.setText(message)
+        self._playback_buttons(False)
+
     def _take_changed(self, take_id: str) -> None:
+        self._playback_buttons(True)
         if self.data is not None:
             self.playing_label.setText(f"Playing <b>{self.data.take(take_id).name}</b>")
             self.show_verdicts(take_id)

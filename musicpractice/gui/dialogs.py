@@ -7,20 +7,40 @@ from importlib import metadata
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import qVersion
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 import musicpractice
 
 
+REPORT_ADVICE = ("Nothing you recorded or saved was lost. If this happens again, press "
+                 "“Copy details” and send them, with a few words on what you were doing, "
+                 "to whoever looks after your musicpractice.")
+
+
+def is_technical(details: str) -> bool:
+    """Whether ``details`` is a program's trace rather than words for a person."""
+    return "Traceback (most recent call last)" in details or '  File "' in details
+
+
 def show_error(parent: QWidget, message: str, details: str = "", *,
                title: str = "musicpractice") -> QMessageBox:
-    """Show ``message`` (one plain sentence) with optional technical ``details``.
+    """Show ``message`` (plain sentences: what happened and what to do) with optional
+    ``details``.
 
-    The box is window-modal but does not block the event loop (recording and analysis
-    continue behind it).
+    Details meant for a person appear under "Show details"; a program trace is never
+    shown: a "Copy details" button puts it (with the versions) on the clipboard for a bug
+    report. The box is window-modal but does not block the event loop (recording and
+    analysis continue behind it).
     """
     box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
-    if details:
+    if details and is_technical(details):
+        box.setInformativeText(REPORT_ADVICE)
+        copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
+        report = (f"{message}\n\n{details.rstrip()}\n\n"
+                  + versions_text().replace("<br>", "\n") + "\n")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(report))
+    elif details:
         box.setDetailedText(details)
     box.setWindowModality(box.windowModality().WindowModal)
     box.open()

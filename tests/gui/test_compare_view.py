@@ -206,3 +206,24 @@ def test_take_reference_and_cancel(qtbot, window, chopin_folder, tmp_path):
     assert all(r.tempo_pct == pytest.approx(100.0) for r in reference_rows)
     assert np.nanmedian([r.tempo_pct for r in data.take(varsi).bars]) > 120
     assert view.progress_plot.performer.count() == 2
+
+
+def test_without_an_output_device_a_bar_click_says_so_and_play_is_off(qtbot, window,
+                                                                      chopin_folder, monkeypatch):
+    import functools
+
+    from musicpractice.audio.playback import Player
+    from musicpractice.gui import ab_player
+
+    # a real player on an output device that does not exist, as on a machine without one
+    monkeypatch.setattr(ab_player, "Player", functools.partial(Player, device="no such device"))
+    _session, igoshina, varsi, score_ref = _open(qtbot, window, chopin_folder)
+    _compare(qtbot, window, score_ref.id, [igoshina, varsi])
+    view = window.compare
+    assert not view.ab.available
+    assert "Playback is not available" in view.playing_label.text()
+    assert not view.play_button.isEnabled() and not view.switch_button.isEnabled()
+    view.ab.play_from(varsi, 3.0)  # a click on a bar of the score or the table
+    view.ab.switch_next()
+    view.toggle_play()
+    assert not view.ab.playing and "Playback is not available" in view.playing_label.text()
