@@ -59,3 +59,11 @@ def sung_phrase(midi_notes, *, bpm: float = 90.0, a4_hz: float = 440.0, sr: int 
     sounding_rms = np.sqrt(np.mean(y[y != 0] ** 2))
     y = level * y / sounding_rms + 1e-5 * np.random.default_rng(0).standard_normal(len(y))
     return y.astype(np.float32)
+
+
+def piano_note(midi: int, duration_s: float, amplitude: float, *, sr: int = SR) -> np.ndarray:
+    """A struck, decaying harmonic note (eight partials, 3 ms attack, exp(-3 t) decay)."""
+    t = np.arange(int(duration_s * sr)) / sr
+    f = 440.0 * 2 ** ((midi - 69) / 12)
+    tone = sum(0.6 ** k * np.sin(2 * np.pi * (k + 1) * f * t) for k in range(8))
+    return amplitude * tone * np.exp(-3.0 * t) * np.minimum(1.0, t / 0.003)

@@ -31,10 +31,38 @@ def cents_between(freq_hz, reference_hz):
     return out if np.ndim(out) else float(out)
 
 
-def note_name(midi: int) -> str:
-    """Scientific pitch name of an integer MIDI number, e.g. 69 -> 'A4', 61 -> 'C#4'."""
+SHARP_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+FLAT_NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
+"""Pitch-class names in keys with sharps and in keys with flats."""
+
+
+def key_fifths(tonic: str, mode: str) -> int:
+    """Key signature of a key: number of sharps (> 0) or flats (< 0), e.g. D major -> 2.
+
+    ``tonic`` is a pitch-class name (see :func:`pitch_class_index`), ``mode`` "major" or
+    "minor". A key with six sharps or flats is written with sharps when its tonic is spelled
+    with a sharp (F# major), else with flats (Gb major, Eb minor).
+    """
+    major = (pitch_class_index(tonic) + (3 if mode == "minor" else 0)) % 12
+    fifths = (7 * major) % 12
+    if fifths > 6 or (fifths == 6 and "#" not in tonic and "♯" not in tonic):
+        fifths -= 12
+    return fifths
+
+
+def note_name(midi: int, *, key: tuple[str, str] | None = None) -> str:
+    """Scientific pitch name of an integer MIDI number, e.g. 69 -> 'A4', 61 -> 'C#4'.
+
+    With ``key`` (tonic, mode), black keys are spelled as in that key: sharps in keys with
+    sharps (F#4 in D major), flats in keys with flats (Bb3 in F major); without it, as in
+    :data:`PITCH_CLASSES`.
+    """
     midi = int(midi)
-    return f"{PITCH_CLASSES[midi % 12]}{midi // 12 - 1}"
+    if key is None:
+        names = PITCH_CLASSES
+    else:
+        names = SHARP_NAMES if key_fifths(*key) >= 0 else FLAT_NAMES
+    return f"{names[midi % 12]}{midi // 12 - 1}"
 
 
 def pitch_class_index(name: str) -> int:

@@ -16,6 +16,7 @@ from musicpractice.reports.alignment_json import alignment_document
 from musicpractice.analysis.take import analyze_file
 from musicpractice.analysis.voices import DEFAULT_RANGE
 from musicpractice.core.errors import InvalidParameterError
+from musicpractice.core.pitch import FLAT_NAMES, SHARP_NAMES
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps
 from musicpractice.reports.analysis_json import analysis_document
 from musicpractice.compare.bar_grid import score_grid
@@ -39,6 +40,29 @@ NOTE_COLUMNS = ("onset_s", "offset_s", "midi", "name", "median_hz", "cents",
                 "vibrato_rate_hz", "vibrato_extent_cents", "confidence")
 NOTATION_FALLBACK_BPM = 60.0
 """Tempo of the MusicXML export when no tempo was found in the take."""
+
+
+def written_key_and_metre(score, analysis) -> tuple[tuple[str, str] | None, str]:
+    """Key (tonic, mode) and time signature an exported melody is written in.
+
+    From the score's first key and time signature when the take is exported against a
+    score (the mode the analysis heard when the signature alone leaves it open); otherwise
+    the estimated key (none when no pitched sound was found) and 4/4, since the metre is
+    not estimated.
+    """
+    mode = analysis.key.mode if analysis.key.mode in ("major", "minor") else "major"
+    if score is not None:
+        metre = score.measures[0].time_signature if score.measures else "4/4"
+        if score.keys:
+            sharps = score.keys[0].sharps
+            major = (7 * sharps) % 12
+            tonic = major if mode == "major" else (major + 9) % 12
+            names = SHARP_NAMES if sharps >= 0 else FLAT_NAMES
+            return (names[tonic], mode), metre
+        return None, metre
+    if analysis.key.confidence <= 0:
+        return None, "4/4"
+    return (analysis.key.tonic, analysis.key.mode), "4/4"
 
 
 def export_take(session: Session, take_id: str, what: str, out: str | os.PathLike, *,
@@ -96,14 +120,19 @@ def export_take(session: Session, take_id: str, what: str, out: str | os.PathLik
                                progress=steps.stage("analysis"), cancel=cancel)
     notes = analysis.notes
     title = take.title or take.id
+    if what in ("midi", "musicxml"):
+        score = (session_score(session, reference.id)
+                 if reference is not None and reference.kind == "score" else None)
+        key, time_signature = written_key_and_metre(score, analysis)
     if what == "midi":
         return write_file(out, melody_midi([n.onset_s for n in notes], [n.offset_s for n in notes],
-                                           [n.midi for n in notes], title=title))
+                                           [n.midi for n in notes], title=title, key=key,
+                                           time_signature=time_signature))
     if what == "musicxml":
         bpm = analysis.tempo.bpm if math.isfinite(analysis.tempo.bpm) else NOTATION_FALLBACK_BPM
         return write_file(out, melody_musicxml(
             [n.onset_s for n in notes], [n.offset_s for n in notes], [n.midi for n in notes],
-            tempo_bpm=bpm, title=title))
+            tempo_bpm=bpm, title=title, key=key, time_signature=time_signature))
     if what == "csv":
         records = analysis_document(analysis)["melody"]["notes"]
         return write_file(out, csv_text(records, NOTE_COLUMNS))

@@ -2,7 +2,9 @@
 
 MIDI keeps the recording's timing exactly: it is written at 60 quarter notes per minute,
 so one quarter note in the file is one second of the take. MusicXML is notation, so the
-notes are placed on a sixteenth-note grid at the take's tempo (a 4/4 bar); notes that
+notes are placed on a sixteenth-note grid at the take's tempo (4/4 unless a time
+signature is given); both carry the key signature when a key is given, with the notes
+spelled in it (F#, not Gb, in D major); notes that
 would start together are moved apart by one sixteenth, so every transcribed note stays.
 """
 
@@ -14,6 +16,7 @@ import music21
 from music21.musicxml.m21ToXml import GeneralObjectExporter
 
 from musicpractice.core.errors import InvalidParameterError
+from musicpractice.core.pitch import note_name
 from musicpractice.score.errors import ScoreFileError
 
 MIDI_BPM = 60.0
@@ -37,16 +40,28 @@ def _checked(onsets_s: Sequence[float], offsets_s: Sequence[float], midi: Sequen
     return notes
 
 
-def _score(part: music21.stream.Part, title: str, bpm: float) -> music21.stream.Score:
+def _score(part: music21.stream.Part, title: str, bpm: float, key: tuple[str, str] | None,
+           time_signature: str) -> music21.stream.Score:
     part.insert(0, music21.tempo.MetronomeMark(number=round(bpm, 2)))
-    part.insert(0, music21.meter.TimeSignature("4/4"))
+    try:
+        part.insert(0, music21.meter.TimeSignature(time_signature))
+    except music21.Music21Exception as error:
+        raise InvalidParameterError(f"{time_signature!r} is not a time signature.") from error
+    if key is not None:
+        part.insert(0, music21.key.Key(key[0].replace("b", "-"), key[1]))
     score = music21.stream.Score([part])
     score.insert(0, music21.metadata.Metadata(title=title or "Transcribed melody"))
     return score
 
 
+def _note(pitch: int, key: tuple[str, str] | None, **duration) -> music21.note.Note:
+    """A note spelled as in ``key`` (F#4 in D major, Bb4 in F major)."""
+    return music21.note.Note(note_name(pitch, key=key).replace("b", "-"), **duration)
+
+
 def melody_midi(onsets_s: Sequence[float], offsets_s: Sequence[float], midi: Sequence[int], *,
-                title: str = "") -> bytes:
+                title: str = "", key: tuple[str, str] | None = None,
+                time_signature: str = "4/4") -> bytes:
     """A standard MIDI file of the notes, timed as in the recording (see module notes).
 
     Parameters
@@ -57,6 +72,10 @@ def melody_midi(onsets_s: Sequence[float], offsets_s: Sequence[float], midi: Seq
         MIDI pitch of each note.
     title : str
         Track name.
+    key : tuple of str, optional
+        (tonic, mode) written as the file's key signature, e.g. ``("D", "major")``.
+    time_signature : str
+        Written time signature, e.g. ``"3/4"``.
 
     Raises
     ------
@@ -67,17 +86,19 @@ def melody_midi(onsets_s: Sequence[float], offsets_s: Sequence[float], midi: Seq
     for onset, offset, pitch in _checked(onsets_s, offsets_s, midi):
         start = round(onset / MIDI_TICK_S) * MIDI_TICK_S
         length = max(MIDI_TICK_S, round((offset - onset) / MIDI_TICK_S) * MIDI_TICK_S)
-        note = music21.note.Note(pitch)
+        note = _note(pitch, key)
         note.duration = music21.duration.Duration(length * MIDI_BPM / 60.0)
         part.insert(start * MIDI_BPM / 60.0, note)
-    score = _score(part, title, MIDI_BPM)
+    score = _score(part, title, MIDI_BPM, key, time_signature)
     return music21.midi.translate.streamToMidiFile(score).writestr()
 
 
 def melody_musicxml(onsets_s: Sequence[float], offsets_s: Sequence[float],
-                    midi: Sequence[int], *, tempo_bpm: float, title: str = "") -> bytes:
+                    midi: Sequence[int], *, tempo_bpm: float, title: str = "",
+                    key: tuple[str, str] | None = None, time_signature: str = "4/4") -> bytes:
     """MusicXML of the notes on a sixteenth-note grid at ``tempo_bpm`` (quarter notes per
-    minute; see module notes).
+    minute; see module notes), with the key signature of ``key`` (tonic, mode), notes
+    spelled in it, and ``time_signature``.
 
     Raises
     ------
@@ -93,10 +114,10 @@ def melody_musicxml(onsets_s: Sequence[float], offsets_s: Sequence[float],
     for onset, offset, pitch in _checked(onsets_s, offsets_s, midi):
         start = max(round(onset * per_s) * GRID_QUARTER, free)
         end = max(round(offset * per_s) * GRID_QUARTER, start + GRID_QUARTER)
-        note = music21.note.Note(pitch, quarterLength=end - start)
+        note = _note(pitch, key, quarterLength=end - start)
         part.insert(start, note)
         free = end
-    score = _score(part, title, tempo_bpm)
+    score = _score(part, title, tempo_bpm, key, time_signature)
     try:
         return GeneralObjectExporter(score.makeNotation()).parse()
     except music21.Music21Exception as error:

@@ -13,16 +13,9 @@ import pytest
 
 from musicpractice.analysis.cue_scales import SCALES
 from musicpractice.analysis.tempo import beats_at_level, estimate_tempo
-from tests.signals import SR
+from tests.signals import SR, piano_note
 
 CHORDS = ((48, 60, 64, 67), (45, 57, 60, 64), (41, 53, 57, 60), (43, 55, 59, 62))
-
-
-def piano_note(midi: int, duration_s: float, amplitude: float) -> np.ndarray:
-    t = np.arange(int(duration_s * SR)) / SR
-    f = 440.0 * 2 ** ((midi - 69) / 12)
-    tone = sum(0.6 ** k * np.sin(2 * np.pi * (k + 1) * f * t) for k in range(8))
-    return amplitude * tone * np.exp(-3.0 * t) * np.minimum(1.0, t / 0.003)
 
 
 def add(y: np.ndarray, at_s: float, sound: np.ndarray) -> None:
