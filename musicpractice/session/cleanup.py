@@ -16,8 +16,9 @@ import shutil
 import time
 from pathlib import Path
 
-TEMP_FILE = re.compile(r"^\..+\.[A-Za-z0-9_]{6,}\.tmp$")
-"""A temporary of :func:`musicpractice.audio.atomic_file.atomic_writer`."""
+TEMP_FILE = re.compile(r"^\..+\.([A-Za-z0-9_]{6,}\.tmp|ffmpeg\.flac)$")
+"""A temporary of :func:`musicpractice.audio.atomic_file.atomic_writer` or of an ffmpeg
+conversion (:mod:`musicpractice.audio.flac_copy`)."""
 UNPACK_MIN_AGE_S = 3600.0
 """An unpacking folder untouched this long belongs to no running import."""
 

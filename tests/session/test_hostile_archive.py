@@ -138,7 +138,8 @@ def test_replacing_a_takes_audio_makes_its_cached_results_stale(tmp_path):
 def test_temporaries_left_by_kill_9_are_removed_on_the_next_open(tmp_path):
     path = session_with_takes(tmp_path, 1)
     take_folder = next((path / "takes").iterdir())
-    stale = [take_folder / ".audio.flac.k2j4h1x9.tmp", path / ".session.json.abcdef12.tmp"]
+    stale = [take_folder / ".audio.flac.k2j4h1x9.tmp", path / ".session.json.abcdef12.tmp",
+             take_folder / ".audio.flac.ffmpeg.flac"]
     for file in stale:
         file.write_bytes(b"\0" * 1000)
     unpacking = tmp_path / f".{path.name}.q8w7e6r5"
@@ -149,7 +150,7 @@ def test_temporaries_left_by_kill_9_are_removed_on_the_next_open(tmp_path):
     with Session.open(path, read_only=True):
         assert all(f.exists() for f in stale)  # read-only never deletes
     with Session.open(path) as session:
-        assert sum("temporary file" in p for p in session.problems) == 3
+        assert sum("temporary file" in p for p in session.problems) == 4
     assert not any(f.exists() for f in stale) and not unpacking.exists() and keep.exists()
 
 
