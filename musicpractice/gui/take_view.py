@@ -33,6 +33,12 @@ CURSOR_COLOUR = QColor(230, 60, 60)
 ACCENT = QColor(70, 130, 220)
 
 
+KEY_SPELLING_CONFIDENCE = 0.3
+"""Below this key confidence the pitch axis names the white keys, not a key's scale."""
+MIN_LOUDNESS_RANGE_LU = 12.0
+"""The loudness plot always spans at least this many LU (a 0.1 LU wobble stays flat)."""
+
+
 class TakeView(QWidget):
     """Synchronised plots of one take.
 
@@ -161,6 +167,8 @@ class TakeView(QWidget):
         with np.errstate(divide="ignore", invalid="ignore"):
             midi = np.where(f0 > 0, hz_to_midi(np.where(f0 > 0, f0, 1.0), tuning_hz=tuning), np.nan)
         self.contour.setData(np.asarray(a.melody.times_s, dtype=float), midi)
+        self.pitch.getAxis("left").set_key((a.key.tonic, a.key.mode)
+                                           if a.key.confidence >= KEY_SPELLING_CONFIDENCE else None)
         self._draw_notes()
         self.set_pitch_range(a.voice)
         self._draw_tempo()
@@ -169,7 +177,10 @@ class TakeView(QWidget):
         self.short_term.setData(loud.short_term_times_s, _finite_or_nan(loud.short_term_lufs))
         finite = _finite_or_nan(loud.momentary_lufs)
         if np.isfinite(finite).any():
-            self.loud.setYRange(max(-70.0, float(np.nanmin(finite))), float(np.nanmax(finite)) + 3)
+            lo, hi = max(-70.0, float(np.nanmin(finite))), float(np.nanmax(finite)) + 3
+            middle = (lo + hi) / 2  # a steady level is drawn flat, not as a steep slope
+            self.loud.setYRange(min(lo, middle - MIN_LOUDNESS_RANGE_LU / 2),
+                                max(hi, middle + MIN_LOUDNESS_RANGE_LU / 2))
         self.show_cue(None)
         self.loop_region.setRegion((duration * 0.25, duration * 0.5))
         self.wave.setXRange(0.0, duration, padding=0)
