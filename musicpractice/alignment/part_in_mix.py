@@ -29,11 +29,18 @@ VOICED_SHARE = 0.25
 """A frame is voiced when its best salience reaches this share of the loud frames' typical
 salience."""
 SMOOTH_FRAMES = 5
+REFINE_CENTS = 80.0
+NEIGHBOURHOOD_SEMITONES = 3.5
+"""A frame's pitch is searched this close to the notes written around it."""
+NEIGHBOURHOOD_S = 0.3
+"""... the notes whose aligned span, widened by this much, covers the frame."""
 
 
 def masked_part_track(take: np.ndarray, sr: int, *, lowest_midi: int, highest_midi: int,
                       others_midi: np.ndarray, others_on_s: np.ndarray,
-                      others_off_s: np.ndarray) -> PitchTrack:
+                      others_off_s: np.ndarray, part_midi: np.ndarray | None = None,
+                      part_on_s: np.ndarray | None = None,
+                      part_off_s: np.ndarray | None = None) -> PitchTrack:
     """Pitch track of one part in a mix, the other parts' known notes masked.
 
     Parameters
@@ -47,6 +54,9 @@ def masked_part_track(take: np.ndarray, sr: int, *, lowest_midi: int, highest_mi
     others_midi, others_on_s, others_off_s : numpy.ndarray
         Shape ``(m,)``: the other parts' written pitches and their aligned start and end
         in the take (seconds; NaN where the take does not reach them).
+    part_midi, part_on_s, part_off_s : numpy.ndarray, optional
+        The part's own written notes and their aligned times: each frame is then searched
+        only within ``NEIGHBOURHOOD_SEMITONES`` of the notes written around it.
 
     Returns
     -------
@@ -70,20 +80,38 @@ def masked_part_track(take: np.ndarray, sr: int, *, lowest_midi: int, highest_mi
                              others_off_s)
     masked = np.where(mask, 0.0, spectrum)
     salience = np.zeros((grid.size, n_frames))
+    plain = np.zeros((grid.size, n_frames))
     for w, on, off in zip(weights, on_bins, off_bins):
         salience += w * (_at_bins(masked, on) - 0.5 * _at_bins(masked, off))
+        plain += w * _at_bins(spectrum, on)
+    if part_midi is not None:
+        salience = np.where(_neighbourhood(grid, times, part_midi, part_on_s, part_off_s),
+                            salience, -np.inf)
     best = np.argmax(salience, axis=0)
-    peak = salience[best, np.arange(n_frames)]
+    peak = np.nan_to_num(salience[best, np.arange(n_frames)], neginf=0.0)
     loud = peak[peak > 0]
     typical = float(np.percentile(loud, 75)) if loud.size else 1.0
     voiced_prob = np.clip(peak / max(typical, 1e-12) / (2 * VOICED_SHARE), 0.0, 1.0)
     voiced = median_filter((peak >= VOICED_SHARE * typical).astype(np.int8), SMOOTH_FRAMES) > 0
-    f0 = np.where(voiced, midi_to_hz(_refined(salience, best, grid)), 0.0)
+    f0 = np.where(voiced, midi_to_hz(_refined(plain, _nearby_peak(plain, best), grid)), 0.0)
     return PitchTrack(hop_s=hop / sr, times_s=times, f0_hz=f0,
                       voiced_prob=voiced_prob.astype(np.float32),
                       fmin_hz=float(f0_grid[0]), fmax_hz=float(f0_grid[-1]),
                       window_s=N_FFT / sr, tuning_hz=440.0, confidence=float(np.mean(voiced)),
                       polyphonic=True, warnings=())
+
+
+def _neighbourhood(grid, times, midi, on_s, off_s) -> np.ndarray:
+    """True (grid x frames) within ``NEIGHBOURHOOD_SEMITONES`` of a note written around
+    each frame (its aligned span widened by ``NEIGHBOURHOOD_S``)."""
+    allowed = np.zeros((grid.size, times.size), dtype=bool)
+    for m, a, b in zip(midi, on_s, off_s):
+        if not (np.isfinite(a) and np.isfinite(b)):
+            continue
+        lo, hi = np.searchsorted(times, [a - NEIGHBOURHOOD_S, b + NEIGHBOURHOOD_S])
+        rows = np.abs(grid - m) <= NEIGHBOURHOOD_SEMITONES
+        allowed[np.ix_(rows, np.arange(lo, hi))] = True
+    return allowed
 
 
 def _at_bins(spectrum: np.ndarray, bins: np.ndarray) -> np.ndarray:
@@ -92,6 +120,16 @@ def _at_bins(spectrum: np.ndarray, bins: np.ndarray) -> np.ndarray:
     low = bins.astype(int)
     frac = (bins - low)[:, None]
     return (1 - frac) * spectrum[low] + frac * spectrum[low + 1]
+
+
+def _nearby_peak(plain: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """The unmasked salience's peak within ``REFINE_CENTS`` of the masked one: masking a
+    partial's neighbour leaves a lopsided remnant of it, which biases the masked peak."""
+    reach = int(round(REFINE_CENTS / GRID_CENTS))
+    offsets = np.arange(-reach, reach + 1)
+    rows = np.clip(best[None, :] + offsets[:, None], 0, plain.shape[0] - 1)
+    values = np.take_along_axis(plain, rows, axis=0)
+    return rows[np.argmax(values, axis=0), np.arange(best.size)]
 
 
 def _refined(salience: np.ndarray, best: np.ndarray, grid: np.ndarray) -> np.ndarray:

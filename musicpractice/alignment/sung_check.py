@@ -69,8 +69,14 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
             others_off_s=alignment.take_at([min(n.onset_quarter + n.duration_quarter, q1)
                                             for n in others]))
     if other_notes and track.polyphonic:  # the other parts are heard: mask them
-        track = masked_part_track(take, sr, lowest_midi=min(n.midi for n in notes),
-                                  highest_midi=max(n.midi for n in notes), **other_notes)
+        covered = [n for n in notes if q0 - 1e-6 <= n.onset_quarter <= q1]
+        track = masked_part_track(
+            take, sr, lowest_midi=min(n.midi for n in notes),
+            highest_midi=max(n.midi for n in notes), **other_notes,
+            part_midi=np.array([n.midi for n in covered]),
+            part_on_s=alignment.take_at([n.onset_quarter for n in covered]),
+            part_off_s=alignment.take_at([n.onset_quarter + n.duration_quarter
+                                          for n in covered]))
     sung = sung_notes(take, sr, track)
     if other_notes:
         sung = without_other_parts(sung, take, sr, **other_notes)
