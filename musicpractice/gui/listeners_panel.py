@@ -88,8 +88,13 @@ class ListenersPanel(QWidget):
         self.plane.setMouseEnabled(False, False)
         self.plane.hideButtons()
         self.plane.setMenuEnabled(False)
-        self.plane.setLabel("bottom", "valence: negative ↔ positive")
-        self.plane.setLabel("left", "arousal: calm ↔ energetic")
+        self.plane.setLabel("bottom", "valence")
+        self.plane.setLabel("left", "arousal")
+        for text, x, y, anchor in (("energetic", 0.0, 1.0, (0.5, 0.0)), ("calm", 0.0, -1.0, (0.5, 1.0)),
+                                   ("negative", -1.0, 0.0, (0.0, 1.0)), ("positive", 1.0, 0.0, (1.0, 1.0))):
+            label = pg.TextItem(text, anchor=anchor, color=QColor(140, 140, 140))
+            label.setPos(x, y)
+            self.plane.addItem(label)
         self.plane.setToolTip("Click to place what you heard: how energetic and how positive it sounded.")
         for angle in (0, 90):
             self.plane.addItem(pg.InfiniteLine(0, angle=angle, pen=pg.mkPen(QColor(150, 150, 150))))
@@ -112,6 +117,7 @@ class ListenersPanel(QWidget):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self.others = QListWidget()
+        self.others.setWordWrap(True)
         self.others.setMaximumHeight(120)
         layout.addWidget(self.others)
         self.agreement = QLabel("")
@@ -198,6 +204,9 @@ class ListenersPanel(QWidget):
                                 f"{', felt' if a.felt else ''})")
         dots = [a for a in visible if a.arousal is not None and a.listener != viewer]
         self.others_dots.setData([a.valence for a in dots], [a.arousal for a in dots])
+        own = [a for a in visible if a.arousal is not None and a.listener == viewer]
+        if self.point is None:  # the viewer's own saved dot until a new one is placed
+            self.own_dot.setData([a.valence for a in own[-1:]], [a.arousal for a in own[-1:]])
         self._show_agreement()
 
     def _show_agreement(self) -> None:
@@ -212,7 +221,7 @@ class ListenersPanel(QWidget):
         text = (f"Session: {agreement.annotations} annotation(s) by {agreement.listeners} "
                 f"listener(s). Agreement (Krippendorff's α): character {_alpha(o.character)}, "
                 f"arousal {_alpha(o.arousal)}, valence {_alpha(o.valence)} — "
-                f"{describe_alpha(o.character)}.")
+                f"{describe_alpha(o.character, items=o.items)}.")
         consensus = [p for p in agreement.product if p.raters[1] == "consensus"]
         if consensus:
             c = consensus[0]

@@ -33,10 +33,15 @@ def _fmt(x: float) -> str:
     return "  -  " if not math.isfinite(x) else f"{x:+.2f}"
 
 
-def describe_alpha(alpha: float) -> str:
-    """Krippendorff's α in words (after Krippendorff's own rule of thumb)."""
-    if not math.isfinite(alpha):
-        return "not enough shared ratings to tell"
+MIN_ITEMS = 3
+"""With fewer items rated by two or more listeners, α is given but not put into words."""
+
+
+def describe_alpha(alpha: float, *, items: int = MIN_ITEMS) -> str:
+    """Krippendorff's α in words (after Krippendorff's own rule of thumb); ``items`` is
+    how many items two or more raters shared."""
+    if not math.isfinite(alpha) or items < MIN_ITEMS:
+        return "too few takes rated by two or more listeners to tell"
     if alpha >= 0.8:
         return "strong agreement"
     if alpha >= 0.667:
@@ -62,7 +67,8 @@ def agreement_text(agreement: Agreement) -> str:
     """A plain table of Krippendorff's α (how far listeners hear the same character)."""
     lines = [f"{agreement.annotations} annotation(s) by {agreement.listeners} listener(s) "
              f"on {agreement.items} take(s) or passage(s).",
-             f"Listeners agree on the character: {describe_alpha(agreement.overall.character)}.",
+             "Listeners agree on the character: "
+             f"{describe_alpha(agreement.overall.character, items=agreement.overall.items)}.",
              "", f"{'Krippendorff alpha':32s} {'items':>5s} {'character':>9s} {'arousal':>8s} {'valence':>8s}"]
     for who, items, c, a, v in agreement_rows(agreement):
         lines.append(f"{who[:32]:32s} {items:5d} {_fmt(c):>9s} {_fmt(a):>8s} {_fmt(v):>8s}")

@@ -141,7 +141,8 @@ def _agreement_section(agreement: Agreement) -> Section:
     return Section("What listeners heard", paragraphs=(
         f"{agreement.annotations} annotation(s) by {agreement.listeners} listener(s) of the "
         "perceived character of the takes. Listeners agree on the character: "
-        f"{describe_alpha(agreement.overall.character)}. Listeners often hear music "
+        f"{describe_alpha(agreement.overall.character, items=agreement.overall.items)}. "
+        "Listeners often hear music "
         "differently; the product's reading is one more listener here, not the truth.",),
         tables=(table,))
 
