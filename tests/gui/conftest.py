@@ -8,6 +8,7 @@ import os
 import pytest
 
 from tests.audio.pulse import start_null_sink
+from tests.ci import unavailable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -16,6 +17,20 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def null_sink_env() -> dict[str, str]:
     """Environment reaching the PulseAudio null sink (see tests/audio/pulse.py)."""
     return start_null_sink()
+
+
+@pytest.fixture(scope="module")
+def score_worker():
+    """One score worker process per test module (it takes seconds to start), for score
+    views; without Qt WebEngine the test is skipped, or fails in CI (tests/ci.py)."""
+    from musicpractice.gui.score_view import webengine_available
+    from musicpractice.gui.workers.child_worker import ChildWorker
+
+    if not webengine_available():
+        unavailable("Qt WebEngine (PySide6-Addons) is not installed")
+    worker = ChildWorker()
+    yield worker
+    worker.close()
 
 
 @pytest.fixture

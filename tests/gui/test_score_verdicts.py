@@ -9,9 +9,8 @@ import pytest
 
 from musicpractice.alignment import align_to_score, compare_with_score
 from musicpractice.core.pitch import note_name
-from musicpractice.gui.workers.child_worker import ChildWorker
 from musicpractice.gui.score_marks import MISSING_COLOUR, WRONG_COLOUR
-from musicpractice.gui.score_view import ScoreView, webengine_available
+from musicpractice.gui.score_view import ScoreView
 from musicpractice.score import load_score
 from tests.alignment.synth import SR, tempo_curve
 from tests.alignment.test_piano_check import synthesise
@@ -24,8 +23,6 @@ WRONG_AT = (3, 1.0)
 MISSING_AT = (6, 2.0)
 """(bar, quarter in the bar) of the right-hand note left out."""
 
-pytestmark = pytest.mark.skipif(not webengine_available(),
-                                reason="Qt WebEngine (PySide6-Addons) is not installed")
 
 
 def _pitch(name: str) -> str:
@@ -87,16 +84,9 @@ def compared(tmp_path_factory):
     return path, score, wrong, missing, comparison
 
 
-@pytest.fixture(scope="module")
-def worker():
-    w = ChildWorker()
-    yield w
-    w.close()
-
-
 @pytest.fixture
-def view(qtbot, worker):
-    v = ScoreView(worker)
+def view(qtbot, score_worker):
+    v = ScoreView(score_worker)
     qtbot.addWidget(v)
     v.resize(1200, 800)
     v.show()

@@ -7,10 +7,8 @@ import json
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from musicpractice.gui.workers.child_worker import ChildWorker
-from musicpractice.gui.score_view import ScoreView, webengine_available
+from musicpractice.gui.score_view import ScoreView
 from musicpractice.score import load_score
-from tests.ci import unavailable
 from tests.score.test_load import ATTRS, WHOLE_C, _measure, musicxml
 
 MIDI = "alignment/Chopin_Op010-03-Measures1-8_MIDI.mid"
@@ -18,23 +16,9 @@ TIMEOUT_MS = 120_000
 
 
 
-@pytest.fixture(autouse=True)
-def _webengine():
-    if not webengine_available():
-        unavailable("Qt WebEngine (PySide6-Addons) is not installed")
-
-
-@pytest.fixture(scope="module")
-def worker():
-    """One score worker process for the module (it takes seconds to start)."""
-    w = ChildWorker()
-    yield w
-    w.close()
-
-
 @pytest.fixture
-def view(qtbot, worker):
-    v = ScoreView(worker)
+def view(qtbot, score_worker):
+    v = ScoreView(score_worker)
     qtbot.addWidget(v)
     v.resize(1000, 700)
     v.show()
@@ -113,11 +97,11 @@ def test_a_broken_score_says_so_and_no_score_offers_an_import(qtbot, view, tmp_p
     assert view.message.text().startswith("The score cannot be shown")
 
 
-def test_without_webengine_the_score_is_read_and_the_view_says_so(qtbot, worker, monkeypatch,
+def test_without_webengine_the_score_is_read_and_the_view_says_so(qtbot, score_worker, monkeypatch,
                                                                    tmp_path):
     import musicpractice.gui.score_view as module
     monkeypatch.setattr(module, "QWebEngineView", None)
-    view = ScoreView(worker)
+    view = ScoreView(score_worker)
     qtbot.addWidget(view)
     path = tmp_path / "duet.musicxml"
     path.write_text(musicxml({"Soprano": [_measure(1, WHOLE_C, attributes=ATTRS)],
