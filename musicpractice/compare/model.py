@@ -10,7 +10,11 @@ a melody, intonation and wrong/missing/extra notes. Per note: the score's notes 
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from functools import partial
+
+import numpy as np
 
 from musicpractice.analysis.take import analyze_file
 from musicpractice.analysis.voices import DEFAULT_RANGE
@@ -32,6 +36,7 @@ from musicpractice.workspace.derived import (
     ensure_score_comparison,
 )
 from musicpractice.workspace.references import find_reference, session_score
+from musicpractice.score import Score
 from musicpractice.session.store import Session
 
 
@@ -97,7 +102,7 @@ def _against_score(session, reference, take_ids, part, analyse, audio, steps,
     score = session_score(session, reference.id)
     part_name = score.find_part(part) if part is not None else None
     grid = score_grid(score)
-    results, monophonic, warnings = [], False, list(score.warnings)
+    prepared, monophonic, warnings = [], False, list(score.warnings)
     for take_id in take_ids:
         stage = Steps(steps.stage(f"take {take_id}"),
                       [("analysis", 6), ("alignment", 2), ("comparison", 2)])
@@ -110,10 +115,29 @@ def _against_score(session, reference, take_ids, part, analyse, audio, steps,
                                          progress=stage.stage("comparison"), cancel=cancel)
         audio.release(take_id)
         monophonic = monophonic or detail.monophonic
-        results.append(take_result(session.take(take_id), grid, alignment, analysis,
-                                    score=score, detail=detail))
+        prepared.append((take_id, analysis, alignment, detail))
+    if score.tempo_assumed:  # compare with the takes' own tempo, not an invented one
+        tempo = played_tempo_bpm([alignment for _id, _a, alignment, _d in prepared], score)
+        if math.isfinite(tempo):
+            grid = replace(grid, ref_tempo_bpm=np.full(len(grid), tempo))
+            warnings = [w for w in warnings if "no tempo mark" not in w]
+            warnings.append(f"The score has no tempo mark: tempo is compared with the takes' "
+                            f"own median tempo, {tempo:.0f} quarter notes per minute.")
+    results = [take_result(session.take(take_id), grid, alignment, analysis, score=score,
+                           detail=detail) for take_id, analysis, alignment, detail in prepared]
     return Comparison(session.title, reference, grid, tuple(results), part_name, monophonic,
                       tuple(dict.fromkeys(warnings)))
+
+
+def played_tempo_bpm(alignments, score: Score) -> float:
+    """Median over the takes of each one's average tempo through the bars it plays, in
+    quarter notes per minute (NaN when no take plays a stretch of the score)."""
+    tempos = []
+    for alignment in alignments:
+        (t0, t1), (q0, q1) = alignment.take_span_s, alignment.ref_span
+        if t1 - t0 > 0.5 and q1 > q0:
+            tempos.append(60.0 * (q1 - q0) / (t1 - t0))
+    return float(np.median(tempos)) if tempos else math.nan
 
 
 def _against_take(session, reference, take_ids, score_id, analyse, audio, steps,

@@ -61,6 +61,10 @@ class CurvesPlot(pg.GraphicsLayoutWidget):
             pen = pg.mkPen(take_colour(k), width=2)
             x, pct = data.tempo_curve(take.take.id)
             self.tempo.plot(x, pct, pen=pen, name=take.name)
+            unsure = np.array([r.index + 0.5 for r in take.bars if r.covered and r.unsure])
+            if unsure.size and x.size:  # hollow: the alignment cannot vouch for these bars
+                self.tempo.plot(unsure, np.interp(unsure, x, pct), pen=None, symbol="o",
+                                symbolSize=9, symbolPen=pen, symbolBrush=None)
             finite = np.isfinite(take.curve_lufs)
             self.loud.plot(take.curve_position[finite], take.curve_lufs[finite], pen=pen)
         self.tempo.setXRange(0, len(grid), padding=0.01)
@@ -102,6 +106,10 @@ PROGRESS_MEASURES = (
     ("Loudness (LUFS)", lambda rows: _power_mean([r.loudness_lufs for r in rows])),
     ("Pitch off (cents)", lambda rows: _mean([abs(r.intonation_cents) for r in rows])),
 )
+PROGRESS_MIN_SPANS = (20.0, 40.0, 6.0, 20.0)
+"""Smallest y range drawn per measure (its unit), so a change below what a person hears
+or plays on purpose (0.1 LU, 2 ms) is drawn flat, not as a steep slope."""
+MIN_DAYS_SHOWN = 2.0
 
 
 def _mean(values) -> float:
@@ -192,9 +200,10 @@ class ProgressPlot(QWidget):
             "Compare several takes of one performer to see progress." if len(points) < 2 else
             f"{len(points)} takes by date." + (f" {undated} take(s) without a date are left out."
                                                 if undated else ""))
+        self.graphics.setVisible(len(points) >= 2)  # one date has no "over time"
         for m, plot in enumerate(self.plots):
             plot.clear()
-            if not points:
+            if len(points) < 2:
                 continue
             x = np.array([p[0] for p in points])
             y = np.array([p[1][m] for p in points])
@@ -202,3 +211,11 @@ class ProgressPlot(QWidget):
             plot.plot(x[ok], y[ok], pen=pg.mkPen(take_colour(m), width=2), symbol="o",
                       symbolBrush=take_colour(m))
             plot.setVisible(bool(ok.any()) or m < 3)
+            day = 86_400.0
+            if x.max() - x.min() < MIN_DAYS_SHOWN * day:
+                middle = (x.max() + x.min()) / 2
+                plot.setXRange(middle - MIN_DAYS_SHOWN * day / 2, middle + MIN_DAYS_SHOWN * day / 2)
+            if ok.any():
+                lo, hi, middle = y[ok].min(), y[ok].max(), (y[ok].min() + y[ok].max()) / 2
+                half = max(hi - lo, PROGRESS_MIN_SPANS[m]) / 2 * 1.1
+                plot.setYRange(middle - half, middle + half, padding=0)

@@ -17,6 +17,7 @@ from musicpractice.score.errors import ScoreFileError
 from musicpractice.score.limits import (
     PARSE_MEMORY_BYTES, PARSE_TIME_LIMIT_S, check_score_file, check_score_size)
 from musicpractice.score.model import (
+    ASSUMED_TEMPO_TEXT,
     DEFAULT_TEMPO_BPM,
     KeySignature,
     Measure,
@@ -232,7 +233,8 @@ def _tempos(parts, warnings: list[str]) -> list[TempoMark]:
     if not marks:
         warnings.append(f"The score has no tempo mark; {DEFAULT_TEMPO_BPM:g} quarter notes "
                         "per minute is assumed.")
-        return [TempoMark(onset_quarter=0.0, bpm_quarter=DEFAULT_TEMPO_BPM, text="")]
+        return [TempoMark(onset_quarter=0.0, bpm_quarter=DEFAULT_TEMPO_BPM,
+                          text=ASSUMED_TEMPO_TEXT)]
     tempos = []
     for onset in sorted(marks):
         if not tempos or tempos[-1].bpm_quarter != marks[onset].bpm_quarter:

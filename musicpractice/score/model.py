@@ -16,6 +16,9 @@ from musicpractice.core.errors import InvalidParameterError
 
 DEFAULT_TEMPO_BPM = 100.0
 """Quarter notes per minute assumed when a score has no tempo mark."""
+ASSUMED_TEMPO_TEXT = "(no tempo mark)"
+"""The text of the tempo a score without any tempo mark is given (see
+:attr:`Score.tempo_assumed`)."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,11 @@ class Score:
         seconds_at_start = np.concatenate([[0.0], np.cumsum(np.diff(starts) * spq[:-1])])
         k = np.clip(np.searchsorted(starts, q, side="right") - 1, 0, len(starts) - 1)
         return seconds_at_start[k] + (q - starts[k]) * spq[k]
+
+    @property
+    def tempo_assumed(self) -> bool:
+        """True when the score has no tempo mark and :data:`DEFAULT_TEMPO_BPM` stands in."""
+        return len(self.tempos) == 1 and self.tempos[0].text == ASSUMED_TEMPO_TEXT
 
     def tempo_at(self, quarter) -> np.ndarray:
         """Marked tempo (quarter notes per minute) at score positions."""

@@ -206,6 +206,9 @@ def test_take_reference_and_cancel(qtbot, window, chopin_folder, tmp_path):
     assert all(r.tempo_pct == pytest.approx(100.0) for r in reference_rows)
     assert np.nanmedian([r.tempo_pct for r in data.take(varsi).bars]) > 120
     assert view.progress_plot.performer.count() == 2
+    # one take per performer: no date axis to draw, a sentence instead
+    assert view.progress_plot.graphics.isHidden()
+    assert "several takes" in view.progress_plot.note.text()
 
 
 def test_without_an_output_device_a_bar_click_says_so_and_play_is_off(qtbot, window,
