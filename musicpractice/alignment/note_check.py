@@ -28,10 +28,14 @@ SURE = 0.9
 """Verdicts at least this likely to be right are stated; others are ``unsure``."""
 MEASURE_SD_CENTS = 8.0
 """Uncertainty of a steady sung pitch beyond its own spread (tracking, tuning)."""
+MIX_MEASURE_SD_CENTS = 20.0
+"""... when the part was tracked inside a mix (the spectrum's resolution, masking)."""
 VIBRATO_PERIOD_S = 0.18
 """About one vibrato cycle: the pitch averaged over it no longer swings."""
 MIN_EXTRA_S = 0.12
 """Shortest unmatched sung note reported as an extra note."""
+MIN_EXTRA_CONFIDENCE = 0.5
+"""Unmatched sung notes less likely than this to be a real note are not reported."""
 MISSING_VOICED = 0.3
 """Below this share of voiced frames where a note belongs, nothing was sung there."""
 
@@ -148,11 +152,12 @@ def _steady_cents(note: Note, track: PitchTrack, written: int, tuning: float):
     core = f0[edge:f0.size - edge] if f0.size > 10 else f0
     if core.size < 3:
         return cents, 40.0
+    floor = MIX_MEASURE_SD_CENTS if track.polyphonic else MEASURE_SD_CENTS
     width = max(1, int(round(VIBRATO_PERIOD_S / track.hop_s)))
     steady = uniform_filter1d(hz_to_midi(core), width, mode="nearest")  # vibrato averaged out
     drift = 100.0 * float(np.std(steady))
     blocks = max(1.0, core.size / width)
-    return cents, float(np.hypot(drift / np.sqrt(blocks), MEASURE_SD_CENTS))
+    return cents, float(np.hypot(drift / np.sqrt(blocks), floor))
 
 
 def _prob_within(cents: float, sd: float, tolerance: float) -> float:
@@ -242,9 +247,11 @@ def _extras(sung, followed, midi, tuning) -> list[ExtraVerdict]:
         if s.duration_s < MIN_EXTRA_S:
             continue
         pitch = _sung_pitch(s) - tuning
-        confidence = min(1.0, 0.5 + s.duration_s) * s.confidence
+        confidence = min(1.0, s.duration_s / 0.3) * (0.5 + 0.5 * s.confidence)
         if last_written >= 0 and abs(pitch - midi[last_written]) < 0.5:
             continue  # the written note's own pitch again: a piece of it, not a new note
+        if confidence < MIN_EXTRA_CONFIDENCE:
+            continue
         out.append(ExtraVerdict(onset_s=float(s.onset_s), duration_s=float(s.duration_s),
                                 midi=int(round(pitch)), after_index=last_written,
                                 confidence=float(confidence)))
