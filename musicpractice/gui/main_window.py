@@ -39,10 +39,12 @@ from musicpractice.gui.workers.analysis_process import AnalysisProcess
 from musicpractice.gui.compare_view import CompareView
 from musicpractice.gui.cues_panel import CuesPanel
 from musicpractice.gui.listeners_panel import ListenersPanel
+from musicpractice.gui.export_actions import ExportActions
 from musicpractice.gui.dialogs import show_about, show_error
 from musicpractice.gui.intonation import DEFAULT_TOLERANCE_CENTS, TOLERANCES_CENTS
 from musicpractice.gui.jobs import JobRunner
 from musicpractice.gui.palette import apply_palette
+from musicpractice.gui.practice_panel import practice_tab
 from musicpractice.gui.record_panel import RecordPanel
 from musicpractice.gui.session_controller import SessionController
 from musicpractice.gui.start_page import StartPage
@@ -127,6 +129,9 @@ class MainWindow(QMainWindow):
         self.views.setDocumentMode(True)
         self.views.addTab(workspace, "Take")
         self.views.addTab(self.compare, "Compare && score")
+        self.practice = practice_tab(settings_file=self.settings.fileName())
+        self.practice.error.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.views.addTab(self.practice, "Practice")
         self.views.currentChanged.connect(self._view_changed)
         self.stack.addWidget(self.start_page)
         self.stack.addWidget(self.views)
@@ -253,6 +258,8 @@ class MainWindow(QMainWindow):
         role = take.addMenu("Performer's r&ole")
         for name in ("student", "teacher", "reference"):
             self._action(role, name, partial(self._set_role, name))
+        self.exports = ExportActions(self)
+        self.exports.add_take_menu(take)
 
         compare = bar.addMenu("&Compare")
         self._action(compare, "Show the &take", partial(self.views.setCurrentIndex, 0), "Ctrl+1")
@@ -261,6 +268,7 @@ class MainWindow(QMainWindow):
         self._action(compare, "&Import score…", self.compare.ask_import_score, "Ctrl+Shift+I",
                      "Copy a MusicXML, MIDI, MEI, ABC or kern score into the session")
         self._action(compare, "&A/B: next take at the same bar", self.compare.switch_take, "B")
+        self.exports.add_compare_menu(compare)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About musicpractice", lambda: self._keep(show_about(self)))
@@ -325,6 +333,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{session.title}{read_only} — musicpractice")
         self.analyse_all()
         self.compare.set_session(session)
+        self.practice.set_session(session)
         if session.takes:
             self.takes.select_take(session.takes[0].id)
 
@@ -623,7 +632,11 @@ class MainWindow(QMainWindow):
     def _view_changed(self, _index: int) -> None:
         """Only the shown view plays; the comparison gets the whole window (the docks of
         the single take step aside) and offers the session's current takes."""
-        if self.views.currentWidget() is self.compare:
+        if self.views.currentWidget() is not self.practice:
+            self.practice.stop()
+        else:
+            self.practice.set_session(self.session)  # a score imported meanwhile
+        if self.views.currentWidget() in (self.compare, self.practice):
             self.transport.pause()
             self._docks_aside = [n for n, d in self.docks.items() if d.isVisible()]
             for dock in self.docks.values():
@@ -699,6 +712,7 @@ class MainWindow(QMainWindow):
         self.transport.jobs.cancel_all()
         self.transport.jobs.wait(10_000)
         self.compare.shutdown()
+        self.practice.shutdown()
         self.analyzer.close()
         event.accept()
 
