@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -77,6 +79,7 @@ class PracticePanel(QWidget):
         super().__init__(parent)
         self.score = None
         self.score_id = ""
+        self._title = ""
         self.session = None
         self.tracks: dict | None = None
         self._tracks_key = None
@@ -190,8 +193,13 @@ class PracticePanel(QWidget):
         side_layout.addWidget(mixer_box)
         side_layout.addWidget(singing, 1)
         side_layout.addWidget(self.status)
+        scroller = QScrollArea()  # small screens (and small windows) scroll the settings
+        scroller.setWidget(side)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroller.setMinimumWidth(min(side.sizeHint().width(), 200))
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(side)
+        splitter.addWidget(scroller)
         if self.score_view is not None:
             splitter.addWidget(self.score_view)
             splitter.setStretchFactor(1, 1)
@@ -213,7 +221,7 @@ class PracticePanel(QWidget):
         """Practise the session's (first) score; sung takes are saved in the session."""
         self.session = session
         scores = getattr(session, "scores", ()) if session is not None else ()
-        if scores:
+        if scores and scores[0].id != self.score_id:
             ref = scores[0]
             self.set_score(session.score_path(ref.id), score_id=ref.id, title=ref.title)
 
@@ -221,6 +229,7 @@ class PracticePanel(QWidget):
         """Read a score (in the background) and show its parts."""
         self.stop()
         self.score_id = score_id
+        self._title = title
         self.title.setText(f"Reading {title or Path(path).stem}…")
         self.jobs.submit("score", partial(_load_job, str(path)))
         if self.score_view is not None:
@@ -229,7 +238,7 @@ class PracticePanel(QWidget):
     def _score_loaded(self, score) -> None:
         self.score = score
         self.tracks, self._tracks_key = None, None
-        self.title.setText(f"<b>{score.title}</b> — {len(score.parts)} part(s)")
+        self.title.setText(f"<b>{self._title or score.title}</b> — {len(score.parts)} part(s)")
         self.my_part.blockSignals(True)
         self.my_part.clear()
         for part in score.parts:
@@ -455,11 +464,27 @@ class PracticePanel(QWidget):
             self.score_view.show_verdicts(comparison.notes, tolerance_cents=50.0)
 
     def shutdown(self) -> None:
-        """Stop playing and wait for background work."""
+        """Stop playing, wait for background work, release the score view's engraver."""
         self.follow.stop()
         self.engine.stop()
         self.jobs.cancel_all()
         self.jobs.wait(3000)
+        if self.score_view is not None:
+            self.score_view.shutdown()
+            self.score_view.worker.close()
+
+
+def practice_tab(*, settings_file: str, parent: QWidget | None = None) -> PracticePanel:
+    """The window's Practice tab: with its own engraved score view (own engraver process)
+    and the measured latencies kept next to the settings file."""
+    from musicpractice.gui.workers.child_worker import ChildWorker
+    from musicpractice.gui.score_view import ScoreView
+
+    view = ScoreView(ChildWorker())
+    # the score's remarks (e.g. no tempo mark) must not widen the window past a laptop screen
+    view.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    return PracticePanel(score_view=view, latency_path=Path(settings_file).parent / "latency.json",
+                         parent=parent)
 
 
 def _load_job(path: str, *, progress=None, cancel=None):
