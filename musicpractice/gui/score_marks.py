@@ -82,13 +82,28 @@ def note_marks(rows: Iterable, engraved: Sequence, measures: Sequence, *,
         k = int(np.clip(np.searchsorted(starts, quarter + 1e-6, side="right") - 1, 0,
                         starts.size - 1))
         bar = measures[k]
-        element = by_key.get((bar.number, round((quarter - bar.start_quarter) * 48), row.midi))
+        offset = quarter - bar.start_quarter
+        element = by_key.get((bar.number, round(offset * 48), row.midi))
+        if element is None:  # engraved from a quantised copy (a MIDI file): the nearest one
+            element = _nearest(engraved, bar.number, offset, row.midi)
         if element is None:
             continue
         mark = _mark(row, tolerance_cents)
         if element not in marks or RANK[status] > marks[element][0]:
             marks[element] = (RANK[status], mark)
     return {element: mark for element, (_, mark) in marks.items()}
+
+
+def _nearest(engraved, bar: int, offset_quarter: float, midi: int,
+             within_quarter: float = 0.25) -> str | None:
+    """The engraved note of this pitch in this bar closest to the onset, if close enough."""
+    best, distance = None, within_quarter
+    for note in engraved:
+        if note.measure == bar and note.midi == midi:
+            d = abs(note.offset_quarter - offset_quarter)
+            if d <= distance:
+                best, distance = note.element_id, d
+    return best
 
 
 def _mark(row, tolerance_cents: float) -> NoteMark:
