@@ -47,6 +47,9 @@ EDGE_SILENCE_S = 0.25
 music, the two silences are mapped onto each other (a final barline after the last
 chord has died away)."""
 
+STRAY_S = 1.0
+"""Seconds the returned path may stray from the coarse path and keep its confidence (none
+left at twice this: the finer levels lost the way)."""
 EDGE_MARGIN_S = 0.5
 """Seconds kept before (and after) the shared music found at the coarse level, where it
 leaves out what only one recording has before or after the music (the finer levels place
@@ -132,6 +135,8 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
             coarse = factors[0]
             xc, yc = _downsample(x, coarse), _downsample(y, coarse)
             pi, pj, _ = _coarse_path(xc, yc, False)
+    confidence_c = _coarse_confidence(xc, yc, pi, pj, take.rate_hz / coarse)
+    coarse_path = _path_at_level(pi, pj, 1, yc.shape[0])
     previous = coarse
     for k, factor in enumerate(factors[1:], start=1):
         check_cancel(cancel)
@@ -143,10 +148,10 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
                                open_begin=subsequence, open_end=subsequence)
         previous = factor
     report(progress, 1.0, "aligned")
-    # judged on the path returned (brought to the coarse level), so that a fine level
-    # that strays from the coarse path shows as low confidence where it does
-    ci, cj = _path_at_level(pi, pj, coarse, yc.shape[0])
-    confidence_c = _coarse_confidence(xc, yc, ci, cj, take.rate_hz / coarse)
+    # a finer level that strayed from the coarse path is not vouched for where it did
+    confidence_c = confidence_c * _agreement(coarse_path, _path_at_level(pi, pj, coarse,
+                                                                         yc.shape[0]),
+                                             xc.shape[0], coarse / take.rate_hz)
     per_frame = np.interp(np.arange(n) / coarse, np.arange(confidence_c.size), confidence_c)
     per_frame = np.where(take.active[t0:t1], per_frame, 0.0)
     active = take.active[t0:t1][pi]
@@ -173,6 +178,16 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
                           overall_confidence=overall, transposition_semitones=int(shift),
                           subsequence=subsequence,
                           rate_hz=take.rate_hz)
+
+
+def _agreement(coarse_path, final_path, n: int, frame_s: float) -> np.ndarray:
+    """Per coarse take frame: 1 where the returned path stays within ``STRAY_S`` of the
+    coarse path, falling to 0 at twice that."""
+    rows = np.arange(n)
+    coarse_j = np.interp(rows, *coarse_path)
+    final_j = np.interp(rows, *final_path)
+    stray_s = np.abs(final_j - coarse_j) * frame_s
+    return np.clip(2.0 - stray_s / STRAY_S, 0.0, 1.0)
 
 
 def _path_at_level(pi: np.ndarray, pj: np.ndarray, factor: int,
