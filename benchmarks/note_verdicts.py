@@ -39,6 +39,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED_DATA  # noqa: E402
 from _sung_takes import make_take  # noqa: E402
+from piano_takes import PIANO_SPLITS, piano_outcome  # noqa: E402
 
 TOLERANCE_CENTS = 50.0
 CENTS_WITHIN = 25.0
@@ -87,6 +88,8 @@ def _ratio(a: int, b: int) -> str:
 
 def _load_piece(name: str):
     from musicpractice.score import load_score
+    if name.startswith("vienna:"):  # a piano performance, loaded by piano_takes
+        return name
     if name.startswith("item_"):
         return load_score(SHARED_DATA / "synth" / f"{name}.musicxml")
     from music21 import corpus
@@ -164,11 +167,12 @@ CONDITIONS = {
     "sung part alone": _sung_condition(False, None),
     "other parts 6 dB below": _sung_condition(False, 6.0),
     "with a restart": _sung_condition(True, None),
+    "piano, both hands": lambda performance, seed: piano_outcome(performance, seed, Outcome()),
 }
-"""Condition name -> ``run(score, seed) -> Outcome``; H2 adds the piano rows here."""
+"""Condition name -> ``run(score, seed) -> Outcome``."""
 SPLITS = {"fit": FIT_CHORALES, "held-out": HELD_OUT_CHORALES + HELD_OUT_SYNTH}
 """Split -> pieces; a condition may bring its own pieces (``PIECES[name]``)."""
-PIECES: dict = {}
+PIECES: dict = {"piano, both hands": PIANO_SPLITS}
 
 HEADER = (f"{'condition':<24} {'split':<9} {'takes':>5} {'wrong rec':>9} {'false fl':>8} "
           f"{'miss rec':>8} {'xtra P':>6} {'xtra R':>6} {'unsure':>6} {'sure bad':>8} "

@@ -199,8 +199,10 @@ def evaluate(comparison, take: PianoTake, score, outcome) -> None:
             right = row.status == w.truth and (row.status != "wrong"
                                                or row.played_midi == w.played_midi)
             outcome.sure_wrong += not right
-        outcome.notes.append((w.truth, w.played_midi, row.status, row.played_midi,
-                              row.confidence))
+        true_cents = 100.0 * (w.played_midi - w.midi) if w.played_midi is not None else 0.0
+        found_cents = (100.0 * (row.played_midi - row.midi) if row.played_midi is not None
+                       else float("nan"))
+        outcome.notes.append((w.truth, true_cents, row.status, found_cents))
     reported = [(e.take_onset_s, e.midi) for e in comparison.extra_notes]
     outcome.extras += len(take.extras_s)
     outcome.extras_found += sum(any(abs(t - u) <= 0.2 and abs(m - n) <= 1 for u, n in reported)
@@ -208,3 +210,36 @@ def evaluate(comparison, take: PianoTake, score, outcome) -> None:
     outcome.extras_reported += len(reported)
     outcome.extras_reported_right += sum(
         any(abs(t - u) <= 0.2 and abs(m - n) <= 1 for u, n in take.extras_s) for t, m in reported)
+
+
+PIANO_SPLITS = {
+    "fit": tuple(f"vienna:{piece}:{k}" for piece in ("Chopin_op10_no3", "Mozart_K331_1st-mov")
+                 for k in (0, 1, 2)),
+    "held-out": tuple(f"vienna:{piece}:{k}" for piece in ("Chopin_op10_no3", "Mozart_K331_1st-mov")
+                      for k in (11, 12, 13)),
+}
+"""Performances (``vienna:<piece>:<index>``) whose takes fitted the piano check's
+calibration, and the held-out ones (other pianists)."""
+
+
+def piano_outcome(performance: str, seed: int, outcome):
+    """One take of a Vienna performance with mistakes through the product, scored into
+    ``outcome`` (a ``note_verdicts.Outcome``), which is returned."""
+    import time
+
+    import soundfile as sf
+
+    from musicpractice.alignment import align_to_score, compare_with_score
+    from musicpractice.score import load_score
+
+    _, piece, index = performance.split(":")
+    take = inject_mistakes(read_take(performances(piece)[int(index)]), seed=seed)
+    y, sr = sf.read(render(take), dtype="float32")
+    y = y.mean(axis=1) if y.ndim > 1 else y
+    score = load_score(score_path(piece))
+    start = time.perf_counter()
+    comparison = compare_with_score(y, sr, score, align_to_score(y, sr, score))
+    outcome.seconds = time.perf_counter() - start
+    outcome.takes = 1
+    evaluate(comparison, take, score, outcome)
+    return outcome
