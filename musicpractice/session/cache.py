@@ -154,6 +154,19 @@ class AudioFingerprints:
             digest = file_sha256(path)
         except OSError:
             return fallback
+        self.remember(path, take_id=take_id, digest=digest, writable=writable, key=key)
+        return digest
+
+    def remember(self, path: Path, *, take_id: str, digest: str, writable: bool,
+                 key: list[int] | None = None) -> None:
+        """Record ``digest`` as the fingerprint of ``path`` as it is now (its SHA-256,
+        just computed while writing it), so it is not read again to key a result."""
+        if key is None:
+            try:
+                info = path.stat()
+            except OSError:
+                return
+            key = [info.st_size, info.st_mtime_ns, info.st_ino]
         self._known[path] = (key, digest)
         if writable and valid_id(take_id):
             try:
@@ -162,7 +175,6 @@ class AudioFingerprints:
                                   {"stat": key, "sha256": digest})
             except OSError:
                 pass
-        return digest
 
     def _stamp(self, take_id: str) -> tuple[list[int], str] | None:
         stamp = self.root / take_id / STAMP_NAME

@@ -94,5 +94,7 @@ class SessionRecovery:
                        dropouts=take.dropouts + max(int(dropouts), summary.dropouts),
                        audio_sha256=file_sha256(folder / AUDIO_FILE))
         self._write_take(take)
+        self._fingerprints.remember(folder / AUDIO_FILE, take_id=take_id,
+                                    digest=take.audio_sha256, writable=True)
         self.save()
         return take

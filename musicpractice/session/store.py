@@ -373,6 +373,8 @@ class Session(SessionLoading, SessionRecovery):
                            audio_sha256=file_sha256(folder / AUDIO_FILE, cancel=cancel),
                            source_sha256=file_sha256(source, cancel=cancel))
             self._write_take(take)
+            self._fingerprints.remember(folder / AUDIO_FILE, take_id=take.id,
+                                        digest=take.audio_sha256, writable=True)
         except OSError as error:
             shutil.rmtree(folder, ignore_errors=True)
             raise SessionError(f"{source.name} could not be imported ({error.strerror or error}"
