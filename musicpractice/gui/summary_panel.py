@@ -151,6 +151,8 @@ def _range_text(a: TakeAnalysis) -> str:
         return "no notes found"
     midis = [n.midi for n in a.notes]
     cents = np.array([n.cents for n in a.notes], dtype=float)
-    kind = " (main melody of several voices)" if a.melody.polyphonic else ""
-    return (f"{note_name(min(midis))} to {note_name(max(midis))}, {len(midis)} notes{kind}; "
+    kind = " (top line of several voices)" if a.melody.polyphonic else ""
+    key = (a.key.tonic, a.key.mode)  # names spelled in the key: F# in D major
+    return (f"{note_name(min(midis), key=key)} to {note_name(max(midis), key=key)}, "
+            f"{len(midis)} notes{kind}; "
             f"intonation {number_text(float(np.nanmedian(cents)), '+.0f')} cents on average")

@@ -323,7 +323,8 @@ class TakeView(QWidget):
         if note is None:
             QToolTip.hideText()
             return
-        text = (f"{note_name(note.midi)}: {describe_intonation(note.cents, self.tolerance_cents)}"
+        key = (self.data.analysis.key.tonic, self.data.analysis.key.mode)
+        text = (f"{note_name(note.midi, key=key)}: {describe_intonation(note.cents, self.tolerance_cents)}"
                 f"\n{note.onset_s:.2f}-{note.offset_s:.2f} s")
         if math.isfinite(note.vibrato_rate_hz):
             text += f"\nvibrato {note.vibrato_rate_hz:.1f} Hz, ±{note.vibrato_extent_cents:.0f} cents"

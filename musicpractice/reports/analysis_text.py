@@ -74,13 +74,15 @@ def analysis_summary(result: TakeAnalysis) -> str:
 def _melody_line(result: TakeAnalysis) -> str:
     notes = result.notes
     track = result.melody
-    kind = "predominant melody of a polyphonic take" if track.polyphonic else "melody"
+    kind = "top line of a polyphonic take" if track.polyphonic else "melody"
     if not notes:
         return f"no notes found ({kind}), confidence {track.confidence:.2f}"
     midis = [n.midi for n in notes]
     cents = np.array([n.cents for n in notes], dtype=float)
     vib = [n for n in notes if math.isfinite(n.vibrato_rate_hz)]
-    text = (f"{len(notes)} notes, {note_name(min(midis))}-{note_name(max(midis))} ({kind}), "
+    key = (result.key.tonic, result.key.mode)  # names spelled in the key: F# in D major
+    text = (f"{len(notes)} notes, {note_name(min(midis), key=key)}-"
+            f"{note_name(max(midis), key=key)} ({kind}), "
             f"intonation {number_text(float(np.median(cents)), '+.0f')} cents median, {np.mean(np.abs(cents)):.0f} cents mean "
             f"deviation")
     if vib:
