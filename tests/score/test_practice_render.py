@@ -8,9 +8,11 @@ librosa's YIN, neither of which knows the renderer's events.
 
 from __future__ import annotations
 
+import librosa
 import numpy as np
 import pytest
 
+from musicpractice.audio.fluidsynth_render import fluidsynth_available
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.score.load import load_score
 from musicpractice.score.playback import PartMix, PlaybackSettings, schedule, tempo_scale_for_bpm
@@ -88,3 +90,51 @@ def test_bad_settings_get_clear_messages(chorale):
         schedule(chorale, PlaybackSettings(bars=(1, 400)))
     with pytest.raises(InvalidParameterError, match="Transpose"):
         PlaybackSettings(transpose_semitones=30)
+
+
+@pytest.mark.skipif(bool(fluidsynth_available()), reason="FluidSynth or a GM soundfont missing")
+@pytest.mark.parametrize("part, transpose", [("Soprano", 0), ("Bass", 3)])
+def test_general_midi_voices_play_every_note_at_its_time_and_pitch(chorale, part, transpose):
+    sched = schedule(chorale, PlaybackSettings(bars=(1, 3), count_in_bars=1,
+                                               transpose_semitones=transpose,
+                                               mix={part: PartMix(solo=True)}))
+    y = render_schedule(sched, sr=SR, voices="gm", timbres={part: "piano"}).mean(axis=1)
+    # truth from the score (one tempo mark), onsets by librosa's spectral flux, backtracked
+    q0 = next(m for m in chorale.measures if m.number == 1).start_quarter
+    beat_s = 60.0 / chorale.tempos[0].bpm_quarter
+    notes = [n for n in chorale.notes if n.part == part and q0 <= n.onset_quarter < q0 + 12]
+    want = np.array([4 * beat_s + (n.onset_quarter - q0) * beat_s for n in notes])
+    strength = librosa.onset.onset_strength(y=y, sr=SR, hop_length=64, n_fft=1024)
+    got = librosa.onset.onset_detect(onset_envelope=strength, sr=SR, hop_length=64,
+                                     units="time", backtrack=True)
+    got = got[got > 4 * beat_s - 0.03]  # after the count-in clicks
+    assert len(got) == len(notes)
+    np.testing.assert_allclose(got, want, atol=0.020)
+    ends = np.append(got[1:], sched.duration_s)
+    for note, start, end in zip(notes, got, ends):
+        assert heard_midi(y, SR, start, end) == pytest.approx(note.midi + transpose, abs=0.30)
+
+
+def test_a_piano_score_is_practised_hand_by_hand(tmp_path):
+    import music21
+
+    score = music21.stream.Score()
+    right, left = music21.stream.PartStaff(), music21.stream.PartStaff()
+    for staff, pitches in ((right, ("E5", "D5", "C5", "D5")), (left, ("C3", "G3", "A3", "F3"))):
+        staff.partName = "Piano"
+        staff.append(music21.meter.TimeSignature("4/4"))
+        staff.append(music21.tempo.MetronomeMark(number=90))
+        for pitch in pitches:
+            staff.append(music21.note.Note(pitch, quarterLength=1.0))
+        score.insert(0, staff)
+    score.insert(0, music21.layout.StaffGroup([right, left], symbol="brace"))
+    path = tmp_path / "piano.musicxml"
+    score.write("musicxml", fp=str(path))
+    piano = load_score(path)
+    assert piano.parts == ("Piano RH", "Piano LH")
+    sched = schedule(piano, PlaybackSettings(mix={"Piano LH": PartMix(solo=True)}))
+    assert [e.midi for e in sched.notes] == [48, 55, 57, 53]
+    y = render_schedule(sched, sr=SR).mean(axis=1)
+    beat_s = 60.0 / 90
+    for k, midi in enumerate((48, 55, 57, 53)):
+        assert heard_midi(y, SR, k * beat_s, (k + 1) * beat_s) == pytest.approx(midi, abs=0.3)
