@@ -55,6 +55,14 @@ WRONG_KEY_CALIBRATION = (0.012, 0.012, 0.012, 0.012, 0.012, 0.026, 0.026, 0.026,
 """P(the key played instead of a written note judged not played is the neighbour with the
 strongest evidence) at each of ``KNOTS`` of that neighbour's ln(evidence); fitted likewise
 (272 notes)."""
+CONTRAST_KNOTS = (-6.0, -4.0, -3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0)
+CONTRAST_CALIBRATION = (0.042, 0.042, 0.167, 0.237, 0.5, 0.5, 0.821, 0.994, 0.994, 0.994, 0.994,
+                        0.994, 0.994, 0.994)
+"""P(a written key was played) at each of ``CONTRAST_KNOTS`` of ln(its evidence / the
+evidence of the unwritten neighbour struck most clearly), where a neighbour is clearly
+struck; the smaller of this and the ``PLAYED_CALIBRATION`` probability is used (a key a
+semitone away struck much more clearly means the written key's own rise is mostly its
+leakage). Fitted likewise (836 notes)."""
 SURE_PROBABILITY = 0.6
 """A verdict is sure when its probability reaches this; otherwise ``unsure``."""
 EXTRA_EVIDENCE = 0.35
@@ -117,9 +125,13 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
             out[k] = replace(rows[k], status="unsure", confidence=float("nan"))
             continue
         p_played = _probability(evidence[k], PLAYED_CALIBRATION)
+        key, key_evidence = _wrong_key(act, rise, k, centres, midis, scale)
+        if key_evidence >= CLEAR_EVIDENCE:  # a neighbour struck: is the written key leakage?
+            contrast = np.log(max(evidence[k], EVIDENCE_FLOOR) / key_evidence)
+            p_played = min(p_played, float(np.interp(contrast, CONTRAST_KNOTS,
+                                                     CONTRAST_CALIBRATION)))
         status, confidence, played = "ok", p_played, None
         if p_played < 0.5:
-            key, key_evidence = _wrong_key(act, rise, k, centres, midis, scale)
             p_key = _probability(key_evidence, WRONG_KEY_CALIBRATION)
             status, confidence = "missing", (1.0 - p_played) * (1.0 - p_key)
             if p_key >= 0.5:
