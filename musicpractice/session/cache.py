@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,6 +146,8 @@ class AudioFingerprints:
         try:
             info = path.stat()
         except OSError:
+            return fallback
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read for ever
             return fallback
         key = [info.st_size, info.st_mtime_ns, info.st_ino]
         known = self._known.get(path) or self._stamp(take_id)

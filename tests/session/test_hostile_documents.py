@@ -259,3 +259,15 @@ def test_recover_on_a_refusing_disk_keeps_the_capture_and_says_why(tmp_path):
         result.stderr
     assert "could not be recovered" in result.stderr and "disk" in result.stderr
     assert (folder / CAPTURE_RAW).read_bytes() == raw and not (folder / "audio.flac").exists()
+
+
+def test_a_fifo_in_place_of_audio_does_not_hang_cached_results(template, tmp_path):
+    path = tmp_path / "s.mpsession"
+    shutil.copytree(template, path)
+    audio = next((path / "takes").iterdir()) / "audio.flac"
+    audio.unlink()
+    os.mkfifo(audio)
+    with Session.open(path) as session:
+        take = session.takes[0].id
+        assert any("audio" in p and "missing" in p for p in session.problems)
+        assert session.cache_get(take, "key", "1", {}) is None
