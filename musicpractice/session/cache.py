@@ -98,6 +98,10 @@ class CachedResult:
     created_at: str = ""
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def canonical_json(value) -> str:
     """``value`` as compact JSON with sorted keys (what the parameter hash is taken of)."""
     try:
@@ -298,10 +302,11 @@ class DerivedCache:
             if path.stat().st_size > max_array_bytes + MAX_META_BYTES:
                 return None
             if path.suffix == ".json":
-                meta = json.loads(path.read_text(encoding="utf-8"))
+                meta = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
             else:
                 arrays = read_npz_checked(path, max_bytes=max_array_bytes)
-                meta = json.loads(arrays.pop(META_KEY).tobytes().decode("utf-8"))
+                meta = json.loads(arrays.pop(META_KEY).tobytes().decode("utf-8"),
+                                  parse_constant=_no_constant)
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError,
                 RecursionError, MemoryError):
             return None

@@ -160,3 +160,13 @@ def test_export_then_import_still_round_trips_with_the_checks(tmp_path):
         archive = export_session(session, tmp_path / "share")
     copy = import_session(archive, tmp_path / "copy")
     assert os.path.getsize(copy / "session.json") == os.path.getsize(path / "session.json")
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+def test_a_cached_entry_with_non_numbers_is_a_miss(tmp_path, number):
+    path = session_with_takes(tmp_path, 1)
+    with Session.open(path) as session:
+        take = session.takes[0].id
+        file = session.cache_put(take, "key", "1", {"x": 1}, data={"k": 0.5})
+        file.write_text(file.read_text().replace("0.5", number).replace('"x": 1', f'"x": {number}'))
+        assert session.cache_get(take, "key", "1", {"x": 1}) is None
