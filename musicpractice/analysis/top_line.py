@@ -109,7 +109,7 @@ def top_line(y: np.ndarray, sr: int, *, tuning_hz: float = 440.0,
         rise.max(axis=0), size=2 * int(round(LOCAL_S / act.hop_s)) + 1, mode="nearest")
     keys, frames = _strikes(rise, local, strongest)
     line = _skyline(keys, frames, rise, local, act.hop_s)
-    notes = tuple(_note(activation, act.midi, act.times_s, key, start, stop, share, tuning_hz)
+    notes = tuple(_note(act.midi, act.times_s, key, start, stop, share, tuning_hz)
                   for key, start, stop, share in _with_offsets(line, activation))
     return TopLine(notes, int(keys.size), len(notes) >= MIN_NOTES)
 
@@ -167,11 +167,11 @@ def _release(row: np.ndarray, start: int) -> int:
     return start + peak + (int(below[0]) if below.size else segment.size - peak)
 
 
-def _note(activation, midi, times_s, key, start, stop, share, tuning_hz) -> Note:
+def _note(midi, times_s, key, start, stop, share, tuning_hz) -> Note:
     pitch = int(midi[key])
-    hop = times_s[1] - times_s[0] if times_s.size > 1 else 0.0
-    return Note(onset_s=float(times_s[start]), offset_s=float(times_s[min(stop, times_s.size - 1)]
-                                                              if stop < times_s.size else times_s[-1] + hop),
+    hop_s = times_s[1] - times_s[0] if times_s.size > 1 else 0.0
+    end_s = times_s[stop] if stop < times_s.size else times_s[-1] + hop_s
+    return Note(onset_s=float(times_s[start]), offset_s=float(end_s),
                 midi=pitch, median_hz=float(midi_to_hz(pitch, tuning_hz=tuning_hz)), cents=0.0,
                 vibrato_rate_hz=float("nan"), vibrato_extent_cents=float("nan"),
                 confidence=float(share))
