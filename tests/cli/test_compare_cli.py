@@ -49,7 +49,7 @@ def test_compare_with_score_writes_report_csv_and_json(sung, capsys):
     assert f"report: {report}" in out.err
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(report).pages).split())
     assert "Notes to listen to again" in text
-    assert "Monday, bar 2" in text and "cents higher than written" in text
+    assert "Monday, bar 2" in text and "cents, sharp)" in text
     with open(tables / "bars.csv", newline="") as handle:
         assert len(list(csv.DictReader(handle))) == 2 * 5
 
