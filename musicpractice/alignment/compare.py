@@ -256,8 +256,8 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
             progress=steps.stage("pitch"), cancel=cancel)
         warnings.extend(more)
     elif part_name is None and len(score.parts) > 1:
-        warnings.append("Pitch is checked note by note only for one monophonic part "
-                        "(choose a part).")
+        warnings.append("All parts were checked together, note by note, as one polyphonic "
+                        "recording; choose a part to check a singer's intonation in cents.")
     deviations = _within_bar_deviation(score, alignment, notes, onsets)
     confidence = alignment.confidence_at(np.nan_to_num(onsets)) if notes else np.array([])
     compared = []
