@@ -58,11 +58,8 @@ def simulate(z: np.ndarray, *, listeners: int, spread: float, noise: float, seed
                 if q == max(QUERIES):
                     break
                 left = np.setdiff1d(pool, asked)
-                if strategy == "random" or not asked:
-                    choice = int(pick_rng.choice(left)) if strategy == "random" or not asked else None
-                    if strategy == "active" and not asked:  # committee of one: nearest a boundary
-                        g = {d: group.predict(z[left], d) for d in DIMENSIONS}
-                        choice = int(left[np.argmin(np.minimum(np.abs(g["arousal"]), np.abs(g["valence"])))])
+                if strategy == "random":
+                    choice = int(pick_rng.choice(left))
                 else:
                     scores = committee_disagreement(
                         group, z[asked], {d: answers[d][asked] for d in DIMENSIONS}, z[left],

@@ -16,7 +16,8 @@ Cue table
 Every cue the product measures on a polyphonic take (no melody tracking: these are full
 mixes), extracted once with the product's own functions and cached in
 ``/work/cache/emotion_cues.npz`` (never in the repository). Build it with
-``nice -n 10 .venv/bin/python benchmarks/emotion_data.py``.
+``nice -n 10 .venv/bin/python benchmarks/emotion_data.py``; after a change to the spectral
+arousal cues only, ``... emotion_data.py --spectral`` recomputes just those.
 """
 
 from __future__ import annotations
@@ -136,6 +137,29 @@ def build_cue_table(*, limit: int | None = None) -> None:
     partial.unlink(missing_ok=True)
 
 
+SPECTRAL_KEYS = ("spectral_flux_db", "roughness", "percussive_share", "flatness", "high_flux_db",
+                 "low_flux_db", "contrast_db", "low_energy_share")
+
+
+def refresh_spectral_cues() -> None:
+    """Recompute only the spectral arousal cues (no onsets, tempo or key) into the cache:
+    for new spectral cues, far faster than a full rebuild."""
+    from musicpractice.analysis.arousal_cues import measure_arousal_cues
+    from musicpractice.audio.io import load_signal
+
+    tracks, keys, values = load_cue_table()
+    done = {int(t): dict(zip(keys, row)) for t, row in zip(tracks, values)}
+    audio = require_data() / "emotion" / "audio"
+    start = time.perf_counter()
+    for i, track in enumerate(sorted(done)):
+        signal = load_signal(audio / f"{track}.opus")
+        extra = measure_arousal_cues(signal.samples, signal.sr, onsets_s=np.zeros(0),
+                                     short_term_lufs=np.zeros(0))
+        done[track].update({k: getattr(extra, k) for k in SPECTRAL_KEYS})
+        print(f"{i + 1}/{len(done)} {track} {time.perf_counter() - start:.0f} s", flush=True)
+    _save(done, CACHE)
+
+
 def _save(done: dict[int, dict[str, float]], path: Path) -> None:
     keys = sorted({k for v in done.values() for k in v})
     tracks = sorted(done)
@@ -159,4 +183,7 @@ def load_cue_table() -> tuple[np.ndarray, list[str], np.ndarray]:
 
 
 if __name__ == "__main__":
-    build_cue_table(limit=int(sys.argv[1]) if len(sys.argv) > 1 else None)
+    if sys.argv[1:] == ["--spectral"]:
+        refresh_spectral_cues()
+    else:
+        build_cue_table(limit=int(sys.argv[1]) if len(sys.argv) > 1 else None)

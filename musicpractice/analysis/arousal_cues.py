@@ -36,6 +36,8 @@ ROUGHNESS_PEAKS = 20
 """Spectral peaks per frame that enter the roughness sum."""
 ROUGHNESS_FRAME_STEP = 4
 """Roughness is computed on every this-many spectral frames (about 11 frames per second)."""
+HIGH_BAND_HZ = 1600.0
+LOW_BAND_HZ = 200.0
 N_MELS = 64
 """Mel bands of the spectral flux and the harmonic/percussive split."""
 HPSS_FRAMES = 17
@@ -65,6 +67,15 @@ class ArousalCueValues:
         plucked attacks.
     flatness : float
         Median spectral flatness of the sounding frames (0 = pure tones, 1 = white noise).
+    high_flux_db, low_flux_db : float
+        The spectral flux of the mel bands above :data:`HIGH_BAND_HZ` (cymbals, consonants,
+        bright attacks) and below :data:`LOW_BAND_HZ` (bass and drums), dB per band.
+    contrast_db : float
+        Mean spectral contrast (Jiang et al. 2002): peak minus valley level within octave
+        bands, dB; low for dense, distorted or noisy sound.
+    low_energy_share : float
+        Share (0-1) of the sounding frames quieter than their mean energy (Tzanetakis &
+        Cook 2002): high for sparse, pulsing sound, low for a continuous wall of sound.
     dynamic_range_lu : float
         95th minus 10th percentile of the short-term loudness over the sounding parts, LU.
     times_s : numpy.ndarray
@@ -78,6 +89,10 @@ class ArousalCueValues:
     roughness: float
     percussive_share: float
     flatness: float
+    high_flux_db: float
+    low_flux_db: float
+    contrast_db: float
+    low_energy_share: float
     dynamic_range_lu: float
     times_s: np.ndarray
     flux_db: np.ndarray
@@ -161,6 +176,26 @@ def _percussive_share(mel_power: np.ndarray, active: np.ndarray) -> float:
     return float((mask * mel_power)[:, active].sum() / total) if total > 0 else float("nan")
 
 
+def _contrast_db(spec_db: np.ndarray, sr: int, active: np.ndarray) -> float:
+    if not active.any():
+        return float("nan")
+    freqs = np.fft.rfftfreq(N_FFT, 1.0 / sr)
+    edges = [200.0 * 2 ** k for k in range(6) if 200.0 * 2 ** (k + 1) <= sr / 2]
+    spec = spec_db[:, active]
+    values = []
+    for lo in edges:
+        band = spec[(freqs >= lo) & (freqs < 2 * lo)]
+        if len(band) >= 4:
+            q = np.percentile(band, [2, 98], axis=0)
+            values.append(np.mean(q[1] - q[0]))
+    return float(np.mean(values)) if values else float("nan")
+
+
+def _low_energy_share(spec_db: np.ndarray, active: np.ndarray) -> float:
+    energy = np.sum(10.0 ** (spec_db[:, active] / 10.0), axis=0)
+    return float(np.mean(energy < energy.mean())) if len(energy) >= 10 else float("nan")
+
+
 def _flatness(spec_db: np.ndarray, active: np.ndarray) -> float:
     if not active.any():
         return float("nan")
@@ -217,8 +252,17 @@ def measure_arousal_cues(
     mel_power = _mel_power(spec_db, sr)
     mel_db = 10.0 * np.log10(np.maximum(mel_power, 10.0 ** (FLOOR_DB / 10.0)))
     flux = np.full(spec_db.shape[1], np.nan)
+    rise = np.maximum(np.diff(mel_db, axis=1), 0.0)
     if spec_db.shape[1] > 1:
-        flux[1:] = np.maximum(np.diff(mel_db, axis=1), 0.0).mean(axis=0)
+        flux[1:] = rise.mean(axis=0)
+    import librosa
+
+    centres = librosa.mel_frequencies(N_MELS + 2, fmax=min(11_000.0, sr / 2))[1:-1]
+    sounding_rise = rise[:, active[1:]] if rise.shape[1] else rise
+
+    def band_flux(mask: np.ndarray) -> float:
+        return float(sounding_rise[mask].mean()) if mask.any() and sounding_rise.size else float("nan")
+
     flux[~active] = np.nan
     rough = _roughness(spec_db, sr, active)
     sounding_s = float(active.sum()) * HOP / sr
@@ -233,6 +277,9 @@ def measure_arousal_cues(
         event_density_per_s=density if math.isfinite(density) else float("nan"),
         spectral_flux_db=mean(flux), roughness=mean(rough),
         percussive_share=_percussive_share(mel_power, active), flatness=_flatness(spec_db, active),
+        high_flux_db=band_flux(centres >= HIGH_BAND_HZ), low_flux_db=band_flux(centres < LOW_BAND_HZ),
+        contrast_db=_contrast_db(spec_db, sr, active),
+        low_energy_share=_low_energy_share(spec_db, active),
         dynamic_range_lu=_dynamic_range_lu(short_term_lufs),
         times_s=times_s, flux_db=flux, roughness_frames=rough,
     )

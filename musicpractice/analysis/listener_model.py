@@ -201,12 +201,16 @@ def quadrant(arousal: np.ndarray, valence: np.ndarray) -> np.ndarray:
 
 def committee_disagreement(group: ListenerModel, z_known: np.ndarray,
                            targets: Mapping[str, np.ndarray], z_candidates: np.ndarray, *,
-                           members: int = 12, penalty: float = 8.0, seed: int = 0) -> np.ndarray:
+                           members: int = 16, penalty: float = 8.0, noise: float = 0.2,
+                           seed: int = 0) -> np.ndarray:
     """How much a committee of personal models disagree about each candidate item.
 
-    Each member is fitted (:func:`fit_personal`) on a bootstrap resample of the listener's
-    annotated items; the score is the vote entropy of the members' quadrants (bits, 0-2)
-    plus the spread of their arousal and valence (a tie-breaker when they vote alike).
+    The members are drawn from the posterior of the personal model (Gaussian prior centred
+    on the group's weights, ``penalty`` = noise variance / prior variance, answers with
+    SD ``noise``): they agree where the listener's annotations or the group pin the
+    reading down and disagree where neither does. The score is the vote entropy of the
+    members' quadrants of the plane (bits, 0-2; consensus entropy) plus the spread of their
+    arousal and valence (which separates items the members vote alike on).
 
     Returns
     -------
@@ -214,22 +218,18 @@ def committee_disagreement(group: ListenerModel, z_known: np.ndarray,
         Shape (candidates,); ask about the highest.
     """
     rng = np.random.default_rng(seed)
-    n = len(z_known)
-    votes, points = [], []
-    for _ in range(members):
-        pick = rng.integers(0, n, n) if n else np.zeros(0, int)
-        model = fit_personal(group, z_known[pick], {d: targets[d][pick] for d in DIMENSIONS},
-                             penalty=penalty)
-        a, v = model.predict(z_candidates, "arousal"), model.predict(z_candidates, "valence")
-        votes.append(quadrant(a, v))
-        points.append(np.stack([a, v]))
-    votes = np.array(votes)
-    entropy = np.zeros(votes.shape[1])
+    z = np.nan_to_num(np.asarray(z_known, dtype=float)).reshape(-1, len(group.terms))
+    candidates = np.nan_to_num(np.asarray(z_candidates, dtype=float))
+    cov = noise ** 2 * np.linalg.inv(z.T @ z + penalty * np.eye(z.shape[1]))
+    means = {d: ridge(z, targets[d], penalty=penalty, prior=group.weight_vector(d)) for d in DIMENSIONS}
+    draws = {d: rng.multivariate_normal(means[d], cov, size=members) for d in DIMENSIONS}
+    a, v = candidates @ draws["arousal"].T, candidates @ draws["valence"].T  # (candidates, members)
+    votes = quadrant(a, v)
+    entropy = np.zeros(len(candidates))
     for q in range(4):
-        p = np.mean(votes == q, axis=0)
+        p = np.mean(votes == q, axis=1)
         entropy -= np.where(p > 0, p * np.log2(np.where(p > 0, p, 1)), 0.0)
-    spread = np.array(points).std(axis=0).sum(axis=0)
-    return entropy + spread
+    return entropy + a.std(axis=1) + v.std(axis=1)
 
 
 def model_readings(cue_values: Mapping[str, float], model: ListenerModel | None = None):
