@@ -32,7 +32,11 @@ def add_parser(subparsers) -> None:
                         help="the score part the takes play (e.g. Alto); a melody gets its "
                              "pitch checked note by note")
     parser.add_argument("--score", metavar="SCORE_ID",
-                        help="with a take as the reference: number the bars from this score")
+                        help="with a take as the reference: number the bars from this score "
+                             "(default: the session's score when it has one)")
+    parser.add_argument("--no-score", action="store_true",
+                        help="with a take as the reference: cut it into sections of a few "
+                             "seconds instead of numbering bars from a score")
     parser.add_argument("--progress", action="store_true",
                         help="add the progress over time of the takes' performer: all of "
                              "their takes in the session, by date, against the same reference")
@@ -70,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         check_writable(args.csv)  # a new folder: its parent must exist
     if args.out is not None:
         check_writable(args.out)
+    default_score = ""
     with open_for_results(args.session) as session:
         for problem in session.problems:
             print(f"note: {problem}", file=sys.stderr)
@@ -78,6 +83,10 @@ def run(args: argparse.Namespace) -> int:
         args.takes = [resolve_take_id(session, t) for t in args.takes]
         if args.score is not None:
             args.score = find_reference(session, args.score).id
+        elif (not args.no_score and find_reference(session, args.ref).kind == "take"
+              and len(session.scores) == 1):
+            args.score = session.scores[0].id
+            default_score = session.scores[0].title or args.score
         if args.progress:
             progress_performer(session, args.ref, args.takes)
         bar = TerminalProgress()
@@ -89,6 +98,9 @@ def run(args: argparse.Namespace) -> int:
                       if args.progress else None)
         finally:
             bar.close()
+    if default_score:
+        print(f"note: bars are numbered from the score {default_score} (--no-score for "
+              "sections of the reference take)", file=sys.stderr)
     differences = describe_differences(comparison)
     if args.report is not None:
         from musicpractice.workspace.listening import session_agreement

@@ -58,9 +58,14 @@ def test_compare_summary_and_html(sung, capsys, tmp_path):
     (monday, tuesday), _ = _ids(sung, capsys)
     report = tmp_path / "r.html"
     assert main(["compare", "--session", str(sung.path), "--ref", monday, tuesday,
-                 "--report", str(report)]) == 0
+                 "--report", str(report), "--no-score"]) == 0
     out = capsys.readouterr().out
     assert "Monday (reference)" in out and "section" in out
+    # by default the session's score numbers the bars
+    assert main(["compare", "--session", str(sung.path), "--ref", monday, tuesday]) == 0
+    captured = capsys.readouterr()
+    assert "Bar" in captured.out and "section" not in captured.out
+    assert "bars are numbered from the score Melody" in captured.err
     assert "<svg" in report.read_text()
 
 
@@ -112,7 +117,7 @@ def test_takes_and_references_by_title_and_progress_checked_before_the_work(sung
                  "Ana's Wed", "--progress"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "Progress follows one performer" in err[0]
-    assert not (sung.path / "derived" / ana).exists()
+    assert not list((sung.path / "derived" / ana).glob("alignment*"))  # nothing aligned
     # titles and unique id starts name takes and references
     assert main(["compare", "--session", str(sung.path), "--ref", "melody", "monday",
                  "--part", "Alto", "--json"]) == 0
