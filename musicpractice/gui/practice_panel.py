@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -42,10 +41,10 @@ from musicpractice.audio.fluidsynth_render import fluidsynth_available
 from musicpractice.core.errors import MusicPracticeError
 from musicpractice.gui.jobs import JobRunner
 from musicpractice.gui.part_mixer import PartMixer
+from musicpractice.gui.practice_attempts import AttemptsPanel
 from musicpractice.score.load import load_score
 from musicpractice.score.playback import PlaybackSettings, schedule
 from musicpractice.score.render import mix_tracks, render_tracks
-from musicpractice.workspace.practice import PracticeLink, check_take, save_take
 
 SR = 44_100
 FOLLOW_MS = 33
@@ -55,24 +54,11 @@ def _render_job(sched, voices, *, progress=None, cancel=None):
     return render_tracks(sched, sr=SR, voices=voices)
 
 
-def _check_job(take, score, sched, part, *, progress=None, cancel=None):
-    return check_take(take, SR, score, sched, part, progress=progress, cancel=cancel)
-
-
-def attempt_summary(attempt: int, comparison) -> str:
-    """"Attempt 2: 14 of 16 notes right, 1 wrong, 1 missed, 0 unsure"."""
-    counts = {s: sum(n.status == s for n in comparison.notes)
-              for s in ("ok", "wrong", "missing", "unsure")}
-    return (f"Attempt {attempt}: {counts['ok']} of {len(comparison.notes)} notes right, "
-            f"{counts['wrong']} wrong, {counts['missing']} missed, {counts['unsure']} unsure")
-
-
 class PracticePanel(QWidget):
     """The Practice tab. ``score_view`` is optional (tests without WebEngine)."""
 
     error = Signal(str)
     rendered = Signal()
-    attempt_checked = Signal(int)
 
     def __init__(self, *, score_view=None, latency_path: str | Path | None = None,
                  input_device=None, output_device=None, parent: QWidget | None = None) -> None:
@@ -85,7 +71,6 @@ class PracticePanel(QWidget):
         self._tracks_key = None
         self.full_schedule = None
         self.audio = None
-        self.attempts: list = []
         self._pending_start: dict | None = None
         self._last_bar = None
         self._was_playing = False
@@ -149,8 +134,8 @@ class PracticePanel(QWidget):
         self.measure_button.clicked.connect(self.measure_latency)
         self.status = QLabel("")
         self.status.setWordWrap(True)
-        self.attempt_list = QListWidget()
-        self.attempt_list.currentRowChanged.connect(self.show_attempt)
+        self.attempts = AttemptsPanel(score_view=self.score_view)
+        self.attempts.error.connect(self._fail)
 
         form = QGridLayout()
         rows = (("My part", self.my_part), ("Voices", self.voices), ("Tempo", self.tempo),
@@ -183,8 +168,7 @@ class PracticePanel(QWidget):
         latency.addWidget(self.latency_label, 1)
         latency.addWidget(self.measure_button)
         sing_layout.addLayout(latency)
-        sing_layout.addWidget(QLabel("Attempts (click one to see its notes on the score):"))
-        sing_layout.addWidget(self.attempt_list, 1)
+        sing_layout.addWidget(self.attempts, 1)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(4, 4, 4, 4)
@@ -311,8 +295,6 @@ class PracticePanel(QWidget):
             if self._pending_start is not None:
                 pending, self._pending_start = self._pending_start, None
                 self.start(**pending)
-        elif key.startswith("check:"):
-            self._attempt_checked(int(key.split(":")[1]), result)
         elif key == "latency":
             if self.latency_store is not None:
                 self.latency_store.put(result)
@@ -427,46 +409,17 @@ class PracticePanel(QWidget):
         if self.engine.dropouts:
             self.status.setText(f"{self.engine.dropouts} audio block(s) were lost: timing "
                                 "after them may be off (close other programs).")
-        mine = self.my_part.currentData()
         for take in self.engine.takes(latency_s):
-            number = len(self.attempts) + 1
-            self.attempts.append({"take": take, "schedule": sched, "part": mine,
-                                  "latency_s": latency_s, "comparison": None, "take_id": ""})
-            self.attempt_list.addItem(f"Attempt {number}: checking…")
-            self.jobs.submit(f"check:{number}",
-                             partial(_check_job, take, self.score, sched, mine))
-
-    def _attempt_checked(self, number: int, comparison) -> None:
-        attempt = self.attempts[number - 1]
-        attempt["comparison"] = comparison
-        self.attempt_list.item(number - 1).setText(attempt_summary(number, comparison))
-        if self.session is not None and self.score_id:
-            sched = attempt["schedule"]
-            try:
-                stored = save_take(self.session, attempt["take"], SR, PracticeLink(
-                    score_id=self.score_id, part=attempt["part"],
-                    bars=self.settings_when_started.bars, tempo_scale=sched.tempo_scale,
-                    start_bpm=sched.start_bpm, transpose_semitones=sched.transpose_semitones,
-                    attempt=number, latency_s=attempt["latency_s"],
-                    score_start_s=sched.score_start_s))
-                attempt["take_id"] = stored.id
-            except MusicPracticeError as error:
-                self._fail(f"The take could not be saved: {error}")
-        self.attempt_list.setCurrentRow(number - 1)
-        self.attempt_checked.emit(number)
-
-    def show_attempt(self, row: int) -> None:
-        """Colour the score's notes by the verdicts of one attempt."""
-        if not 0 <= row < len(self.attempts) or self.score_view is None:
-            return
-        comparison = self.attempts[row]["comparison"]
-        if comparison is not None:
-            self.score_view.show_verdicts(comparison.notes, tolerance_cents=50.0)
+            self.attempts.add(take, sr=SR, score=self.score, sched=sched,
+                              part=self.my_part.currentData(), latency_s=latency_s,
+                              bars=self.settings_when_started.bars, session=self.session,
+                              score_id=self.score_id)
 
     def shutdown(self) -> None:
         """Stop playing, wait for background work, release the score view's engraver."""
         self.follow.stop()
         self.engine.stop()
+        self.attempts.shutdown()
         self.jobs.cancel_all()
         self.jobs.wait(3000)
         if self.score_view is not None:

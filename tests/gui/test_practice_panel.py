@@ -100,11 +100,14 @@ def test_sing_along_keeps_each_pass_as_a_checked_take(panel, qtbot, null_sink_en
     qtbot.waitUntil(lambda: panel.engine.passes >= 2, timeout=30_000)
     qtbot.wait(int(700))  # the latency's worth after the second pass
     panel.stop()
-    qtbot.waitUntil(lambda: len(panel.attempts) >= 2 and all(
-        a["comparison"] is not None for a in panel.attempts), timeout=60_000)
-    assert panel.attempt_list.count() == len(panel.attempts)
-    assert panel.attempt_list.item(0).text().startswith("Attempt 1:")
-    first = panel.attempts[0]["comparison"]
+    attempts = panel.attempts
+    qtbot.waitUntil(lambda: len(attempts.attempts) >= 2 and all(
+        a["comparison"] is not None for a in attempts.attempts), timeout=60_000)
+    assert attempts.attempt_list.count() == len(attempts.attempts)
+    assert attempts.attempt_list.item(0).text().startswith("Attempt 1:")
+    assert attempts.progress.text().startswith("Right notes by attempt:")
+    assert attempts.progress.text().count("%") == len(attempts.attempts)
+    first = attempts.attempts[0]["comparison"]
     assert sum(n.status == "ok" for n in first.notes) >= len(first.notes) - 1
     stored = [t for t in session.takes if "practice" in t.extra]
     assert [t.extra["practice"]["attempt"] for t in stored] == list(range(1, len(stored) + 1))
