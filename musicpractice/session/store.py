@@ -26,17 +26,11 @@ import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
-from typing import Mapping
-
-import numpy as np
 
 from musicpractice.audio.atomic_file import write_json_atomic
-from musicpractice.audio.flac_copy import copy_as_flac, file_sha256
 from musicpractice.core.errors import InvalidParameterError
-from musicpractice.core.file_kinds import file_kind, is_regular_file
 from musicpractice.core.progress import CancelToken, ProgressFn
-from musicpractice.session.cache import (
-    AudioFingerprints, CachedResult, DerivedCache, array_budget)
+from musicpractice.session.cache import AudioFingerprints, DerivedCache
 from musicpractice.session.documents import (  # noqa: F401  (names importers use)
     AUDIO_FILE, MAX_DOCUMENT_BYTES, SCORE_EXTENSIONS, SESSION_FILE, SESSION_SUFFIX, TAKE_FILE,
     new_id, read_document, session_folder, utc_now)
@@ -48,11 +42,13 @@ from musicpractice.session.model import (
     AlignmentRef, Comment, ListenerAnnotation, ScoreRef, Take)
 from musicpractice.session.cleanup import remove_stale_temporaries
 from musicpractice.session.loading import SessionLoading
-from musicpractice.session.paths import describe_links, inside, leaves_folder, outside_links
+from musicpractice.session.importing import SessionFiles
+from musicpractice.session.paths import describe_links, inside, outside_links
 from musicpractice.session.recovery import SessionRecovery
+from musicpractice.session.results import SessionResults
 
 
-class Session(SessionLoading, SessionRecovery):
+class Session(SessionLoading, SessionRecovery, SessionFiles, SessionResults):
     """An open session. Create with :meth:`create` or :meth:`open`; :meth:`close` when done.
 
     Attributes
@@ -326,140 +322,12 @@ class Session(SessionLoading, SessionRecovery):
         self._write_take(replace(take, annotations=take.annotations + (annotation,)))
         return annotation
 
-    def remove_take(self, take_id: str) -> None:
-        """Delete a take, its audio and its derived results."""
-        self._writable(take_id)
-        folder = self.take_folder(take_id)
-        inside(self.path, self.cache.root / take_id)
-        self.cache.clear(take_id)
-        try:
-            shutil.rmtree(folder)
-        except OSError as error:
-            raise SessionError(f"The take {take_id} could not be deleted "
-                               f"({error.strerror}).") from error
-        del self._takes[take_id]
-        self.alignments = tuple(a for a in self.alignments
-                                if take_id not in (a.take_id, a.reference_id))
-        self.save()
-
-    def import_audio(self, source: str | os.PathLike, *, title: str = "", performer: str = "",
-                     role: str = "student", date: str = "", piece: str = "", notes: str = "",
-                     progress: ProgressFn | None = None,
-                     cancel: CancelToken | None = None) -> Take:
-        """Copy an audio file into the session as a new take (FLAC, all channels, native rate).
-
-        Raises
-        ------
-        AudioFileError
-            The file is missing, not audio, damaged or empty.
-        RecordingStorageError
-            The copy cannot be written.
-        """
-        self._writable()
-        source = Path(source)
-        take = Take.from_json({"title": title or source.stem, "performer": performer,
-                               "role": role, "date": date, "piece": piece, "notes": notes},
-                              new_id())
-        folder = inside(self.path, self.path / "takes" / take.id)
-        try:
-            folder.mkdir(parents=True)
-        except OSError as error:
-            raise SessionError(f"{source.name} could not be imported: the take folder cannot "
-                               f"be made ({error.strerror}).") from error
-        try:
-            info = copy_as_flac(source, folder / AUDIO_FILE, progress=progress, cancel=cancel)
-            take = replace(take, sample_rate_hz=info.sample_rate_hz, channels=info.channels,
-                           frames=info.frames, source=source.name, started_at=utc_now(),
-                           audio_sha256=file_sha256(folder / AUDIO_FILE, cancel=cancel),
-                           source_sha256=file_sha256(source, cancel=cancel))
-            self._write_take(take)
-            self._fingerprints.remember(folder / AUDIO_FILE, take_id=take.id,
-                                        digest=take.audio_sha256, writable=True)
-        except OSError as error:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise SessionError(f"{source.name} could not be imported ({error.strerror or error}"
-                               "); nothing was added.") from error
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-        self.save()
-        return take
-
-    def import_score(self, source: str | os.PathLike, *, title: str = "") -> ScoreRef:
-        """Copy a score file (MusicXML, MIDI, kern, ABC, MEI) into ``scores/``.
-
-        Raises
-        ------
-        InvalidParameterError
-            Not a score file type.
-        SessionError
-            It cannot be read or copied.
-        """
-        self._writable()
-        source = Path(source)
-        ext = source.suffix.lower()
-        if ext not in SCORE_EXTENSIONS:
-            raise InvalidParameterError(
-                f"{source.name} is not a score file ({', '.join(sorted(SCORE_EXTENSIONS))}).")
-        if source.exists() and not is_regular_file(source):
-            raise SessionError(f"{source.name} is {file_kind(source)}, not a score file.")
-        score_id = new_id()
-        ref = ScoreRef(score_id, f"scores/{score_id}{ext}", title or source.stem, source.name)
-        target = inside(self.path, self.path / ref.file)
-        try:
-            target.parent.mkdir(exist_ok=True)
-            shutil.copyfile(source, target)
-        except OSError as error:
-            target.unlink(missing_ok=True)
-            raise SessionError(f"The score {source.name} could not be copied "
-                               f"({error.strerror or error}).") from error
-        self.scores += (ref,)
-        self.save()
-        return ref
-
     def add_alignment(self, alignment: AlignmentRef) -> None:
         """Record that an alignment result exists in the cache (replaces one with its id)."""
         self._writable()
         self.take(alignment.take_id)
         self.alignments = tuple(a for a in self.alignments if a.id != alignment.id) + (alignment,)
         self.save()
-
-    # -- derived results -------------------------------------------------------------
-    def cache_get(self, take_id: str, stage: str, algo_version: str,
-                  params: Mapping) -> CachedResult | None:
-        """A cached result for the take's current audio, or ``None`` (compute it then)."""
-        take = self.take(take_id)
-        if leaves_folder(self.path, self.cache.root / take_id):
-            return None
-        return self.cache.get(take_id, stage, algo_version, params,
-                              source=self._audio_source(take),
-                              max_array_bytes=array_budget(frames=take.frames,
-                                                           channels=take.channels))
-
-    def _audio_source(self, take: Take) -> str:
-        """What a take's cached results are keyed on: its audio's content as it is now."""
-        return self._fingerprints.of(
-            self.audio_path(take.id), take_id=take.id, fallback=take.audio_sha256,
-            writable=not self.read_only and take.id not in self._damaged_takes
-            and not leaves_folder(self.path, self.cache.root / take.id))
-
-    def cache_put(self, take_id: str, stage: str, algo_version: str, params: Mapping, *,
-                  data: Mapping, arrays: Mapping[str, np.ndarray] | None = None) -> Path | None:
-        """Cache a result computed from the take's current audio.
-
-        Returns the cache file, or ``None`` when the disk refused (full, no permission):
-        the result is still good to use, it is only not kept; :attr:`problems` says why.
-        """
-        take = self.take(take_id)
-        inside(self.path, self.cache.root / take_id)
-        try:
-            return self.cache.put(take_id, stage, algo_version, params,
-                                  source=self._audio_source(take), data=data, arrays=arrays,
-                                  created_at=utc_now())
-        except OSError as error:
-            self.problems.append(f"A result could not be kept in the session "
-                                 f"({error.strerror or error}); it is computed again next time.")
-            return None
 
     # -- closing ---------------------------------------------------------------------
     def close(self) -> None:
