@@ -17,7 +17,14 @@ back (the session, or that take, is read-only), so a failed load cannot destroy 
 person could still repair by hand. A file from a newer musicpractice opens read-only.
 
 Takes left ``recording`` by a crash are finalised from their capture when the session is
-opened for writing, and marked ``recovered``.
+opened for writing, and marked ``recovered``; temporaries a killed process left behind are
+removed then (:mod:`~musicpractice.session.cleanup`).
+
+Nothing under the folder is read, written or deleted through a link that leads outside it
+(:mod:`~musicpractice.session.paths`): such a session opens read-only, naming the links.
+The work is shared with mixins: :mod:`~musicpractice.session.loading`,
+:mod:`~musicpractice.session.recovery`, :mod:`~musicpractice.session.importing`,
+:mod:`~musicpractice.session.results`.
 """
 
 from __future__ import annotations
