@@ -1,0 +1,123 @@
+"""Fit the piano check's calibrations (musicpractice/alignment/piano_check.py) and print them.
+
+Takes of the FIT performances of ``note_verdicts.py``'s piano rows (Vienna 4x22, mistakes
+injected with seed = performance index, rendered with FluidSynth) go through the product's
+alignment and pitch activation; every written note judged by the check (enough clearly
+struck notes around it) gives its evidence and its truth, and isotonic regressions
+(pool-adjacent-violators, each block shrunk towards 1/2 by one pseudo-count) give:
+
+- ``PLAYED_CALIBRATION``: P(played | ln evidence of the written key);
+- ``CONTRAST_CALIBRATION``: P(played | ln(evidence / evidence of the strongest unwritten
+  neighbour)), where that neighbour is clearly struck;
+- ``WRONG_KEY_CALIBRATION``: P(the key played instead is that neighbour | ln its evidence),
+  for written notes not played.
+
+Paste the printed tuples into piano_check.py, then check them on the held-out split with
+``note_verdicts.py --only piano``. Usage::
+
+    .venv/bin/python benchmarks/piano_check_fit.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from piano_takes import (  # noqa: E402
+    PIANO_SPLITS,
+    inject_mistakes,
+    performances,
+    read_take,
+    render,
+    score_path,
+)
+
+
+def isotonic(x: np.ndarray, y: np.ndarray, knots) -> tuple[float, ...]:
+    """Non-decreasing P(y | x) at ``knots`` (pool adjacent violators, shrunk blocks)."""
+    order = np.argsort(x)
+    blocks: list[list[float]] = []  # [sum y, count, x min, x max]
+    for xi, yi in zip(x[order], y[order]):
+        blocks.append([float(yi), 1.0, float(xi), float(xi)])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]:
+            last = blocks.pop()
+            blocks[-1][0] += last[0]
+            blocks[-1][1] += last[1]
+            blocks[-1][3] = last[3]
+    centre = np.array([(b[2] + b[3]) / 2 for b in blocks])
+    value = np.array([(b[0] + 0.5) / (b[1] + 1.0) for b in blocks])
+    out = []
+    for q in knots:
+        inside = [v for b, v in zip(blocks, value) if b[2] <= q <= b[3]]
+        out.append(inside[0] if inside else float(np.interp(q, centre, value)))
+    return tuple(np.round(np.maximum.accumulate(out), 3).tolist())
+
+
+def take_features(performance: str, rows_out: dict) -> None:
+    """Evidence and truth of one fit take's judged notes, appended to ``rows_out``."""
+    import soundfile as sf
+
+    from musicpractice.alignment import align_to_score
+    from musicpractice.alignment import piano_check as pc
+    from musicpractice.analysis.pitch_activation import pitch_activation
+    from musicpractice.score import load_score
+
+    _, piece, index = performance.split(":")
+    take = inject_mistakes(read_take(performances(piece)[int(index)]), seed=int(index))
+    y, sr = sf.read(render(take), dtype="float32")
+    y = y.mean(axis=1) if y.ndim > 1 else y
+    score = load_score(score_path(piece))
+    alignment = align_to_score(y, sr, score)
+    q0, q1 = alignment.ref_span
+    notes = [n for n in score.notes if q0 - 1e-6 <= n.onset_quarter <= q1]
+    onsets = alignment.take_at([n.onset_quarter for n in notes])
+    midis = np.array([n.midi for n in notes])
+    act = pitch_activation(y, sr, low_midi=max(21, int(midis.min()) - 12),
+                           high_midi=min(108, int(midis.max()) + 12))
+    rise, local, centres, evidence = pc.note_evidence(act, onsets=onsets, midis=midis)
+    scale = pc._local_scale(act, local, centres)
+    support = pc._timing_support(centres, evidence)
+    s0 = min(n.onset_quarter for n in score.notes)
+    truth: dict = {}
+    for w in take.written:
+        truth.setdefault((round((w.quarter - take.first_quarter + s0) * 48), w.midi), []).append(w)
+    for k, note in enumerate(notes):
+        found = truth.get((round(note.onset_quarter * 48), note.midi))
+        if not found or not np.isfinite(centres[k]) or support[k] < pc.MIN_SUPPORT:
+            continue
+        w = found.pop(0)
+        played = w.truth == "ok"
+        key, key_evidence = pc._wrong_key(act, rise, k, centres, midis, scale)
+        rows_out["played"].append((np.log(max(evidence[k], pc.EVIDENCE_FLOOR)), played))
+        if key_evidence >= pc.CLEAR_EVIDENCE:
+            rows_out["contrast"].append(
+                (np.log(max(evidence[k], pc.EVIDENCE_FLOOR) / key_evidence), played))
+        if not played:
+            rows_out["wrong_key"].append(
+                (np.log(key_evidence), w.truth == "wrong" and w.played_midi == key))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one performance only")
+    args = parser.parse_args()
+    from musicpractice.alignment import piano_check as pc
+
+    rows: dict = {"played": [], "contrast": [], "wrong_key": []}
+    fit = PIANO_SPLITS["fit"][:1] if args.quick else PIANO_SPLITS["fit"]
+    for performance in fit:
+        take_features(performance, rows)
+        print(f"{performance}: {len(rows['played'])} notes so far", flush=True)
+    for name, knots in (("played", pc.KNOTS), ("contrast", pc.CONTRAST_KNOTS),
+                        ("wrong_key", pc.KNOTS)):
+        data = np.array(rows[name], dtype=float)
+        table = isotonic(data[:, 0], data[:, 1], knots)
+        print(f"{name.upper()}_CALIBRATION = {table}  # n={len(data)}")
+
+
+if __name__ == "__main__":
+    main()
