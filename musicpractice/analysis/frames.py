@@ -52,13 +52,15 @@ def frames_between(y: np.ndarray, first: int, stop: int, *, window: int, hop: in
     Returns
     -------
     numpy.ndarray
-        A read-only strided view of a copy of just that stretch of ``y`` (float32).
+        A read-only strided view of a copy of just that stretch of ``y`` (``y``'s float
+        type; float32 for any other).
     """
+    dtype = y.dtype if np.issubdtype(y.dtype, np.floating) else np.float32
     if stop <= first:
-        return np.zeros((0, window), dtype=np.float32)
+        return np.zeros((0, window), dtype=dtype)
     start = first * hop - (window // 2 if centre else 0)
     end = start + (stop - 1 - first) * hop + window
-    segment = np.zeros(end - start, dtype=np.float32)
+    segment = np.zeros(end - start, dtype=dtype)
     lo, hi = max(start, 0), min(end, len(y))
     if hi > lo:
         segment[lo - start:hi - start] = y[lo:hi]

@@ -17,6 +17,7 @@ import librosa
 import numpy as np
 import scipy.ndimage
 
+from musicpractice.analysis.frames import frames_between
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
 
 WINDOW_S = 8.0
@@ -84,7 +85,6 @@ def tempogram(
     width = round(WINDOW_S / hop_s) | 1
     step = max(1, round(STEP_S / hop_s))
     novelty = _local_novelty(envelope.astype(np.float64), hop_s)
-    padded = np.pad(novelty, (width // 2, width // 2))
     centres = np.arange(0, len(envelope), step)
     window = np.hanning(width + 2)[1:-1]
     offsets = np.arange(width) * hop_s
@@ -96,7 +96,7 @@ def tempogram(
     for first in range(0, len(centres), WINDOWS_PER_BLOCK):
         check_cancel(cancel)
         block = centres[first: first + WINDOWS_PER_BLOCK]
-        segments = padded[block[:, None] + np.arange(width)]
+        segments = frames_between(novelty, first, first + len(block), window=width, hop=step)
         fourier = np.abs(segments @ fourier_basis)
         acf = np.fft.irfft(np.abs(np.fft.rfft(segments * window, n=2 * width, axis=1)) ** 2,
                            axis=1)[:, :width]
