@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from musicpractice.audio.duplex import LatencyStore, SingAlong, measure_latency
 from musicpractice.audio.fluidsynth_render import fluidsynth_available
+from musicpractice.audio.leak_removal import remove_leak
 from musicpractice.core.errors import MusicPracticeError
 from musicpractice.gui.jobs import JobRunner
 from musicpractice.gui.part_mixer import PartMixer
@@ -123,7 +124,9 @@ class PracticePanel(QWidget):
         self.play_button.clicked.connect(lambda: self.start(record=False))
         self.sing_button = QPushButton("● Sing along")
         self.sing_button.setToolTip("Record while the parts play; each pass is a take, checked "
-                                    "against your part")
+                                    "against your part. Best with headphones: what the "
+                                    "microphone hears of the other parts is taken out, but "
+                                    "a guide of your own part would count as your singing")
         self.sing_button.clicked.connect(lambda: self.start(record=True))
         self.stop_button = QPushButton("■ Stop")
         self.stop_button.clicked.connect(self.stop)
@@ -409,7 +412,10 @@ class PracticePanel(QWidget):
         if self.engine.dropouts:
             self.status.setText(f"{self.engine.dropouts} audio block(s) were lost: timing "
                                 "after them may be off (close other programs).")
+        guided = self.settings_when_started.part_gain(self.my_part.currentData()) > 0
         for take in self.engine.takes(latency_s):
+            if not guided:  # the accompaniment the microphone heard is not the singer
+                take = remove_leak(take, self.audio, SR)[0]
             self.attempts.add(take, sr=SR, score=self.score, sched=sched,
                               part=self.my_part.currentData(), latency_s=latency_s,
                               bars=self.settings_when_started.bars, session=self.session,
