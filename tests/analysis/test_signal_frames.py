@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from musicpractice.analysis.frames import frame_count, iter_frames
+from musicpractice.analysis.frames import frame_count, frames_between, iter_frames
 from musicpractice.analysis.signal import MAX_SR_HZ, check_sample_rate, check_signal
 from musicpractice.core.errors import AudioTooShortError, InvalidParameterError
 
@@ -84,3 +84,10 @@ def test_signals_pass_as_float32():
         check_signal(np.zeros((100, 0)), 1000, channels=True)
     # a too-short recording is an invalid parameter to the analysis as well
     assert issubclass(AudioTooShortError, InvalidParameterError)
+
+
+def test_frames_keep_a_float_signals_precision():
+    y = np.arange(10.0)  # float64
+    assert frames_between(y, 0, 3, window=4, hop=2).dtype == np.float64
+    assert frames_between(np.arange(10), 0, 3, window=4, hop=2).dtype == np.float32
+    assert np.array_equal(frames_between(y, 1, 2, window=4, hop=2)[0], [0.0, 1.0, 2.0, 3.0])
