@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self.views.addTab(self.compare, "Compare && score")
         self.practice = practice_tab(settings_file=self.settings.fileName())
         self.practice.error.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.practice.attempts.take_saved.connect(lambda _take_id: self.takes.refresh())
         self.views.addTab(self.practice, "Practice")
         self.views.currentChanged.connect(self._view_changed)
         self.stack.addWidget(self.start_page)

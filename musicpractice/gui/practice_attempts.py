@@ -49,10 +49,13 @@ class AttemptsPanel(QWidget):
     -------
     checked(int)
         Attempt number (1-based) whose verdicts arrived.
+    take_saved(str)
+        Id of a take just saved in the session.
     error(str)
     """
 
     checked = Signal(int)
+    take_saved = Signal(str)
     error = Signal(str)
 
     def __init__(self, *, score_view=None, parent: QWidget | None = None) -> None:
@@ -98,6 +101,7 @@ class AttemptsPanel(QWidget):
                     transpose_semitones=sched.transpose_semitones, attempt=number,
                     latency_s=attempt["latency_s"], score_start_s=sched.score_start_s))
                 attempt["take_id"] = stored.id
+                self.take_saved.emit(stored.id)
             except MusicPracticeError as error:
                 self.error.emit(f"The take could not be saved: {error}")
         self.attempt_list.setCurrentRow(number - 1)

@@ -96,6 +96,8 @@ def test_sing_along_keeps_each_pass_as_a_checked_take(panel, qtbot, null_sink_en
         panel.mixer.set_mute(part, True)
     qtbot.waitUntil(lambda: panel.tracks is not None and len(panel.full_schedule.bar_numbers) == 1,
                     timeout=20_000)
+    saved = []
+    panel.attempts.take_saved.connect(saved.append)
     panel.start(record=True)
     qtbot.waitUntil(lambda: panel.engine.passes >= 2, timeout=30_000)
     qtbot.wait(int(700))  # the latency's worth after the second pass
@@ -112,4 +114,5 @@ def test_sing_along_keeps_each_pass_as_a_checked_take(panel, qtbot, null_sink_en
     stored = [t for t in session.takes if "practice" in t.extra]
     assert [t.extra["practice"]["attempt"] for t in stored] == list(range(1, len(stored) + 1))
     assert stored[0].extra["practice"]["part"] == "Soprano"
+    assert saved == [t.id for t in stored]  # the window's takes list is told
     session.close()
