@@ -33,18 +33,19 @@ SKIP_CUES = ("tempo_bpm", "level_lufs", "articulation_ratio", "mode")
 
 def describe_differences(comparison: Comparison) -> list[str]:
     """Sentences naming how each compared take differs from its baseline."""
+    return [s for _take, sentences in differences_by_take(comparison) for s in sentences]
+
+
+def differences_by_take(comparison: Comparison) -> list[tuple[TakeResult, list[str]]]:
+    """The sentences of :func:`describe_differences`, per compared take, the most telling
+    first (overall tempo, then where it changes, loudness, the ending, then the cues)."""
     takes = comparison.takes
     base = next((t for t in takes if t.is_reference), None)
     compared = list(comparison.compared)
     if base is None and len(compared) >= 2:
         base = compared.pop(0)
-    sentences = []
-    for take in compared:
-        if base is None:
-            sentences += _against_marked_tempo(comparison, take)
-        else:
-            sentences += _against_take(comparison, take, base)
-    return sentences
+    return [(take, _against_marked_tempo(comparison, take) if base is None
+             else _against_take(comparison, take, base)) for take in compared]
 
 
 def _runs(signs: np.ndarray, min_run: int) -> list[tuple[int, int, int]]:

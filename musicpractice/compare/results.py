@@ -174,8 +174,8 @@ class TakeResult:
 
     @property
     def name(self) -> str:
-        """How the take is called in tables and sentences."""
-        return self.take.title or self.take.id
+        """How the take is called in tables and sentences (:attr:`Take.display_name`)."""
+        return self.take.display_name
 
     def to_reference(self, take_s) -> np.ndarray:
         """Reference positions (quarter notes or seconds) of take times, seconds."""
@@ -245,3 +245,4 @@ class Comparison:
         """Grid indices that at least one take plays."""
         return [k for k in range(len(self.grid))
                 if any(t.bars[k].covered for t in self.takes)]
+

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.figure import Figure
 
+from musicpractice.compare.differences import differences_by_take
 from musicpractice.compare.take_remarks import (
     another_piece_sentence,
     seems_another_piece,
@@ -98,12 +99,15 @@ def build_report(comparison: Comparison, differences: list[str],
     remarks = ([another_piece_sentence(t, ref.title) for t in comparison.takes
                 if seems_another_piece(t)]
                + [s for s in map(tuning_sentence, comparison.takes) if s])
-    sections += [Section("What stands out", bullets=tuple(remarks + list(differences)) or
+    first, more = _first_points(comparison, differences)
+    sections += [Section("What stands out", bullets=tuple(remarks + first) or
                          ("No differences large enough to name.",)),
                  Section("Tempo and loudness, bar by bar",
                          paragraphs=(_plot_caption(comparison),),
                          figures=(lambda: tempo_figure(comparison),
                                   lambda: loudness_figure(comparison)))]
+    if more:
+        sections.append(Section("More differences", bullets=tuple(more)))
     if progress is not None:
         sections.append(_progress_section(progress))
     colours = take_colours(comparison)
@@ -126,6 +130,18 @@ def build_report(comparison: Comparison, differences: list[str],
 
 
 MAX_PROGRESS_COLUMNS = 8
+POINTS_PER_TAKE = 3
+"""Differences per take on the first page; the others follow under "More differences"."""
+
+
+def _first_points(comparison: Comparison, differences: list[str]) -> tuple[list[str], list[str]]:
+    """``differences`` split into the first :data:`POINTS_PER_TAKE` of each take (in the
+    order :func:`~musicpractice.compare.differences.differences_by_take` ranks them) and
+    the rest."""
+    first: list[str] = []
+    for _take, sentences in differences_by_take(comparison):
+        first += [s for s in sentences if s in differences][:POINTS_PER_TAKE]
+    return first, [s for s in differences if s not in first]
 
 
 def _agreement_section(agreement: Agreement) -> Section:

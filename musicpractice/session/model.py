@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import PurePath
 
 from musicpractice.core.errors import InvalidParameterError
 
@@ -75,6 +76,10 @@ def _items(doc: dict, key: str) -> list:
 def _extra(doc: dict, cls) -> dict:
     known = {f.name for f in fields(cls)}
     return {k: v for k, v in doc.items() if k not in known and k not in ("format", "schema_version")}
+
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -206,6 +211,19 @@ class Take:
     comments: tuple[Comment, ...] = ()
     annotations: tuple[ListenerAnnotation, ...] = ()
     extra: dict = field(default_factory=dict, hash=False)
+
+    @property
+    def display_name(self) -> str:
+        """What to call the take: its title when someone gave it one; else the performer
+        and the date ("Igoshina, 1 Mar 2025") rather than the file it was imported from."""
+        named = self.title and self.title != PurePath(self.source).stem
+        if named or not self.performer:
+            return self.title or self.id
+        try:
+            year, month, day = (int(x) for x in (self.date or self.started_at)[:10].split("-"))
+            return f"{self.performer}, {day} {MONTHS[month - 1]} {year}"
+        except (ValueError, IndexError):
+            return self.performer
 
     @property
     def duration_s(self) -> float:

@@ -106,7 +106,7 @@ def find_reference(session: Session, ref_id: str) -> Reference:
     take_id = _match(ref_id, [(t.id, t.title) for t in session.takes], "take")
     if take_id is not None:
         take = session.take(take_id)
-        return Reference("take", take.id, take.title or take.id)
+        return Reference("take", take.id, take.display_name)
     known = [s.id for s in session.scores] + [t.id for t in session.takes]
     raise InvalidParameterError(
         f"This session has no score or take {ref_id!r}"
