@@ -116,3 +116,16 @@ def test_sing_along_keeps_each_pass_as_a_checked_take(panel, qtbot, null_sink_en
     assert stored[0].extra["practice"]["part"] == "Soprano"
     assert saved == [t.id for t in stored]  # the window's takes list is told
     session.close()
+
+
+def test_the_window_practises_the_session_score(window, qtbot, tmp_path, chorale):
+    session = Session.create(tmp_path / "w.mpsession")
+    session.import_score(chorale, title="Chorale")
+    session.close()
+    window.open_session(tmp_path / "w.mpsession")
+    window.views.setCurrentWidget(window.practice)
+    qtbot.waitUntil(lambda: window.practice.score is not None, timeout=30_000)
+    assert window.practice.mixer.rows.keys() == {"Soprano", "Alto", "Tenor", "Bass"}
+    assert window.practice.title.text().startswith("<b>Chorale</b>")
+    window.views.setCurrentIndex(0)  # another tab stops the practice playback
+    assert not window.practice.engine.playing
