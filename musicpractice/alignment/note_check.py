@@ -34,6 +34,7 @@ VIBRATO_PERIOD_S = 0.18
 """About one vibrato cycle: the pitch averaged over it no longer swings."""
 MIN_EXTRA_S = 0.12
 """Shortest unmatched sung note reported as an extra note."""
+LOCAL_TEMPO_NOTES = 4
 MIN_EXTRA_CONFIDENCE = 0.5
 """Unmatched sung notes less likely than this to be a real note are not reported."""
 MISSING_VOICED = 0.3
@@ -104,6 +105,10 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
     tuning = _tuning_semitones(sung)
     followed = follow_notes(sung, midi, quarter, seconds_per_quarter=seconds_per_quarter,
                             tuning_semitones=tuning, first=first, last=last)
+    local = _local_tempo(sung, followed, quarter)
+    if local is not None:  # again, with the tempo the first pass found at each moment
+        followed = follow_notes(sung, midi, quarter, seconds_per_quarter=local,
+                                tuning_semitones=tuning, first=first, last=last)
     tuning = _refined_tuning(sung, followed, midi, tuning)
     verdicts = []
     for attempt in np.unique(followed.attempt[followed.sung_to_written >= 0]):
@@ -115,6 +120,31 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
                   for i, a, b in followed.jumps if (matched < i).any())
     return SungCheck(verdicts=tuple(verdicts), extras=tuple(extras), jumps=jumps,
                      tuning_cents=100.0 * tuning)
+
+
+def _local_tempo(sung, followed: FollowedNotes, quarter) -> np.ndarray | None:
+    """Seconds per quarter at each sung note: the median pace between the matched notes
+    of the same attempt within ``LOCAL_TEMPO_NOTES`` matches of it."""
+    matched = np.flatnonzero(followed.sung_to_written >= 0)
+    if matched.size < 4:
+        return None
+    onset = np.array([sung[i].onset_s for i in matched])
+    q = quarter[followed.sung_to_written[matched]]
+    same = followed.attempt[matched][1:] == followed.attempt[matched][:-1]
+    dq, dt = np.diff(q), np.diff(onset)
+    good = same & (dq > 0) & (dt > 0)
+    if good.sum() < 3:
+        return None
+    pace = np.where(good, dt / np.where(dq > 0, dq, 1.0), np.nan)
+    centre = 0.5 * (onset[1:] + onset[:-1])
+    times = np.array([s.onset_s for s in sung])
+    out = np.empty(times.size)
+    for k, t in enumerate(times):
+        nearest = np.argsort(np.abs(centre - t))[:2 * LOCAL_TEMPO_NOTES]
+        values = pace[nearest]
+        values = values[np.isfinite(values)]
+        out[k] = np.median(values) if values.size else np.nanmedian(pace)
+    return out
 
 
 def _sung_pitch(note: Note) -> float:

@@ -64,7 +64,7 @@ class FollowedNotes:
         ``(sung note index where the new attempt starts, written note left,
         written note jumped to)`` per jump.
     seconds_per_quarter : float
-        The take's tempo used for timing.
+        The take's overall tempo used for timing (median when given per sung note).
     """
 
     sung_to_written: np.ndarray
@@ -87,8 +87,9 @@ def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
         int, shape ``(J,)``: the written pitches in order.
     written_quarter : numpy.ndarray
         float, shape ``(J,)``: their onsets in quarter notes (increasing).
-    seconds_per_quarter : float
-        The take's tempo (from the coarse alignment).
+    seconds_per_quarter : float or numpy.ndarray
+        The take's tempo (from the coarse alignment), or the local tempo at each sung
+        note, shape ``(len(sung),)``.
     tuning_semitones : float
         The take's tuning relative to A4 = 440 Hz, in semitones.
     first, last : int
@@ -100,6 +101,9 @@ def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
     FollowedNotes
     """
     n_sung, n_written = len(sung), int(written_midi.size)
+    local_spq = np.broadcast_to(np.asarray(seconds_per_quarter, dtype=float), (n_sung,))
+    seconds_per_quarter = float(np.median(local_spq)) if n_sung else float(
+        np.mean(seconds_per_quarter))
     last = n_written - 1 if last is None else last
     if n_sung == 0 or n_written == 0:
         return FollowedNotes(np.full(n_sung, -1, dtype=np.int64), np.zeros(n_sung, np.int64),
@@ -143,7 +147,7 @@ def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
                 if not np.isfinite(prev).any():
                     continue
                 dq = written_quarter[step:] - written_quarter[:n_written - step]
-                ratio = np.log(ioi / np.maximum(dq * seconds_per_quarter, 1e-3))
+                ratio = np.log(ioi / np.maximum(dq * local_spq[i], 1e-3))
                 timing = np.minimum(0.5 * (ratio / TIMING_SD) ** 2, TIMING_CAP)
                 candidate = prev + between + (step - 1) * MISSING_COST + timing
                 better = candidate < total[step:]
