@@ -70,6 +70,11 @@ class CurvesPlot(pg.GraphicsLayoutWidget):
         self.tempo.setXRange(0, len(grid), padding=0.01)
         follow_palette(self, [self.tempo, self.loud])
 
+    def clear_data(self) -> None:
+        """Show nothing (no comparison)."""
+        for item in (self.tempo, self.loud, self.legend):
+            item.clear()
+
 
 class CueTable(QTableWidget):
     """The takes' expressive cues side by side (a column per take)."""
@@ -98,6 +103,12 @@ class CueTable(QTableWidget):
                     item.setToolTip(cue.method)
                 self.setItem(row, col, item)
         self.resizeColumnsToContents()
+
+    def clear_data(self) -> None:
+        """Show nothing (no comparison)."""
+        self.clear()
+        self.setRowCount(0)
+        self.setColumnCount(0)
 
 
 PROGRESS_MEASURES = (
@@ -174,6 +185,16 @@ class ProgressPlot(QWidget):
         self.performer.addItems(performers)
         self.performer.blockSignals(False)
         self._draw()
+
+    def clear_data(self) -> None:
+        """Show nothing (no comparison)."""
+        self.data = None
+        self.performer.blockSignals(True)
+        self.performer.clear()
+        self.performer.blockSignals(False)
+        self.note.setText("")
+        for plot in self.plots:
+            plot.clear()
 
     def series(self, performer: str) -> list[tuple[float, list[float]]]:
         """``(timestamp, [value per measure])`` of the performer's dated takes, by date."""

@@ -381,9 +381,13 @@ class CompareView(QWidget):
     def _show(self, data: CompareData | None) -> None:
         self.data = data
         self.ab.set_data(data)
-        if data is None:
+        if data is None:  # nothing of an earlier comparison (or session) stays on screen
             self.model.set_comparison(None)
             self.score_view.show_verdicts((), tolerance_cents=self.tolerance_cents)
+            self.heat_measure.clear()
+            for view in (self.stack, self.curves, self.cue_table, self.progress_plot):
+                view.clear_data()
+            self.heatmap.clear_measure()
         self.tabs.setEnabled(data is not None)
         for w in (self.play_button, self.switch_button, self.loop_check, self.loop_from,
                   self.loop_to):

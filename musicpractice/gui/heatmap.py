@@ -75,6 +75,14 @@ class HeatMap(pg.PlotWidget):
         self.setToolTip(f"{measure.tip}. Click a cell to hear that bar in that take.")
         follow_palette(self, [self.getPlotItem()])
 
+    def clear_measure(self) -> None:
+        """Show nothing (no comparison)."""
+        self.comparison, self.measure = None, None
+        self.values = np.zeros((0, 0))
+        self.image.clear()
+        self.getAxis("left").setTicks([[]])
+        self.setToolTip("")
+
     def cell_text(self, row: int, index: int) -> str:
         """The value of one cell as shown in the table."""
         return fmt(self.measure, self.values[row, index])

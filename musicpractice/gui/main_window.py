@@ -385,8 +385,12 @@ class MainWindow(QMainWindow):
 
     def _show_session_widgets(self, visible: bool) -> None:
         self.stack.setCurrentIndex(1 if visible else 0)
+        # on the Compare or Practice tab the docks stay aside (shown again on the Take tab)
+        aside = visible and self.views.currentWidget() in (self.compare, self.practice)
+        if aside:
+            self._docks_aside = self._docks_aside or list(self.docks)
         for dock in self.docks.values():
-            dock.setVisible(visible)
+            dock.setVisible(visible and not aside)
         for action in (self.import_action, self.save_action, self.close_action, self.delete_action):
             action.setEnabled(visible)
         if visible:

@@ -86,6 +86,12 @@ class TakeStack(pg.PlotWidget):
         self.setXRange(0, data.n_bars, padding=0.01)
         follow_palette(self, [self.getPlotItem()])
 
+    def clear_data(self) -> None:
+        """Show nothing (no comparison)."""
+        self.clear()
+        self.data, self.ids = None, []
+        self.getAxis("left").setTicks([[]])
+
     def set_cursor(self, take_id: str, x: float) -> None:
         """Mark musical position ``x`` in every row and shade the playing take's row."""
         visible = bool(np.isfinite(x)) and take_id in self.ids

@@ -230,3 +230,32 @@ def test_without_an_output_device_a_bar_click_says_so_and_play_is_off(qtbot, win
     view.ab.switch_next()
     view.toggle_play()
     assert not view.ab.playing and "Playback is not available" in view.playing_label.text()
+
+
+def test_opening_another_session_on_the_compare_tab_clears_it_and_keeps_the_docks_aside(
+        qtbot, window, chopin_folder, tmp_path, shared_data):
+    _session, igoshina, varsi, score_ref = _open(qtbot, window, chopin_folder)
+    data = _compare(qtbot, window, score_ref.id, [igoshina, varsi])
+    view = window.compare
+    assert view.heatmap.comparison is data.comparison and view.cue_table.rowCount() > 0
+    assert not any(d.isVisible() for d in window.docks.values())  # the comparison has the room
+
+    other = tmp_path / "Other.mpsession"
+    with Session.create(other) as session:  # another piece, no score
+        session.import_audio(shared_data / f"{CHOPIN}Varsi.wav", title="Scales")
+    assert window.open_session(other) is not None, window.last_error
+    qtbot.wait(50)
+    assert window.views.currentWidget() is view
+    assert not any(d.isVisible() for d in window.docks.values())
+    # nothing of the earlier session's comparison is left on screen
+    assert view.data is None and view.model.rowCount() == 0
+    assert view.heatmap.comparison is None and view.heatmap.values.size == 0
+    assert view.stack.data is None and not view.stack.ids
+    assert view.cue_table.rowCount() == 0 and view.cue_table.columnCount() == 0
+    assert view.progress_plot.data is None and view.progress_plot.performer.count() == 0
+    assert all(not p.listDataItems() for p in (view.curves.tempo, view.curves.loud))
+    assert view.differences.text() == "" and view.heat_measure.count() == 0
+    assert [view.takes.item(r).text().startswith("Scales") for r in range(view.takes.count())] \
+        == [True]
+    window.views.setCurrentIndex(0)  # the Take tab brings the docks back
+    assert window.docks["takes"].isVisible() and window.docks["summary"].isVisible()
