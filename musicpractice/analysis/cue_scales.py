@@ -67,10 +67,14 @@ SCALES: dict[str, CueScale] = {
     # gain-free arousal cues (analysis/arousal_cues.py); anchors: 5th and 95th percentiles
     # of the 300 rock/electronic/pop excerpts the listener model was fitted on
     "event_density_per_s": CueScale(2.0, 5.0, "few note events", "many note events", log=True),
-    "spectral_flux_db": CueScale(0.9, 1.8, "steady sound", "rapidly changing sound"),
-    "roughness": CueScale(0.065, 0.105, "smooth", "rough"),
+    "spectral_flux_db": CueScale(0.7, 1.8, "steady sound", "rapidly changing sound"),
+    "high_flux_db": CueScale(0.5, 1.75, "steady treble", "busy treble"),
+    "low_flux_db": CueScale(0.6, 1.8, "steady bass", "busy bass"),
+    "contrast_db": CueScale(34.0, 24.0, "clear, open sound", "dense sound"),
+    "low_energy_share": CueScale(0.74, 0.5, "pulsing sound", "continuous sound"),
+    "roughness": CueScale(0.05, 0.105, "smooth", "rough"),
     "dynamic_range_lu": CueScale(2.0, 12.0, "narrow dynamic range", "wide dynamic range"),
-    "percussive_share": CueScale(0.13, 0.33, "sustained", "percussive"),
-    "flatness": CueScale(0.0007, 0.02, "tonal", "noisy", log=True),
+    "percussive_share": CueScale(0.07, 0.33, "sustained", "percussive"),
+    "flatness": CueScale(0.0006, 0.028, "tonal", "noisy", log=True),
     "pulse_clarity": CueScale(0.1, 0.7, "vague pulse", "clear pulse"),
 }

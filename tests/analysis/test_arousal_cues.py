@@ -71,7 +71,13 @@ def test_gain_free_on_real_music(shared_data):
 def test_cue_rows_and_bad_input():
     cues = _cues(harmonic_tone(330.0, 2.0), onsets=[0.5, 1.0])
     rows = as_cues(cues, onsets_s=np.array([0.5, 1.0]), pulse_clarity=0.4)
-    assert [r.key for r in rows][:3] == ["event_density_per_s", "spectral_flux_db", "roughness"]
+    from musicpractice.analysis.listener_model import group_model
+
+    keys = [r.key for r in rows]
+    assert keys[:2] == ["event_density_per_s", "spectral_flux_db"] and len(set(keys)) == len(keys)
+    # every cue of the shipped model is measured by the analysis (here or in cues.py)
+    assert {t.key for t in group_model().terms} - set(keys) <= {
+        "hf_energy_pct", "attack_ms", "tempo_bpm", "mode"}
     assert all(r.meaning for r in rows if r.available)
     with pytest.raises(InvalidParameterError):
         measure_arousal_cues(np.zeros((2, 10)), SR, onsets_s=np.zeros(0), short_term_lufs=np.zeros(0))
