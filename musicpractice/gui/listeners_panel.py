@@ -64,7 +64,7 @@ class ListenersPanel(QWidget):
         form = QFormLayout()
         self.listener = QLineEdit()
         self.listener.setPlaceholderText("your name")
-        self.listener.textChanged.connect(self._refresh)
+        self.listener.editingFinished.connect(self._refresh)  # not per keystroke: reads analyses
         form.addRow("Listener", self.listener)
         self.character = QComboBox()
         self.character.addItems([NO_CHARACTER, *CHARACTERS])

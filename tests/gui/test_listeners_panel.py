@@ -35,7 +35,8 @@ def test_annotate_by_clicking_then_see_the_others(qtbot, lesson):
     panel.show()
     qtbot.waitExposed(panel)
     panel.set_take(session, take)
-    panel.listener.setText("Eve")
+    qtbot.keyClicks(panel.listener, "Eve")
+    qtbot.keyClick(panel.listener, Qt.Key.Key_Return)
     items = [panel.others.item(i).text() for i in range(panel.others.count())]
     assert items == ["1 other listener(s) annotated this take; give your own annotation to see what they heard."]
     assert "Bob" not in " ".join(items)
