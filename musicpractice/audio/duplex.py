@@ -238,6 +238,32 @@ class SingAlong:
                               min_heard=2)
         return None if result is None else result[0]
 
+    def delay_drift(self, take: np.ndarray, *, pass_index: int = 0, window_s: float = 0.5,
+                    search_s: float = 0.05) -> float | None:
+        """Largest delay (s, either sign) between a compensated take and what was played,
+        window by window, where the microphone clearly heard the playback (speakers);
+        None when it did not (headphones). A steady system gives about 0; a sound server
+        whose latency wandered during the take gives its wandering, so timing beyond it
+        is not trusted."""
+        from scipy.signal import correlate
+
+        played = self._audio.mean(axis=1)
+        n, step, reach = len(take), int(window_s * self.sr), int(search_s * self.sr)
+        lags = []
+        for start in range(reach, n - step - reach, step):
+            ref = played[start:start + step].astype(float)
+            seg = take[start - reach:start + step + reach].astype(float)
+            norm = np.sqrt(np.sum(ref ** 2))
+            if norm < 1e-3 * np.sqrt(step):
+                continue
+            corr = correlate(seg, ref, mode="valid", method="fft")
+            energy = np.sqrt(np.convolve(seg ** 2, np.ones(step), mode="valid")) + 1e-12
+            score = corr / energy / norm
+            k = int(np.argmax(score))
+            if score[k] > 0.7:
+                lags.append((k - reach) / self.sr)
+        return float(max(lags, key=abs)) if lags else None
+
     # -- audio thread ----------------------------------------------------------------
     def _next_block(self, frames: int) -> np.ndarray:
         audio, n = self._audio, len(self._audio)

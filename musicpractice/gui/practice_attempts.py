@@ -17,7 +17,13 @@ from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
 from musicpractice.core.errors import MusicPracticeError
 from musicpractice.gui.intonation import DEFAULT_TOLERANCE_CENTS
 from musicpractice.gui.jobs import JobRunner
-from musicpractice.workspace.practice import PracticeLink, check_take, save_take
+from musicpractice.workspace.practice import (
+    PracticeLink,
+    check_take,
+    practice_attempts,
+    recheck_take,
+    save_take,
+)
 
 
 def _check_job(take, sr, score, sched, part, *, progress=None, cancel=None):
@@ -78,20 +84,39 @@ class AttemptsPanel(QWidget):
         layout.addWidget(self.attempt_list, 1)
 
     def add(self, take, *, sr: int, score, sched, part: str, latency_s: float,
-            bars, session=None, score_id: str = "") -> int:
+            bars, count_in_bars: int, session=None, score_id: str = "") -> int:
         """Keep a take as the next attempt and check it in the background; its number."""
         number = len(self.attempts) + 1
         self.attempts.append({"take": take, "sr": sr, "schedule": sched, "part": part,
                               "latency_s": latency_s, "bars": bars, "session": session,
-                              "score_id": score_id, "comparison": None, "take_id": ""})
+                              "count_in_bars": count_in_bars, "score_id": score_id,
+                              "comparison": None, "take_id": ""})
         self.attempt_list.addItem(f"Attempt {number}: checking…")
         self.jobs.submit(str(number), partial(_check_job, take, sr, score, sched, part))
         return number
 
+    def load_earlier(self, session, score, *, score_id: str, part: str) -> int:
+        """List the session's earlier attempts at ``part`` (checked again in the
+        background), so progress covers every sitting; how many were found."""
+        self.attempts, earlier = [], practice_attempts(session, score_id=score_id, part=part)
+        self.attempt_list.clear()
+        self.progress.setText("")
+        self.jobs.cancel_all()
+        for take in earlier:
+            self.attempts.append({"take": None, "sr": take.sample_rate_hz, "part": part,
+                                  "comparison": None, "take_id": take.id, "session": None,
+                                  "score_id": score_id, "earlier": take.date})
+            self.attempt_list.addItem(f"Attempt {len(self.attempts)} ({take.date}): checking…")
+            self.jobs.submit(str(len(self.attempts)), partial(recheck_take, session, take, score))
+        return len(earlier)
+
     def _checked(self, number: int, comparison) -> None:
         attempt = self.attempts[number - 1]
         attempt["comparison"] = comparison
-        self.attempt_list.item(number - 1).setText(attempt_summary(number, comparison))
+        text = attempt_summary(number, comparison)
+        if attempt.get("earlier"):
+            text = text.replace(f"Attempt {number}:", f"Attempt {number} ({attempt['earlier']}):")
+        self.attempt_list.item(number - 1).setText(text)
         if attempt["session"] is not None and attempt["score_id"]:
             sched = attempt["schedule"]
             try:
@@ -99,7 +124,8 @@ class AttemptsPanel(QWidget):
                     score_id=attempt["score_id"], part=attempt["part"], bars=attempt["bars"],
                     tempo_scale=sched.tempo_scale, start_bpm=sched.start_bpm,
                     transpose_semitones=sched.transpose_semitones, attempt=number,
-                    latency_s=attempt["latency_s"], score_start_s=sched.score_start_s))
+                    latency_s=attempt["latency_s"], score_start_s=sched.score_start_s,
+                    count_in_bars=attempt["count_in_bars"]))
                 attempt["take_id"] = stored.id
                 self.take_saved.emit(stored.id)
             except MusicPracticeError as error:

@@ -232,6 +232,7 @@ class PracticePanel(QWidget):
             self.my_part.addItem(part, part)
         self.my_part.blockSignals(False)
         self.mixer.set_parts(score.parts, my_part=score.parts[0])
+        self._my_part_changed(0)  # earlier attempts at it
         numbers = [m.number for m in score.measures]
         for spin in (self.first_bar, self.last_bar):
             spin.blockSignals(True)
@@ -245,6 +246,9 @@ class PracticePanel(QWidget):
     def _my_part_changed(self, _index: int) -> None:
         self.mixer.set_my_part(self.my_part.currentData())
         self._remix()
+        if self.session is not None and self.score is not None and self.score_id:
+            self.attempts.load_earlier(self.session, self.score, score_id=self.score_id,
+                                       part=self.my_part.currentData())
 
     # -- settings and rendering --------------------------------------------------------
     def settings(self, *, singing: bool = False) -> PlaybackSettings:
@@ -414,11 +418,17 @@ class PracticePanel(QWidget):
                                 "after them may be off (close other programs).")
         guided = self.settings_when_started.part_gain(self.my_part.currentData()) > 0
         for take in self.engine.takes(latency_s):
+            drift = self.engine.delay_drift(take)
+            if drift is not None and abs(drift) > 0.005:
+                self.status.setText(f"The sound system's delay moved by {drift * 1000:+.0f} ms "
+                                    "during the take: its timing may be off by as much.")
             if not guided:  # the accompaniment the microphone heard is not the singer
                 take = remove_leak(take, self.audio, SR)[0]
             self.attempts.add(take, sr=SR, score=self.score, sched=sched,
                               part=self.my_part.currentData(), latency_s=latency_s,
-                              bars=self.settings_when_started.bars, session=self.session,
+                              bars=self.settings_when_started.bars,
+                              count_in_bars=self.settings_when_started.count_in_bars,
+                              session=self.session,
                               score_id=self.score_id)
 
     def shutdown(self) -> None:

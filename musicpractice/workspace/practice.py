@@ -20,7 +20,8 @@ import soundfile as sf
 from musicpractice.alignment.compare import ScoreComparison, compare_with_score
 from musicpractice.alignment.timemap import Alignment
 from musicpractice.score.model import Score
-from musicpractice.score.playback import Schedule, schedule_times
+from musicpractice.audio.io import load_signal
+from musicpractice.score.playback import PlaybackSettings, Schedule, schedule, schedule_times
 from musicpractice.session.model import Take
 from musicpractice.session.store import Session
 
@@ -50,6 +51,8 @@ class PracticeLink:
         Round trip taken off the recording.
     score_start_s : float
         Where the first bar starts in the take (after the count-in).
+    count_in_bars : int
+        Bars of count-in before it.
     """
 
     score_id: str
@@ -61,13 +64,15 @@ class PracticeLink:
     attempt: int
     latency_s: float
     score_start_s: float
+    count_in_bars: int = 0
 
     def to_json(self) -> dict:
         return {"score_id": self.score_id, "part": self.part,
                 "bars": list(self.bars) if self.bars else None,
                 "tempo_scale": self.tempo_scale, "start_bpm": self.start_bpm,
                 "transpose_semitones": self.transpose_semitones, "attempt": self.attempt,
-                "latency_s": self.latency_s, "score_start_s": self.score_start_s}
+                "latency_s": self.latency_s, "score_start_s": self.score_start_s,
+                "count_in_bars": self.count_in_bars}
 
 
 def schedule_alignment(score: Score, sched: Schedule) -> Alignment:
@@ -110,3 +115,19 @@ def practice_attempts(session: Session, *, score_id: str, part: str) -> list[Tak
              and t.extra["practice"].get("score_id") == score_id
              and t.extra["practice"].get("part") == part]
     return sorted(takes, key=lambda t: t.started_at)
+
+
+def recheck_take(session: Session, take: Take, score: Score, *, progress=None,
+                 cancel=None) -> ScoreComparison:
+    """Check a stored sung-along take again against its part, from its practice link
+    (the schedule it was sung against is rebuilt from the score)."""
+    link = take.extra["practice"]
+    sched = schedule(score, PlaybackSettings(
+        tempo_scale=float(link["tempo_scale"]),
+        transpose_semitones=int(link["transpose_semitones"]),
+        bars=tuple(link["bars"]) if link.get("bars") else None,
+        count_in_bars=int(link.get("count_in_bars", 0))))
+    signal = load_signal(session.audio_path(take.id), sr=take.sample_rate_hz,
+                         min_duration_s=0.1, cancel=cancel)
+    return check_take(signal.samples, signal.sr, score, sched, link["part"],
+                      progress=progress, cancel=cancel)

@@ -115,6 +115,17 @@ def test_sing_along_keeps_each_pass_as_a_checked_take(panel, qtbot, null_sink_en
     assert [t.extra["practice"]["attempt"] for t in stored] == list(range(1, len(stored) + 1))
     assert stored[0].extra["practice"]["part"] == "Soprano"
     assert saved == [t.id for t in stored]  # the window's takes list is told
+    # another sitting: the earlier attempts are listed and checked again, progress and all
+    from musicpractice.gui.practice_panel import PracticePanel
+    later = PracticePanel()
+    qtbot.addWidget(later)
+    later.set_session(session)
+    qtbot.waitUntil(lambda: len(later.attempts.attempts) == len(stored) and all(
+        a["comparison"] is not None for a in later.attempts.attempts), timeout=60_000)
+    assert [len(a["comparison"].notes) for a in later.attempts.attempts] == \
+        [len(a["comparison"].notes) for a in attempts.attempts[:len(stored)]]
+    assert later.attempts.progress.text().count("%") == len(stored)
+    later.shutdown()
     session.close()
 
 
