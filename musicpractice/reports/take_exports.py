@@ -53,13 +53,11 @@ def written_key_and_metre(score, analysis) -> tuple[tuple[str, str] | None, str]
     mode = analysis.key.mode if analysis.key.mode in ("major", "minor") else "major"
     if score is not None:
         metre = score.measures[0].time_signature if score.measures else "4/4"
-        if score.keys:
-            sharps = score.keys[0].sharps
-            major = (7 * sharps) % 12
-            tonic = major if mode == "major" else (major + 9) % 12
-            names = SHARP_NAMES if sharps >= 0 else FLAT_NAMES
-            return (names[tonic], mode), metre
-        return None, metre
+        sharps = score.keys[0].sharps if score.keys else 0  # none written: no sharps or flats
+        major = (7 * sharps) % 12
+        tonic = major if mode == "major" else (major + 9) % 12
+        names = SHARP_NAMES if sharps >= 0 else FLAT_NAMES
+        return (names[tonic], mode), metre
     if analysis.key.confidence <= 0:
         return None, "4/4"
     return (analysis.key.tonic, analysis.key.mode), "4/4"
