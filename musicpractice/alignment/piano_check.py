@@ -45,16 +45,17 @@ WRITTEN_NEARBY_S = 0.3
 """A key written this close to a note's onset cannot be that note's wrong key, nor extra."""
 KNOTS = (-9.0, -7.0, -6.0, -5.0, -4.5, -4.0, -3.5, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0)
 """ln(evidence) at which the calibrations below are given (linear in between)."""
-PLAYED_CALIBRATION = (0.083, 0.09, 0.125, 0.282, 0.282, 0.282, 0.282, 0.602, 0.781, 0.95,
+PLAYED_CALIBRATION = (0.095, 0.095, 0.095, 0.288, 0.288, 0.288, 0.288, 0.598, 0.773, 0.945,
                       0.995, 0.995, 0.995, 0.995)
 """P(a written key was played) at each of ``KNOTS``: an isotonic regression of the truth on
 ln(evidence), fitted on the fit split of ``benchmarks/note_verdicts.py`` (6 Vienna 4x22
-takes with injected mistakes, 2608 notes) and checked on the held-out one."""
-WRONG_KEY_CALIBRATION = (0.012, 0.012, 0.012, 0.012, 0.012, 0.026, 0.026, 0.026, 0.135, 0.562,
+takes with injected mistakes, 2585 notes; ``benchmarks/piano_check_fit.py`` prints it) and
+checked on the held-out one."""
+WRONG_KEY_CALIBRATION = (0.014, 0.014, 0.014, 0.014, 0.014, 0.026, 0.026, 0.026, 0.135, 0.562,
                          0.833, 0.953, 0.953, 0.953)
 """P(the key played instead of a written note judged not played is the neighbour with the
 strongest evidence) at each of ``KNOTS`` of that neighbour's ln(evidence); fitted likewise
-(272 notes)."""
+(269 notes)."""
 CONTRAST_KNOTS = (-6.0, -4.0, -3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0)
 CONTRAST_CALIBRATION = (0.042, 0.042, 0.167, 0.237, 0.5, 0.5, 0.821, 0.994, 0.994, 0.994, 0.994,
                         0.994, 0.994, 0.994)
@@ -62,7 +63,7 @@ CONTRAST_CALIBRATION = (0.042, 0.042, 0.167, 0.237, 0.5, 0.5, 0.821, 0.994, 0.99
 evidence of the unwritten neighbour struck most clearly), where a neighbour is clearly
 struck; the smaller of this and the ``PLAYED_CALIBRATION`` probability is used (a key a
 semitone away struck much more clearly means the written key's own rise is mostly its
-leakage). Fitted likewise (836 notes)."""
+leakage). Fitted likewise (833 notes)."""
 SURE_PROBABILITY = 0.6
 """A verdict is sure when its probability reaches this; otherwise ``unsure``."""
 EXTRA_EVIDENCE = 0.35

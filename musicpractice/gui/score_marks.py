@@ -67,9 +67,11 @@ def note_marks(rows: Iterable, engraved: Sequence, measures: Sequence, *,
         Element id -> :class:`NoteMark`.
     """
     by_key: dict = {}
+    by_bar_pitch: dict = {}
     for note in engraved:
         by_key.setdefault((note.measure, round(note.offset_quarter * 48), note.midi),
                           note.element_id)
+        by_bar_pitch.setdefault((note.measure, note.midi), []).append(note)
     starts = np.array([m.start_quarter for m in measures], dtype=float)
     marks: dict[str, tuple[int, NoteMark]] = {}
     for row in rows:
@@ -85,7 +87,7 @@ def note_marks(rows: Iterable, engraved: Sequence, measures: Sequence, *,
         offset = quarter - bar.start_quarter
         element = by_key.get((bar.number, round(offset * 48), row.midi))
         if element is None:  # engraved from a quantised copy (a MIDI file): the nearest one
-            element = _nearest(engraved, bar.number, offset, row.midi)
+            element = _nearest(by_bar_pitch.get((bar.number, row.midi), ()), offset)
         if element is None:
             continue
         mark = _mark(row, tolerance_cents)
@@ -94,15 +96,14 @@ def note_marks(rows: Iterable, engraved: Sequence, measures: Sequence, *,
     return {element: mark for element, (_, mark) in marks.items()}
 
 
-def _nearest(engraved, bar: int, offset_quarter: float, midi: int,
-             within_quarter: float = 0.25) -> str | None:
-    """The engraved note of this pitch in this bar closest to the onset, if close enough."""
+def _nearest(candidates, offset_quarter: float, within_quarter: float = 0.25) -> str | None:
+    """The candidate (engraved notes of one pitch in one bar) closest to the onset, if close
+    enough."""
     best, distance = None, within_quarter
-    for note in engraved:
-        if note.measure == bar and note.midi == midi:
-            d = abs(note.offset_quarter - offset_quarter)
-            if d <= distance:
-                best, distance = note.element_id, d
+    for note in candidates:
+        d = abs(note.offset_quarter - offset_quarter)
+        if d <= distance:
+            best, distance = note.element_id, d
     return best
 
 
