@@ -44,7 +44,7 @@ class NoteMark:
 
 
 def note_marks(rows: Iterable, engraved: Sequence, measures: Sequence, *,
-               tolerance_cents: float) -> dict[str, NoteMark]:
+               tolerance_cents: float, keys: Sequence = ()) -> dict[str, NoteMark]:
     """Marks by SVG element id for the written notes of a comparison.
 
     Parameters
@@ -60,6 +60,9 @@ def note_marks(rows: Iterable, engraved: Sequence, measures: Sequence, *,
         The score's bars (repeats expanded), to place each row in its bar.
     tolerance_cents : float
         Intonation tolerance for the colour of notes judged ``ok``.
+    keys : sequence of KeySignature
+        The score's key signatures: black keys are named with sharps or flats as the
+        signature in force at the note has them.
 
     Returns
     -------
@@ -90,7 +93,7 @@ def note_marks(rows: Iterable, engraved: Sequence, measures: Sequence, *,
             element = _nearest(by_bar_pitch.get((bar.number, row.midi), ()), offset)
         if element is None:
             continue
-        mark = _mark(row, tolerance_cents)
+        mark = _mark(row, tolerance_cents, _spelling(keys, quarter))
         if element not in marks or RANK[status] > marks[element][0]:
             marks[element] = (RANK[status], mark)
     return {element: mark for element, (_, mark) in marks.items()}
@@ -107,15 +110,26 @@ def _nearest(candidates, offset_quarter: float, within_quarter: float = 0.25) ->
     return best
 
 
-def _mark(row, tolerance_cents: float) -> NoteMark:
-    written = note_name(int(row.midi))
+def _spelling(keys: Sequence, quarter: float) -> tuple[str, str] | None:
+    """A key that spells black keys like the signature in force at ``quarter``."""
+    sharps = None
+    for k in sorted(keys, key=lambda k: k.onset_quarter):
+        if k.onset_quarter <= quarter + 1e-6:
+            sharps = k.sharps
+    if sharps is None:
+        return None
+    return ("C", "major") if sharps >= 0 else ("F", "major")
+
+
+def _mark(row, tolerance_cents: float, key: tuple[str, str] | None = None) -> NoteMark:
+    written = note_name(int(row.midi), key=key)
     cents = float(row.cents) if row.cents is not None else math.nan
     played = getattr(row, "played_midi", None)
     confidence = float(getattr(row, "confidence", math.nan))
     sure = f" ({confidence:.0%} sure)" if math.isfinite(confidence) else ""
     if row.status == "wrong":
         if played is not None:
-            sung = note_name(int(played))
+            sung = note_name(int(played), key=key)
             label = sung
             tip = f"{written} written, {sung} played{sure}"
         else:

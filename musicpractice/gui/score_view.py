@@ -316,7 +316,7 @@ class ScoreView(QWidget):
             self.marks = {}
             return 0
         self.marks = note_marks(rows, self.engraving.notes, self.score.measures,
-                                tolerance_cents=tolerance_cents)
+                                tolerance_cents=tolerance_cents, keys=self.score.keys)
         if self._loaded:
             self._send_marks()
         return len(self.marks)
