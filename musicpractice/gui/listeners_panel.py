@@ -229,9 +229,14 @@ class ListenersPanel(QWidget):
                      f"{_alpha(c.character)}, arousal {_alpha(c.arousal)}, valence {_alpha(c.valence)}.")
         viewer = self.listener.text().strip()
         if viewer:
-            from musicpractice.workspace.listening import describe_personal, personal_reading
+            from musicpractice.workspace.listening import (
+                describe_personal, personal_reading, personal_take_reading)
 
             personal = personal_reading(self.session, viewer, compute=False)
             if personal is not None:
                 text += "\n\n" + describe_personal(personal)
+                here = personal_take_reading(self.session, personal, self.take_id)
+                if here is not None:
+                    text += (f" This take by your reading: arousal {here[0]:+.2f}, valence "
+                             f"{here[1]:+.2f} (the group's: {here[2]:+.2f}, {here[3]:+.2f}).")
         self.agreement.setText(text)

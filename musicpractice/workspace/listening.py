@@ -106,6 +106,20 @@ def personal_reading(session: Session, listener: str, *, compute: bool = True) -
     return PersonalReading(listener, len(takes), model, differences(model, group))
 
 
+def personal_take_reading(session: Session, personal: PersonalReading, take_id: str
+                          ) -> tuple[float, float, float, float] | None:
+    """``(arousal, valence)`` of a take by the personal model, then by the group's
+    (from the take's cached analysis; ``None`` when it has none yet)."""
+    from musicpractice.analysis.listener_model import model_readings
+
+    analysis = cached_analysis(session, take_id)
+    if analysis is None:
+        return None
+    values = analysis.cues.values()
+    mine, group = model_readings(values, personal.model), model_readings(values)
+    return mine[0].value, mine[1].value, group[0].value, group[1].value
+
+
 def describe_personal(personal: PersonalReading) -> str:
     """Where a listener's personal reading differs from the group's, in words."""
     from musicpractice.analysis.cue_scales import SCALES

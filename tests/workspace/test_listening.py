@@ -13,7 +13,7 @@ from musicpractice.session.annotations import Annotation, add_annotation
 from musicpractice.session.store import Session
 from musicpractice.workspace.derived import ensure_analysis
 from musicpractice.workspace.listening import (
-    describe_personal, next_query, personal_reading, session_agreement)
+    describe_personal, next_query, personal_reading, personal_take_reading, session_agreement)
 from tests.signals import SR, click_track, harmonic_tone
 
 
@@ -51,6 +51,8 @@ def test_next_then_personal_reading(takes):
     assert personal is not None and personal.annotations == MIN_PERSONAL_ANNOTATIONS
     assert personal.differences and personal.differences[0][0] == "arousal"
     assert "Where it differs from the group" in describe_personal(personal)
+    mine_a, _, group_a, _ = personal_take_reading(session, personal, ids[0])
+    assert mine_a * group_a < 0 or abs(mine_a - group_a) > 0.05  # Eve hears it otherwise
     last = next_query(session, "Eve")
     assert last.take_id == ids[-1] and last.candidates == 1
     add_annotation(session, Annotation("", ids[-1], "Eve", "fear"))
