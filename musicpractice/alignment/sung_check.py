@@ -79,7 +79,7 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
                                           for n in covered]))
     sung = sung_notes(take, sr, track)
     if other_notes:
-        sung = without_other_parts(sung, take, sr, **other_notes)
+        sung = without_other_parts(sung, take, sr, **other_notes, mixed=track.polyphonic)
     check = check_sung_part(sung, track, notes, seconds_per_quarter=spq, first=first,
                             last=last, tolerance_cents=tolerance_cents)
     rows = []

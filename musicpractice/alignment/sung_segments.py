@@ -29,6 +29,8 @@ OTHER_PART_QUIETER_DB = 4.0
 part sounding then, is that part heard while the singer rests."""
 OTHER_PART_SEMITONES = 1.5
 """... within this of the other part's pitch (its masked partials leave neighbours)."""
+LOCAL_LEVEL_S = 4.0
+"""The typical level of the notes sung within this many seconds (dynamics change)."""
 MERGE_SEMITONES = 0.4
 STEP_SEMITONES = 0.4
 STEP_WINDOW_S = 0.18
@@ -165,7 +167,7 @@ def level_dips(take: np.ndarray, sr: int, *, hop_s: float) -> np.ndarray:
 
 def without_other_parts(sung: tuple[Note, ...], take: np.ndarray, sr: int, *,
                         others_midi: np.ndarray, others_on_s: np.ndarray,
-                        others_off_s: np.ndarray) -> tuple[Note, ...]:
+                        others_off_s: np.ndarray, mixed: bool = False) -> tuple[Note, ...]:
     """The sung notes less those that are the other parts of a mix (score-informed).
 
     Parameters
@@ -176,6 +178,10 @@ def without_other_parts(sung: tuple[Note, ...], take: np.ndarray, sr: int, *,
     sr : int
     others_midi, others_on_s, others_off_s : numpy.ndarray
         Pitches and aligned times (s) of the other parts' written notes, shape ``(m,)``.
+    mixed : bool
+        The other parts are heard in the take: then a note quieter than the notes around
+        it while another part sounds is that part, whatever its pitch (the singer adds
+        several dB to the mix).
 
     Returns
     -------
@@ -187,15 +193,16 @@ def without_other_parts(sung: tuple[Note, ...], take: np.ndarray, sr: int, *,
     if not sung or others_midi.size == 0:
         return sung
     level = np.array([_level_db(take, sr, s.onset_s, s.offset_s) for s in sung])
-    typical = float(np.median(level))
+    onsets = np.array([s.onset_s for s in sung])
     kept = []
     for s, db in zip(sung, level):
+        typical = float(np.median(level[np.abs(onsets - s.onset_s) <= LOCAL_LEVEL_S]))
         middle = 0.5 * (s.onset_s + s.offset_s)
         sounding = (others_on_s <= middle) & (others_off_s >= middle)
         pitch = s.midi + s.cents / 100.0
         d = pitch - others_midi[sounding]
         matches = np.any(np.abs(d - 12.0 * np.round(d / 12.0)) < OTHER_PART_SEMITONES)
-        if matches and db < typical - OTHER_PART_QUIETER_DB:
+        if (matches or (mixed and sounding.any())) and db < typical - OTHER_PART_QUIETER_DB:
             continue
         kept.append(s)
     return tuple(kept)
