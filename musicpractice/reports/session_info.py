@@ -4,6 +4,7 @@ document of a session and its readable listing."""
 from __future__ import annotations
 
 from musicpractice.reports.formats import SESSION_INFO_SCHEMA
+from musicpractice.session.annotations import annotation_count
 from musicpractice.session.store import Session
 
 
@@ -19,7 +20,8 @@ def info_document(session: Session) -> dict:
                    "duration_s": round(t.duration_s, 3), "sample_rate_hz": t.sample_rate_hz,
                    "channels": t.channels, "dropouts": t.dropouts, "device": t.device,
                    "source": t.source, "comments": len(t.comments),
-                   "annotations": len(t.annotations), "warnings": list(t.warnings)}
+                   "annotations": annotation_count(session, t.id),
+                   "warnings": list(t.warnings)}
                   for t in session.takes],
         "scores": [s.to_json() for s in session.scores],
         "alignments": [a.to_json() for a in session.alignments],

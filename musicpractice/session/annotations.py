@@ -288,3 +288,11 @@ def visible_to(annotations, viewer: str, take_id: str) -> list[Annotation]:
     if not mine:
         return []
     return [a for a in annotations if a.take_id == take_id]
+
+
+def annotation_count(session: Session, take_id: str) -> int | None:
+    """How many current annotations a take has (``None`` when its file cannot be read)."""
+    try:
+        return len(current(load_annotations(session, take_id)))
+    except SessionError:
+        return None

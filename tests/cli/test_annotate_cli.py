@@ -44,6 +44,9 @@ def test_annotate_then_see_the_others_and_agreement(lesson, capsys):
     assert doc["annotations"] == 7 and doc["listeners"] == 3
     assert cli.main(["agreement", "--session", str(path)]) == 0
     assert "Bob & Eve" in capsys.readouterr().out
+    assert cli.main(["session", "info", str(path), "--json"]) == 0
+    counts = {t["id"]: t["annotations"] for t in json.loads(capsys.readouterr().out)["takes"]}
+    assert counts == {takes[0]: 3, takes[1]: 2, takes[2]: 2}
 
 
 @pytest.mark.parametrize("args, message", [
