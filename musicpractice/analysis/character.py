@@ -4,8 +4,10 @@ The reading follows the cue tendencies summarised by Juslin & Laukka (2003, Tabl
 for music performance and vocal expression: for each of five emotions, every cue pushes
 for (+) or against (-) it according to whether its value lies on the side research links
 with that emotion. The evidence is the weighted mean of those pushes, so a user can see
-exactly which cue pushed which way. Arousal and valence are computed the same way, with
-the weights in :data:`AROUSAL_WEIGHTS` and :data:`VALENCE_WEIGHTS`.
+exactly which cue pushed which way. The analysis of a take reads arousal and valence with
+the model fitted to real listeners (:mod:`musicpractice.analysis.listener_model`, passed in
+as ``arousal``/``valence``); without it they are computed like the emotions, with the
+hand-set weights in :data:`AROUSAL_WEIGHTS` and :data:`VALENCE_WEIGHTS`.
 
 What it is not: a measurement of what the performer felt, or a grade. Listeners agree
 on these cue-emotion links only partly, and a reading is only as good as the cues it
