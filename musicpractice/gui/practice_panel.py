@@ -36,9 +36,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from musicpractice.audio.duplex import LatencyStore, SingAlong, measure_latency
+from musicpractice.audio.duplex import SingAlong, measure_latency
 from musicpractice.audio.fluidsynth_render import fluidsynth_available
 from musicpractice.audio.leak_removal import remove_leak
+from musicpractice.audio.loopback import LatencyStore
 from musicpractice.core.errors import MusicPracticeError
 from musicpractice.gui.jobs import JobRunner
 from musicpractice.gui.part_mixer import PartMixer
@@ -446,8 +447,8 @@ class PracticePanel(QWidget):
 def practice_tab(*, settings_file: str, parent: QWidget | None = None) -> PracticePanel:
     """The window's Practice tab: with its own engraved score view (own engraver process)
     and the measured latencies kept next to the settings file."""
-    from musicpractice.gui.workers.child_worker import ChildWorker
     from musicpractice.gui.score_view import ScoreView
+    from musicpractice.gui.workers.child_worker import ChildWorker
 
     view = ScoreView(ChildWorker())
     # the score's remarks (e.g. no tempo mark) must not widen the window past a laptop screen
