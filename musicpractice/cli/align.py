@@ -28,7 +28,7 @@ def add_parser(subparsers) -> None:
                         help="the bars the take covers, e.g. 17-32 (default: found automatically)")
     parser.add_argument("--no-repeats", action="store_true",
                         help="play the score's bars once each, ignoring repeat signs")
-    parser.add_argument("--tolerance-cents", type=_tolerance, default=50.0, metavar="CENTS",
+    parser.add_argument("--tolerance-cents", type=tolerance_cents, default=50.0, metavar="CENTS",
                         help="intonation tolerance: a note further than this from the "
                              "written pitch is wrong (default 50)")
     parser.add_argument("--json", action="store_true",
@@ -48,7 +48,8 @@ def _bars(text: str) -> tuple[int, int]:
     return first, last
 
 
-def _tolerance(text: str) -> float:
+def tolerance_cents(text: str) -> float:
+    """``--tolerance-cents`` value: a number of cents, 1-600 (argparse type)."""
     try:
         cents = float(text)
     except ValueError:

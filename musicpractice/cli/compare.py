@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from musicpractice.cli.align import tolerance_cents
 from musicpractice.cli.output import write_output
 from musicpractice.cli.progress_bar import TerminalProgress
 from musicpractice.reports.files import check_writable
@@ -44,6 +45,9 @@ def add_parser(subparsers) -> None:
                         help="write the student's report (.pdf or .html)")
     parser.add_argument("--csv", type=Path, metavar="DIR",
                         help="write bars.csv, notes.csv and cues.csv into DIR")
+    parser.add_argument("--tolerance-cents", type=tolerance_cents, default=50.0, metavar="CENTS",
+                        help="intonation tolerance of the note verdicts against a score "
+                             "(default 50)")
     parser.add_argument("--json", action="store_true",
                         help=f"print the {COMPARISON_SCHEMA} JSON document instead of the summary")
     parser.add_argument("--out", type=Path, metavar="PATH",
@@ -92,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
         bar = TerminalProgress()
         try:
             comparison = compare_takes(session, args.ref, args.takes, part=args.part,
-                                       score_id=args.score, progress=bar)
+                                       score_id=args.score,
+                                       tolerance_cents=args.tolerance_cents, progress=bar)
             series = (progress_for_takes(session, args.ref, args.takes, part=args.part,
                                          score_id=args.score, progress=bar)
                       if args.progress else None)

@@ -43,7 +43,7 @@ from musicpractice.session.store import Session
 def compare_takes(session: Session, reference_id: str, take_ids: list[str], *,
                   part: str | None = None, score_id: str | None = None,
                   voice: str = DEFAULT_RANGE, analyze=analyze_file,
-                  progress: ProgressFn | None = None,
+                  tolerance_cents: float = 50.0, progress: ProgressFn | None = None,
                   cancel: CancelToken | None = None) -> Comparison:
     """Compare takes of a session with a reference (a score or a take of the session).
 
@@ -65,6 +65,8 @@ def compare_takes(session: Session, reference_id: str, take_ids: list[str], *,
     analyze : callable
         Computes an analysis that is not cached (see
         :func:`~musicpractice.workspace.derived.ensure_analysis`).
+    tolerance_cents : float
+        Intonation tolerance of the note verdicts against a score, in cents.
     progress, cancel
         See :mod:`musicpractice.core.progress`.
 
@@ -91,14 +93,15 @@ def compare_takes(session: Session, reference_id: str, take_ids: list[str], *,
     analyse = partial(ensure_analysis, session, voice=voice, analyze=analyze)
     audio = TakeAudio(session)  # each take decoded once for all its alignments and checks
     if reference.kind == "score":
-        return _against_score(session, reference, take_ids, part, analyse, audio, steps, cancel)
+        return _against_score(session, reference, take_ids, part, analyse, audio, steps, cancel,
+                              tolerance_cents=tolerance_cents)
     if part is not None:
         raise InvalidParameterError("A part can be chosen only when the reference is a score.")
     return _against_take(session, reference, take_ids, score_id, analyse, audio, steps, cancel)
 
 
 def _against_score(session, reference, take_ids, part, analyse, audio, steps,
-                   cancel) -> Comparison:
+                   cancel, *, tolerance_cents: float = 50.0) -> Comparison:
     score = session_score(session, reference.id)
     part_name = score.find_part(part) if part is not None else None
     grid = score_grid(score)
@@ -111,8 +114,9 @@ def _against_score(session, reference, take_ids, part, analyse, audio, steps,
                                      audio=audio, progress=stage.stage("alignment"),
                                      cancel=cancel)
         detail = ensure_score_comparison(session, take_id, reference, alignment, score,
-                                         part=part_name, audio=audio,
-                                         progress=stage.stage("comparison"), cancel=cancel)
+                                         part=part_name, tolerance_cents=tolerance_cents,
+                                         audio=audio, progress=stage.stage("comparison"),
+                                         cancel=cancel)
         audio.release(take_id)
         monophonic = monophonic or detail.monophonic
         prepared.append((take_id, analysis, alignment, detail))
