@@ -120,14 +120,26 @@ def align_features(take: AlignmentFeatures, ref: AlignmentFeatures, *,
     report(progress, 0.0, "aligning (coarse)")
     coarse = factors[0]
     xc, yc = _downsample(x, coarse), _downsample(y, coarse)
+    sounding = ((t0, t1), (r0, r1))
+    take_trimmed = False
+    if subsequence is None:  # a lead-in of the take must not make it look partial
+        likely = _likely_shift(xc, yc) if transposition else 0
+        (a0, a1), _ = _music_spans(take, ref, sounding, _transpose(xc, likely), yc, coarse)
+        if (a0, a1) != (t0, t1):
+            t0, t1, take_trimmed = a0, a1, True
+            x = _stacked(take)[t0:t1]
+            n = x.shape[0]
+            factors = _level_factors(n, m)
+            coarse = factors[0]
+            xc, yc = _downsample(x, coarse), _downsample(y, coarse)
     shift, subsequence, (pi, pj) = _best_transposition(xc, yc, subsequence, transposition,
                                                        take.rate_hz / coarse)
     x = _transpose(x, shift)
     xc = _transpose(xc, shift)
-    sounding = ((t0, t1), (r0, r1))
     if not subsequence:  # leave out what only one of them plays before or after the music
-        spans = _music_spans(take, ref, sounding, xc, yc, coarse)
-        if spans != sounding:
+        spans = _music_spans(take, ref, ((t0, t1), (r0, r1)), xc, yc, coarse)
+        spans = ((t0, t1), spans[1]) if take_trimmed else spans  # the take's only once
+        if spans != ((t0, t1), (r0, r1)):
             (t0, t1), (r0, r1) = spans
             x, y = _transpose(_stacked(take)[t0:t1], shift), _stacked(ref)[r0:r1]
             n, m = x.shape[0], y.shape[0]
@@ -299,11 +311,23 @@ def _coarse_path(xc, yc, subsequence: bool):
 
 def _candidate_shifts(xc: np.ndarray, yc: np.ndarray) -> list[int]:
     """No transposition plus the transpositions whose overall pitch content fits best."""
-    take_profile = xc[:, :12].sum(axis=0)
-    ref_profile = yc[:, :12].sum(axis=0)
-    fit = {shift: float(np.roll(take_profile, -shift) @ ref_profile) for shift in range(-5, 7)}
+    fit = _profile_fit(xc, yc)
     ranked = sorted(fit, key=fit.get, reverse=True)
     return list(dict.fromkeys([0] + ranked[:TRANSPOSITION_CANDIDATES]))
+
+
+def _profile_fit(xc: np.ndarray, yc: np.ndarray) -> dict[int, float]:
+    """Per transposition (-5..6 semitones): how well the take's overall pitch-class
+    content fits the reference's."""
+    take_profile, ref_profile = xc[:, :12].sum(axis=0), yc[:, :12].sum(axis=0)
+    return {shift: float(np.roll(take_profile, -shift) @ ref_profile) for shift in range(-5, 7)}
+
+
+def _likely_shift(xc: np.ndarray, yc: np.ndarray) -> int:
+    """The transposition whose overall pitch-class content fits best (0 on a near tie)."""
+    fit = _profile_fit(xc, yc)
+    best = max(fit, key=fit.get)
+    return best if fit[best] > TRANSPOSITION_MARGIN * fit[0] else 0
 
 
 def _best_transposition(xc, yc, subsequence: bool | None, search: bool, rate_hz: float):

@@ -11,9 +11,12 @@ from musicpractice.alignment import align_takes
 from tests.alignment.synth import SR, melody_score, random_melody, render, tempo_curve
 
 
+MELODY = random_melody(11, n=48)
+
+
 @pytest.fixture(scope="module")
 def piece():
-    score = melody_score(random_melody(11, n=48), bpm=96.0)
+    score = melody_score(MELODY, bpm=96.0)
     return score, tempo_curve(score, start_s=0.4, speed=0.9, wobble=0.2), \
         tempo_curve(score, start_s=0.6, speed=1.1, wobble=-0.15)
 
@@ -44,6 +47,8 @@ def clicks(count: int, interval_s: float) -> np.ndarray:
 BEFORE = {
     "a long silence": silence(9.0),
     "a tuning note then silence": np.concatenate([tone(69, 3.0), silence(1.5)]),
+    "the tune's commonest note then silence": np.concatenate(
+        [tone(max(set(MELODY), key=MELODY.count), 3.0), silence(2.0)]),
     "a count-in": clicks(4, 0.6),
     "noise right before the music": noise(5.0),
     "chords of another key": np.concatenate([tone(61, 2.0) + tone(66, 2.0), tone(63, 2.5)]),
