@@ -537,6 +537,8 @@ def lead_in():
                     take, ref = path_a, take
                     lead_a, lead_b = 0.0, head.size / 22050
                 for method in ("ours", "chroma-dtw"):
+                    if method != "ours" and path_a in SCHUBERT and "other" not in kind:
+                        continue  # the 5-min peer runs take minutes each: one case shown
                     result = run_jobs(method, [[str(take), str(ref), 0]])[0]
                     if result is None:
                         rows.append([label, kind, side, method, "failed", "", ""])
