@@ -48,6 +48,10 @@ class Progress:
         The takes in date order.
     measures : tuple of Measure
         Only measures with a value in at least one take.
+    shared : str
+        The bars every take played, over which the bar measures are taken (e.g.
+        ``"bars 1–24"``); "" when every take played every compared bar, ``"no bars"`` when
+        the takes share none.
     """
 
     performer: str
@@ -56,12 +60,18 @@ class Progress:
     titles: tuple[str, ...]
     dates: tuple[str, ...]
     measures: tuple[Measure, ...]
+    shared: str = ""
 
     def sentences(self) -> list[str]:
         """How each measure changed from the first take to the last, in words."""
         if len(self.take_ids) < 2:
             return ["Only one take so far; progress shows from the second take on."]
         lines = []
+        if self.shared == "no bars":
+            lines.append("The takes share no bars, so their bars cannot be compared.")
+        elif self.shared:
+            lines.append(f"Bar by bar, the takes are compared over {self.shared}, which every "
+                         "take played.")
         for m in self.measures:
             finite = [(d, v) for d, v in zip(self.dates, m.values) if math.isfinite(v)]
             if len(finite) >= 2:
@@ -147,7 +157,10 @@ def progress_for_takes(session: Session, reference_id: str, take_ids: list[str],
 def progress_of(comparison: Comparison, *, performer: str, piece: str = "") -> Progress:
     """The progress measures of the compared takes of a comparison (in its order)."""
     takes = comparison.compared
-    rows = [_measures(t) for t in takes]
+    grid = comparison.grid
+    played = [k for k in range(len(grid)) if any(t.bars[k].covered for t in takes)]
+    shared = [k for k in played if all(t.bars[k].covered for t in takes)]
+    rows = [_measures(t, shared, {grid.numbers[k] for k in shared}) for t in takes]
     measures = []
     for key, name, unit in MEASURES:
         values = tuple(float(r.get(key, math.nan)) for r in rows)
@@ -157,7 +170,22 @@ def progress_of(comparison: Comparison, *, performer: str, piece: str = "") -> P
                     take_ids=tuple(t.take.id for t in takes),
                     titles=tuple(t.name for t in takes),
                     dates=tuple(t.take.date or t.take.started_at[:10] for t in takes),
-                    measures=tuple(measures))
+                    measures=tuple(measures),
+                    shared="" if shared == played else _span_text(grid, shared))
+
+
+def _span_text(grid, indices: list[int]) -> str:
+    """``"bars 1–8 and 12–14"`` for grid indices (sorted), ``"no bars"`` for none."""
+    if not indices:
+        return "no bars"
+    runs, start = [], indices[0]
+    for prev, k in zip(indices, indices[1:] + [None]):
+        if k != prev + 1:
+            runs.append((start, prev))
+            start = k
+    spans = [grid.span_label(a, b) for a, b in runs]
+    return spans[0] + "".join(", " + s.split(" ", 1)[1] for s in spans[1:-1]) + (
+        " and " + spans[-1].split(" ", 1)[1] if len(spans) > 1 else "")
 
 
 MEASURES = (
@@ -177,15 +205,20 @@ def _median(values) -> float:
     return float(np.median(values)) if values.size else math.nan
 
 
-def _measures(take: TakeResult) -> dict[str, float]:
-    bars = [r for r in take.bars if r.covered]
+def _measures(take: TakeResult, shared: list[int], numbers: set[int]) -> dict[str, float]:
+    """The take's measures over the bars every take played (grid indices ``shared``, bar
+    numbers ``numbers``), so a short take and a long one are measured on the same music;
+    the whole-take cues (dynamics, tempo variability) describe the whole take."""
+    bars = [take.bars[k] for k in shared]
     out = {"tempo_pct": _median(r.tempo_pct for r in bars),
            "timing_ms": _median(abs(r.deviation_ms) for r in bars),
            "intonation_cents": _median(abs(r.intonation_cents) for r in bars)}
-    checked = [n for n in take.notes if n.status in ("ok", "wrong", "missing")]
+    checked = [n for n in take.notes if n.status in ("ok", "wrong", "missing")
+               and n.bar in numbers]
     if checked:
         out["notes_off_pct"] = 100.0 * sum(n.status != "ok" for n in checked) / len(checked)
-    for key in ("articulation_ratio", "level_variability_lu", "tempo_cv_pct"):
+    out["articulation_ratio"] = _median(r.articulation_ratio for r in bars)
+    for key in ("level_variability_lu", "tempo_cv_pct"):
         try:
             out[key] = take.analysis.cues[key].value
         except KeyError:

@@ -45,3 +45,44 @@ def test_one_performer_only(chopin):
         progress_for_takes(chopin.session, chopin.score, [chopin.varsi, chopin.igoshina])
     with pytest.raises(InvalidParameterError, match="no takes by Nobody"):
         progress_over_time(chopin.session, chopin.score, performer="Nobody")
+
+
+def test_a_short_take_and_a_long_one_are_compared_on_the_bars_both_played(tmp_path):
+    """The demo's student take (6 bars; a G for the F# of bar 3, the A of bar 5 left out,
+    hurried from bar 5: resources/demo/build_demo.py) and its first 3 bars cut out as a
+    later take: the bar measures are taken over bars 1-3 only."""
+    import shutil
+
+    import soundfile as sf
+
+    from musicpractice.core.resources import resource_path
+    from musicpractice.session.store import Session
+
+    folder = tmp_path / "Demo.mpsession"
+    shutil.copytree(resource_path("demo", "Demo.mpsession"), folder,
+                    ignore=shutil.ignore_patterns(".lock"))
+    with Session.open(folder) as session:
+        long = next(t for t in session.takes if t.title == "Twinkle - student")
+        y, sr = sf.read(session.audio_path(long.id))
+        short_file = tmp_path / "first_three_bars.wav"
+        sf.write(short_file, y[: int(9.4 * sr)], sr)  # bar 4 starts at 9.3 s in the take
+        short = session.import_audio(short_file, title="Bars 1-3", performer="Alex",
+                                     date="2026-11-28", piece=long.piece)
+        score = session.scores[0].id
+        progress = progress_over_time(session, score, performer="Alex", piece=long.piece,
+                                      part="Voice")
+        full = compare_takes(session, score, [long.id], part="Voice").take(long.id)
+    assert progress.take_ids == (long.id, short.id)
+    assert progress.shared == "bars 1–3"
+    assert progress.sentences()[0] == ("Bar by bar, the takes are compared over bars 1–3, "
+                                       "which every take played.")
+    values = {m.key: m.values for m in progress.measures}
+    # notes off: the wrong note of bar 3 among the notes of bars 1-3 judged for sure (not
+    # the missing note of bar 5 as well)
+    sure = [n for n in full.notes if n.bar <= 3 and n.status in ("ok", "wrong", "missing")]
+    assert 9 <= len(sure) <= 11 and sum(n.status != "ok" for n in sure) == 1
+    assert values["notes_off_pct"] == pytest.approx((100 / len(sure),) * 2, abs=0.01)
+    # tempo: the median of bars 1-3, not lifted by the hurried bars 5-6
+    tempo_1_3 = sorted(r.tempo_pct for r in full.bars[:3])[1]
+    assert values["tempo_pct"][0] == pytest.approx(tempo_1_3)
+    assert tempo_1_3 < sorted(r.tempo_pct for r in full.bars)[3] - 1
