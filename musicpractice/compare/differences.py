@@ -123,10 +123,11 @@ def _against_marked_tempo(comparison: Comparison, take: TakeResult) -> list[str]
     min_run = MIN_RUN if covered.sum() > MIN_RUN else 1
     sentences = []
     marked = float(np.nanmedian(_column(take, "ref_tempo_bpm")))
+    symbol = grid.beat_unit()[0]
     for first, last, sign in _runs(_sign(pct / 100.0 - 1.0, TEMPO_STEP), min_run):
         r = float(np.median(pct[first:last + 1])) / 100.0
         sentences.append(f"{take.name} is {_pct(r)} {'faster' if sign > 0 else 'slower'} than "
-                         f"the marked tempo ({marked:.0f} quarter notes per minute) in "
+                         f"the marked tempo ({symbol} = {marked:.0f}) in "
                          f"{grid.span_label(first, last)}.")
     if not sentences:
         sentences.append(f"{take.name} stays within {TEMPO_STEP * 100:.0f} % of the marked tempo.")

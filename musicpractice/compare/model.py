@@ -125,8 +125,12 @@ def _against_score(session, reference, take_ids, part, analyse, audio, steps,
         if math.isfinite(tempo):
             grid = replace(grid, ref_tempo_bpm=np.full(len(grid), tempo))
             warnings = [w for w in warnings if "no tempo mark" not in w]
+            symbol, name = grid.beat_unit()
+            beats = tempo / float(np.median(grid.beats()))
+            unit = "beats" if name == "beat" else f"{name} notes"
             warnings.append(f"The score has no tempo mark: tempo is compared with the takes' "
-                            f"own median tempo, {tempo:.0f} quarter notes per minute.")
+                            f"own median tempo, {beats:.0f} {unit} per minute "
+                            f"({symbol} = {beats:.0f}).")
     results = [take_result(session.take(take_id), grid, alignment, analysis, score=score,
                            detail=detail) for take_id, analysis, alignment, detail in prepared]
     return Comparison(session.title, reference, grid, tuple(results), part_name, monophonic,

@@ -38,10 +38,11 @@ class BarRow:
         Start and length of the bar in the take, seconds (NaN where the take does not
         play the bar).
     tempo_bpm : float
-        Played tempo, quarter notes per minute (NaN without a score).
+        Played tempo in beats per minute, the beat of the score's time signature
+        (dotted quarters in 6/8, halves in 2/2: ``BarGrid.beat_unit``); NaN without a score.
     ref_tempo_bpm : float
         Tempo of the bar in the reference (marked tempo of a score, played tempo of a
-        reference take), quarter notes per minute; NaN without a score.
+        reference take), in the same beats per minute; NaN without a score.
     tempo_pct : float
         Tempo as a percentage of the reference's (100: same, 110: 10 % faster).
     deviation_ms : float

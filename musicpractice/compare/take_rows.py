@@ -45,6 +45,8 @@ def take_result(take: Take, grid: BarGrid, alignment: Alignment | None,
         else:
             tempo_pct = np.where(duration > 0, 100.0 * ref_length / duration, np.nan)
             tempo = tempo_pct / 100.0 * grid.ref_tempo_bpm
+    # tempi are given in the beat of the score's time signature (dotted quarters in 6/8)
+    tempo, ref_tempo = tempo / grid.beats(), grid.ref_tempo_beats()
     finite = np.isfinite(t_start)
     deviation = np.full(len(grid), np.nan)
     if finite.sum() >= 2:
@@ -70,7 +72,7 @@ def take_result(take: Take, grid: BarGrid, alignment: Alignment | None,
         rows.append(BarRow(
             take_id=take.id, index=k, bar=grid.numbers[k], ref_start=float(ref_starts[k]),
             take_start_s=float(t_start[k]), duration_s=float(duration[k]),
-            tempo_bpm=float(tempo[k]), ref_tempo_bpm=float(grid.ref_tempo_bpm[k]),
+            tempo_bpm=float(tempo[k]), ref_tempo_bpm=float(ref_tempo[k]),
             tempo_pct=float(tempo_pct[k]), deviation_ms=float(1000.0 * deviation[k]),
             loudness_lufs=float(loudness[k]), articulation_ratio=float(articulation[k]),
             intonation_cents=float(intonation[k]), wrong=wrong, missing=missing, extra=extra,

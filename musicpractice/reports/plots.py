@@ -58,15 +58,19 @@ def _axes(comparison: Comparison, ylabel: str) -> tuple[Figure, object]:
 
 
 def tempo_figure(comparison: Comparison) -> Figure:
-    """Tempo per bar of every take: BPM (quarter notes per minute) with the score's
-    marked tempo dashed, or percent of the reference take's tempo without a score."""
-    bpm = np.isfinite(comparison.grid.ref_tempo_bpm).any()
-    figure, ax = _axes(comparison, "tempo (BPM)" if bpm else "tempo (% of reference)")
+    """Tempo per bar of every take: beats of the score's time signature per minute (♩. in
+    6/8) with the score's marked tempo dashed, or percent of the reference take's tempo
+    without a score."""
+    grid = comparison.grid
+    bpm = np.isfinite(grid.ref_tempo_bpm).any()
+    symbol = grid.beat_unit()[0]
+    figure, ax = _axes(comparison, f"tempo ({symbol} per minute)" if bpm
+                       else "tempo (% of reference)")
     colours = take_colours(comparison)
-    centres = np.arange(len(comparison.grid)) + 0.5
+    centres = np.arange(len(grid)) + 0.5
     if comparison.reference.kind == "score":
-        ax.step(np.append(centres - 0.5, centres[-1] + 0.5),
-                np.append(comparison.grid.ref_tempo_bpm, comparison.grid.ref_tempo_bpm[-1]),
+        marked = grid.ref_tempo_beats()
+        ax.step(np.append(centres - 0.5, centres[-1] + 0.5), np.append(marked, marked[-1]),
                 where="post", color=REFERENCE_COLOUR, linestyle="--", linewidth=1,
                 label="marked tempo")
     elif not bpm:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.figure import Figure
 
+from musicpractice.compare.bar_grid import beat_name
 from musicpractice.compare.differences import differences_by_take
 from musicpractice.compare.take_remarks import (
     another_piece_sentence,
@@ -180,9 +181,10 @@ def _progress_section(progress: Progress) -> Section:
 def _plot_caption(comparison: Comparison) -> str:
     kind = comparison.grid.kind
     if comparison.reference.kind == "score":
-        tempo = "Tempo in quarter notes per minute; dashed: the tempo marked in the score."
+        tempo = (f"Tempo in {comparison.grid.tempo_words()}; dashed: the tempo marked in "
+                 "the score.")
     elif np.isfinite(comparison.grid.ref_tempo_bpm).any():
-        tempo = (f"Tempo in quarter notes per minute; grey: the reference take "
+        tempo = (f"Tempo in {comparison.grid.tempo_words()}; grey: the reference take "
                  f"“{comparison.reference.title}”.")
     else:
         tempo = f"Tempo as a percentage of the reference take “{comparison.reference.title}”."
@@ -206,7 +208,7 @@ BAR_COLUMNS = (
     ("Starts (m:s)", lambda r: _clock(r.take_start_s) if math.isfinite(r.take_start_s) else "–",
      "take_start_s"),
     ("Length (s)", lambda r: _f(r.duration_s, ".2f"), "duration_s"),
-    ("Tempo (BPM)", lambda r: _f(r.tempo_bpm, ".0f"), "tempo_bpm"),
+    ("Tempo", lambda r: _f(r.tempo_bpm, ".0f"), "tempo_bpm"),  # cells: "♩. = 60"
     ("Tempo vs reference", lambda r: _f(r.tempo_pct, ".0f") + " %" if math.isfinite(r.tempo_pct)
      else "–", "tempo_pct"),
     ("Timing (ms)", lambda r: _f(r.deviation_ms, "+.0f"), "deviation_ms"),
@@ -239,12 +241,20 @@ def bar_table(comparison: Comparison, take: TakeResult, colour: str = "") -> Tab
         if row.unsure:
             label += " ?"
             unsure = True
-        rows.append((label, *(c[1](row) for c in columns)))
+        rows.append((label, *(_beat_cell(comparison, row, c[1](row)) if c[2] == "tempo_bpm"
+                              else c[1](row) for c in columns)))
     title = take.name + (" (reference)" if take.is_reference else "")
     note = f"? = the alignment is unsure in this {comparison.grid.kind}." if unsure else ""
     return Table(header=(kind, *(c[0] for c in columns)), rows=tuple(rows),
                  numeric=(False,) + (True,) * len(columns), title=title, note=note,
                  colour=colour)
+
+
+def _beat_cell(comparison: Comparison, row, text: str) -> str:
+    """A tempo with the beat it counts: ``"♩. = 60"`` (the bar's beat from the score)."""
+    if text == "–":
+        return text
+    return f"{beat_name(float(comparison.grid.beats()[row.index]))[0]} = {text}"
 
 
 CUES_ELSEWHERE = ("tempo_bpm", "mode")
