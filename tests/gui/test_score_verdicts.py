@@ -92,6 +92,9 @@ def view(qtbot, score_worker):
     v.show()
     yield v
     v.shutdown()
+    v.close()
+    v.deleteLater()  # the web page goes before the application (else a crash at exit)
+    qtbot.wait(100)
 
 
 def _js(qtbot, view, script):
