@@ -13,8 +13,9 @@ is no display), opens a copy of ``resources/demo/Demo.mpsession`` and writes PNG
   score (``score_view.png``), the per-bar table with its heat map (``compare_bars.png``)
   and the tempo and loudness curves of both takes (``compare_curves.png``).
 
-Run: ``python packaging/screenshots.py [output folder] [--dark]`` (default
-``packaging/screenshots``; ``--dark`` uses the dark palette, as on a dark desktop).
+Run: ``python packaging/screenshots.py [output folder] [--dark] [--size=1366x768]`` (default
+``packaging/screenshots``; ``--dark`` uses the dark palette, as on a dark desktop;
+``--size`` the window's size, default 1600x1000: check 1366x768 and 1920x1080 too).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SIZE = (1600, 1000)
+for _arg in sys.argv[1:]:
+    if _arg.startswith("--size="):
+        SIZE = tuple(int(v) for v in _arg.split("=", 1)[1].lower().split("x"))
 CHOPIN = HERE.parents[1] / "shared" / "data" / "alignment" / "Chopin_Op010-03-Measures1-8"
 
 
@@ -134,5 +138,5 @@ def _compare_shots(app, window, tmp: Path, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--dark"]
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
     sys.exit(main(Path(args[0]) if args else HERE / "screenshots", dark="--dark" in sys.argv))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from musicpractice.gui.workers.alignment_jobs import CompareData
+from musicpractice.gui.axis_labels import fit_after_layout, fit_left_labels
 from musicpractice.gui.bar_axis import BarAxis
 from musicpractice.gui.plot_palette import follow_palette
 from musicpractice.gui.take_stack import take_colour
@@ -44,6 +45,12 @@ class CurvesPlot(pg.GraphicsLayoutWidget):
             plot.getAxis("left").setWidth(60)
             plot.showGrid(y=True, alpha=0.2)
         self.legend = self.tempo.addLegend(offset=(-10, 10))
+        self._labels = {self.tempo: ("Tempo (% of reference)", "Tempo %"),
+                        self.loud: ("Loudness (LUFS)", "LUFS")}
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        fit_after_layout(self, getattr(self, "_labels", None))
 
     def show_data(self, data: CompareData) -> None:
         """Draw one tempo and one loudness line per take."""
@@ -53,8 +60,10 @@ class CurvesPlot(pg.GraphicsLayoutWidget):
         grid = data.comparison.grid
         for axis in (self.tempo_axis, self.loud_axis):
             axis.set_bars(grid.numbers, grid.kind)
-        self.tempo.setLabel("left", "Tempo (% of the marked tempo)" if grid.unit == "quarter"
-                            else "Tempo (% of the reference take)")
+        self._labels[self.tempo] = ("Tempo (% of the marked tempo)" if grid.unit == "quarter"
+                                    else "Tempo (% of the reference take)", "Tempo %")
+        self.tempo.setLabel("left", self._labels[self.tempo][0])
+        fit_left_labels(self._labels)
         self.tempo.addItem(pg.InfiniteLine(100, angle=0, movable=False,
                                            pen=pg.mkPen((128, 128, 128), style=Qt.PenStyle.DashLine)))
         for k, take in enumerate(data.comparison.takes):
@@ -117,6 +126,7 @@ PROGRESS_MEASURES = (
     ("Loudness (LUFS)", lambda rows: _power_mean([r.loudness_lufs for r in rows])),
     ("Pitch off (cents)", lambda rows: _mean([abs(r.intonation_cents) for r in rows])),
 )
+PROGRESS_SHORT_TITLES = ("Tempo %", "Timing ms", "LUFS", "Cents")
 PROGRESS_MIN_SPANS = (20.0, 40.0, 6.0, 20.0)
 """Smallest y range drawn per measure (its unit), so a change below what a person hears
 or plays on purpose (0.1 LU, 2 ms) is drawn flat, not as a steep slope."""
@@ -172,6 +182,8 @@ class ProgressPlot(QWidget):
             if self.plots:
                 plot.setXLink(self.plots[0])
             self.plots.append(plot)
+        self._labels = {p: (title, short) for p, (title, _fn), short in
+                        zip(self.plots, PROGRESS_MEASURES, PROGRESS_SHORT_TITLES)}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -210,6 +222,10 @@ class ProgressPlot(QWidget):
             rows = [take.bars[k] for k in shared]
             points.append((when, [fn(rows) for _title, fn in PROGRESS_MEASURES]))
         return sorted(points)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        fit_after_layout(self, getattr(self, "_labels", None))
 
     def _draw(self) -> None:
         if self.data is None or not self.performer.currentText():

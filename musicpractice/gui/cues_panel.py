@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from musicpractice.analysis.cues import Cue
 from musicpractice.analysis.take import TakeAnalysis
+from musicpractice.gui.axis_labels import fit_after_layout
 
 CORNERS = {  # where the emotions of Juslin & Laukka's cue model sit on the plane
     "happiness": (0.7, 0.55), "tenderness": (0.6, -0.6), "sadness": (-0.65, -0.6),
@@ -65,7 +67,7 @@ class CuesPanel(QWidget):
         self.table.itemSelectionChanged.connect(self._selected)
         split.addWidget(self.table)
         self.plane = pg.PlotWidget()
-        self.plane.setMinimumHeight(180)
+        self.plane.setMinimumHeight(120)
         self.plane.setXRange(-1, 1, padding=0.05)
         self.plane.setYRange(-1, 1, padding=0.05)
         self.plane.setMouseEnabled(False, False)
@@ -85,15 +87,26 @@ class CuesPanel(QWidget):
             self.corner_labels.append(text)
         self.point = pg.ScatterPlotItem(size=16, brush=pg.mkBrush(220, 80, 60), pen=pg.mkPen("w"))
         self.plane.addItem(self.point)
-        split.addWidget(self.plane)
+        self.below = QTabWidget()  # the plane and what moves it share the room below the cues
+        self.below.setDocumentMode(True)
+        self.below.addTab(self.plane, "Character")
         self.contributions = QTableWidget(0, 3)
         self.contributions.setHorizontalHeaderLabels(["Cue", "Push on arousal", "Push on valence"])
         self.contributions.verticalHeader().hide()
         self.contributions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.contributions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        split.addWidget(self.contributions)
-        split.setSizes([320, 240, 140])
+        self.below.addTab(self.contributions, "What moves it")
+        split.addWidget(self.below)
+        for index, stretch in enumerate((3, 2)):  # the cues first when room is short
+            split.setStretchFactor(index, stretch)
+        split.setSizes([330, 240])
+        self.table.setMinimumHeight(6 * self.table.verticalHeader().defaultSectionSize())
+        self._labels = {self.plane.getPlotItem(): ("arousal: calm ↔ energetic", "calm ↔ energetic", "energy")}
         self.apply_palette()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        fit_after_layout(self, getattr(self, "_labels", None))
 
     def apply_palette(self) -> None:
         """Follow the application palette."""

@@ -18,6 +18,7 @@ from musicpractice.analysis.cues import Cue
 from musicpractice.analysis.tempo import beats_at_level
 from musicpractice.analysis.voices import voice_range
 from musicpractice.core.pitch import hz_to_midi, note_name
+from musicpractice.gui.axis_labels import fit_after_layout
 from musicpractice.gui.intonation import (
     DEFAULT_TOLERANCE_CENTS,
     UNKNOWN,
@@ -61,14 +62,15 @@ class TakeView(QWidget):
         self.beat_level = "chosen"
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.ci.setSpacing(2)
+        self._labels: dict[pg.PlotItem, tuple[str, str]] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.graphics)
         self.wave = self._add_plot("Audio", 1.0)
-        self.spec = self._add_plot("Spectrum (Hz)", 1.4)
+        self.spec = self._add_plot("Spectrum (Hz)", 1.4, short="Hz")
         self.pitch = self._add_plot("Pitch", 3.0, axis=NoteAxis("left"))
-        self.tempo = self._add_plot("Tempo (BPM)", 1.2)
-        self.loud = self._add_plot("Loudness (LUFS)", 1.2)
+        self.tempo = self._add_plot("Tempo (BPM)", 1.2, short="BPM")
+        self.loud = self._add_plot("Loudness (LUFS)", 1.2, short="LUFS")
         self.cue_plot = self._add_plot("Cue", 1.0)
         self.cue_plot.setLabel("bottom", "time (s)")
         self.cue_plot.setVisible(False)
@@ -116,7 +118,8 @@ class TakeView(QWidget):
         self.graphics.scene().sigMouseMoved.connect(self._hovered)
         self.apply_palette()
 
-    def _add_plot(self, label: str, stretch: float, axis: pg.AxisItem | None = None) -> pg.PlotItem:
+    def _add_plot(self, label: str, stretch: float, axis: pg.AxisItem | None = None, *,
+                  short: str = "") -> pg.PlotItem:
         row = self.graphics.ci.layout.rowCount()
         plot = self.graphics.addPlot(row=row, col=0, axisItems={"left": axis} if axis else None)
         self.graphics.ci.layout.setRowStretchFactor(row, int(stretch * 10))
@@ -126,7 +129,13 @@ class TakeView(QWidget):
         plot.hideButtons()
         plot.setMenuEnabled(False)
         plot.showGrid(x=False, y=True, alpha=0.15)
+        if short:
+            self._labels[plot] = (label, short)
         return plot
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        fit_after_layout(self, getattr(self, "_labels", None))
 
     def apply_palette(self) -> None:
         """Follow the application palette (light or dark)."""

@@ -25,6 +25,9 @@ from musicpractice.session.store import Session
 
 COLUMNS = ("Title", "Date", "Performer", "Role", "Length", "Key", "Tempo", "")
 TITLE, DATE, PERFORMER, ROLE, DURATION, KEY, TEMPO, STATUS = range(len(COLUMNS))
+DROPPED_FIRST = (ROLE, KEY, TEMPO, PERFORMER)
+"""Columns hidden, in this order, when the list is too narrow to show the titles."""
+MIN_TITLE_PX = 150
 
 
 class EditTake(QUndoCommand):
@@ -117,6 +120,7 @@ class TakesList(QTableWidget):
         for row, take in enumerate(takes):
             self._fill_row(row, take)
         self._filling = False
+        self._fit_columns()
         self.blockSignals(True)
         self.clearSelection()
         for row, take in enumerate(takes):
@@ -124,6 +128,24 @@ class TakesList(QTableWidget):
                 self.selectRow(row)
         self.blockSignals(False)
         self._selection_changed()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Hide the least needed columns while the titles would not have room to be read
+        (a narrow takes dock on a small screen); show them again when there is room."""
+        hidden = []
+        for column in (None, *DROPPED_FIRST):
+            if column is not None:
+                hidden.append(column)
+            others = sum(max(self.sizeHintForColumn(c), self.horizontalHeader().sectionSizeHint(c))
+                         for c in range(len(COLUMNS)) if c != TITLE and c not in hidden)
+            if self.viewport().width() - others >= MIN_TITLE_PX:
+                break
+        for c in DROPPED_FIRST:
+            self.setColumnHidden(c, c in hidden)
 
     def _fill_row(self, row: int, take: Take) -> None:
         analysis = self.summaries.get(take.id)

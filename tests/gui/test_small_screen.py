@@ -1,0 +1,48 @@
+"""The window on a 1366x768 screen (offscreen, the real widgets): the takes' titles can be
+read, axis labels fit their plots instead of running into each other, the cues panel shows
+more than three cues."""
+
+from __future__ import annotations
+
+import shutil
+
+from PySide6.QtGui import QFontMetrics
+
+from musicpractice.core.resources import resource_path
+from musicpractice.gui.takes_list import MIN_TITLE_PX, TITLE
+
+
+def _label_fits(plot) -> bool:
+    axis = plot.getAxis("left")
+    width = QFontMetrics(axis.label.font()).horizontalAdvance(axis.labelText)
+    return width <= axis.geometry().height()
+
+
+def test_at_1366x768_labels_fit_and_titles_and_cues_can_be_read(qtbot, window, tmp_path):
+    folder = tmp_path / "Demo.mpsession"
+    shutil.copytree(resource_path("demo", "Demo.mpsession"), folder,
+                    ignore=shutil.ignore_patterns(".lock"))
+    window.resize(1366, 768)
+    session = window.open_session(folder)
+    assert session is not None, window.last_error
+    student = next(t.id for t in session.takes if t.title == "Twinkle - student")
+    window.takes.select_take(student)
+    qtbot.waitUntil(lambda: window.view_data is not None
+                    and window.cues.analysis is window.view_data.analysis, timeout=60_000)
+    qtbot.wait(300)  # layouts settle, labels are fitted after them
+    view = window.take_view
+    shown = [p for p in view.plots if p.isVisible()]
+    assert all(_label_fits(p) for p in shown), [p.getAxis("left").labelText for p in shown]
+    assert view.loud.getAxis("left").labelText == "LUFS"  # "Loudness (LUFS)" has no room
+    # the title column is wide enough to read; less needed columns stepped aside
+    assert window.takes.columnWidth(TITLE) >= MIN_TITLE_PX - 1
+    # the cue table shows at least six cues, and the plane's label fits
+    table = window.cues.table
+    rows = sum(1 for r in range(table.rowCount())
+               if table.visualRect(table.model().index(r, 0)).bottom() <= table.viewport().height())
+    assert rows >= 6
+    assert _label_fits(window.cues.plane.getPlotItem())
+    # a large screen gets the long labels back
+    window.resize(1920, 1080)
+    qtbot.wait(300)
+    assert view.loud.getAxis("left").labelText == "Loudness (LUFS)"
