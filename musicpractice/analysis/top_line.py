@@ -96,6 +96,42 @@ def top_line(y: np.ndarray, sr: int, *, tuning_hz: float = 440.0,
     InvalidParameterError
         Not a finite mono signal or an unusable tuning.
     """
+    act, activation, rise, local, strongest = _rises(y, sr, tuning_hz, progress, cancel)
+    if strongest <= 0:
+        return TopLine((), 0, False)
+    keys, frames = _strikes(rise, local, strongest)
+    line = _skyline(keys, frames, rise, local, act.hop_s)
+    notes = tuple(_note(act.midi, act.times_s, key, start, stop, share, tuning_hz)
+                  for key, start, stop, share in _with_offsets(line, activation))
+    return TopLine(notes, int(keys.size), len(notes) >= MIN_NOTES)
+
+
+def struck_notes(y: np.ndarray, sr: int, *, tuning_hz: float = 440.0,
+                 progress: ProgressFn | None = None,
+                 cancel: CancelToken | None = None) -> tuple[Note, ...]:
+    """Every struck key of a piano take as a note (melody and accompaniment), time order.
+
+    The strikes are those :func:`top_line` chooses its line from; a note lasts until its
+    key has decayed (:data:`RELEASE_SHARE`) or is struck again. Parameters and errors as
+    :func:`top_line`; ``confidence`` is the strike's share of the strongest rise nearby.
+    """
+    act, activation, rise, local, strongest = _rises(y, sr, tuning_hz, progress, cancel)
+    if strongest <= 0:
+        return ()
+    keys, frames = _strikes(rise, local, strongest)
+    notes = []
+    for i, (key, start) in enumerate(zip(keys, frames)):
+        again = frames[i + 1:][keys[i + 1:] == key]
+        stop = min(_release(activation[key], start), int(again[0]) if again.size else 1 << 30)
+        if stop > start:
+            share = min(1.0, float(rise[key, start] / local[start]))
+            notes.append(_note(act.midi, act.times_s, int(key), int(start), stop, share,
+                               tuning_hz))
+    return tuple(notes)
+
+
+def _rises(y, sr, tuning_hz, progress, cancel):
+    """(activation result, activation, rise, local strongest rise, take's strongest rise)."""
     act = pitch_activation(y, sr, low_midi=LOW_MIDI, high_midi=HIGH_MIDI, tuning_hz=tuning_hz,
                            progress=progress, cancel=cancel)
     activation = act.activation.astype(np.float64)
@@ -103,15 +139,10 @@ def top_line(y: np.ndarray, sr: int, *, tuning_hz: float = 440.0,
     rise = activation - scipy.ndimage.minimum_filter1d(
         activation, size=rise_frames + 1, axis=1, origin=rise_frames // 2, mode="nearest")
     strongest = float(rise.max()) if rise.size else 0.0
-    if strongest <= 0:
-        return TopLine((), 0, False)
-    local = scipy.ndimage.maximum_filter1d(
+    local = (scipy.ndimage.maximum_filter1d(
         rise.max(axis=0), size=2 * int(round(LOCAL_S / act.hop_s)) + 1, mode="nearest")
-    keys, frames = _strikes(rise, local, strongest)
-    line = _skyline(keys, frames, rise, local, act.hop_s)
-    notes = tuple(_note(act.midi, act.times_s, key, start, stop, share, tuning_hz)
-                  for key, start, stop, share in _with_offsets(line, activation))
-    return TopLine(notes, int(keys.size), len(notes) >= MIN_NOTES)
+        if strongest > 0 else None)
+    return act, activation, rise, local, strongest
 
 
 def _strikes(rise: np.ndarray, local: np.ndarray,

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from musicpractice.reports.alignment_json import alignment_document
 from musicpractice.analysis.take import analyze_file
+from musicpractice.analysis.top_line import struck_notes
+from musicpractice.audio.io import load_signal
 from musicpractice.analysis.voices import DEFAULT_RANGE
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.pitch import FLAT_NAMES, SHARP_NAMES
@@ -34,6 +36,7 @@ from musicpractice.workspace.derived import ensure_alignment, ensure_analysis
 from musicpractice.workspace.references import find_reference, session_score
 from musicpractice.reports.tables import csv_text
 from musicpractice.score.export import melody_midi, melody_musicxml
+from musicpractice.score.hands import split_hands
 from musicpractice.session.store import Session
 
 NOTE_COLUMNS = ("onset_s", "offset_s", "midi", "name", "median_hz", "cents",
@@ -61,6 +64,13 @@ def written_key_and_metre(score, analysis) -> tuple[tuple[str, str] | None, str]
     if analysis.key.confidence <= 0:
         return None, "4/4"
     return (analysis.key.tonic, analysis.key.mode), "4/4"
+
+
+def _piano_notes(session: Session, take_id: str, analysis, cancel) -> tuple:
+    """Every struck key of a polyphonic take (melody and accompaniment), time order."""
+    signal = load_signal(session.audio_path(take_id), cancel=cancel)
+    return struck_notes(signal.samples, signal.sr, tuning_hz=analysis.tuning.a4_hz,
+                        cancel=cancel)
 
 
 def export_take(session: Session, take_id: str, what: str, out: str | os.PathLike, *,
@@ -122,15 +132,20 @@ def export_take(session: Session, take_id: str, what: str, out: str | os.PathLik
         score = (session_score(session, reference.id)
                  if reference is not None and reference.kind == "score" else None)
         key, time_signature = written_key_and_metre(score, analysis)
+        hands = None
+        if analysis.melody.polyphonic:  # piano: every struck key, on two staves
+            notes = _piano_notes(session, take_id, analysis, cancel)
+            hands = split_hands([n.onset_s for n in notes], [n.offset_s for n in notes],
+                                [n.midi for n in notes]) if notes else None
     if what == "midi":
         return write_file(out, melody_midi([n.onset_s for n in notes], [n.offset_s for n in notes],
                                            [n.midi for n in notes], title=title, key=key,
-                                           time_signature=time_signature))
+                                           time_signature=time_signature, hands=hands))
     if what == "musicxml":
         bpm = analysis.tempo.bpm if math.isfinite(analysis.tempo.bpm) else NOTATION_FALLBACK_BPM
         return write_file(out, melody_musicxml(
             [n.onset_s for n in notes], [n.offset_s for n in notes], [n.midi for n in notes],
-            tempo_bpm=bpm, title=title, key=key, time_signature=time_signature))
+            tempo_bpm=bpm, title=title, key=key, time_signature=time_signature, hands=hands))
     if what == "csv":
         records = analysis_document(analysis)["melody"]["notes"]
         return write_file(out, csv_text(records, NOTE_COLUMNS))

@@ -1,0 +1,55 @@
+"""Which hand plays each note of a piano transcription, for exports on two staves.
+
+Without a score the split point follows the music rather than sitting at middle C: at
+each moment the notes sounding around a note (within :data:`CONTEXT_S`) span from a
+lowest to a highest key; the note goes to the right hand when it is nearer the top of that
+span than its bottom and within :data:`HAND_SPAN` semitones of the top (the top line and
+what the right hand can reach under it), to the left hand otherwise. Where the music is
+narrower than a hand (one line, or close chords) the register decides: from
+:data:`MIDDLE_C` up, right hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+RIGHT, LEFT = "right", "left"
+HAND_SPAN = 12
+"""Semitones one hand covers below the top line (an octave)."""
+CONTEXT_S = 0.3
+"""Notes sounding within this many seconds of a note's onset are its context."""
+MIDDLE_C = 60
+"""MIDI pitch from which a note in narrow music goes to the right hand."""
+
+
+def split_hands(onsets_s: Sequence[float], offsets_s: Sequence[float],
+                midi: Sequence[int]) -> tuple[str, ...]:
+    """The hand (``"right"`` or ``"left"``) of each note (see the module notes).
+
+    Parameters
+    ----------
+    onsets_s, offsets_s : sequence of float
+        Start and end of each note, seconds, shape ``(n,)``.
+    midi : sequence of int
+        MIDI pitch of each note, shape ``(n,)``.
+
+    Returns
+    -------
+    tuple of str
+        One hand per note, in the order given.
+    """
+    on = np.asarray(onsets_s, dtype=float)
+    off = np.maximum(np.asarray(offsets_s, dtype=float), on)
+    pitch = np.asarray(midi, dtype=float)
+    hands = []
+    for t, m in zip(on, pitch):
+        near = (on <= t + CONTEXT_S) & (off >= t - CONTEXT_S)
+        top, low = float(pitch[near].max()), float(pitch[near].min())
+        if top - low <= HAND_SPAN:
+            hands.append(RIGHT if m >= MIDDLE_C else LEFT)
+        else:
+            right = top - m <= m - low and top - m <= HAND_SPAN
+            hands.append(RIGHT if right else LEFT)
+    return tuple(hands)
