@@ -261,7 +261,9 @@ def _missing_confidence(track: PitchTrack, onset: float, end: float, midi, j: in
         return 0.95
     sung = np.median(hz_to_midi(voiced)) - tuning
     if abs(octave_folded(sung - midi[j])) < 0.5:
-        return 0.3  # its own pitch is there: a merged repeat or a misplaced match
+        if j > 0 and midi[j] == midi[j - 1]:
+            return 0.92  # a repeated note held on, not sung again: no new attack was found
+        return 0.3  # its own pitch is there, not followed: a misplaced match
     held = j > 0 and abs(octave_folded(sung - midi[j - 1])) < 0.5
     return 0.92 if held else 0.6
 
