@@ -44,6 +44,9 @@ ALGORITHM_VERSION = 5
 NO_MUSIC_CONFIDENCE = 0.1
 """Below this confidence of the tuning, the key and the melody (and twice it of the beat)
 together, a take holds no music: white and pink noise read 0.00-0.08 on all four."""
+PITCH_CUES = ("vibrato_rate_hz", "vibrato_extent_cents")
+"""Cues that describe how the player shapes a note's pitch: not reported for a take that
+is not :attr:`TakeAnalysis.pitch_shaped` (a piano)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,13 @@ class TakeAnalysis:
                     and self.key.confidence < NO_MUSIC_CONFIDENCE
                     and self.tempo.confidence < 2 * NO_MUSIC_CONFIDENCE
                     and self.melody.confidence < NO_MUSIC_CONFIDENCE)
+
+    @property
+    def pitch_shaped(self) -> bool:
+        """Whether the player shapes each note's pitch (a voice, a violin, a flute), so that
+        intonation and vibrato mean something. False for a piano (voice range ``"piano"``)
+        and for a take where several notes sound at once (its melody is a top line)."""
+        return self.voice != "piano" and not self.melody.polyphonic
 
     @property
     def duration_s(self) -> float:

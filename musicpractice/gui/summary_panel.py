@@ -153,6 +153,7 @@ def _range_text(a: TakeAnalysis) -> str:
     cents = np.array([n.cents for n in a.notes], dtype=float)
     kind = " (top line of several voices)" if a.melody.polyphonic else ""
     key = (a.key.tonic, a.key.mode)  # names spelled in the key: F# in D major
-    return (f"{note_name(min(midis), key=key)} to {note_name(max(midis), key=key)}, "
-            f"{len(midis)} notes{kind}; "
-            f"intonation {number_text(float(np.nanmedian(cents)), '+.0f')} cents on average")
+    text = f"{note_name(min(midis), key=key)} to {note_name(max(midis), key=key)}, {len(midis)} notes{kind}"
+    if not a.pitch_shaped:  # a piano: its intonation is its tuning, shown above
+        return text
+    return f"{text}; intonation {number_text(float(np.nanmedian(cents)), '+.0f')} cents on average"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from musicpractice.analysis.take import TakeAnalysis
+from musicpractice.analysis.take import PITCH_CUES, TakeAnalysis
 from musicpractice.core.pitch import note_name
 from musicpractice.compare.cue_format import number_text
 
@@ -56,6 +56,8 @@ def analysis_summary(result: TakeAnalysis) -> str:
                  f"{_fmt(loud.lra_lu, '.1f')} LU, sample peak {_fmt(loud.sample_peak_dbfs, '.1f')} dBFS")
     lines.append("Cues")
     for cue in result.cues.cues:
+        if cue.key in PITCH_CUES and not result.pitch_shaped:
+            continue  # a piano has no vibrato
         value = _fmt(cue.value, ".3g", "not measured")
         unit = f" {cue.unit}" if cue.available and cue.unit else ""
         meaning = f"  {cue.meaning}" if cue.available else ""
@@ -82,9 +84,11 @@ def _melody_line(result: TakeAnalysis) -> str:
     vib = [n for n in notes if math.isfinite(n.vibrato_rate_hz)]
     key = (result.key.tonic, result.key.mode)  # names spelled in the key: F# in D major
     text = (f"{len(notes)} notes, {note_name(min(midis), key=key)}-"
-            f"{note_name(max(midis), key=key)} ({kind}), "
-            f"intonation {number_text(float(np.median(cents)), '+.0f')} cents median, {np.mean(np.abs(cents)):.0f} cents mean "
-            f"deviation")
+            f"{note_name(max(midis), key=key)} ({kind})")
+    if not result.pitch_shaped:  # a piano's intonation is its tuning, given above
+        return text + f"; confidence {track.confidence:.2f}"
+    text += (f", intonation {number_text(float(np.median(cents)), '+.0f')} cents median, "
+             f"{np.mean(np.abs(cents)):.0f} cents mean deviation")
     if vib:
         text += (f", vibrato on {len(vib)} notes ({np.median([n.vibrato_rate_hz for n in vib]):.1f} Hz, "
                  f"{np.median([n.vibrato_extent_cents for n in vib]):.0f} cents)")

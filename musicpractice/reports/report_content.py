@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.figure import Figure
 
+from musicpractice.analysis.take import PITCH_CUES
 from musicpractice.compare.bar_grid import beat_name
 from musicpractice.compare.differences import differences_by_take
 from musicpractice.compare.take_remarks import (
@@ -275,8 +276,9 @@ def _cue_table(comparison: Comparison) -> Table:
             continue
         cues = []
         for take in takes:
-            try:
-                cues.append(take.analysis.cues[cue.key])
+            try:  # no vibrato for a piano (PITCH_CUES)
+                cues.append(None if cue.key in PITCH_CUES and not take.analysis.pitch_shaped
+                            else take.analysis.cues[cue.key])
             except KeyError:
                 cues.append(None)
         if not any(c is not None and c.available for c in cues):
@@ -299,7 +301,9 @@ def _notes_to_hear(comparison: Comparison) -> list[str]:
                 continue
             bar = f"bar {note.bar}" if note.bar is not None else "outside the bars"
             what = verdict_phrase(midi=note.midi, status=note.status, cents=note.cents,
-                                  played_midi=note.played_midi)
+                                  played_midi=note.played_midi,
+                                  fixed_pitch=not take.analysis.pitch_shaped,
+                                  key=take.spelling)
             lines.append(f"{take.name}, {bar} ({_clock(note.take_onset_s)}): {what}.")
         written = [n for n in take.notes if n.status != "extra"]
         unsure = unsure_sentence(sum(n.status == "unsure" for n in written), len(written))

@@ -13,7 +13,8 @@ from musicpractice.core.pitch import note_name
 
 
 def verdict_phrase(*, midi: int, status: str, cents: float | None,
-                   played_midi: int | None = None) -> str:
+                   played_midi: int | None = None, fixed_pitch: bool = False,
+                   key: tuple[str, str] | None = None) -> str:
     """``"written E4, sung F4 (+96 cents)"``, ``"written E4 not heard"``, ...
 
     Parameters
@@ -26,14 +27,22 @@ def verdict_phrase(*, midi: int, status: str, cents: float | None,
         Sung/played minus written pitch, cents (None or NaN when not measured).
     played_midi : int or None
         The nearest note to what was sung or played, for a wrong note.
+    fixed_pitch : bool
+        The take is played on a piano (:attr:`~musicpractice.analysis.take.TakeAnalysis.pitch_shaped`
+        false): a wrong note was "played", a key, not so many cents off.
+    key : tuple of str, optional
+        (tonic, mode) the names are spelled in (``"written F#4"`` in D major, ``"Gb4"`` in
+        D-flat major): the score's key, else the take's.
     """
-    written = note_name(int(midi))
+    written = note_name(int(midi), key=key)
     measured = cents is not None and math.isfinite(cents)
     if status == "wrong":
         if played_midi is None and measured:
             played_midi = int(round(midi + cents / 100.0))
-        heard = f"sung/played {note_name(int(played_midi))}" if played_midi is not None else "off"
-        off = f" ({cents:+.0f} cents, {'sharp' if cents > 0 else 'flat'})" if measured else ""
+        verb = "played" if fixed_pitch else "sung/played"
+        heard = f"{verb} {note_name(int(played_midi), key=key)}" if played_midi is not None else "off"
+        off = (f" ({cents:+.0f} cents, {'sharp' if cents > 0 else 'flat'})"
+               if measured and not fixed_pitch else "")
         return f"written {written}, {heard}{off}"
     if status == "missing":
         return f"written {written} not heard"
