@@ -161,6 +161,9 @@ class TakeResult:
     curve_lufs : numpy.ndarray
         Momentary loudness, LUFS, over the bars the take plays.
     warnings : tuple of str
+    spelling : tuple of str or None
+        (tonic, mode) the take's note names are spelled in: the score's key signature,
+        else the key heard in the take (F# in D major); None: default names.
     """
 
     take: Take
@@ -172,6 +175,7 @@ class TakeResult:
     curve_position: np.ndarray
     curve_lufs: np.ndarray
     warnings: tuple[str, ...] = ()
+    spelling: tuple[str, str] | None = None
 
     @property
     def name(self) -> str:

@@ -14,6 +14,7 @@ from musicpractice.compare.bar_grid import BarGrid
 from musicpractice.compare.results import BarRow, NoteRow, TakeResult
 from musicpractice.core.pitch import note_name
 from musicpractice.score import Score
+from musicpractice.score.spelling import signature_key
 from musicpractice.session.model import Take
 
 MOMENTARY_CENTRE_S = 0.2
@@ -57,8 +58,9 @@ def take_result(take: Take, grid: BarGrid, alignment: Alignment | None,
     edges_s[1:][ends] = t_end[ends]
     loudness = _per_bar_loudness(analysis, t_start, t_end)
     articulation = _per_bar_cue(analysis, "articulation_ratio", t_start, t_end)
-    notes = (_score_notes(take.id, detail, grid, t_start, t_end) if detail is not None
-             else _transcribed_notes(take.id, analysis, alignment, grid, t_start, t_end))
+    key = spelling_key(score, analysis)
+    notes = (_score_notes(take.id, detail, grid, t_start, t_end, key) if detail is not None
+             else _transcribed_notes(take.id, analysis, alignment, grid, t_start, t_end, key))
     intonation, counts = _per_bar_pitch(notes, detail, len(grid), grid, analysis)
     if alignment is None:
         confidence = np.where(played, 1.0, 0.0)
@@ -81,7 +83,19 @@ def take_result(take: Take, grid: BarGrid, alignment: Alignment | None,
     warnings = list(take.warnings) + (list(alignment.warnings) if alignment else [])
     warnings += list(detail.warnings) if detail is not None else []
     return TakeResult(take, alignment is None, alignment, analysis, tuple(rows), tuple(notes),
-                      position, lufs, tuple(dict.fromkeys(warnings)))
+                      position, lufs, tuple(dict.fromkeys(warnings)), spelling=key)
+
+
+def spelling_key(score: Score | None, analysis: TakeAnalysis) -> tuple[str, str] | None:
+    """The key note names are spelled in (F# in D major): the score's key signature when
+    there is a score (none written: C major), else the key heard in the take (None when
+    no key was found)."""
+    if score is not None:
+        return signature_key(score.keys) or ("C", "major")
+    key = analysis.key
+    if key.confidence > 0 and key.mode in ("major", "minor"):
+        return key.tonic, key.mode
+    return None
 
 
 def _momentary(analysis: TakeAnalysis) -> tuple[np.ndarray, np.ndarray]:
@@ -124,9 +138,9 @@ def _bar_of(times: np.ndarray, t_start: np.ndarray, t_end: np.ndarray) -> np.nda
     return out
 
 
-def _score_notes(take_id, detail: ScoreComparison, grid, t_start, t_end) -> list[NoteRow]:
+def _score_notes(take_id, detail: ScoreComparison, grid, t_start, t_end, key) -> list[NoteRow]:
     rows = [NoteRow(take_id=take_id, bar=n.measure, ref_position=n.ref_quarter, midi=n.midi,
-                    name=note_name(n.midi), take_onset_s=n.take_onset_s, duration_s=math.nan,
+                    name=note_name(n.midi, key=key), take_onset_s=n.take_onset_s, duration_s=math.nan,
                     deviation_ms=1000.0 * n.deviation_s, cents=n.cents, status=n.status,
                     confidence=n.confidence, played_midi=n.played_midi, attempt=n.attempt)
             for n in detail.notes]
@@ -134,14 +148,16 @@ def _score_notes(take_id, detail: ScoreComparison, grid, t_start, t_end) -> list
     where = _bar_of(onsets, t_start, t_end)
     for extra, k in zip(detail.extra_notes, where):
         rows.append(NoteRow(take_id=take_id, bar=grid.numbers[k] if k >= 0 else None,
-                            ref_position=math.nan, midi=extra.midi, name=note_name(extra.midi),
+                            ref_position=math.nan, midi=extra.midi,
+                            name=note_name(extra.midi, key=key),
                             take_onset_s=extra.take_onset_s, duration_s=extra.duration_s,
                             deviation_ms=math.nan, cents=math.nan, status="extra",
                             confidence=extra.confidence))
     return sorted(rows, key=lambda r: (np.nan_to_num(r.take_onset_s, nan=np.inf), r.midi))
 
 
-def _transcribed_notes(take_id, analysis, alignment, grid, t_start, t_end) -> list[NoteRow]:
+def _transcribed_notes(take_id, analysis, alignment, grid, t_start, t_end,
+                       key) -> list[NoteRow]:
     notes = analysis.notes
     onsets = np.array([n.onset_s for n in notes])
     where = _bar_of(onsets, t_start, t_end)
@@ -150,7 +166,7 @@ def _transcribed_notes(take_id, analysis, alignment, grid, t_start, t_end) -> li
     else:
         positions = alignment.ref_at(onsets) if notes else onsets
     return [NoteRow(take_id=take_id, bar=grid.numbers[k] if k >= 0 else None,
-                    ref_position=float(p), midi=int(n.midi), name=note_name(n.midi),
+                    ref_position=float(p), midi=int(n.midi), name=note_name(n.midi, key=key),
                     take_onset_s=n.onset_s, duration_s=n.offset_s - n.onset_s,
                     deviation_ms=math.nan, cents=n.cents, status="transcribed")
             for n, k, p in zip(notes, where, positions)]
