@@ -11,6 +11,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from musicpractice.score.spelling import signature_key
 from musicpractice.core.pitch import note_name
 
 OK_COLOUR = "#2ea043"
@@ -93,7 +94,7 @@ def note_marks(rows: Iterable, engraved: Sequence, measures: Sequence, *,
             element = _nearest(by_bar_pitch.get((bar.number, row.midi), ()), offset)
         if element is None:
             continue
-        mark = _mark(row, tolerance_cents, _spelling(keys, quarter))
+        mark = _mark(row, tolerance_cents, signature_key(keys, quarter))
         if element not in marks or RANK[status] > marks[element][0]:
             marks[element] = (RANK[status], mark)
     return {element: mark for element, (_, mark) in marks.items()}
@@ -108,17 +109,6 @@ def _nearest(candidates, offset_quarter: float, within_quarter: float = 0.25) ->
         if d <= distance:
             best, distance = note.element_id, d
     return best
-
-
-def _spelling(keys: Sequence, quarter: float) -> tuple[str, str] | None:
-    """A key that spells black keys like the signature in force at ``quarter``."""
-    sharps = None
-    for k in sorted(keys, key=lambda k: k.onset_quarter):
-        if k.onset_quarter <= quarter + 1e-6:
-            sharps = k.sharps
-    if sharps is None:
-        return None
-    return ("C", "major") if sharps >= 0 else ("F", "major")
 
 
 def _mark(row, tolerance_cents: float, key: tuple[str, str] | None = None) -> NoteMark:
