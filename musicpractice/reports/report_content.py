@@ -102,7 +102,8 @@ def build_report(comparison: Comparison, differences: list[str],
                 if seems_another_piece(t)]
                + [s for s in map(tuning_sentence, comparison.takes) if s])
     first, more = _first_points(comparison, differences)
-    sections += [Section("What stands out", bullets=tuple(remarks + first) or
+    sections += [Section("What stands out", bullets=tuple(remarks + _note_points(comparison)
+                                                          + first) or
                          ("No differences large enough to name.",)),
                  Section("Tempo and loudness, bar by bar",
                          paragraphs=(_plot_caption(comparison),),
@@ -144,6 +145,36 @@ def _first_points(comparison: Comparison, differences: list[str]) -> tuple[list[
     for _take, sentences in differences_by_take(comparison):
         first += [s for s in sentences if s in differences][:POINTS_PER_TAKE]
     return first, [s for s in differences if s not in first]
+
+
+MISTAKES_NAMED = 3
+"""Up to this many wrong, missing or extra notes of a take are named on the first page."""
+
+
+def _note_points(comparison: Comparison) -> list[str]:
+    """Per take checked note by note: its wrong, missing and extra notes in one sentence
+    (named when few, counted with their bars when many), or that every note was right."""
+    points = []
+    for take in comparison.compared:
+        checked = [n for n in take.notes if n.status in ("ok", "wrong", "missing", "extra")]
+        if seems_another_piece(take) or not checked:
+            continue
+        mistakes = [n for n in checked if n.status != "ok"]
+        if not mistakes:
+            points.append(f"{take.name}: every note that could be judged is as written.")
+        elif len(mistakes) <= MISTAKES_NAMED:
+            points.append(f"{take.name}: " + "; ".join(
+                (f"bar {n.bar}: " if n.bar is not None else "")
+                + verdict_phrase(midi=n.midi, status=n.status, cents=n.cents,
+                                 played_midi=n.played_midi,
+                                 fixed_pitch=not take.analysis.pitch_shaped)
+                for n in mistakes) + ".")
+        else:
+            bars = sorted({n.bar for n in mistakes if n.bar is not None})
+            points.append(f"{take.name}: {len(mistakes)} notes wrong, missing or extra, in "
+                          f"bars {', '.join(map(str, bars))} (listed under Notes to listen "
+                          "to again).")
+    return points
 
 
 def _agreement_section(agreement: Agreement) -> Section:

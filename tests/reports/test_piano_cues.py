@@ -68,3 +68,17 @@ def test_a_wrong_piano_key_is_played_not_sung_and_not_counted_in_cents():
                           fixed_pitch=True) == "written F#4, played F4"
     assert verdict_phrase(midi=66, status="wrong", cents=-96.0, played_midi=65) == \
         "written F#4, sung/played F4 (-96 cents, flat)"
+
+
+def test_the_first_page_names_the_students_wrong_and_missing_note(demo):
+    """The demo's student sang a G for the F# of bar 3 and left out the A of bar 5
+    (resources/demo/build_demo.py); the teacher's take sings every note."""
+    ids = {t.title: t.id for t in demo.takes}
+    comparison = compare_takes(demo, demo.scores[0].id,
+                               [ids["Twinkle - student"], ids["Twinkle - reference"]],
+                               part="Voice")
+    report = build_report(comparison, [])
+    stands_out = next(s for s in report.sections if s.heading == "What stands out").bullets
+    assert stands_out[0].startswith("Twinkle - student: bar 3: written F#4, sung/played G4 (")
+    assert stands_out[0].endswith("; bar 5: written A4 not heard.")
+    assert stands_out[1] == "Twinkle - reference: every note that could be judged is as written."
