@@ -12,6 +12,8 @@ import math
 import os
 from pathlib import Path
 
+import numpy as np
+
 from musicpractice.reports.alignment_json import alignment_document
 from musicpractice.analysis.take import analyze_file
 from musicpractice.analysis.top_line import struck_notes
@@ -36,7 +38,7 @@ from musicpractice.workspace.derived import ensure_alignment, ensure_analysis
 from musicpractice.workspace.references import find_reference, session_score
 from musicpractice.reports.tables import csv_text
 from musicpractice.score.export import melody_midi, melody_musicxml
-from musicpractice.score.hands import split_hands
+from musicpractice.score.hands import hands_from_score, split_hands
 from musicpractice.session.store import Session
 
 NOTE_COLUMNS = ("onset_s", "offset_s", "midi", "name", "median_hz", "cents",
@@ -71,6 +73,19 @@ def _piano_notes(session: Session, take_id: str, analysis, cancel) -> tuple:
     signal = load_signal(session.audio_path(take_id), cancel=cancel)
     return struck_notes(signal.samples, signal.sr, tuning_hz=analysis.tuning.a4_hz,
                         cancel=cancel)
+
+
+def _hands(session: Session, take_id: str, reference, score, notes, cancel) -> tuple:
+    """Hand of each note: from the part it plays in an aligned score of several parts,
+    else (and for notes the score cannot place) by the split that follows the music."""
+    onsets = [n.onset_s for n in notes]
+    split = split_hands(onsets, [n.offset_s for n in notes], [n.midi for n in notes])
+    if score is None or len(score.parts) < 2:
+        return split
+    alignment = ensure_alignment(session, take_id, reference, cancel=cancel)
+    written = hands_from_score(alignment.ref_at(np.asarray(onsets)), [n.midi for n in notes],
+                               score)
+    return tuple(w or s for w, s in zip(written, split))
 
 
 def export_take(session: Session, take_id: str, what: str, out: str | os.PathLike, *,
@@ -135,8 +150,7 @@ def export_take(session: Session, take_id: str, what: str, out: str | os.PathLik
         hands = None
         if analysis.melody.polyphonic:  # piano: every struck key, on two staves
             notes = _piano_notes(session, take_id, analysis, cancel)
-            hands = split_hands([n.onset_s for n in notes], [n.offset_s for n in notes],
-                                [n.midi for n in notes]) if notes else None
+            hands = _hands(session, take_id, reference, score, notes, cancel) if notes else None
     if what == "midi":
         return write_file(out, melody_midi([n.onset_s for n in notes], [n.offset_s for n in notes],
                                            [n.midi for n in notes], title=title, key=key,

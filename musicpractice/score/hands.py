@@ -6,7 +6,8 @@ lowest to a highest key; the note goes to the right hand when it is nearer the t
 span than its bottom and within :data:`HAND_SPAN` semitones of the top (the top line and
 what the right hand can reach under it), to the left hand otherwise. Where the music is
 narrower than a hand (one line, or close chords) the register decides: from
-:data:`MIDDLE_C` up, right hand.
+:data:`MIDDLE_C` up, right hand. When the take is aligned to a score of several parts,
+the part each note plays decides (:func:`hands_from_score`), the split where it cannot.
 """
 
 from __future__ import annotations
@@ -52,4 +53,48 @@ def split_hands(onsets_s: Sequence[float], offsets_s: Sequence[float],
         else:
             right = top - m <= m - low and top - m <= HAND_SPAN
             hands.append(RIGHT if right else LEFT)
+    return tuple(hands)
+
+
+def hands_from_score(score_quarters: Sequence[float], midi: Sequence[int], score,
+                     *, within_quarter: float = 0.5) -> tuple[str | None, ...]:
+    """The hand of each played note from the score part it plays, where the score tells.
+
+    A score of several parts (staves written as parts, or an ensemble piece played on
+    the piano) gives its upper half of parts, by median pitch, to the right hand and the
+    rest to the left. A played note takes the part of the nearest written note of the
+    same pitch within ``within_quarter`` of where the alignment puts it.
+
+    Parameters
+    ----------
+    score_quarters : sequence of float
+        Position of each played note's onset in the score, quarter notes (NaN: not placed).
+    midi : sequence of int
+        Pitch of each played note.
+    score : Score
+    within_quarter : float
+        Largest distance to the written note, quarter notes.
+
+    Returns
+    -------
+    tuple
+        ``"right"``, ``"left"`` or None (a score of one part, or no written note near).
+    """
+    if len(score.parts) < 2:
+        return (None,) * len(midi)
+    medians = {p: np.median([n.midi for n in score.notes if n.part == p] or [0])
+               for p in score.parts}
+    ranked = sorted(score.parts, key=lambda p: -medians[p])
+    right = set(ranked[: len(ranked) // 2])
+    by_pitch: dict[int, list] = {}
+    for n in score.notes:
+        by_pitch.setdefault(n.midi, []).append(n)
+    hands: list[str | None] = []
+    for q, m in zip(score_quarters, midi):
+        near = [n for n in by_pitch.get(int(m), ()) if abs(n.onset_quarter - q) <= within_quarter]
+        if not near or not np.isfinite(q):
+            hands.append(None)
+            continue
+        part = min(near, key=lambda n: abs(n.onset_quarter - q)).part
+        hands.append(RIGHT if part in right else LEFT)
     return tuple(hands)
