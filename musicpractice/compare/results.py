@@ -60,6 +60,9 @@ class BarRow:
         none; ``None`` when not checked (no monophonic part against a score).
     confidence : float
         Alignment confidence over the bar, 0-1.
+    tempo_beat : str
+        The beat ``tempo_bpm`` counts, from the score's time signature: ``"quarter"``,
+        ``"dotted quarter"`` (6/8), ``"half"`` (2/2), ...
     """
 
     take_id: str
@@ -79,6 +82,7 @@ class BarRow:
     missing: int | None
     extra: int | None
     confidence: float
+    tempo_beat: str = "quarter"
 
     @property
     def covered(self) -> bool:

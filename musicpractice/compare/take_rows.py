@@ -10,7 +10,7 @@ import numpy as np
 
 from musicpractice.alignment import Alignment, ScoreComparison
 from musicpractice.analysis.take import TakeAnalysis
-from musicpractice.compare.bar_grid import BarGrid
+from musicpractice.compare.bar_grid import BarGrid, beat_name
 from musicpractice.compare.results import BarRow, NoteRow, TakeResult
 from musicpractice.core.pitch import note_name
 from musicpractice.score import Score
@@ -47,7 +47,8 @@ def take_result(take: Take, grid: BarGrid, alignment: Alignment | None,
             tempo_pct = np.where(duration > 0, 100.0 * ref_length / duration, np.nan)
             tempo = tempo_pct / 100.0 * grid.ref_tempo_bpm
     # tempi are given in the beat of the score's time signature (dotted quarters in 6/8)
-    tempo, ref_tempo = tempo / grid.beats(), grid.ref_tempo_beats()
+    beats = grid.beats()
+    tempo, ref_tempo = tempo / beats, grid.ref_tempo_beats()
     finite = np.isfinite(t_start)
     deviation = np.full(len(grid), np.nan)
     if finite.sum() >= 2:
@@ -78,7 +79,7 @@ def take_result(take: Take, grid: BarGrid, alignment: Alignment | None,
             tempo_pct=float(tempo_pct[k]), deviation_ms=float(1000.0 * deviation[k]),
             loudness_lufs=float(loudness[k]), articulation_ratio=float(articulation[k]),
             intonation_cents=float(intonation[k]), wrong=wrong, missing=missing, extra=extra,
-            confidence=float(confidence[k])))
+            confidence=float(confidence[k]), tempo_beat=beat_name(float(beats[k]))[1]))
     position, lufs = _loudness_curve(analysis, edges_s)
     warnings = list(take.warnings) + (list(alignment.warnings) if alignment else [])
     warnings += list(detail.warnings) if detail is not None else []

@@ -2,7 +2,9 @@
 
 Every per-bar, per-note and cue table goes out in both forms with the same columns; the
 column names carry their units (``_s``, ``_ms``, ``_bpm``, ``_pct``, ``_lufs``,
-``_cents``). Empty CSV cells and JSON ``null`` mean "not measured".
+``_cents``). Empty CSV cells and JSON ``null`` mean "not measured". Bar tempi (``_bpm``)
+count the beat of the score's time signature, named in ``tempo_beat`` ("dotted quarter"
+in 6/8, "half" in 2/2; "quarter" without a score).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from musicpractice.reports.json_values import number
 from musicpractice.compare.progress import Progress
 
 BAR_COLUMNS = ("take_id", "take", "index", "bar", "ref_start", "take_start_s", "duration_s",
-               "tempo_bpm", "ref_tempo_bpm", "tempo_pct", "deviation_ms", "loudness_lufs",
+               "tempo_bpm", "ref_tempo_bpm", "tempo_beat", "tempo_pct", "deviation_ms", "loudness_lufs",
                "articulation_ratio", "intonation_cents", "wrong", "missing", "extra",
                "confidence")
 NOTE_COLUMNS = ("take_id", "take", "bar", "ref_position", "midi", "name", "take_onset_s",

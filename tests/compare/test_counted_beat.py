@@ -11,6 +11,7 @@ import soundfile as sf
 from musicpractice.compare.differences import describe_differences
 from musicpractice.compare.model import compare_takes
 from musicpractice.reports.report_content import _plot_caption, bar_table
+from musicpractice.reports.tables import bar_records
 from musicpractice.score import load_score
 from musicpractice.session.store import Session
 from tests.alignment.synth import SR, render, tempo_curve
@@ -55,3 +56,5 @@ def test_six_eight_tempo_is_counted_in_dotted_quarters(tmp_path):
     assert abs(np.median([float(c.split("= ")[1]) for c in tempo_cells]) - 48) <= 2
     assert any("marked tempo (♩. = 60)" in s for s in describe_differences(comparison))
     assert "dotted quarter notes per minute" in _plot_caption(comparison)
+    records = [r for r in bar_records(comparison) if r["tempo_bpm"] is not None]
+    assert records and {r["tempo_beat"] for r in records} == {"dotted quarter"}
