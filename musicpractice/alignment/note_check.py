@@ -78,7 +78,9 @@ class SungCheck:
 
 def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[ScoreNote], *,
                     seconds_per_quarter: float, first: int = 0, last: int | None = None,
-                    tolerance_cents: float = DEFAULT_TOLERANCE_CENTS) -> SungCheck:
+                    tolerance_cents: float = DEFAULT_TOLERANCE_CENTS,
+                    heard_others: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+                    ) -> SungCheck:
     """Verdicts for every written note the take covers, per attempt.
 
     Parameters
@@ -95,6 +97,9 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
         Written notes where the coarse alignment starts and ends.
     tolerance_cents : float
         Intonation tolerance: further than this from the written pitch is wrong.
+    heard_others : (midi, on_s, off_s) arrays, optional
+        The other parts' notes when they are heard in the take (a mix): a wrong pitch
+        that one of them sings at that moment may be that part, so it is not sure.
 
     Returns
     -------
@@ -113,7 +118,7 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
     verdicts = []
     for attempt in np.unique(followed.attempt[followed.sung_to_written >= 0]):
         verdicts.extend(_attempt_verdicts(int(attempt), sung, track, followed, notes, midi,
-                                          quarter, tuning, tolerance_cents))
+                                          quarter, tuning, tolerance_cents, heard_others))
     extras = _extras(sung, followed, midi, tuning)
     matched = np.flatnonzero(followed.sung_to_written >= 0)
     jumps = tuple((float(sung[int(matched[matched < i][-1])].offset_s), int(a), int(b))
@@ -198,7 +203,7 @@ def _prob_within(cents: float, sd: float, tolerance: float) -> float:
 
 
 def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuning,
-                      tolerance):
+                      tolerance, heard_others=None):
     in_attempt = np.flatnonzero((followed.attempt == attempt) & (followed.sung_to_written >= 0))
     matched = {int(followed.sung_to_written[i]): int(i) for i in in_attempt}
     js = sorted(matched)
@@ -219,6 +224,9 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
             if s.duration_s < 0.1:
                 confidence *= 0.7
             played = int(round(midi[j] + cents / 100.0)) if status == "wrong" else None
+            if status == "wrong" and _another_part_sings(midi[j] + cents / 100.0, s,
+                                                         heard_others):
+                confidence *= 0.5
             out.append(_verdict(j, attempt, status, cents, confidence, s.onset_s, played))
         else:
             onset = float(np.interp(quarter[j], anchor_q, anchor_t))
@@ -228,6 +236,16 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
             confidence = _missing_confidence(track, onset, end, midi, j, tuning)
             out.append(_verdict(j, attempt, "missing", float("nan"), confidence, onset, None))
     return out
+
+
+def _another_part_sings(pitch: float, note: Note, heard_others) -> bool:
+    """Whether another heard part sings ``pitch`` (MIDI, or an octave off) during ``note``."""
+    if heard_others is None:
+        return False
+    midi, on_s, off_s = heard_others
+    middle = 0.5 * (note.onset_s + note.offset_s)
+    d = pitch - midi[(on_s <= middle) & (off_s >= middle)]
+    return bool(np.any(np.abs(d - 12.0 * np.round(d / 12.0)) < 0.5))
 
 
 def _verdict(j, attempt, status, cents, confidence, onset, played):

@@ -80,8 +80,12 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
     sung = sung_notes(take, sr, track)
     if other_notes:
         sung = without_other_parts(sung, take, sr, **other_notes, mixed=track.polyphonic)
+    heard = None
+    if other_notes and track.polyphonic:
+        heard = (other_notes["others_midi"], other_notes["others_on_s"],
+                 other_notes["others_off_s"])
     check = check_sung_part(sung, track, notes, seconds_per_quarter=spq, first=first,
-                            last=last, tolerance_cents=tolerance_cents)
+                            last=last, tolerance_cents=tolerance_cents, heard_others=heard)
     rows = []
     for v in check.verdicts:
         n = notes[v.index]
