@@ -17,7 +17,7 @@ from musicpractice.alignment.timemap import Alignment
 from musicpractice.analysis.loudness import measure_loudness
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps
-from musicpractice.score.model import Score, ScoreNote
+from musicpractice.score.model import Score, ScoreNote, single_line
 
 TUNING_HZ = 440.0
 WRONG_CENTS = 50.0
@@ -368,7 +368,5 @@ def _within_bar_deviation(score, alignment, notes, onsets) -> np.ndarray:
 
 
 def _is_monophonic(notes: list[ScoreNote]) -> bool:
-    ordered = sorted(notes, key=lambda n: n.onset_quarter)
-    return all(b.onset_quarter >= a.onset_quarter + a.duration_quarter - 1e-6
-               for a, b in zip(ordered, ordered[1:]))
+    return single_line(notes)
 

@@ -251,8 +251,8 @@ class ScoreView(QWidget):
             self.part.blockSignals(True)
             for name in score.parts:
                 self.part.addItem(name, name)
-            if len(score.parts) == 1:  # the takes play the only part: a melody gets its notes checked
-                self.part.setCurrentIndex(1)
+            if len(score.parts) == 1 and score.is_single_line(None):
+                self.part.setCurrentIndex(1)  # a one-line score's melody gets its notes checked
             self.part.blockSignals(False)
         self.part.setEnabled(len(score.parts) > 1)
         self.status.setText(" ".join(score.warnings))

@@ -161,6 +161,11 @@ class Score:
             return self.notes
         return tuple(n for n in self.notes if n.part == part)
 
+    def is_single_line(self, part: str | None) -> bool:
+        """Whether the part (all parts when None) is one line: each note ends before the
+        next starts (a melody a singer or a wind player can perform)."""
+        return single_line(self.part_notes(part))
+
     def find_part(self, name: str) -> str:
         """The part whose name matches ``name`` (case-insensitive, prefix allowed).
 
@@ -204,3 +209,11 @@ class Score:
         start = starts[0]
         end = next((m for m in ends if m.start_quarter >= start.start_quarter), ends[-1])
         return start.start_quarter, end.start_quarter + end.duration_quarter
+
+
+def single_line(notes) -> bool:
+    """Whether ``notes`` (:class:`ScoreNote`) form one line: sorted by onset, each ends
+    before the next starts."""
+    ordered = sorted(notes, key=lambda n: n.onset_quarter)
+    return all(b.onset_quarter >= a.onset_quarter + a.duration_quarter - 1e-6
+               for a, b in zip(ordered, ordered[1:]))
