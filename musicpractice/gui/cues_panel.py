@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from musicpractice.analysis.cues import Cue
-from musicpractice.analysis.take import TakeAnalysis
+from musicpractice.analysis.take import PITCH_CUES, TakeAnalysis
 from musicpractice.gui.axis_labels import fit_after_layout
 
 CORNERS = {  # where the emotions of Juslin & Laukka's cue model sit on the plane
@@ -133,12 +133,15 @@ class CuesPanel(QWidget):
         for row, cue in enumerate(a.cues.cues):
             name = QTableWidgetItem(cue.name)
             name.setToolTip(cue.method)
-            value = QTableWidgetItem(_value_text(cue))
+            applies = cue.key not in PITCH_CUES or a.pitch_shaped
+            value = QTableWidgetItem(_value_text(cue) if applies else "-")
             value.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            meaning = QTableWidgetItem(cue.meaning if cue.available else "not measured on this take")
+            meaning = QTableWidgetItem(
+                "does not apply to a piano or to several notes at once" if not applies
+                else cue.meaning if cue.available else "not measured on this take")
             meaning.setToolTip(cue.method)
             for col, item in enumerate((name, value, meaning)):
-                if not cue.available:
+                if not cue.available or not applies:
                     item.setForeground(QColor(140, 140, 140))
                 self.table.setItem(row, col, item)
         self.table.blockSignals(False)

@@ -46,3 +46,28 @@ def test_at_1366x768_labels_fit_and_titles_and_cues_can_be_read(qtbot, window, t
     window.resize(1920, 1080)
     qtbot.wait(300)
     assert view.loud.getAxis("left").labelText == "Loudness (LUFS)"
+
+
+def test_the_cues_panel_says_vibrato_does_not_apply_to_the_piano_take(qtbot, window, tmp_path):
+    from musicpractice.analysis.take import PITCH_CUES
+
+    folder = tmp_path / "Demo.mpsession"
+    shutil.copytree(resource_path("demo", "Demo.mpsession"), folder,
+                    ignore=shutil.ignore_patterns(".lock"))
+    session = window.open_session(folder)
+    assert session is not None, window.last_error
+    cues = window.cues
+
+    def vibrato_rows(title):
+        take = next(t.id for t in session.takes if t.title == title)
+        window.takes.select_take(take)
+        qtbot.waitUntil(lambda: window.view_data is not None and window.view_data.take_id == take
+                        and cues.analysis is window.view_data.analysis, timeout=60_000)
+        keys = [c.key for c in cues.analysis.cues.cues]
+        return [(cues.table.item(keys.index(k), 1).text(), cues.table.item(keys.index(k), 2).text())
+                for k in PITCH_CUES]
+
+    for value, meaning in vibrato_rows("Arpeggios in G - piano"):
+        assert value == "-" and meaning.startswith("does not apply to a piano")
+    rate, extent = vibrato_rows("Twinkle - student")  # the singer's vibrato is measured
+    assert rate[0].endswith("Hz") and extent[0].endswith("cents")
