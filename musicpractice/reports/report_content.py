@@ -167,7 +167,7 @@ def _note_points(comparison: Comparison) -> list[str]:
                 (f"bar {n.bar}: " if n.bar is not None else "")
                 + verdict_phrase(midi=n.midi, status=n.status, cents=n.cents,
                                  played_midi=n.played_midi,
-                                 fixed_pitch=not take.analysis.pitch_shaped)
+                                 fixed_pitch=not take.analysis.pitch_shaped, key=take.spelling)
                 for n in mistakes) + ".")
         else:
             bars = sorted({n.bar for n in mistakes if n.bar is not None})
