@@ -99,6 +99,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=16)
     parser.add_argument("--no-hour", action="store_true")
+    parser.add_argument("--hour-only", action="store_true")
     args = parser.parse_args()
     data = require_data()
     files = material(data, args.files)
@@ -106,35 +107,45 @@ def main() -> None:
           f"{os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        results = [measure(files, work, "local, 1 worker", workers=1),
-                   measure(files, work, "local, 2 workers", workers=2)]
-        hand = HandStartedCluster(2)
-        try:
-            results.append(measure(files, work, "scheduler + 2 workers by hand",
-                                   scheduler=hand.address))
-        finally:
-            hand.close()
-        base = results[0]["files_per_min"]
-        print(f"\n{'set-up':32} {'s':>7} {'files/min':>10} {'audio min/min':>14} {'vs 1 worker':>12}")
-        for r in results:
-            print(f"{r['name']:32} {r['seconds']:7.1f} {r['files_per_min']:10.2f} "
-                  f"{r['audio_min_per_min']:14.1f} {r['files_per_min'] / base:11.2f}x"
-                  + (f"  ({r['failed']} failed)" if r["failed"] else ""))
-        if args.no_hour:
-            return
-        hour = work / "hour" / "hour.flac"
-        hour.parent.mkdir()
-        write_hour(data / "alignment" / "Schubert_D911-01_SC06.flac", hour)
-        one = HandStartedCluster(1)
-        try:
-            before = one.peak_rss_mb()
-            r = measure([hour], work, "one-hour file, 1 worker", scheduler=one.address)
-            after = one.peak_rss_mb()
-        finally:
-            one.close()
-        (idle,), (peak,) = before.values(), after.values()
-        print(f"\nOne-hour 44.1 kHz FLAC on one worker: {r['seconds']:.0f} s, "
-              f"worker peak RSS {peak:.0f} MB (idle worker {idle:.0f} MB)")
+        if not args.hour_only:
+            throughput(files, work)
+        if not args.no_hour:
+            hour_memory(data, work)
+
+
+def throughput(files: list[Path], work: Path) -> None:
+    """Files per minute with 1 and 2 local workers and a hand-started cluster."""
+    results = [measure(files, work, "local, 1 worker", workers=1),
+               measure(files, work, "local, 2 workers", workers=2)]
+    hand = HandStartedCluster(2)
+    try:
+        results.append(measure(files, work, "scheduler + 2 workers by hand",
+                               scheduler=hand.address))
+    finally:
+        hand.close()
+    base = results[0]["files_per_min"]
+    print(f"\n{'set-up':32} {'s':>7} {'files/min':>10} {'audio min/min':>14} {'vs 1 worker':>12}")
+    for r in results:
+        print(f"{r['name']:32} {r['seconds']:7.1f} {r['files_per_min']:10.2f} "
+              f"{r['audio_min_per_min']:14.1f} {r['files_per_min'] / base:11.2f}x"
+              + (f"  ({r['failed']} failed)" if r["failed"] else ""))
+
+
+def hour_memory(data: Path, work: Path) -> None:
+    """Peak memory of one worker analysing a one-hour 44.1 kHz FLAC."""
+    hour = work / "hour" / "hour.flac"
+    hour.parent.mkdir()
+    write_hour(data / "alignment" / "Schubert_D911-01_SC06.flac", hour)
+    one = HandStartedCluster(1)
+    try:
+        before = one.peak_rss_mb()
+        r = measure([hour], work, "one-hour file, 1 worker", scheduler=one.address)
+        after = one.peak_rss_mb()
+    finally:
+        one.close()
+    (idle,), (peak,) = before.values(), after.values()
+    print(f"\nOne-hour 44.1 kHz FLAC on one worker: {r['seconds']:.0f} s, "
+          f"worker peak RSS {peak:.0f} MB (idle worker {idle:.0f} MB)")
 
 
 if __name__ == "__main__":

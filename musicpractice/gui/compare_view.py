@@ -10,51 +10,31 @@ cues side by side, and one performer's progress by date.
 
 from __future__ import annotations
 
-import math
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QListWidget,
     QListWidgetItem,
-    QProgressBar,
-    QPushButton,
-    QSpinBox,
-    QSplitter,
-    QTableView,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from musicpractice.core.errors import MusicPracticeError
 from musicpractice.gui.ab_player import ABPlayer
 from musicpractice.gui.workers.alignment_jobs import CompareData, compare_job
-from musicpractice.gui.bar_table import BarTableModel, SortProxy
 from musicpractice.gui.workers.child_worker import ChildWorker
-from musicpractice.gui.compare_plots import CueTable, CurvesPlot, ProgressPlot
-from musicpractice.gui.heatmap import HeatMap
 from musicpractice.gui.intonation import DEFAULT_TOLERANCE_CENTS
 from musicpractice.gui.jobs import JobRunner
-from musicpractice.gui.score_view import ScoreView
-from musicpractice.gui.take_stack import TakeStack
+from musicpractice.gui.compare_layout import CompareLayoutMixin
+from musicpractice.gui.compare_playback import ComparePlaybackMixin
 from musicpractice.score.load import SCORE_EXTENSIONS
 from musicpractice.session.store import Session
 
 JOB = "compare"
 
 
-class CompareView(QWidget):
+class CompareView(CompareLayoutMixin, ComparePlaybackMixin, QWidget):
     """Compare takes with a reference.
 
     Signals
@@ -87,145 +67,6 @@ class CompareView(QWidget):
         self._build()
         self.setMinimumSize(320, 240)  # the window may be made small; panels squeeze
         self.set_session(None)
-
-    # -- construction --------------------------------------------------------------
-    def _build(self) -> None:
-        self.reference = QComboBox()
-        self.reference.setToolTip("Compare the takes with a score or with one take "
-                                  "(e.g. the teacher's)")
-        self.reference.currentIndexChanged.connect(self._reference_chosen)
-        self.takes = QListWidget()
-        self.takes.setToolTip("Tick the takes to compare")
-        self.takes.setMaximumHeight(180)
-        self.use_score = QCheckBox("Number bars from the score")
-        self.use_score.setToolTip("With a take as reference: align it to the session's score "
-                                  "so rows and axes are bars, not sections")
-        self.compare_button = QPushButton("Compare")
-        self.compare_button.clicked.connect(self.compare_checked)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.compare_button)
-        buttons.addWidget(self.cancel_button)
-        setup = QGroupBox("What to compare")
-        form = QVBoxLayout(setup)
-        form.addWidget(QLabel("Reference:"))
-        form.addWidget(self.reference)
-        form.addWidget(QLabel("Takes:"))
-        form.addWidget(self.takes)
-        form.addWidget(self.use_score)
-        form.addLayout(buttons)
-        form.addWidget(self.progress)
-        form.addWidget(self.status)
-
-        self.play_button = QPushButton("▶ Play")
-        self.play_button.setToolTip("Play or pause (Space)")
-        self.play_button.clicked.connect(self.toggle_play)
-        self.switch_button = QPushButton("A/B: next take (B)")
-        self.switch_button.setToolTip("Continue in the next take at the same bar and beat")
-        self.switch_button.clicked.connect(self.switch_take)
-        self.playing_label = QLabel("")
-        self.playing_label.setWordWrap(True)
-        self.loop_from, self.loop_to = QSpinBox(), QSpinBox()
-        for box in (self.loop_from, self.loop_to):
-            box.setRange(0, 9999)
-            box.valueChanged.connect(self._loop_edited)
-        self.loop_check = QCheckBox("Loop")
-        self.loop_check.setToolTip("Loop these bars in every take (L)")
-        self.loop_check.toggled.connect(self._loop_edited)
-        loop = QHBoxLayout()
-        loop.addWidget(self.loop_check)
-        loop.addWidget(QLabel("bars"))
-        loop.addWidget(self.loop_from)
-        loop.addWidget(QLabel("to"))
-        loop.addWidget(self.loop_to)
-        loop.addStretch(1)
-        play = QGroupBox("A/B playback")
-        play_layout = QFormLayout(play)
-        play_buttons = QHBoxLayout()
-        play_buttons.addWidget(self.play_button)
-        play_buttons.addWidget(self.switch_button)
-        play_layout.addRow(play_buttons)
-        play_layout.addRow(loop)
-        play_layout.addRow(self.playing_label)
-
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(4, 4, 4, 4)
-        left_layout.addWidget(setup)
-        left_layout.addWidget(play)
-        left_layout.addStretch(1)
-        left.setMaximumWidth(340)
-
-        self.score_view = ScoreView(self.worker)
-        self.score_view.import_requested.connect(self.ask_import_score)
-        self.score_view.bar_clicked.connect(self._score_bar_clicked)
-        self.stack = TakeStack()
-        self.stack.play_requested.connect(self.ab.play_from)
-        self.differences = QLabel()
-        self.differences.setWordWrap(True)
-        self.differences.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        takes_tab = QSplitter(Qt.Orientation.Vertical)
-        takes_tab.addWidget(self.stack)
-        takes_tab.addWidget(self.differences)
-        takes_tab.setSizes([300, 90])
-
-        self.model = BarTableModel(self)
-        self.proxy = SortProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setDefaultSectionSize(96)
-        self.table.clicked.connect(self._cell_clicked)
-        self.heat_measure = QComboBox()
-        self.heat_measure.currentIndexChanged.connect(self._draw_heatmap)
-        self.heatmap = HeatMap()
-        self.heatmap.cell_clicked.connect(self._heat_clicked)
-        heat = QWidget()
-        heat_layout = QVBoxLayout(heat)
-        heat_layout.setContentsMargins(0, 0, 0, 0)
-        heat_top = QHBoxLayout()
-        heat_top.addWidget(QLabel("Heat map of"))
-        heat_top.addWidget(self.heat_measure)
-        heat_top.addWidget(QLabel("— blue: slower or early, red: faster or late; "
-                                  "click a cell or a row to hear it"), 1)
-        heat_layout.addLayout(heat_top)
-        heat_layout.addWidget(self.heatmap, 1)
-        bars_tab = QSplitter(Qt.Orientation.Vertical)
-        bars_tab.addWidget(heat)
-        bars_tab.addWidget(self.table)
-        bars_tab.setSizes([160, 300])
-
-        self.curves = CurvesPlot()
-        self.cue_table = CueTable()
-        self.progress_plot = ProgressPlot()
-        self.tabs = QTabWidget()
-        self.tabs.addTab(takes_tab, "Takes")
-        self.tabs.addTab(bars_tab, "Bars")
-        self.tabs.addTab(self.curves, "Tempo && loudness")
-        self.tabs.addTab(self.cue_table, "Cues")
-        self.tabs.addTab(self.progress_plot, "Progress")
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.score_view)
-        right.addWidget(self.tabs)
-        right.setSizes([380, 520])
-
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        layout.addWidget(splitter)
 
     # -- session -------------------------------------------------------------------
     def set_session(self, session: Session | None) -> None:
@@ -440,79 +281,6 @@ class CompareView(QWidget):
         self.heatmap.show_measure(self.data.comparison,
                                   self.model.measures[self.heat_measure.currentIndex()])
 
-    # -- playback ------------------------------------------------------------------
-    def toggle_play(self) -> None:
-        """Play or pause the current take (Space)."""
-        self.ab.toggle()
-        self._update_play_button()
-
-    def switch_take(self) -> None:
-        """A/B: continue in the next take at the same musical position (B)."""
-        self.ab.switch_next()
-
-    def toggle_loop(self) -> None:
-        """Loop on or off (L)."""
-        self.loop_check.toggle()
-
-    def loop_bars(self, first: int, last: int) -> None:
-        """Loop written bars ``first``..``last`` in every take."""
-        for box, value in ((self.loop_from, first), (self.loop_to, last)):
-            box.blockSignals(True)
-            box.setValue(value)
-            box.blockSignals(False)
-        self.loop_check.blockSignals(True)
-        self.loop_check.setChecked(True)
-        self.loop_check.blockSignals(False)
-        self._loop_edited()
-
-    def _loop_edited(self, *_args) -> None:
-        if self.data is None:
-            return
-        if not self.loop_check.isChecked():
-            self.ab.set_loop(None)
-            return
-        x = self.ab.musical_position
-        near = x if math.isfinite(x) else 0.0
-        first = self.data.bar_index(self.loop_from.value(), near)
-        last = self.data.bar_index(self.loop_to.value(), first or 0)
-        if first is None or last is None or last < first:
-            self.error.emit(f"Bars {self.loop_from.value()}-{self.loop_to.value()} are not "
-                            "among the compared bars.")
-            return
-        self.ab.set_loop((float(first), float(last + 1)))
-
-    def _update_play_button(self) -> None:
-        self.play_button.setText("❚❚ Pause" if self.ab.playing else "▶ Play")
-
-    def show_position(self, take_id: str, take_s: float, x: float) -> None:
-        """Move the cursors and the score's highlight to musical position ``x`` (grid
-        coordinate), ``take_s`` seconds into take ``take_id``."""
-        self.stack.set_cursor(take_id, x)
-        self._update_play_button()
-        if self.data is None or not math.isfinite(x):
-            return
-        grid = self.data.comparison.grid
-        k = min(int(x), len(grid) - 1)
-        if grid.kind == "bar":
-            self.score_view.highlight_bar(grid.numbers[k])
-        self.playing_label.setText(f"Playing <b>{self.data.take(take_id).name}</b> — "
-                                   f"{grid.kind} {grid.numbers[k]}, {take_s:.1f} s")
-
-    def _playback_buttons(self, enabled: bool) -> None:
-        for w in (self.play_button, self.switch_button):
-            w.setEnabled(enabled)
-
-    def _playback_unavailable(self, message: str) -> None:
-        """No output device: say so, and offer no Play that cannot play."""
-        self.playing_label.setText(message)
-        self._playback_buttons(False)
-
-    def _take_changed(self, take_id: str) -> None:
-        self._playback_buttons(True)
-        if self.data is not None:
-            self.playing_label.setText(f"Playing <b>{self.data.take(take_id).name}</b>")
-            self.show_verdicts(take_id)
-
     def set_tolerance(self, cents: float) -> None:
         """Intonation tolerance (cents) for the colours of the notes on the score."""
         self.tolerance_cents = float(cents)
@@ -531,23 +299,6 @@ class CompareView(QWidget):
         if take_id is None:
             for t in data.comparison.takes:
                 self.written_notes.emit(t.take.id, t.notes)
-
-    def _score_bar_clicked(self, number: int) -> None:
-        if self.data is None:
-            return
-        x = self.ab.musical_position
-        k = self.data.bar_index(number, x if math.isfinite(x) else 0.0)
-        if k is not None:
-            self.ab.play_from(self.ab.take_id, float(k))
-
-    def _cell_clicked(self, index) -> None:
-        source = self.proxy.mapToSource(index)
-        row = self.model.row(source)
-        self.ab.play_from(row.take_id, float(row.index))
-
-    def _heat_clicked(self, take_row: int, k: int) -> None:
-        if self.data is not None:
-            self.ab.play_from(self.data.comparison.takes[take_row].take.id, float(k))
 
     def shutdown(self) -> None:
         """Stop work and release the device and the engraver (when the window closes)."""

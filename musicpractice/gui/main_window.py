@@ -10,60 +10,36 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QGuiApplication,
     QIcon,
-    QKeySequence,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QDockWidget,
     QFileDialog,
     QMainWindow,
-    QPlainTextEdit,
-    QProgressBar,
-    QSplitter,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from musicpractice.analysis.voices import VOICE_RANGES
 from musicpractice.core.errors import MusicPracticeError
-from musicpractice.core.resources import resource_path
 from musicpractice.gui.workers.analysis_process import AnalysisProcess
-from musicpractice.gui.compare_view import CompareView
-from musicpractice.gui.cues_panel import CuesPanel
-from musicpractice.gui.listeners_panel import ListenersPanel
-from musicpractice.gui.export_actions import ExportActions
-from musicpractice.gui.dialogs import show_about, show_error
-from musicpractice.gui.intonation import DEFAULT_TOLERANCE_CENTS, TOLERANCES_CENTS
+from musicpractice.gui.dialogs import show_error
+from musicpractice.gui.intonation import DEFAULT_TOLERANCE_CENTS
 from musicpractice.gui.jobs import JobRunner
 from musicpractice.gui.palette import apply_palette
-from musicpractice.gui.practice_panel import practice_tab
-from musicpractice.gui.record_panel import RecordPanel
 from musicpractice.gui.session_controller import SessionController
-from musicpractice.gui.start_page import StartPage
-from musicpractice.gui.summary_panel import SummaryPanel
-from musicpractice.gui.workers.take_data import TakeData, prepare_take
-from musicpractice.gui.take_view import TakeView
-from musicpractice.gui.takes_list import TakesList
-from musicpractice.gui.transport import Transport
-from musicpractice.workspace.derived import ensure_analysis
+from musicpractice.gui.workers.take_data import TakeData
 from musicpractice.session.archive import ARCHIVE_SUFFIX, import_session
 from musicpractice.session.store import SESSION_FILE, Session
 
-ICON = resource_path("icons", "musicpractice.svg")
-AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".m4a", ".aac", ".aif", ".aiff", ".opus", ".wma"}
-VIEW = "view"
-"""Job key of the take shown in the take view."""
+from musicpractice.gui.main_window_constants import AUDIO_SUFFIXES, ICON, VIEW  # noqa: F401 (app.py takes ICON from here)
+from musicpractice.gui.window_layout import LayoutMixin
+from musicpractice.gui.window_menus import MenusMixin
+from musicpractice.gui.window_takes import TakeJobsMixin
 
 
-class MainWindow(QMainWindow):
+class MainWindow(MenusMixin, LayoutMixin, TakeJobsMixin, QMainWindow):
     """The application window. Public methods do what the menus do, without dialogs."""
 
     def __init__(self, settings: QSettings | None = None) -> None:
@@ -100,179 +76,6 @@ class MainWindow(QMainWindow):
         self._show_session_widgets(False)
         self.start_page.set_recent(self.recent_sessions())
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
-
-    # -- construction --------------------------------------------------------------
-    def _build_widgets(self) -> None:
-        self.stack = QStackedWidget()
-        self.start_page = StartPage()
-        self.start_page.new_requested.connect(self.ask_new_session)
-        self.start_page.open_requested.connect(self.ask_open_session)
-        self.start_page.demo_requested.connect(self.open_demo)
-        self.start_page.recent_chosen.connect(self.open_session)
-        self.take_view = TakeView()
-        self.transport = Transport()
-        self.view_progress = QProgressBar()
-        self.view_progress.setRange(0, 1000)
-        self.view_progress.setMaximumWidth(320)
-        self.view_progress.setVisible(False)
-        self.statusBar().addPermanentWidget(self.view_progress)
-        workspace = QWidget()
-        layout = QVBoxLayout(workspace)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.take_view, 1)
-        layout.addWidget(self.transport)
-        self.compare = CompareView(analyze=self.analyzer.analyze)
-        self.compare.error.connect(lambda m: self.error(m))
-        self.compare.set_tolerance(self.take_view.tolerance_cents)
-        self.compare.written_notes.connect(self.take_view.set_written)
-        self.views = QTabWidget()
-        self.views.setDocumentMode(True)
-        self.views.addTab(workspace, "Take")
-        self.views.addTab(self.compare, "Compare && score")
-        self.practice = practice_tab(settings_file=self.settings.fileName())
-        self.practice.error.connect(lambda m: self.statusBar().showMessage(m, 8000))
-        self.practice.attempts.take_saved.connect(lambda _take_id: self.takes.refresh())
-        self.views.addTab(self.practice, "Practice")
-        self.views.currentChanged.connect(self._view_changed)
-        self.stack.addWidget(self.start_page)
-        self.stack.addWidget(self.views)
-        self.setCentralWidget(self.stack)
-        self.take_view.seek_requested.connect(self.transport.seek)
-        self.take_view.loop_changed.connect(self.transport.set_loop)
-        self.transport.position_changed.connect(self.take_view.follow_cursor)
-        self.transport.error.connect(lambda m: self.statusBar().showMessage(m, 8000))
-        self.transport.loop_button.toggled.connect(self.take_view.show_loop)
-
-        self.takes = TakesList(self.undo_stack)
-        self.takes.current_take_changed.connect(self._current_take_changed)
-        self.takes.take_edited.connect(self._take_edited)
-        self.notes = QPlainTextEdit()
-        self.notes.setPlaceholderText("Notes on this take (what to practise next, what went well)…")
-        self.notes.setEnabled(False)
-        self._notes_timer = QTimer(self, singleShot=True, interval=800)
-        self._notes_timer.timeout.connect(self._commit_notes)
-        self.notes.textChanged.connect(self._notes_timer.start)
-        takes_box = QSplitter(Qt.Orientation.Vertical)
-        takes_box.addWidget(self.takes)
-        takes_box.addWidget(self.notes)
-        takes_box.setSizes([300, 80])
-        self.record_panel = RecordPanel()
-        self.record_panel.voice = self.voice
-        self.record_panel.recording_started.connect(self._recording_started)
-        self.record_panel.recording_stopped.connect(self._recording_stopped)
-        self.record_panel.error.connect(lambda m: self.error(m))
-        self.summary = SummaryPanel()
-        self.summary.beat_level_changed.connect(self.take_view.set_beat_level)
-        self.cues = CuesPanel()
-        self.cues.cue_selected.connect(self.take_view.show_cue)
-        self.listeners = ListenersPanel(passage=self.take_view.loop_s)
-        self.docks = {}
-        for name, title, widget, area in (
-                ("takes", "Takes", takes_box, Qt.DockWidgetArea.LeftDockWidgetArea),
-                ("record", "Record", self.record_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
-                ("summary", "Summary", self.summary, Qt.DockWidgetArea.RightDockWidgetArea),
-                ("cues", "Expressive cues", self.cues, Qt.DockWidgetArea.RightDockWidgetArea),
-                ("listeners", "What listeners heard", self.listeners,
-                 Qt.DockWidgetArea.RightDockWidgetArea)):
-            dock = QDockWidget(title, self)
-            dock.setObjectName(f"dock_{name}")
-            dock.setWidget(widget)
-            self.addDockWidget(area, dock)
-            self.docks[name] = dock
-        self.resizeDocks([self.docks["takes"], self.docks["summary"]], [560, 440],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["summary"], self.docks["cues"]], [250, 700],
-                         Qt.Orientation.Vertical)
-        self.tabifyDockWidget(self.docks["cues"], self.docks["listeners"])
-        self.docks["cues"].raise_()
-        self.resize(1500, 950)
-
-    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self._action(file, "&New session…", self.ask_new_session, QKeySequence.StandardKey.New)
-        self._action(file, "&Open session…", self.ask_open_session, QKeySequence.StandardKey.Open)
-        self.recent_menu = file.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self._action(file, "Open the &demo session", self.open_demo)
-        file.addSeparator()
-        self.import_action = self._action(file, "&Import audio…", self.ask_import, "Ctrl+I",
-                                          "Copy audio files into the session as new takes")
-        self.save_action = self._action(file, "&Save", self.save, QKeySequence.StandardKey.Save)
-        self.close_action = self._action(file, "&Close session", self.close_session, "Ctrl+W")
-        file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        edit = bar.addMenu("&Edit")
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        edit.addAction(undo)
-        edit.addAction(redo)
-        edit.addSeparator()
-        self._action(edit, "Re&name take", self._rename, "F2")
-        self.delete_action = self._action(edit, "&Delete take", self.takes.delete_selected,
-                                          [QKeySequence(QKeySequence.StandardKey.Delete)])
-
-        view = bar.addMenu("&View")
-        tolerance = view.addMenu("Intonation &tolerance")
-        group = QActionGroup(self)
-        current = int(float(self.settings.value("tolerance_cents", DEFAULT_TOLERANCE_CENTS)))
-        for cents in TOLERANCES_CENTS:
-            a = self._action(tolerance, f"±{cents} cents", partial(self.set_tolerance, cents))
-            a.setCheckable(True)
-            a.setChecked(cents == current)
-            group.addAction(a)
-        voices = view.addMenu("&Voice or instrument range")
-        vgroup = QActionGroup(self)
-        for name in VOICE_RANGES:
-            a = self._action(voices, name.capitalize(), partial(self.set_voice, name))
-            a.setCheckable(True)
-            a.setChecked(name == self.voice)
-            vgroup.addAction(a)
-        self._action(view, "&Zoom to fit", self.take_view.zoom_to_fit, "Ctrl+0")
-        view.addSeparator()
-        for dock in self.docks.values():
-            view.addAction(dock.toggleViewAction())
-
-        take = bar.addMenu("&Take")
-        self.record_action = self._action(take, "&Record / stop", self.toggle_recording, "R")
-        self.play_action = self._action(take, "&Play / pause", self.space_pressed, "Space")
-        self._action(take, "&Loop region", self._loop_pressed, "L")
-        speed = take.addMenu("&Speed")
-        for s in (1.0, 0.9, 0.75, 0.5):
-            self._action(speed, f"{s:.0%}", partial(self.transport.set_speed, s))
-        take.addSeparator()
-        self._action(take, "&Analyse again", self.reanalyse)
-        self._action(take, "&Cancel analysis", self.cancel_analysis, "Esc")
-        role = take.addMenu("Performer's r&ole")
-        for name in ("student", "teacher", "reference"):
-            self._action(role, name, partial(self._set_role, name))
-        self.exports = ExportActions(self)
-        self.exports.add_take_menu(take)
-
-        compare = bar.addMenu("&Compare")
-        self._action(compare, "Show the &take", partial(self.views.setCurrentIndex, 0), "Ctrl+1")
-        self._action(compare, "Show the &comparison and score",
-                     partial(self.views.setCurrentIndex, 1), "Ctrl+2")
-        self._action(compare, "&Import score…", self.compare.ask_import_score, "Ctrl+Shift+I",
-                     "Copy a MusicXML, MIDI, MEI, ABC or kern score into the session")
-        self._action(compare, "&A/B: next take at the same bar", self.compare.switch_take, "B")
-        self.exports.add_compare_menu(compare)
-
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&About musicpractice", lambda: self._keep(show_about(self)))
 
     # -- sessions ------------------------------------------------------------------
     @property
@@ -383,21 +186,6 @@ class MainWindow(QMainWindow):
         for path in self.recent_sessions():
             self._action(self.recent_menu, path, partial(self.open_session, path))
 
-    def _show_session_widgets(self, visible: bool) -> None:
-        self.stack.setCurrentIndex(1 if visible else 0)
-        # on the Compare or Practice tab the docks stay aside (shown again on the Take tab)
-        aside = visible and self.views.currentWidget() in (self.compare, self.practice)
-        if aside:
-            self._docks_aside = self._docks_aside or list(self.docks)
-        for dock in self.docks.values():
-            dock.setVisible(visible and not aside)
-        for action in (self.import_action, self.save_action, self.close_action, self.delete_action):
-            action.setEnabled(visible)
-        if visible:
-            self.record_panel.refresh_devices(preferred=str(self.settings.value("input_device", "")))
-        else:
-            self.record_panel.release()
-
     # -- importing -----------------------------------------------------------------
     def ask_import(self) -> None:
         """File > Import audio."""
@@ -454,160 +242,6 @@ class MainWindow(QMainWindow):
         self.jobs.submit(f"unpack:{path}", partial(import_session, path, target))
         self.statusBar().showMessage(f"Unpacking {path.name}…")
 
-    # -- analysis ------------------------------------------------------------------
-    def analyse_all(self) -> None:
-        """Analyse (or read from the cache) every take, in the background."""
-        if self.session is None:
-            return
-        for take in self.takes.visible_takes():
-            if take.status != "recording":
-                self.jobs.submit(take.id, partial(ensure_analysis, self.session, take.id,
-                                                  voice=self.voice, analyze=self.analyzer.analyze))
-
-    def reanalyse(self) -> None:
-        """Take > Analyse again: show the current take afresh (after a voice change...)."""
-        take_id = self.takes.current_take()
-        if take_id:
-            self._show_take(take_id)
-
-    def cancel_analysis(self) -> None:
-        """Take > Cancel analysis of the selected takes."""
-        for take_id in self.takes.selected_ids():
-            self.jobs.cancel(take_id)
-            if take_id == self.takes.current_take():
-                self.jobs.cancel(VIEW)
-
-    def set_voice(self, voice: str) -> None:
-        """Voice/instrument range preset for melody tracking and the pitch axis."""
-        self.voice = voice
-        self.record_panel.voice = voice
-        self.settings.setValue("voice", voice)
-        self.reanalyse()
-
-    def set_tolerance(self, cents: float) -> None:
-        """Intonation tolerance (cents) for colouring notes."""
-        self.settings.setValue("tolerance_cents", cents)
-        self.take_view.set_tolerance(cents)
-        self.summary.set_tolerance(cents)
-        if hasattr(self, "compare"):  # the score's note colours (built after the first call)
-            self.compare.set_tolerance(cents)
-
-    def _current_take_changed(self, take_id: str) -> None:
-        self.notes.blockSignals(True)
-        self.notes.setPlainText(self.session.take(take_id).notes if take_id and self.session else "")
-        self.notes.blockSignals(False)
-        self.notes.setEnabled(bool(take_id) and self.session is not None and not self.session.read_only)
-        self._show_take(take_id or None)
-
-    def _show_take(self, take_id: str | None) -> None:
-        self.jobs.cancel(VIEW)
-        if self._view_take and self.jobs.running(VIEW):
-            self.takes.set_progress(self._view_take, None)
-        self.transport.unload()
-        self.view_data = None
-        self.take_view.clear()
-        self.view_progress.hide()
-        self.listeners.set_take(self.session, take_id)
-        if take_id is None or self.session is None:
-            self.summary.clear()
-            self.cues.clear()
-            return
-        take = self.session.take(take_id)
-        if take.status == "recording":
-            self.summary.clear("This take is being recorded.")
-            self.cues.clear("This take is being recorded.")
-            return
-        self.summary.clear("Analysing…")
-        self.cues.clear("Analysing…")
-        if self.jobs.running(take_id):
-            self._view_after.add(take_id)
-            return
-        self._view_take = take_id
-        self.jobs.submit(VIEW, partial(prepare_take, self.session, take_id, voice=self.voice, analyze=self.analyzer.analyze))
-
-    def _job_progress(self, key: str, fraction: float, message: str) -> None:
-        if key == VIEW:
-            self.view_progress.show()
-            self.view_progress.setValue(int(fraction * 1000))
-            self.view_progress.setFormat(f"{message} %p%")
-            self.takes.set_progress(self._view_take, fraction, message)
-        elif not key.startswith(("import:", "unpack:")):
-            self.takes.set_progress(key, fraction, message)
-
-    def _job_finished(self, key: str, result) -> None:
-        if key.startswith("import:"):
-            self.takes.refresh()
-            self.statusBar().showMessage(f"Imported {result.title}", 4000)
-            if not self.takes.current_take():
-                self.takes.select_take(result.id)
-            else:
-                self.jobs.submit(result.id, partial(ensure_analysis, self.session, result.id,
-                                                    voice=self.voice, analyze=self.analyzer.analyze))
-            return
-        if key.startswith("unpack:"):
-            self.open_session(result)
-            return
-        if key.startswith("finish:"):
-            self.takes.refresh()
-            self.takes.select_take(result.id)
-            if self.takes.current_take() == result.id:
-                self._show_take(result.id)
-            return
-        if key == VIEW:
-            self.view_progress.hide()
-            self.view_data = result
-            self.takes.set_analysis(result.take_id, result.analysis)
-            if result.take_id == self.takes.current_take():
-                self._display(result)
-            return
-        self.takes.set_analysis(key, result)
-        if key in self._view_after:
-            self._view_after.discard(key)
-            if key == self.takes.current_take():
-                self._show_take(key)
-
-    def _display(self, data: TakeData) -> None:
-        """Show a prepared take; the panels fill in on the next turns of the event loop,
-        so no single turn holds the window for long."""
-        self.take_view.show_take(data)
-        self.take_view.set_beat_level("chosen")
-        QTimer.singleShot(0, partial(self._display_panels, data))
-
-    def _display_panels(self, data: TakeData) -> None:
-        if self.view_data is not data:
-            return  # another take was chosen meanwhile
-        self.summary.show_analysis(data.analysis)
-        QTimer.singleShot(0, partial(self._display_rest, data))
-
-    def _display_rest(self, data: TakeData) -> None:
-        if self.view_data is not data:
-            return
-        self.cues.show_analysis(data.analysis)
-        self.transport.load(data.samples, data.sr)
-        source = "from the session cache" if data.from_cache else "analysed"
-        self.statusBar().showMessage(f"{self.session.take(data.take_id).title}: {source}", 4000)
-
-    def _job_failed(self, key: str, message: str, details: str) -> None:
-        if key == VIEW:
-            self.view_progress.hide()
-            self.summary.clear(f"Analysis failed: {message}")
-            self.cues.clear("")
-            self.takes.set_progress(self._view_take, None)
-        elif not key.startswith(("import:", "finish:", "unpack:")):
-            self.takes.set_progress(key, None)
-        self._view_after.discard(key)
-        self.error(message, details)
-
-    def _job_cancelled(self, key: str) -> None:
-        if key == VIEW:
-            self.view_progress.hide()
-            self.takes.set_progress(self._view_take, None)
-            if self._view_take == self.takes.current_take():
-                self.summary.clear("Analysis cancelled. Take > Analyse again to restart it.")
-        elif not key.startswith(("import:", "finish:", "unpack:")):
-            self.takes.set_progress(key, None)
-        self._view_after.discard(key)
-
     # -- recording -----------------------------------------------------------------
     def toggle_recording(self) -> None:
         """R: start or stop recording."""
@@ -633,25 +267,6 @@ class MainWindow(QMainWindow):
             self.compare.toggle_loop()
         else:
             self.transport.loop_button.toggle()
-
-    def _view_changed(self, _index: int) -> None:
-        """Only the shown view plays; the comparison gets the whole window (the docks of
-        the single take step aside) and offers the session's current takes."""
-        if self.views.currentWidget() is not self.practice:
-            self.practice.stop()
-        else:
-            self.practice.set_session(self.session)  # a score imported meanwhile
-        if self.views.currentWidget() in (self.compare, self.practice):
-            self.transport.pause()
-            self._docks_aside = [n for n, d in self.docks.items() if d.isVisible()]
-            for dock in self.docks.values():
-                dock.hide()
-            self.compare.refresh()
-        else:
-            self.compare.ab.pause()
-            for name in self._docks_aside:
-                self.docks[name].show()
-            self._docks_aside = []
 
     def _recording_started(self, take_id: str) -> None:
         self.settings.setValue("input_device", self.record_panel.device_name())
