@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
+from musicpractice.compare.bar_grid import beat_name
 from musicpractice.compare.model import BarRow, Comparison
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -169,8 +170,18 @@ class BarTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{measure.tip}. Click to hear bar {row.bar} of {name}."
+            return (f"{measure.tip}{self._played_tempo(measure, row)}. "
+                    f"Click to hear bar {row.bar} of {name}.")
         return None
+
+    def _played_tempo(self, measure: Measure, row: BarRow) -> str:
+        """``"; played ♩. = 48, reference ♩. = 60"`` for a tempo cell with beats per minute."""
+        if measure.key != "tempo" or not math.isfinite(row.tempo_bpm):
+            return ""
+        symbol = beat_name(float(self.comparison.grid.beats()[row.index]))[0]
+        reference = (f", reference {symbol} = {row.ref_tempo_bpm:.0f}"
+                     if math.isfinite(row.ref_tempo_bpm) else "")
+        return f"; played {symbol} = {row.tempo_bpm:.0f}{reference}"
 
 
 class SortProxy(QSortFilterProxyModel):

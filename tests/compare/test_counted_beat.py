@@ -33,15 +33,20 @@ def _six_eight_score(path):
     return load_score(path)
 
 
-def test_six_eight_tempo_is_counted_in_dotted_quarters(tmp_path):
-    score = _six_eight_score(tmp_path / "lilt.musicxml")
+def six_eight_comparison(folder):
+    """A 6/8 score marked ♩. = 60 and a take of it played at :data:`SPEED` of that."""
+    score = _six_eight_score(folder / "lilt.musicxml")
     assert abs(score.tempos[0].bpm_quarter - 90.0) < 1e-6  # ♩. = 60 is 90 quarters a minute
     y = render(score.notes, tempo_curve(score, start_s=0.5, wobble=0.0, speed=SPEED))
-    sf.write(tmp_path / "take.wav", y, SR)
-    with Session.create(tmp_path / "S.mpsession") as session:
-        take = session.import_audio(tmp_path / "take.wav", title="Slow")
-        ref = session.import_score(tmp_path / "lilt.musicxml", title="Lilt")
-        comparison = compare_takes(session, ref.id, [take.id], part="Alto")
+    sf.write(folder / "take.wav", y, SR)
+    with Session.create(folder / "S.mpsession") as session:
+        take = session.import_audio(folder / "take.wav", title="Slow")
+        ref = session.import_score(folder / "lilt.musicxml", title="Lilt")
+        return compare_takes(session, ref.id, [take.id], part="Alto")
+
+
+def test_six_eight_tempo_is_counted_in_dotted_quarters(tmp_path):
+    comparison = six_eight_comparison(tmp_path)
 
     assert comparison.grid.beat_unit() == ("♩.", "dotted quarter")
     bars = [b for b in comparison.takes[0].bars if b.covered]
