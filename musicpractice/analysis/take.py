@@ -9,6 +9,8 @@ by the tempo tracker and the cues.
 
 from __future__ import annotations
 
+import math
+
 import dataclasses
 import os
 from dataclasses import dataclass
@@ -37,16 +39,23 @@ from musicpractice.audio.io import ANALYSIS_RATE_HZ, AudioInfo, load_signal, pro
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps, check_cancel
 
-ALGORITHM_VERSION = 5
+ALGORITHM_VERSION = 6
 """Bumped whenever a change to any analysis changes its results (invalidates caches)."""
 
 
 NO_MUSIC_CONFIDENCE = 0.1
 """Below this confidence of the tuning, the key and the melody (and twice it of the beat)
 together, a take holds no music: white and pink noise read 0.00-0.08 on all four."""
-PITCH_CUES = ("vibrato_rate_hz", "vibrato_extent_cents")
-"""Cues that describe how the player shapes a note's pitch: not reported for a take that
-is not :attr:`TakeAnalysis.pitch_shaped` (a piano)."""
+NOTE_SHAPING_CUES = ("vibrato_rate_hz", "vibrato_extent_cents", "articulation_ratio")
+"""Cues that describe how the player shapes each note (its pitch, how long it is held):
+not reported, and not read into the character, for a take that is not
+:attr:`TakeAnalysis.pitch_shaped` (a piano: its notes decay by themselves and the pedal
+holds them, so the sound says little of a legato or staccato touch)."""
+
+
+def shapes_pitch(voice: str, polyphonic: bool) -> bool:
+    """Whether a take's player shapes each note's pitch (see :attr:`TakeAnalysis.pitch_shaped`)."""
+    return voice != "piano" and not polyphonic
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,7 @@ class TakeAnalysis:
         """Whether the player shapes each note's pitch (a voice, a violin, a flute), so that
         intonation and vibrato mean something. False for a piano (voice range ``"piano"``)
         and for a take where several notes sound at once (its melody is a top line)."""
-        return self.voice != "piano" and not self.melody.polyphonic
+        return shapes_pitch(self.voice, self.melody.polyphonic)
 
     @property
     def duration_s(self) -> float:
@@ -211,5 +220,13 @@ def analyze_file(
         clipped_fraction=signal.clipped_fraction, warnings=signal.warnings,
         tuning=tuning, key=key, onsets=onsets, tempo=tempo, melody=melody, notes=notes,
         loudness=loudness, cues=cues,
-        character=read_character(cues.values(), arousal=arousal, valence=valence),
+        character=read_character(_applicable(cues.values(), shapes_pitch(voice, melody.polyphonic)),
+                                 arousal=arousal, valence=valence),
     )
+
+
+def _applicable(values: dict[str, float], pitch_shaped: bool) -> dict[str, float]:
+    """Cue values with those that do not apply to the instrument as unmeasured (NaN)."""
+    if pitch_shaped:
+        return values
+    return {k: (math.nan if k in NOTE_SHAPING_CUES else v) for k, v in values.items()}

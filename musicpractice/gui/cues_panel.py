@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from musicpractice.analysis.cues import Cue
-from musicpractice.analysis.take import PITCH_CUES, TakeAnalysis
+from musicpractice.analysis.take import NOTE_SHAPING_CUES, TakeAnalysis
 from musicpractice.gui.axis_labels import fit_after_layout
 
 CORNERS = {  # where the emotions of Juslin & Laukka's cue model sit on the plane
@@ -133,7 +133,7 @@ class CuesPanel(QWidget):
         for row, cue in enumerate(a.cues.cues):
             name = QTableWidgetItem(cue.name)
             name.setToolTip(cue.method)
-            applies = cue.key not in PITCH_CUES or a.pitch_shaped
+            applies = cue.key not in NOTE_SHAPING_CUES or a.pitch_shaped
             value = QTableWidgetItem(_value_text(cue) if applies else "-")
             value.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             meaning = QTableWidgetItem(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from musicpractice.analysis.take import PITCH_CUES, TakeAnalysis
+from musicpractice.analysis.take import NOTE_SHAPING_CUES, TakeAnalysis
 from musicpractice.core.pitch import note_name
 from musicpractice.compare.cue_format import number_text
 
@@ -56,7 +56,7 @@ def analysis_summary(result: TakeAnalysis) -> str:
                  f"{_fmt(loud.lra_lu, '.1f')} LU, sample peak {_fmt(loud.sample_peak_dbfs, '.1f')} dBFS")
     lines.append("Cues")
     for cue in result.cues.cues:
-        if cue.key in PITCH_CUES and not result.pitch_shaped:
+        if cue.key in NOTE_SHAPING_CUES and not result.pitch_shaped:
             continue  # a piano has no vibrato
         value = _fmt(cue.value, ".3g", "not measured")
         unit = f" {cue.unit}" if cue.available and cue.unit else ""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.figure import Figure
 
-from musicpractice.analysis.take import PITCH_CUES
+from musicpractice.analysis.take import NOTE_SHAPING_CUES
 from musicpractice.compare.bar_grid import beat_name
 from musicpractice.compare.differences import differences_by_take
 from musicpractice.compare.take_remarks import (
@@ -307,8 +307,8 @@ def _cue_table(comparison: Comparison) -> Table:
             continue
         cues = []
         for take in takes:
-            try:  # no vibrato for a piano (PITCH_CUES)
-                cues.append(None if cue.key in PITCH_CUES and not take.analysis.pitch_shaped
+            try:  # no vibrato for a piano (NOTE_SHAPING_CUES)
+                cues.append(None if cue.key in NOTE_SHAPING_CUES and not take.analysis.pitch_shaped
                             else take.analysis.cues[cue.key])
             except KeyError:
                 cues.append(None)

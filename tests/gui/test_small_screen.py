@@ -49,7 +49,7 @@ def test_at_1366x768_labels_fit_and_titles_and_cues_can_be_read(qtbot, window, t
 
 
 def test_the_cues_panel_says_vibrato_does_not_apply_to_the_piano_take(qtbot, window, tmp_path):
-    from musicpractice.analysis.take import PITCH_CUES
+    from musicpractice.analysis.take import NOTE_SHAPING_CUES
 
     folder = tmp_path / "Demo.mpsession"
     shutil.copytree(resource_path("demo", "Demo.mpsession"), folder,
@@ -65,7 +65,7 @@ def test_the_cues_panel_says_vibrato_does_not_apply_to_the_piano_take(qtbot, win
                         and cues.analysis is window.view_data.analysis, timeout=60_000)
         keys = [c.key for c in cues.analysis.cues.cues]
         return [(cues.table.item(keys.index(k), 1).text(), cues.table.item(keys.index(k), 2).text())
-                for k in PITCH_CUES]
+                for k in NOTE_SHAPING_CUES]
 
     for value, meaning in vibrato_rows("Arpeggios in G - piano"):
         assert value == "-" and meaning.startswith("does not apply to a piano")
