@@ -35,7 +35,10 @@ def test_a_real_piano_recording_gets_its_tuning_but_no_intonation_or_vibrato(sha
     assert "Tuning     A4 = 443.0 Hz" in text  # the piano's tuning is a fact worth saying
     melody = next(line for line in text.splitlines() if line.startswith("Melody"))
     assert "intonation" not in melody and "vibrato" not in melody
-    assert "Vibrato" not in text
+    assert "Vibrato" not in text and "Articulation" not in text
+    # nor does the touch the sound cannot show colour the character reading
+    assert all(c.cue != "articulation_ratio" for e in analysis.character.emotions
+               for c in e.contributions)
 
 
 def test_a_singer_keeps_intonation_and_vibrato(demo):
@@ -59,6 +62,9 @@ def test_the_report_cue_table_leaves_vibrato_out_for_the_piano_take(demo):
     vibrato = rows["Vibrato rate"]
     assert vibrato[columns.index(comparison.take(piano).name)] == "–"
     assert "Hz" in vibrato[columns.index(comparison.take(singer).name)]
+    articulation = rows["Articulation"]
+    assert articulation[columns.index(comparison.take(piano).name)] == "–"
+    assert articulation[columns.index(comparison.take(singer).name)] != "–"
 
 
 def test_a_wrong_piano_key_is_played_not_sung_and_not_counted_in_cents():
