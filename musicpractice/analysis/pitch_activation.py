@@ -32,6 +32,12 @@ N_ITERATIONS = 40
 PIANO_LOW_MIDI = 21
 PIANO_HIGH_MIDI = 108
 ANALYSIS_SR = 22050
+BLOCK_S = 60.0
+"""Length of the blocks a long take is transformed and decomposed in (memory stays that of
+one block: about 40 MB instead of 3 GB for an hour)."""
+MARGIN_S = 4.0
+"""Audio on each side of a block that its edge frames need (twice the longest constant-Q
+filter, about 1.9 s at A0)."""
 
 
 @dataclass(frozen=True)
@@ -103,16 +109,40 @@ def pitch_activation(y: np.ndarray, sr: int, *, low_midi: int = PIANO_LOW_MIDI,
     fmin = float(midi_to_hz(low_midi - 1.0 / BINS_PER_SEMITONE, tuning_hz=tuning_hz))
     if y.size < hop * 4:
         y = np.pad(y, (0, hop * 4 - y.size))
-    spectrum = np.abs(librosa.cqt(y, sr=ANALYSIS_SR, hop_length=hop, fmin=fmin, n_bins=n_bins,
-                                  bins_per_octave=12 * BINS_PER_SEMITONE)).astype(np.float32)
-    check_cancel(cancel)
     keys = np.arange(low_midi, high_midi + 1)
     templates = harmonic_templates(keys, low_midi=low_midi, n_bins=n_bins)
-    gains = _nmf_gains(spectrum, templates, progress=progress, cancel=cancel)
-    times = librosa.frames_to_time(np.arange(spectrum.shape[1]), sr=ANALYSIS_SR, hop_length=hop)
-    report(progress, 1.0, "Pitch activation")
-    return PitchActivation(times_s=times, midi=keys, activation=gains.astype(np.float32),
-                           energy=spectrum.sum(axis=0), hop_s=hop / ANALYSIS_SR)
+    gains, energy = [], []
+    blocks = list(_blocks(len(y), hop))
+    for k, (start, stop, first, count) in enumerate(blocks):
+        spectrum = np.abs(librosa.cqt(y[start:stop], sr=ANALYSIS_SR, hop_length=hop, fmin=fmin,
+                                      n_bins=n_bins, bins_per_octave=12 * BINS_PER_SEMITONE))
+        spectrum = spectrum[:, first:first + count].astype(np.float32)
+        check_cancel(cancel)
+        gains.append(_nmf_gains(spectrum, templates, cancel=cancel).astype(np.float32))
+        energy.append(spectrum.sum(axis=0))
+        report(progress, (k + 1) / len(blocks), "Pitch activation")
+    activation = np.concatenate(gains, axis=1)
+    times = librosa.frames_to_time(np.arange(activation.shape[1]), sr=ANALYSIS_SR, hop_length=hop)
+    return PitchActivation(times_s=times, midi=keys, activation=activation,
+                           energy=np.concatenate(energy), hop_s=hop / ANALYSIS_SR)
+
+
+def _blocks(n_samples: int, hop: int):
+    """``(start, stop, first, count)`` per block of :data:`BLOCK_S`: the samples to
+    transform (the block with :data:`MARGIN_S` on each side) and which of their frames
+    belong to the block. Frame ``g`` of the whole signal is centred on sample ``g * hop``;
+    every frame comes from exactly one block, far enough from its edges that the longest
+    constant-Q filter never reaches past them, so blocks give the frames the whole signal
+    would (the NMF gains of a frame depend on that frame alone)."""
+    total = 1 + n_samples // hop
+    block = hop * max(1, int(BLOCK_S * ANALYSIS_SR / hop))
+    margin = hop * int(np.ceil(MARGIN_S * ANALYSIS_SR / hop))
+    if n_samples <= block + 2 * margin:
+        yield 0, n_samples, 0, total
+        return
+    for s0 in range(0, n_samples, block):
+        start, stop = max(0, s0 - margin), min(n_samples, s0 + block + margin)
+        yield start, stop, (s0 - start) // hop, min(block // hop, total - s0 // hop)
 
 
 def harmonic_templates(keys: np.ndarray, *, low_midi: int, n_bins: int) -> np.ndarray:
@@ -141,7 +171,7 @@ def harmonic_templates(keys: np.ndarray, *, low_midi: int, n_bins: int) -> np.nd
     return templates / np.maximum(templates.sum(axis=0, keepdims=True), 1e-12)
 
 
-def _nmf_gains(spectrum, templates, *, progress, cancel) -> np.ndarray:
+def _nmf_gains(spectrum, templates, *, cancel) -> np.ndarray:
     """Non-negative gains ``H`` with ``spectrum ~ templates @ H`` (KL divergence).
 
     The templates are a few harmonic peaks each: held as a sparse matrix (values below a
@@ -161,5 +191,4 @@ def _nmf_gains(spectrum, templates, *, progress, cancel) -> np.ndarray:
         gains *= (basis_t @ (spectrum / model)) / norm
         if it % 10 == 9:
             check_cancel(cancel)
-            report(progress, 0.2 + 0.8 * (it + 1) / N_ITERATIONS, "Pitch activation")
     return gains
