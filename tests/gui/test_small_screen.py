@@ -69,5 +69,5 @@ def test_the_cues_panel_says_vibrato_does_not_apply_to_the_piano_take(qtbot, win
 
     for value, meaning in vibrato_rows("Arpeggios in G - piano"):
         assert value == "-" and meaning.startswith("does not apply to a piano")
-    rate, extent = vibrato_rows("Twinkle - student")  # the singer's vibrato is measured
+    rate, extent, _articulation = vibrato_rows("Twinkle - student")  # the singer's vibrato is measured
     assert rate[0].endswith("Hz") and extent[0].endswith("cents")
