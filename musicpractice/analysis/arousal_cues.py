@@ -13,7 +13,7 @@ Schubert 2004), sensory roughness (Sethares 1993, as in MIRtoolbox ``mirroughnes
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.fft
@@ -42,6 +42,11 @@ N_MELS = 64
 """Mel bands of the spectral flux and the harmonic/percussive split."""
 HPSS_FRAMES = 17
 """Median-filter length (frames, about 0.4 s; bands for the percussive part) of the split."""
+WHOLE_TAKE_S = 600.0
+"""Takes up to this long are measured whole; a longer one through excerpts of
+:data:`EXCERPT_S` spread evenly over it, as long together (its whole spectrogram of an
+hour would need about 3 GB)."""
+EXCERPT_S = 30.0
 ACTIVE_LUFS_BELOW = 20.0
 """Short-term loudness more than this many LU below the take's loudest 3 s is a pause."""
 
@@ -246,6 +251,25 @@ def measure_arousal_cues(
         :func:`~musicpractice.analysis.signal.check_signal`); AudioTooShortError when empty.
     """
     y = check_signal(y, sr)
+    if len(y) <= WHOLE_TAKE_S * sr:
+        return _measure(y, sr, onsets_s=np.asarray(onsets_s, dtype=float),
+                        short_term_lufs=short_term_lufs)
+    # a long take: evenly spread excerpts stand for it (the cues are averages over the take)
+    n_excerpts = int(np.ceil(WHOLE_TAKE_S / EXCERPT_S))
+    length = int(EXCERPT_S * sr)
+    starts = np.linspace(0, len(y) - length, n_excerpts).astype(int)
+    onsets_s = np.asarray(onsets_s, dtype=float)
+    inside = [onsets_s[(onsets_s >= a / sr) & (onsets_s < (a + length) / sr)] - a / sr + k * EXCERPT_S
+              for k, a in enumerate(starts)]
+    values = _measure(np.concatenate([y[a:a + length] for a in starts]), sr,
+                      onsets_s=np.concatenate(inside), short_term_lufs=short_term_lufs)
+    k = np.minimum((values.times_s // EXCERPT_S).astype(int), n_excerpts - 1)
+    return replace(values, times_s=starts[k] / sr + values.times_s - k * EXCERPT_S)
+
+
+def _measure(y: np.ndarray, sr: int, *, onsets_s: np.ndarray,
+             short_term_lufs: np.ndarray) -> ArousalCueValues:
+    """:func:`measure_arousal_cues` of a checked signal, all of it at once."""
     spec_db = _spectrogram_db(y)
     active = _active_frames(spec_db)
     times_s = np.arange(spec_db.shape[1]) * HOP / sr

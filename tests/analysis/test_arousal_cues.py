@@ -81,3 +81,25 @@ def test_cue_rows_and_bad_input():
     assert all(r.meaning for r in rows if r.available)
     with pytest.raises(InvalidParameterError):
         measure_arousal_cues(np.zeros((2, 10)), SR, onsets_s=np.zeros(0), short_term_lufs=np.zeros(0))
+
+
+def test_a_long_take_is_measured_through_excerpts_that_stand_for_it():
+    """Over ten minutes the cues come from evenly spread excerpts (memory stays bounded);
+    they read as the whole take does, and the frame times are the take's own."""
+    import numpy as np
+
+    from musicpractice.analysis import arousal_cues
+    from musicpractice.analysis.onsets import detect_onsets
+    from tests.signals import SR, sung_phrase
+
+    phrase = np.concatenate([sung_phrase([60, 64, 67, 72, 71, 67, 64, 62], bpm=bpm)
+                             for bpm in (80, 120, 160)])
+    y = np.tile(phrase, int(np.ceil(660 * SR / len(phrase))))[: 660 * SR]
+    onsets = detect_onsets(y, SR).times_s
+    loud = np.zeros(8)
+    sampled = arousal_cues.measure_arousal_cues(y, SR, onsets_s=onsets, short_term_lufs=loud)
+    whole = arousal_cues._measure(y, SR, onsets_s=onsets, short_term_lufs=loud)
+    for name in ("event_density_per_s", "spectral_flux_db", "roughness", "low_energy_share"):
+        assert getattr(sampled, name) == pytest.approx(getattr(whole, name), rel=0.05, abs=2e-3), name
+    assert len(sampled.times_s) < 0.95 * len(whole.times_s)
+    assert sampled.times_s.max() > 640 and np.all(np.diff(sampled.times_s) > 0)
