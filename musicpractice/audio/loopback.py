@@ -21,8 +21,11 @@ from musicpractice.audio.recording_errors import AudioDeviceError
 CLICK_TRAIN_S = (0.3, 1.0, 1.7, 2.4)
 """Click times (s) of the latency measurement (further apart than MAX_LATENCY_S)."""
 MAX_LATENCY_S = 0.6
-MAX_SPREAD_S = 0.004
-"""Clicks disagreeing by more than this make the measurement fail (not a loopback)."""
+MAX_SPREAD_S = 0.006
+"""Clicks disagreeing by more than this make the measurement fail (not a loopback). A
+PulseAudio null sink through ALSA jitters by about 5 ms from click to click (seen 24.8-29.5 ms
+within one count-in, the same pattern every run); the median is still well inside the 10 ms
+the take must line up to."""
 
 
 @dataclass(frozen=True)
