@@ -160,12 +160,14 @@ def harmonic_of_sounding_note(score: Score, rows: Sequence[NoteComparison]) -> n
     of bars 1-8, every note played) 20 of the 23 notes called missing before were such
     keys, mostly the inner B3 an octave above the bass; 3 false "missing" remain.
     """
-    notes = [(n.onset_quarter, n.onset_quarter + n.duration_quarter, n.midi) for n in score.notes]
+    starts = np.array([n.onset_quarter for n in score.notes], dtype=float)
+    ends = starts + np.array([n.duration_quarter for n in score.notes], dtype=float)
+    midis = np.array([n.midi for n in score.notes], dtype=int)
     masked = np.zeros(len(rows), dtype=bool)
     for k, row in enumerate(rows):
         q = row.ref_quarter + 1e-3
-        sounding = {midi for start, end, midi in notes if start <= q < end}
-        masked[k] = any(row.midi - step in sounding for step in HARMONIC_STEPS)
+        sounding = midis[(starts <= q) & (q < ends)]
+        masked[k] = bool(np.isin(row.midi - np.array(HARMONIC_STEPS), sounding).any())
     return masked
 
 

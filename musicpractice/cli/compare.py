@@ -83,11 +83,12 @@ def run(args: argparse.Namespace) -> int:
         for problem in session.problems:
             print(f"note: {problem}", file=sys.stderr)
         # ids may be typed in part, or as titles; everything is checked before the work
-        args.ref = find_reference(session, args.ref).id
+        reference = find_reference(session, args.ref)
+        args.ref = reference.id
         args.takes = [resolve_take_id(session, t) for t in args.takes]
         if args.score is not None:
             args.score = find_reference(session, args.score).id
-        elif (not args.no_score and find_reference(session, args.ref).kind == "take"
+        elif (not args.no_score and reference.kind == "take"
               and len(session.scores) == 1):
             args.score = session.scores[0].id
             default_score = session.scores[0].title or args.score

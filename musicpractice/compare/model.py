@@ -36,7 +36,6 @@ from musicpractice.workspace.derived import (
     ensure_score_comparison,
 )
 from musicpractice.workspace.references import find_reference, session_score
-from musicpractice.score import Score
 from musicpractice.session.store import Session
 
 
@@ -121,7 +120,7 @@ def _against_score(session, reference, take_ids, part, analyse, audio, steps,
         monophonic = monophonic or detail.monophonic
         prepared.append((take_id, analysis, alignment, detail))
     if score.tempo_assumed:  # compare with the takes' own tempo, not an invented one
-        tempo = played_tempo_bpm([alignment for _id, _a, alignment, _d in prepared], score)
+        tempo = played_tempo_bpm([alignment for _id, _a, alignment, _d in prepared])
         if math.isfinite(tempo):
             grid = replace(grid, ref_tempo_bpm=np.full(len(grid), tempo))
             warnings = [w for w in warnings if "no tempo mark" not in w]
@@ -137,7 +136,7 @@ def _against_score(session, reference, take_ids, part, analyse, audio, steps,
                       tuple(dict.fromkeys(warnings)))
 
 
-def played_tempo_bpm(alignments, score: Score) -> float:
+def played_tempo_bpm(alignments) -> float:
     """Median over the takes of each one's average tempo through the bars it plays, in
     quarter notes per minute (NaN when no take plays a stretch of the score)."""
     tempos = []
