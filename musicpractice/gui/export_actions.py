@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from musicpractice.core.errors import MusicPracticeError
 
-TAKE_EXPORTS = (
+TAKE_EXPORT_MENU = (  # the Take > Export entries for kinds of reports.formats.TAKE_EXPORTS
     # (menu text, kind, file filter, suffix)
     ("Melody as &MIDI…", "midi", "MIDI (*.mid)", ".mid"),
     ("Melody as Music&XML…", "musicxml", "MusicXML (*.musicxml)", ".musicxml"),
@@ -76,7 +76,7 @@ class ExportActions(QObject):
     def add_take_menu(self, menu: QMenu) -> QMenu:
         """An "Export" submenu of the Take menu."""
         export = menu.addMenu("&Export")
-        for text, kind, file_filter, suffix in TAKE_EXPORTS:
+        for text, kind, file_filter, suffix in TAKE_EXPORT_MENU:
             export.addAction(text, partial(self.ask_take_export, kind, file_filter, suffix))
         return export
 
