@@ -61,6 +61,13 @@ RELATIONS = {
 MIN_COUNTED_BPM = 48.0
 """Slowest tempo players count in when the beats alternate strong and weak (below it the
 faster level is kept: a slow beat is felt, not counted in halves)."""
+MAX_COUNTED_BPM = 208.0
+"""Fastest tempo players count in, the top of a metronome's scale: a bar of three beats
+faster than this is counted in one (a fast Shostakovich waltz), slower in three."""
+PLAYED_BARS = 2 / 3
+"""Share of bars in which the second and third beats must both be played (an onset within
+:data:`PLAYED_TOLERANCE_S` of each) for a bar of three to be counted in three."""
+PLAYED_TOLERANCE_S = 0.05
 HALF_BASS_CONTRAST = 0.3
 HALF_ONSET_CONTRAST = 0.05
 """Contrasts ``(even - odd) / (even + odd)`` of the bass and of the whole onset strength
@@ -202,7 +209,8 @@ def estimate_tempo(
     tracking = steps.stage("Tracking beats")
     log_bpm = np.log2(gram.bpm)
     prior = np.exp(-0.5 * ((log_bpm - np.log2(PRIOR_BPM)) / PRIOR_OCTAVES) ** 2)
-    plausibility = scipy.ndimage.gaussian_filter1d(gram.salience.mean(axis=0), 1.0) * prior
+    pulse = scipy.ndimage.gaussian_filter1d(gram.salience.mean(axis=0), 1.0)
+    plausibility = pulse * prior
     in_range = (gram.bpm >= min_bpm) & (gram.bpm <= max_bpm)
     chosen_bpm = float(gram.bpm[np.argmax(np.where(in_range, plausibility, -1.0))])
 
@@ -222,10 +230,18 @@ def estimate_tempo(
                                                  60.0 / (path_bpm * ratio)))
         return tracked
 
+    def pulse_at(bpm: float) -> float:
+        return float(np.max(pulse[np.abs(log_bpm - np.log2(bpm)) <= 1.5 / BINS_PER_OCTAVE]))
+
     tracked = track_levels(chosen_bpm, path_bpm)
     if "half" in tracked and _counted_in_halves(tracked["chosen"][1], onsets, chosen_bpm / 2):
         tracked = track_levels(chosen_bpm / 2, path_bpm / 2)
         chosen_bpm /= 2
+    elif ("triple" in tracked and chosen_bpm * 3 <= MAX_COUNTED_BPM
+          and pulse_at(chosen_bpm * 3) > pulse_at(chosen_bpm)
+          and _counted_in_threes(tracked["chosen"][1], onsets)):
+        tracked = track_levels(chosen_bpm * 3, path_bpm * 3)
+        chosen_bpm *= 3
     levels = _levels(tracked, chosen_bpm)
     clarity = float(np.mean(gram.salience[np.arange(len(path)), path]))
     confidence = float(np.clip(clarity / CLEAR_SALIENCE, 0.0, 1.0) * levels[0].weight)
@@ -259,6 +275,26 @@ def _counted_in_halves(beats_s: np.ndarray, onsets: Onsets, half_bpm: float) -> 
     bass, overall = contrasts
     return (abs(bass) >= HALF_BASS_CONTRAST and abs(overall) >= HALF_ONSET_CONTRAST
             and bass * overall > 0)
+
+
+def _counted_in_threes(beats_s: np.ndarray, onsets: Onsets) -> bool:
+    """Whether each chosen beat is a bar of three beats that players count: a fast waltz.
+
+    The tempo prior (about one beat every 0.7 s) takes the bar of a waltz at 66 bars a
+    minute over its quarters at 198. When the quarters pulse more strongly than the bars
+    (checked by the caller on the tempogram), are no faster than :data:`MAX_COUNTED_BPM`,
+    and the second and third beats are both played in most bars (:data:`PLAYED_BARS`: the
+    "oom-pah-pah" of a waltz), players count the three. A compound beat (6/8 at 68 dotted
+    quarters) whose eighths are figures (a quarter and an eighth, a rest) stays counted in
+    its dotted quarters. Onset times do not depend on the microphone gain.
+    """
+    beats_s = np.asarray(beats_s, dtype=float)
+    if len(beats_s) < 8 or len(onsets.times_s) == 0:
+        return False
+    period = np.diff(beats_s)
+    played = [np.min(np.abs(onsets.times_s[:, None] - (beats_s[:-1] + k * period / 3)),
+                     axis=0) <= PLAYED_TOLERANCE_S for k in (1, 2)]
+    return float(np.mean(played[0] & played[1])) >= PLAYED_BARS
 
 
 def _levels(tracked: dict[str, tuple[float, np.ndarray]],
