@@ -21,6 +21,8 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 CANDIDATES = (_PACKAGE / "resources", _PACKAGE.parent / "resources")
 """Folders searched, in order: inside the package (wheel, frozen app), then beside it
 (source checkout)."""
+MARKER = "icons"
+"""A folder every complete resources folder has."""
 
 
 class ResourceMissingError(MusicPracticeError):
@@ -36,7 +38,7 @@ def resources_dir() -> Path:
         Neither the installed copy nor a source checkout's ``resources/`` exists.
     """
     for folder in CANDIDATES:
-        if folder.is_dir():
+        if (folder / MARKER).is_dir():  # a stray musicpractice/resources must not hide it
             return folder
     raise ResourceMissingError(
         "musicpractice's resources (icons, demo session, examples) are missing; looked in "
