@@ -11,7 +11,9 @@ from pathlib import Path
 
 from musicpractice.alignment.align import align_takes, align_to_score
 from musicpractice.alignment.compare import ScoreComparison, compare_with_score
+from musicpractice.alignment.pitch_standard import PitchStandard, heard_pitch_standard
 from musicpractice.alignment.timemap import Alignment
+from musicpractice.analysis.key import KeyEstimate, estimate_key, written_at_standard
 from musicpractice.audio.io import Signal, load_signal
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps
@@ -31,11 +33,19 @@ class FileAlignment:
         Bars, beats and notes against the score; None for a take reference or when not asked.
     part : str or None
         The score part's full name when one part was chosen.
+    pitch_standard : PitchStandard or None
+        The historical pitch the take was played at when it sounds a semitone off the
+        reference on a near-440 Hz grid (see :func:`.pitch_standard.heard_pitch_standard`).
+    key : KeyEstimate or None
+        With a ``pitch_standard``: the take's key named as written, its first warning
+        saying how it sounds ("Sounds B major; at A = 415 Hz this is C major."); else None.
     """
 
     alignment: Alignment
     comparison: ScoreComparison | None
     part: str | None
+    pitch_standard: PitchStandard | None = None
+    key: KeyEstimate | None = None
 
 
 def is_score_file(path: str | os.PathLike) -> bool:
@@ -133,4 +143,12 @@ def align_file(take: str | os.PathLike, reference: str | os.PathLike, *,
                                         part=part_name, tolerance_cents=tolerance_cents,
                                         progress=steps.stage("comparing"),
                                         cancel=cancel)
-    return FileAlignment(alignment=alignment, comparison=comparison, part=part_name)
+    standard = heard_pitch_standard(alignment)
+    key = None
+    if standard is not None:
+        heard = estimate_key(signal.samples, signal.sr, cancel=cancel,
+                             tuning_hz=440.0 * 2.0 ** (alignment.take_tuning_cents / 1200.0))
+        key = written_at_standard(heard, semitones=standard.semitones,
+                                  standard_hz=standard.standard_hz)
+    return FileAlignment(alignment=alignment, comparison=comparison, part=part_name,
+                         pitch_standard=standard, key=key)

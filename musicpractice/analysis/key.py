@@ -318,6 +318,40 @@ def sounding_and_written(key: KeyEstimate, *, a4_hz: float, standard_hz: float) 
     return dataclasses.replace(key, warnings=(note, *key.warnings))
 
 
+def written_at_standard(key: KeyEstimate, *, semitones: int, standard_hz: float) -> KeyEstimate:
+    """The key heard at A = 440 Hz named as written at a pitch standard a few semitones off.
+
+    Parameters
+    ----------
+    key : KeyEstimate
+        Estimated at the take's tuning near 440 Hz (the names it sounds in).
+    semitones : int
+        How far the take sounds from what is written: -1 for a take at A = 415 Hz
+        (baroque pitch), +1 at A = 466 Hz.
+    standard_hz : float
+        The pitch standard, as it is printed (e.g. 415).
+
+    Returns
+    -------
+    KeyEstimate
+        ``key`` itself when ``semitones`` is 0; otherwise every name (tonic, alternatives,
+        segments) moved by ``-semitones``, with a first warning such as "Sounds B major;
+        at A = 415 Hz this is C major." (see :func:`sounding_and_written`).
+    """
+    if semitones == 0:
+        return key
+
+    def moved(tonic: str) -> str:
+        return PITCH_CLASSES[(PITCH_CLASSES.index(tonic) - semitones) % 12]
+
+    written = dataclasses.replace(
+        key, tonic=moved(key.tonic),
+        alternatives=tuple(dataclasses.replace(c, tonic=moved(c.tonic)) for c in key.alternatives),
+        segments=tuple(dataclasses.replace(s, tonic=moved(s.tonic)) for s in key.segments))
+    return sounding_and_written(written, a4_hz=440.0 * 2.0 ** (semitones / 12.0),
+                                standard_hz=standard_hz)
+
+
 def _segments(values: np.ndarray, hop_s: float, window_s: float, best: int,
               confidence: float) -> tuple[KeySegment, ...]:
     """Local key segments; a single segment in the global key when nothing modulates."""

@@ -76,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
         bar.close()
     document = alignment_document(result.alignment, take=str(args.take),
                                   reference=str(args.ref), comparison=result.comparison,
-                                  part=result.part, bars=args.bars)
+                                  part=result.part, bars=args.bars,
+                                  pitch_standard=result.pitch_standard, key=result.key)
     if args.json:
         text = json.dumps(document, allow_nan=False) + "\n"
     else:

@@ -12,7 +12,9 @@ import math
 import numpy as np
 
 from musicpractice.alignment.compare import ScoreComparison
+from musicpractice.alignment.pitch_standard import PitchStandard
 from musicpractice.alignment.timemap import Alignment
+from musicpractice.analysis.key import KeyEstimate
 from musicpractice.reports.formats import ALIGNMENT_SCHEMA
 from musicpractice.reports.json_values import number as _num
 TEMPO_WINDOW_S = 5.0
@@ -21,8 +23,16 @@ TEMPO_WINDOW_S = 5.0
 
 def alignment_document(alignment: Alignment, *, take: str, reference: str,
                        comparison: ScoreComparison | None = None, part: str | None = None,
-                       bars: tuple[int, int] | None = None) -> dict:
-    """The JSON-ready dict of an alignment (and, for a score, its comparison)."""
+                       bars: tuple[int, int] | None = None,
+                       pitch_standard: PitchStandard | None = None,
+                       key: KeyEstimate | None = None) -> dict:
+    """The JSON-ready dict of an alignment (and, for a score, its comparison).
+
+    With a ``pitch_standard`` (a take at A = 415 Hz, see
+    :func:`~musicpractice.alignment.pitch_standard.heard_pitch_standard`) the document
+    gives ``pitch_standard_hz`` and the take's ``key`` as written, its ``sounds`` sentence
+    first ("Sounds B major; at A = 415 Hz this is C major.").
+    """
     score = alignment.reference_kind == "score"
     ref_key = "ref_quarter" if score else "ref_s"
     span = alignment.ref_span
@@ -45,6 +55,13 @@ def alignment_document(alignment: Alignment, *, take: str, reference: str,
         "barlines": [],
         "warnings": list(alignment.warnings),
     }
+    if pitch_standard is not None:
+        doc["pitch_standard_hz"] = pitch_standard.standard_hz
+        doc["warnings"].append(pitch_standard.sentence)
+    if key is not None:
+        doc["key"] = {"tonic": key.tonic, "mode": key.mode, "label": f"{key.tonic} {key.mode}",
+                      "confidence": _num(key.confidence),
+                      "sounds": next((w for w in key.warnings if w.startswith("Sounds ")), None)}
     if comparison is not None:
         doc["tuning_hz"] = comparison.tuning_hz
         doc["monophonic"] = comparison.monophonic

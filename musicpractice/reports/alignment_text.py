@@ -25,6 +25,9 @@ def alignment_summary(document: dict) -> str:
                  + (" (a partial take)" if document["partial"] else "") + ".")
     if document["transposition_semitones"]:
         lines.append(f"Transposed by {document['transposition_semitones']:+d} semitone(s).")
+    if document.get("key"):
+        key = document["key"]
+        lines.append(f"Key:       {key['label']}" + (f" ({key['sounds']})" if key["sounds"] else ""))
     for region in document["unsure_regions"]:
         lines.append(f"Unsure from {region['take_start_s']:.1f} s to {region['take_end_s']:.1f} s.")
     if document["reference_kind"] == "score" and document.get("bars"):
