@@ -12,10 +12,11 @@ struck notes around it) gives its evidence and its truth, and isotonic regressio
 - ``WRONG_KEY_CALIBRATION``: P(the key played instead is that neighbour | ln its evidence),
   for written notes not played.
 
-Paste the printed tuples into piano_check.py, then check them on the held-out split with
+Paste the printed tuples into the ``Calibration`` of that method in
+musicpractice/alignment/piano_activation.py, then check them on the held-out split with
 ``note_verdicts.py --only piano``. Usage::
 
-    .venv/bin/python benchmarks/piano_check_fit.py [--quick]
+    .venv/bin/python benchmarks/piano_check_fit.py [--quick] [--method model|nmf]
 """
 
 from __future__ import annotations
@@ -57,13 +58,13 @@ def isotonic(x: np.ndarray, y: np.ndarray, knots) -> tuple[float, ...]:
     return tuple(np.round(np.maximum.accumulate(out), 3).tolist())
 
 
-def take_features(performance: str, rows_out: dict) -> None:
+def take_features(performance: str, rows_out: dict, *, method: str = "model") -> None:
     """Evidence and truth of one fit take's judged notes, appended to ``rows_out``."""
     import soundfile as sf
 
     from musicpractice.alignment import align_to_score
     from musicpractice.alignment import piano_check as pc
-    from musicpractice.analysis.pitch_activation import pitch_activation
+    from musicpractice.alignment.piano_activation import key_activation
     from musicpractice.score import load_score
 
     _, piece, index = performance.split(":")
@@ -76,8 +77,8 @@ def take_features(performance: str, rows_out: dict) -> None:
     notes = [n for n in score.notes if q0 - 1e-6 <= n.onset_quarter <= q1]
     onsets = alignment.take_at([n.onset_quarter for n in notes])
     midis = np.array([n.midi for n in notes])
-    act = pitch_activation(y, sr, low_midi=max(21, int(midis.min()) - 12),
-                           high_midi=min(108, int(midis.max()) + 12))
+    act, _ = key_activation(y, sr, low_midi=max(21, int(midis.min()) - 12),
+                            high_midi=min(108, int(midis.max()) + 12), method=method)
     rise, local, centres, evidence = pc.note_evidence(act, onsets=onsets, midis=midis)
     scale = pc._local_scale(act, local, centres)
     support = pc._timing_support(centres, evidence)
@@ -104,13 +105,15 @@ def take_features(performance: str, rows_out: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one performance only")
+    parser.add_argument("--method", choices=("model", "nmf"), default="model",
+                        help="the key activation to fit the calibration of")
     args = parser.parse_args()
     from musicpractice.alignment import piano_check as pc
 
     rows: dict = {"played": [], "contrast": [], "wrong_key": []}
     fit = PIANO_SPLITS["fit"][:1] if args.quick else PIANO_SPLITS["fit"]
     for performance in fit:
-        take_features(performance, rows)
+        take_features(performance, rows, method=args.method)
         print(f"{performance}: {len(rows['played'])} notes so far", flush=True)
     for name, knots in (("played", pc.KNOTS), ("contrast", pc.CONTRAST_KNOTS),
                         ("wrong_key", pc.KNOTS)):

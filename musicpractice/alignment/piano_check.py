@@ -27,7 +27,8 @@ from scipy.ndimage import maximum_filter1d
 
 from musicpractice.alignment.compare import ExtraNote, NoteComparison
 from musicpractice.alignment.timemap import Alignment
-from musicpractice.analysis.pitch_activation import PitchActivation, pitch_activation
+from musicpractice.alignment.piano_activation import key_activation
+from musicpractice.analysis.pitch_activation import PitchActivation
 from musicpractice.core.progress import CancelToken, ProgressFn
 from musicpractice.score.model import Score
 
@@ -46,28 +47,15 @@ WRONG_RANGE = 3
 WRITTEN_NEARBY_S = 0.3
 """A key written this close to a note's onset cannot be that note's wrong key, nor extra."""
 KNOTS = (-9.0, -7.0, -6.0, -5.0, -4.5, -4.0, -3.5, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0)
-"""ln(evidence) at which the calibrations below are given (linear in between)."""
-PLAYED_CALIBRATION = (0.095, 0.095, 0.095, 0.288, 0.288, 0.288, 0.288, 0.598, 0.773, 0.945,
-                      0.995, 0.995, 0.995, 0.995)
-"""P(a written key was played) at each of ``KNOTS``: an isotonic regression of the truth on
-ln(evidence), fitted on the fit split of ``benchmarks/note_verdicts.py`` (6 Vienna 4x22
-takes with injected mistakes, 2585 notes; ``benchmarks/piano_check_fit.py`` prints it) and
-checked on the held-out one."""
-WRONG_KEY_CALIBRATION = (0.014, 0.014, 0.014, 0.014, 0.014, 0.026, 0.026, 0.026, 0.135, 0.562,
-                         0.833, 0.953, 0.953, 0.953)
-"""P(the key played instead of a written note judged not played is the neighbour with the
-strongest evidence) at each of ``KNOTS`` of that neighbour's ln(evidence); fitted likewise
-(269 notes)."""
+"""ln(evidence) at which the calibrations (``piano_activation.Calibration``) are given."""
 CONTRAST_KNOTS = (-6.0, -4.0, -3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0)
-CONTRAST_CALIBRATION = (0.042, 0.042, 0.167, 0.237, 0.5, 0.5, 0.821, 0.994, 0.994, 0.994, 0.994,
-                        0.994, 0.994, 0.994)
-"""P(a written key was played) at each of ``CONTRAST_KNOTS`` of ln(its evidence / the
-evidence of the unwritten neighbour struck most clearly), where a neighbour is clearly
-struck; the smaller of this and the ``PLAYED_CALIBRATION`` probability is used (a key a
-semitone away struck much more clearly means the written key's own rise is mostly its
-leakage). Fitted likewise (833 notes)."""
-SURE_PROBABILITY = 0.6
-"""A verdict is sure when its probability reaches this; otherwise ``unsure``."""
+"""ln(a written key's evidence / the evidence of the unwritten neighbour struck most
+clearly) at which ``Calibration.contrast`` is given: where a neighbour is clearly struck,
+the smaller of that and the ``played`` probability is used (a key a semitone away struck
+much more clearly means the written key's own rise is mostly its leakage)."""
+ACTIVATION_METHOD = "auto"
+"""Which key activation the check reads (``piano_activation.METHODS``): the note model
+when it can run, else the NMF. Benchmarks set it to compare the two."""
 EXTRA_EVIDENCE = 0.35
 """Evidence an unwritten key's rise needs to be reported as an extra note."""
 EVIDENCE_FLOOR = 1e-4
@@ -114,39 +102,40 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
         return tuple(rows), ()
     low = max(21, min(r.midi for r in rows) - 12)
     high = min(108, max(r.midi for r in rows) + 12)
-    act = pitch_activation(take, sr, low_midi=low, high_midi=high, tuning_hz=tuning_hz,
-                           progress=progress, cancel=cancel)
+    act, cal = key_activation(take, sr, low_midi=low, high_midi=high, tuning_hz=tuning_hz,
+                              method=ACTIVATION_METHOD, progress=progress, cancel=cancel)
     onsets = np.array([r.take_onset_s for r in rows], dtype=float)
     midis = np.array([r.midi for r in rows])
     rise, local, centres, evidence = note_evidence(act, onsets=onsets, midis=midis)
     scale = _local_scale(act, local, centres)
     support = _timing_support(centres, evidence)
     masked = harmonic_of_sounding_note(score, rows)
+    unison = unison_with_earlier_row(rows)
     out = list(rows)
     claimed: list[tuple[float, int]] = []
     for k in checked:
         if support[k] < MIN_SUPPORT:
             out[k] = replace(rows[k], status="unsure", confidence=float("nan"))
             continue
-        p_played = _probability(evidence[k], PLAYED_CALIBRATION)
+        p_played = _probability(evidence[k], cal.played)
         key, key_evidence = _wrong_key(act, rise, k, centres, midis, scale)
         if key_evidence >= CLEAR_EVIDENCE:  # a neighbour struck: is the written key leakage?
             contrast = np.log(max(evidence[k], EVIDENCE_FLOOR) / key_evidence)
-            p_played = min(p_played, float(np.interp(contrast, CONTRAST_KNOTS,
-                                                     CONTRAST_CALIBRATION)))
+            p_played = min(p_played, float(np.interp(contrast, CONTRAST_KNOTS, cal.contrast)))
         status, confidence, played = "ok", p_played, None
         if p_played < 0.5:
-            p_key = _probability(key_evidence, WRONG_KEY_CALIBRATION)
+            p_key = _probability(key_evidence, cal.wrong_key)
             status, confidence = "missing", (1.0 - p_played) * (1.0 - p_key)
             if p_key >= 0.5:
                 status, played = "wrong", key
                 confidence = (1.0 - p_played) * p_key
                 claimed.append((centres[k], key))
-        if confidence < SURE_PROBABILITY or (status == "missing" and masked[k]):
+        if (confidence < cal.sure_probability or (status == "missing" and masked[k])
+                or (status == "ok" and unison[k])):
             status = "unsure"
         out[k] = replace(rows[k], status=status, confidence=float(confidence),
                          played_midi=played)
-    extras = _extra_notes(act, rise, local, centres, midis, claimed, score, alignment)
+    extras = _extra_notes(act, rise, local, centres, midis, claimed, score, alignment, cal)
     return tuple(out), tuple(extras)
 
 
@@ -169,6 +158,19 @@ def harmonic_of_sounding_note(score: Score, rows: Sequence[NoteComparison]) -> n
         sounding = midis[(starts <= q) & (q < ends)]
         masked[k] = bool(np.isin(row.midi - np.array(HARMONIC_STEPS), sounding).any())
     return masked
+
+
+def unison_with_earlier_row(rows: Sequence[NoteComparison]) -> np.ndarray:
+    """For each row, whether an earlier row writes the same key at the same score time,
+    shape (rows,): two voices on one key are one stroke, so the sound cannot say whether
+    the second was left out; it is not said to be played (``unsure``) when the key is."""
+    seen: set[tuple[int, float, int]] = set()
+    out = np.zeros(len(rows), dtype=bool)
+    for k, row in enumerate(rows):
+        key = (int(row.attempt), round(row.ref_quarter * 480) / 480, int(row.midi))
+        out[k] = key in seen
+        seen.add(key)
+    return out
 
 
 def note_evidence(act: PitchActivation, *, onsets: np.ndarray, midis: np.ndarray):
@@ -294,7 +296,8 @@ def _wrong_key(act, rise, k, centres, midis, scale) -> tuple[int | None, float]:
     return best
 
 
-def _extra_notes(act, rise, local, centres, midis, claimed, score, alignment) -> list[ExtraNote]:
+def _extra_notes(act, rise, local, centres, midis, claimed, score, alignment,
+                 cal) -> list[ExtraNote]:
     """Struck keys with no written note of that key nearby (and not a wrong note)."""
     if not np.isfinite(centres).any():
         return []
@@ -320,7 +323,7 @@ def _extra_notes(act, rise, local, centres, midis, claimed, score, alignment) ->
                         0, len(starts) - 1))
         out.append(ExtraNote(take_onset_s=t, duration_s=float("nan"), midi=key,
                              measure=score.measures[k].number,
-                             confidence=_probability(strength, PLAYED_CALIBRATION)))
+                             confidence=_probability(strength, cal.played)))
     return out
 
 

@@ -1,0 +1,113 @@
+"""The key activation the piano check reads, and the calibration that goes with it.
+
+Two representations say which keys sound when: the note model's ``note`` posteriorgram
+(:mod:`musicpractice.analysis.note_model`, Basic Pitch run with onnxruntime) and the
+harmonic-template NMF (:mod:`musicpractice.analysis.pitch_activation`), the fallback when
+onnxruntime is missing or the take is tuned far from A4 = 440 Hz (the model knows no other
+tuning). Each comes with its own :class:`Calibration`: the evidence of one is not the
+evidence of the other. Both were fitted by ``benchmarks/piano_check_fit.py`` on the fit
+performers of ``benchmarks/piano_takes.py`` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from musicpractice.analysis.note_model import note_model_available, note_posteriors
+from musicpractice.analysis.pitch_activation import PitchActivation, pitch_activation
+from musicpractice.core.progress import CancelToken, ProgressFn
+
+METHODS = ("auto", "model", "nmf")
+MODEL_MAX_DETUNE_CENTS = 30.0
+"""Beyond this distance of the take's tuning from A4 = 440 Hz, "auto" reads the NMF."""
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Probabilities a piano check reads off its evidence (see ``piano_check``).
+
+    Attributes
+    ----------
+    method : str
+        ``"model"`` or ``"nmf"``.
+    played : tuple of float
+        P(a written key was played) at each of ``piano_check.KNOTS`` of ln(evidence).
+    wrong_key : tuple of float
+        P(the key played instead of a written note judged not played is the neighbour with
+        the strongest evidence) at each of ``KNOTS`` of that neighbour's ln(evidence).
+    contrast : tuple of float
+        P(a written key was played) at each of ``piano_check.CONTRAST_KNOTS`` of
+        ln(its evidence / the clearest unwritten neighbour's).
+    sure_probability : float
+        A verdict is sure when its probability reaches this; otherwise ``unsure``.
+    """
+
+    method: str
+    played: tuple
+    wrong_key: tuple
+    contrast: tuple
+    sure_probability: float
+
+
+NMF_CALIBRATION = Calibration(
+    method="nmf",
+    played=(0.095, 0.095, 0.095, 0.288, 0.288, 0.288, 0.288, 0.598, 0.773, 0.945, 0.995, 0.995,
+            0.995, 0.995),  # 2585 notes
+    wrong_key=(0.014, 0.014, 0.014, 0.014, 0.014, 0.026, 0.026, 0.026, 0.135, 0.562, 0.833, 0.953,
+               0.953, 0.953),  # 269 notes
+    contrast=(0.042, 0.042, 0.167, 0.237, 0.5, 0.5, 0.821, 0.994, 0.994, 0.994, 0.994, 0.994,
+              0.994, 0.994),  # 833 notes
+    sure_probability=0.6)
+MODEL_CALIBRATION = Calibration(
+    method="model",
+    played=(0.106, 0.106, 0.106, 0.106, 0.106, 0.106, 0.233, 0.396, 0.55, 0.659, 0.797, 0.974,
+            0.995, 0.997),  # 2764 notes
+    wrong_key=(0.036, 0.036, 0.036, 0.036, 0.036, 0.036, 0.036, 0.036, 0.15, 0.15, 0.528, 0.773,
+               0.923, 0.969),  # 297 notes
+    contrast=(0.046, 0.046, 0.046, 0.13, 0.367, 0.656, 0.886, 0.94, 0.94, 0.973, 0.998, 0.998,
+              0.998, 0.998),  # 626 notes
+    sure_probability=0.6)
+
+
+def key_activation(take: np.ndarray, sr: int, *, low_midi: int, high_midi: int,
+                   tuning_hz: float = 440.0, method: str = "auto",
+                   progress: ProgressFn | None = None, cancel: CancelToken | None = None
+                   ) -> tuple[PitchActivation, Calibration]:
+    """The activation of keys ``low_midi`` to ``high_midi`` and its calibration.
+
+    Parameters
+    ----------
+    take : numpy.ndarray
+        Mono take, shape (samples,).
+    sr : int
+        Sample rate in Hz.
+    low_midi, high_midi : int
+        Keys to return (inclusive, within 21-108).
+    tuning_hz : float
+        Reference A4 of the take in Hz.
+    method : {"auto", "model", "nmf"}
+        ``"auto"``: the note model when it can run here and the tuning is within
+        ``MODEL_MAX_DETUNE_CENTS`` of 440 Hz, else the NMF.
+
+    Returns
+    -------
+    activation : PitchActivation
+        For the model, ``activation`` is the note posterior (0-1), shape (keys, frames).
+    calibration : Calibration
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown key activation method {method!r}")
+    detune = abs(1200.0 * np.log2(tuning_hz / 440.0))
+    if method == "model" or (method == "auto" and note_model_available() is None
+                             and detune <= MODEL_MAX_DETUNE_CENTS):
+        post = note_posteriors(take, sr, progress=progress, cancel=cancel)
+        rows = slice(low_midi - int(post.midi[0]), high_midi - int(post.midi[0]) + 1)
+        act = PitchActivation(times_s=post.times_s, midi=post.midi[rows].copy(),
+                              activation=post.note[rows].copy(), energy=post.note.sum(axis=0),
+                              hop_s=post.hop_s)
+        return act, MODEL_CALIBRATION
+    act = pitch_activation(take, sr, low_midi=low_midi, high_midi=high_midi,
+                           tuning_hz=tuning_hz, progress=progress, cancel=cancel)
+    return act, NMF_CALIBRATION
