@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 
+from musicpractice.analysis.key import KeyEstimate
 from musicpractice.analysis.take import TakeAnalysis
 from musicpractice.core.pitch import note_name
 from musicpractice.gui.intonation import DEFAULT_TOLERANCE_CENTS, FLAT, IN_TUNE, SHARP
@@ -103,16 +104,19 @@ class SummaryPanel(QWidget):
             f"<span style='color:{FLAT.name()}'>■</span> flat, "
             f"<span style='color:{SHARP.name()}'>■</span> sharp (View &gt; Intonation tolerance)")
 
-    def show_analysis(self, a: TakeAnalysis) -> None:
-        """Fill in every estimate of ``a``."""
-        k = a.key
+    def show_analysis(self, a: TakeAnalysis, *, key: KeyEstimate | None = None) -> None:
+        """Fill in every estimate of ``a``; ``key`` replaces ``a.key`` when given (the key
+        named as written at a historical pitch, "Sounds B major; at A = 415 Hz this is C
+        major." first among its warnings)."""
+        k = key if key is not None else a.key
         self.key.setText(f"<b>{k.tonic} {k.mode}</b> &nbsp; {confidence_words(k.confidence)}")
         others = [f"{c.tonic} {c.mode} {c.score:.2f}" for c in k.alternatives[1:4]]
         text = ("Also possible: " + ", ".join(others)) if others else ""
         if len(k.segments) > 1:
             text += "<br>Changes: " + "; ".join(
                 f"{s.start_s:.0f}-{s.end_s:.0f} s {s.tonic} {s.mode}" for s in k.segments)
-        self.key_alternatives.setText(text)
+        sounds = [w for w in k.warnings[:1] if w.startswith("Sounds ")]  # historical pitch
+        self.key_alternatives.setText("<br>".join(sounds + ([text] if text else [])))
         t = a.tempo
         self.tempo.blockSignals(True)
         self.tempo.clear()

@@ -17,6 +17,7 @@ from musicpractice.alignment.note_check import DEFAULT_TOLERANCE_CENTS
 from musicpractice.alignment.note_check import VERSION as NOTE_CHECK_VERSION
 from musicpractice.alignment import Alignment, ScoreComparison, compare_with_score
 from musicpractice.alignment.pipeline import align_signal
+from musicpractice.alignment.pitch_standard import PitchStandard, heard_pitch_standard
 from musicpractice.analysis.take import ALGORITHM_VERSION, TakeAnalysis, analyze_file
 from musicpractice.analysis.voices import DEFAULT_RANGE
 from musicpractice.audio.io import Signal, load_signal
@@ -205,3 +206,23 @@ def ensure_alignment(session: Session, take_id: str, reference: Reference, *,
             stage=ALIGNMENT_STAGE, algo_version=ALIGNMENT_VERSION, params=params,
             created_at=utc_now()))
     return alignment
+
+
+def cached_pitch_standard(session: Session, take_id: str) -> PitchStandard | None:
+    """The historical pitch (A = 415 Hz...) the take's cached alignments show, or None.
+
+    Only alignments already computed (a comparison, the practice panel) are read: none is
+    computed here. A take a semitone off its score or reference on a near-440 grid (see
+    :func:`~musicpractice.alignment.pitch_standard.heard_pitch_standard`) was played at that
+    standard; scores are asked first, then reference takes.
+    """
+    refs = sorted((a for a in session.alignments if a.take_id == take_id
+                   and a.stage == ALIGNMENT_STAGE and a.algo_version == ALIGNMENT_VERSION),
+                  key=lambda a: a.reference_kind != "score")
+    for ref in refs:
+        alignment = _lookup(session, take_id, ALIGNMENT_STAGE, ALIGNMENT_VERSION, ref.params,
+                            Alignment)
+        standard = heard_pitch_standard(alignment) if alignment is not None else None
+        if standard is not None:
+            return standard
+    return None

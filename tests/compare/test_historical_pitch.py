@@ -15,7 +15,9 @@ from tests.alignment.synth import SR, render, tempo_curve
 from tests.compare.melody_files import BPM, PITCHES
 
 
-def test_a_take_at_a_415_reads_the_written_key_first(tmp_path):
+def write_baroque_files(folder):
+    """A C major melody as a score (part "Alto") and two takes of it: ``low.wav`` sounding
+    a semitone low (A = 415.3 Hz exactly) and ``written.wav`` at written pitch."""
     part = music21.stream.Part()
     part.partName = "Alto"
     part.append(music21.key.Key("C"))
@@ -23,15 +25,20 @@ def test_a_take_at_a_415_reads_the_written_key_first(tmp_path):
     part.append(music21.meter.TimeSignature("4/4"))
     for midi in PITCHES * 2:
         part.append(music21.note.Note(midi, quarterLength=1))
-    score_path = tmp_path / "melody.musicxml"
+    score_path = folder / "melody.musicxml"
     music21.stream.Score([part]).write("musicxml", fp=score_path)
     score = load_score(score_path)
     time_of = tempo_curve(score, start_s=0.5)
-    sf.write(tmp_path / "low.wav", render(score.notes, time_of, transpose=-1), SR)
-    sf.write(tmp_path / "written.wav", render(score.notes, time_of), SR)
+    sf.write(folder / "low.wav", render(score.notes, time_of, transpose=-1), SR)
+    sf.write(folder / "written.wav", render(score.notes, time_of), SR)
+    return score_path, folder / "low.wav", folder / "written.wav"
+
+
+def test_a_take_at_a_415_reads_the_written_key_first(tmp_path):
+    score_path, low_path, written_path = write_baroque_files(tmp_path)
     with Session.create(tmp_path / "S.mpsession") as session:
-        low = session.import_audio(tmp_path / "low.wav", title="Baroque")
-        written = session.import_audio(tmp_path / "written.wav", title="Modern")
+        low = session.import_audio(low_path, title="Baroque")
+        written = session.import_audio(written_path, title="Modern")
         ref = session.import_score(score_path, title="Melody")
         comparison = compare_takes(session, ref.id, [low.id, written.id], part="Alto")
     baroque, modern = comparison.takes

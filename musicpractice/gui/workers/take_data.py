@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from musicpractice.analysis.key import KeyEstimate, written_at_standard
 from musicpractice.analysis.take import TakeAnalysis, analyze_file
 from musicpractice.audio.io import load_signal
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps, check_cancel
@@ -20,7 +21,11 @@ from musicpractice.gui.workers.overview import (
     display_spectrogram,
     min_max_pyramid,
 )
-from musicpractice.workspace.derived import cached_analysis, ensure_analysis
+from musicpractice.workspace.derived import (
+    cached_analysis,
+    cached_pitch_standard,
+    ensure_analysis,
+)
 from musicpractice.session.store import Session
 
 
@@ -40,6 +45,11 @@ class TakeData:
     spectrogram : DisplaySpectrogram
     from_cache : bool
         Whether the analysis was read from the session cache.
+    key : KeyEstimate or None
+        The key to show: ``analysis.key``, or, when the take's cached alignments show it
+        was played at a historical pitch (A = 415 Hz), that key named as written with how
+        it sounds first among its warnings (see
+        :func:`~musicpractice.workspace.derived.cached_pitch_standard`).
     """
 
     take_id: str
@@ -49,6 +59,7 @@ class TakeData:
     pyramid: MinMaxPyramid
     spectrogram: DisplaySpectrogram
     from_cache: bool
+    key: KeyEstimate | None = None
 
     @property
     def duration_s(self) -> float:
@@ -76,4 +87,13 @@ def prepare_take(session: Session, take_id: str, *, voice: str, analyze=analyze_
     pyramid = min_max_pyramid(signal.samples, signal.sr, cancel=cancel)
     spectrogram = display_spectrogram(signal.samples, signal.sr, cancel=cancel)
     check_cancel(cancel)
-    return TakeData(take_id, analysis, signal.samples, signal.sr, pyramid, spectrogram, from_cache)
+    return TakeData(take_id, analysis, signal.samples, signal.sr, pyramid, spectrogram, from_cache,
+                    key=_key_to_show(session, take_id, analysis))
+
+
+def _key_to_show(session: Session, take_id: str, analysis: TakeAnalysis) -> KeyEstimate:
+    key = analysis.key
+    standard = cached_pitch_standard(session, take_id)
+    if standard is None or key.confidence <= 0:
+        return key
+    return written_at_standard(key, semitones=standard.semitones, standard_hz=standard.standard_hz)
