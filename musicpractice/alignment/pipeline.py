@@ -39,6 +39,9 @@ class FileAlignment:
     key : KeyEstimate or None
         With a ``pitch_standard``: the take's key named as written, its first warning
         saying how it sounds ("Sounds B major; at A = 415 Hz this is C major."); else None.
+    score : Score or None
+        The reference score as loaded (None for a recording): its key signature spells the
+        note names and its time signatures give the beat bar tempi are counted in.
     """
 
     alignment: Alignment
@@ -46,6 +49,7 @@ class FileAlignment:
     part: str | None
     pitch_standard: PitchStandard | None = None
     key: KeyEstimate | None = None
+    score: Score | None = None
 
 
 def is_score_file(path: str | os.PathLike) -> bool:
@@ -151,4 +155,5 @@ def align_file(take: str | os.PathLike, reference: str | os.PathLike, *,
         key = written_at_standard(heard, semitones=standard.semitones,
                                   standard_hz=standard.standard_hz)
     return FileAlignment(alignment=alignment, comparison=comparison, part=part_name,
-                         pitch_standard=standard, key=key)
+                         pitch_standard=standard, key=key,
+                         score=ref if isinstance(ref, Score) else None)

@@ -77,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     document = alignment_document(result.alignment, take=str(args.take),
                                   reference=str(args.ref), comparison=result.comparison,
                                   part=result.part, bars=args.bars,
-                                  pitch_standard=result.pitch_standard, key=result.key)
+                                  pitch_standard=result.pitch_standard, key=result.key,
+                                  score_model=result.score)
     if args.json:
         text = json.dumps(document, allow_nan=False) + "\n"
     else:

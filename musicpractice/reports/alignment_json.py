@@ -15,6 +15,10 @@ from musicpractice.alignment.compare import ScoreComparison
 from musicpractice.alignment.pitch_standard import PitchStandard
 from musicpractice.alignment.timemap import Alignment
 from musicpractice.analysis.key import KeyEstimate
+from musicpractice.compare.bar_grid import beat_name
+from musicpractice.core.pitch import note_name
+from musicpractice.score import Score
+from musicpractice.score.spelling import signature_key
 from musicpractice.reports.formats import ALIGNMENT_SCHEMA
 from musicpractice.reports.json_values import number as _num
 TEMPO_WINDOW_S = 5.0
@@ -25,8 +29,14 @@ def alignment_document(alignment: Alignment, *, take: str, reference: str,
                        comparison: ScoreComparison | None = None, part: str | None = None,
                        bars: tuple[int, int] | None = None,
                        pitch_standard: PitchStandard | None = None,
-                       key: KeyEstimate | None = None) -> dict:
+                       key: KeyEstimate | None = None, score_model: Score | None = None) -> dict:
     """The JSON-ready dict of an alignment (and, for a score, its comparison).
+
+    With the ``score_model`` and a comparison, the document also gives the key note names
+    are spelled in (``spelling_key``: the key signature, C major when none is written),
+    each note's ``name`` in it (F#4 in D major, Gb4 in D-flat major), and each bar's beat
+    (``beat_quarter``, ``tempo_beat``: "dotted quarter" in 6/8) with its played and marked
+    tempo in that beat (``beat_tempo_bpm``, ``score_beat_tempo_bpm``).
 
     With a ``pitch_standard`` (a take at A = 415 Hz, see
     :func:`~musicpractice.alignment.pitch_standard.heard_pitch_standard`) the document
@@ -92,9 +102,32 @@ def alignment_document(alignment: Alignment, *, take: str, reference: str,
                             "to_measure": r.to_measure} for r in comparison.restarts]
         doc["tolerance_cents"] = _num(comparison.tolerance_cents, 1)
         doc["warnings"] += list(comparison.warnings)
+        if score_model is not None:
+            _spell_and_count_beats(doc, score_model, comparison)
     elif not score:
         doc["tempo"] = take_tempo_windows(alignment)
     return doc
+
+
+def _spell_and_count_beats(doc: dict, score: Score, comparison: ScoreComparison) -> None:
+    """Note names spelled in the score's key and bar tempi in its beat (see
+    :func:`alignment_document`), added to ``doc`` in place."""
+    tonic, mode = signature_key(score.keys) or ("C", "major")
+    doc["spelling_key"] = {"tonic": tonic, "mode": mode}
+    for note in doc["notes"]:
+        note["name"] = note_name(note["midi"], key=(tonic, mode))
+        note["played_name"] = (note_name(note["played_midi"], key=(tonic, mode))
+                               if note["played_midi"] is not None else None)
+    for extra in doc["extra_notes"]:
+        extra["name"] = note_name(extra["midi"], key=(tonic, mode))
+    starts = np.array([m.start_quarter for m in score.measures])
+    for bar, row in zip(doc["bars"], comparison.bars):
+        at = max(0, int(np.searchsorted(starts, row.ref_quarter + 1e-6, side="right")) - 1)
+        beat = float(score.measures[at].beat_quarter) if score.measures else 1.0
+        bar["beat_quarter"] = beat
+        bar["tempo_beat"] = beat_name(beat)[1]
+        bar["beat_tempo_bpm"] = _num(row.tempo_bpm / beat, 1)
+        bar["score_beat_tempo_bpm"] = _num(row.score_tempo_bpm / beat, 1)
 
 
 def take_tempo_windows(alignment: Alignment) -> list[dict]:

@@ -43,14 +43,27 @@ def alignment_summary(document: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _beat_words(bars: list[dict]) -> str:
+    """How the bar tempi are counted: "Tempo and marked tempo in dotted quarter notes per
+    minute (the beat of the time signature)." (quarters when the document names no beat)."""
+    names = list(dict.fromkeys(b.get("tempo_beat", "quarter") for b in bars))
+    if len(names) == 1:
+        return (f"Tempo and marked tempo in {names[0]} notes per minute (the beat of the time "
+                "signature).")
+    return ("Tempo and marked tempo in beats per minute, each bar in the beat of its time "
+            "signature (" + ", ".join(f"{n} notes" for n in names) + ").")
+
+
 def _bar_lines(document: dict) -> list[str]:
     bars = document["bars"]
-    lines = [f"Bars {bars[0]['measure']}-{bars[-1]['measure']} covered.", "",
+    tempo = "beat_tempo_bpm" if "beat_tempo_bpm" in bars[0] else "tempo_bpm"
+    marked = "score_beat_tempo_bpm" if tempo == "beat_tempo_bpm" else "score_tempo_bpm"
+    lines = [f"Bars {bars[0]['measure']}-{bars[-1]['measure']} covered.", _beat_words(bars), "",
              " bar    take s   tempo  marked  off-beat s  loudness LUFS  confidence"]
     for b in bars:
         lines.append(f"{b['measure']:>4}  {_fmt(b['take_s'], '8.2f', '       -')}"
-                     f"  {_fmt(b['tempo_bpm'], '6.1f', '     -')}"
-                     f"  {_fmt(b['score_tempo_bpm'], '6.1f', '     -')}"
+                     f"  {_fmt(b[tempo], '6.1f', '     -')}"
+                     f"  {_fmt(b[marked], '6.1f', '     -')}"
                      f"  {_fmt(b['deviation_s'], '+10.2f', '         -')}"
                      f"  {_fmt(b['loudness_lufs'], '13.1f', '            -')}"
                      f"  {_fmt(b['confidence'], '10.2f', '         -')}"
@@ -66,13 +79,15 @@ def _bar_lines(document: dict) -> list[str]:
     for r in document.get("restarts", []):
         lines.append(f"  restart at {_fmt(r['take_s'], '.2f')} s: from bar {r['from_measure']} "
                      f"back to bar {r['to_measure']}")
+    spelling = document.get("spelling_key")
+    key = (spelling["tonic"], spelling["mode"]) if spelling else None  # F#4 in D major
     for n in document["notes"]:
         if n["status"] in ("wrong", "missing"):
             phrase = verdict_phrase(midi=n["midi"], status=n["status"], cents=n["cents"],
-                                    played_midi=n.get("played_midi"))
+                                    played_midi=n.get("played_midi"), key=key)
             lines.append(f"  bar {n['measure']}: {phrase} at {_fmt(n['take_onset_s'], '.2f')} s")
     for e in document.get("extra_notes", []):
         where = f"bar {e['measure']}" if e.get("measure") is not None else "extra"
-        lines.append(f"  {where}: {verdict_phrase(midi=e['midi'], status='extra', cents=None)}"
-                     f" at {_fmt(e['take_onset_s'], '.2f')} s")
+        phrase = verdict_phrase(midi=e["midi"], status="extra", cents=None, key=key)
+        lines.append(f"  {where}: {phrase} at {_fmt(e['take_onset_s'], '.2f')} s")
     return lines
