@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from musicpractice.alignment.compare import ExtraNote, NoteComparison, Restart
+from musicpractice.alignment.mix_evidence import PartEvidence, revised_in_mix
 from musicpractice.alignment.note_check import check_sung_part
 from musicpractice.alignment.part_in_mix import masked_part_track
 from musicpractice.alignment.sung_segments import (
@@ -86,8 +87,16 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
                  other_notes["others_off_s"])
     check = check_sung_part(sung, track, notes, seconds_per_quarter=spq, first=first,
                             last=last, tolerance_cents=tolerance_cents, heard_others=heard)
+    verdicts = check.verdicts
+    if heard is not None:  # is the singer there? the part's own partials against its neighbours'
+        evidence = PartEvidence(take, sr, **other_notes,
+                                tuning_semitones=check.tuning_cents / 100.0)
+        verdicts = revised_in_mix(
+            verdicts, written_midi=np.array([n.midi for n in notes]),
+            durations_s=np.array([n.duration_quarter for n in notes]) * spq,
+            tuning_semitones=check.tuning_cents / 100.0, evidence=evidence)
     rows = []
-    for v in check.verdicts:
+    for v in verdicts:
         n = notes[v.index]
         rows.append(NoteComparison(
             part=n.part, measure=n.measure, ref_quarter=n.onset_quarter, midi=n.midi,
