@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from musicpractice.alignment.bar_checks import UNSURE_CONFIDENCE, check_bars
+from musicpractice.alignment.pitch_standard import as_written, heard_pitch_standard, sounding_score
 from musicpractice.alignment.timemap import Alignment
 from musicpractice.analysis.loudness import measure_loudness
 from musicpractice.core.errors import InvalidParameterError
@@ -227,8 +228,18 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
     """
     if alignment.reference_kind != "score":
         raise InvalidParameterError("This comparison needs an alignment to a score.")
+    standard = heard_pitch_standard(alignment)  # A = 415 Hz: pitches checked as they sound
+    if standard is not None:
+        found = compare_with_score(take, sr, sounding_score(score, standard),
+                                   replace(alignment, transposition_semitones=0), part=part,
+                                   tolerance_cents=tolerance_cents, progress=progress,
+                                   cancel=cancel)
+        return replace(found, notes=tuple(as_written(found.notes, standard)),
+                       extra_notes=tuple(as_written(found.extra_notes, standard)),
+                       tuning_hz=found.tuning_hz * 2.0 ** (standard.semitones / 12.0),
+                       warnings=(standard.sentence, *found.warnings))
     steps = Steps(progress, [("loudness", 1), ("pitch", 4)])
-    part_name = score.find_part(part) if part is not None else None
+    part_name = score.checked_part(part)
     q0, q1 = alignment.ref_span
     loudness = measure_loudness(take, sr, progress=steps.stage("loudness"), cancel=cancel)
     bars = _bars(score, alignment, loudness, q0, q1)
@@ -289,15 +300,44 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
 
 
 def _with_deviations(score, alignment, rows: list[NoteComparison]) -> list[NoteComparison]:
-    """Rows of the first attempt with their within-bar timing deviation filled in."""
-    first = [r for r in rows if r.attempt == 0]
-    if not first:
-        return rows
-    deviations = _within_bar_deviation(
-        score, alignment, [SimpleNamespace(onset_quarter=r.ref_quarter) for r in first],
-        np.array([r.take_onset_s for r in first]))
-    by_row = {id(r): float(d) for r, d in zip(first, deviations)}
+    """Rows with their within-bar timing deviation filled in, for every attempt: against
+    the take's alignment when the take is one pass through the music, else each attempt
+    against its own notes' times (the alignment follows one pass only: across a restart
+    it stretches the bars around the jump)."""
+    by_row = {}
+    attempts = sorted({r.attempt for r in rows})
+    for attempt in attempts:
+        these = [r for r in rows if r.attempt == attempt]
+        timeline = alignment if len(attempts) == 1 else _attempt_timeline(these)
+        if timeline is None:
+            continue
+        deviations = _within_bar_deviation(
+            score, timeline, [SimpleNamespace(onset_quarter=r.ref_quarter) for r in these],
+            np.array([r.take_onset_s for r in these]))
+        by_row.update({id(r): float(d) for r, d in zip(these, deviations)})
     return [replace(r, deviation_s=by_row[id(r)]) if id(r) in by_row else r for r in rows]
+
+
+def _attempt_timeline(rows: list[NoteComparison]):
+    """Score position -> take time of one attempt, through its notes' onsets (an object
+    with ``take_at`` like an :class:`Alignment`); None with fewer than two notes."""
+    sung = [r for r in rows if r.status != "missing" and np.isfinite(r.take_onset_s)]
+    q = np.array([r.ref_quarter for r in sung])
+    t = np.array([r.take_onset_s for r in sung])
+    if np.unique(q).size < 2:
+        return None
+    order = np.argsort(q)
+    q, t = q[order], t[order]
+
+    def take_at(positions):
+        positions = np.asarray(positions, dtype=float)
+        slope_start = (t[1] - t[0]) / (q[1] - q[0])  # extended at the pace of the ends
+        slope_end = (t[-1] - t[-2]) / (q[-1] - q[-2])
+        inside = np.interp(positions, q, t)
+        return np.where(positions < q[0], t[0] + (positions - q[0]) * slope_start,
+                        np.where(positions > q[-1], t[-1] + (positions - q[-1]) * slope_end,
+                                 inside))
+    return SimpleNamespace(take_at=take_at)
 
 
 def _covered_measures(score: Score, q0: float, q1: float):

@@ -10,11 +10,12 @@ written. The key is then named as written, saying what it sounds like
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from musicpractice.alignment.timemap import Alignment
+from musicpractice.score.model import Score
 
 NEAR_GRID_CENTS = 30.0
 """The take's tuning must lie this close to the A = 440 Hz semitone grid (A = 415 Hz is 1.3
@@ -45,9 +46,10 @@ class PitchStandard:
     def sentence(self) -> str:
         """Why the notes are named a semitone away from how they sound."""
         direction = "below" if self.semitones < 0 else "above"
-        return (f"The take sounds a semitone {direction} the reference at A = 440 Hz: it was "
-                f"played at A = {self.standard_hz:g} Hz (A4 = {self.a4_hz:.1f} Hz), so keys "
-                "and notes are named as written.")
+        return (f"The take sounds a semitone {direction} the reference at A = 440 Hz: read as "
+                f"played at A = {self.standard_hz:g} Hz (A4 = {self.a4_hz:.1f} Hz), its keys "
+                "and notes are named and checked as written (a choir that sank by a whole "
+                "semitone from the start would read the same).")
 
 
 def heard_pitch_standard(alignment: Alignment) -> PitchStandard | None:
@@ -72,3 +74,22 @@ def heard_pitch_standard(alignment: Alignment) -> PitchStandard | None:
         return None
     a4_hz = 440.0 * 2.0 ** ((100.0 * shift + cents) / 1200.0)
     return PitchStandard(semitones=shift, a4_hz=float(a4_hz), standard_hz=float(round(a4_hz)))
+
+
+def sounding_score(score: Score, standard: PitchStandard) -> Score:
+    """The score as it sounds at ``standard`` on the 440 Hz grid (every note moved by
+    ``standard.semitones``): what the take's pitches are checked against."""
+    return replace(score, notes=tuple(replace(n, midi=n.midi + standard.semitones)
+                                      for n in score.notes))
+
+
+def as_written(rows, standard: PitchStandard) -> list:
+    """Note rows (``midi`` and, when present and not None, ``played_midi``) checked against
+    :func:`sounding_score`, named as written again."""
+    out = []
+    for row in rows:
+        changes = {"midi": row.midi - standard.semitones}
+        if getattr(row, "played_midi", None) is not None:
+            changes["played_midi"] = row.played_midi - standard.semitones
+        out.append(replace(row, **changes))
+    return out

@@ -106,6 +106,7 @@ def alignment_document(alignment: Alignment, *, take: str, reference: str,
             _spell_and_count_beats(doc, score_model, comparison)
     elif not score:
         doc["tempo"] = take_tempo_windows(alignment)
+    doc["warnings"] = list(dict.fromkeys(doc["warnings"]))
     return doc
 
 
