@@ -102,7 +102,7 @@ def compare_takes(session: Session, reference_id: str, take_ids: list[str], *,
 def _against_score(session, reference, take_ids, part, analyse, audio, steps,
                    cancel, *, tolerance_cents: float = 50.0) -> Comparison:
     score = session_score(session, reference.id)
-    part_name = score.find_part(part) if part is not None else None
+    part_name = score.checked_part(part)
     grid = score_grid(score)
     prepared, monophonic, warnings = [], False, list(score.warnings)
     for take_id in take_ids:

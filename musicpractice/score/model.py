@@ -189,6 +189,14 @@ class Score:
         raise InvalidParameterError(
             f"Several parts match {name!r} ({', '.join(matches)}); give the full name.")
 
+    def checked_part(self, name: str | None) -> str | None:
+        """The part whose notes are checked: ``name`` resolved by :meth:`find_part`, else
+        the score's only part (a one-part song is that part's take), else None (all parts
+        together)."""
+        if name is not None:
+            return self.find_part(name)
+        return self.parts[0] if len(self.parts) == 1 else None
+
     def measure_range(self, first: int, last: int) -> tuple[float, float]:
         """Quarter positions spanning written bars ``first``..``last`` (first pass).
 

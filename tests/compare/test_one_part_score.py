@@ -1,0 +1,30 @@
+"""A one-part song compared without naming its part: that part's notes are checked.
+
+The window may start a comparison before the score view has chosen the part, and the CLI's
+``compare`` needs no ``--part`` for a song: either way the sung melody of the bundled demo
+must get its note verdicts (not the piano check of "all parts together")."""
+
+from __future__ import annotations
+
+import shutil
+
+from musicpractice.compare.model import compare_takes
+from musicpractice.core.resources import resource_path
+from musicpractice.session.store import Session
+
+
+def test_the_only_part_of_a_song_is_checked_when_no_part_is_named(tmp_path):
+    folder = tmp_path / "Demo.mpsession"
+    shutil.copytree(resource_path("demo", "Demo.mpsession"), folder,
+                    ignore=shutil.ignore_patterns(".lock"))
+    with Session.open(folder) as session:
+        student = next(t.id for t in session.takes if t.title == "Twinkle - student")
+        comparison = compare_takes(session, session.scores[0].id, [student])
+    assert comparison.monophonic
+    notes = comparison.take(student).notes
+    # resources/demo/build_demo.py: G4 sung for the F#4 of bar 3 beat 3, nothing on the
+    # second A4 of bar 5
+    mistakes = [(n.bar, n.name, n.status, n.played_midi) for n in notes
+                if n.status in ("wrong", "missing", "extra")]
+    assert mistakes == [(3, "F#4", "wrong", 67), (5, "A4", "missing", None)]
+    assert sum(n.status == "ok" for n in notes) >= 17  # of 21 written notes
