@@ -202,8 +202,10 @@ class CompareView(CompareLayoutMixin, ComparePlaybackMixin, QWidget):
 
     def _finished(self, _key: str, data: CompareData) -> None:
         self._idle()
+        several = len(data.comparison.takes) > 1  # then each take's warnings say whose
         self.status.setText(" ".join(data.comparison.warnings + tuple(
-            w for t in data.comparison.takes for w in t.warnings))[:600])
+            f"{t.take.title}: {w}" if several else w
+            for t in data.comparison.takes for w in t.warnings))[:600])
         self._show(data)
 
     def _failed(self, _key: str, message: str, _details: str) -> None:

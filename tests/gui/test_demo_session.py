@@ -44,3 +44,21 @@ def test_the_demo_comparison_shows_the_students_wrong_and_missing_note(qtbot, wi
                   if "right" not in m.tooltip and "cents" not in m.tooltip.split(" (")[0])
     assert any(t.startswith("F#4 written, G4 sung") for t in tips), tips
     assert any(t.startswith("A4 not played or sung") for t in tips), tips
+
+
+def test_a_warning_about_one_of_several_takes_names_that_take(qtbot, window, tmp_path):
+    folder = tmp_path / "Demo.mpsession"
+    shutil.copytree(resource_path("demo", "Demo.mpsession"), folder,
+                    ignore=shutil.ignore_patterns(".lock"))
+    session = window.open_session(folder)
+    assert session is not None, window.last_error
+    window.views.setCurrentWidget(window.compare)
+    view = window.compare
+    ids = {t.title: t.id for t in session.takes}
+    # the piano arpeggios are not this song: the warning must say which take it is about
+    view.compare(session.scores[0].id, [ids["Twinkle - student"], ids["Arpeggios in G - piano"]])
+    qtbot.waitUntil(lambda: not view.busy, timeout=TIMEOUT_MS)
+    assert view.data is not None, view.status.text()
+    status = view.status.text()
+    assert "Arpeggios in G - piano: The take and the reference hardly match" in status, status
+    assert "Twinkle - student:" not in status, status
