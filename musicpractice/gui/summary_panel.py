@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 
+from musicpractice.alignment.pitch_standard import PitchStandard
 from musicpractice.analysis.key import KeyEstimate
 from musicpractice.analysis.take import TakeAnalysis
 from musicpractice.core.pitch import note_name
@@ -104,10 +105,12 @@ class SummaryPanel(QWidget):
             f"<span style='color:{FLAT.name()}'>■</span> flat, "
             f"<span style='color:{SHARP.name()}'>■</span> sharp (View &gt; Intonation tolerance)")
 
-    def show_analysis(self, a: TakeAnalysis, *, key: KeyEstimate | None = None) -> None:
-        """Fill in every estimate of ``a``; ``key`` replaces ``a.key`` when given (the key
-        named as written at a historical pitch, "Sounds B major; at A = 415 Hz this is C
-        major." first among its warnings)."""
+    def show_analysis(self, a: TakeAnalysis, *, key: KeyEstimate | None = None,
+                      standard: PitchStandard | None = None) -> None:
+        """Fill in every estimate of ``a``. At a historical pitch its score or reference
+        shows (``standard``, A = 415 Hz) ``key`` is the key named as written ("Sounds B
+        major; at A = 415 Hz this is C major." first among its warnings), and the tuning
+        and the range are read at that standard."""
         k = key if key is not None else a.key
         self.key.setText(f"<b>{k.tonic} {k.mode}</b> &nbsp; {confidence_words(k.confidence)}")
         others = [f"{c.tonic} {c.mode} {c.score:.2f}" for c in k.alternatives[1:4]]
@@ -134,15 +137,19 @@ class SummaryPanel(QWidget):
         tu = a.tuning
         cents = round(tu.deviation_cents) or 0
         self.tuning.setText(f"A4 = {tu.a4_hz:.1f} Hz ({cents:+d} cents from 440), "
-                            f"{confidence_words(tu.confidence)}")
+                            f"{confidence_words(tu.confidence)}" if standard is None else
+                            f"A4 = {standard.a4_hz:.1f} Hz: A = {standard.standard_hz:g} Hz, "
+                            f"a semitone {'below' if standard.semitones < 0 else 'above'} 440 "
+                            "(from the score or reference)")
         lo = a.loudness
         integrated = f"{lo.integrated_lufs:.1f} LUFS" if math.isfinite(lo.integrated_lufs) else "silent"
         lra = f", range {lo.lra_lu:.1f} LU" if math.isfinite(lo.lra_lu) else ""
         self.loudness.setText(f"{integrated}{lra}, peak {lo.sample_peak_dbfs:.1f} dBFS")
-        self.range.setText(_range_text(a))
+        self.range.setText(_range_text(a, key=(k.tonic, k.mode),
+                                       semitones=standard.semitones if standard else 0))
         self._show_legend()
-        warnings = dict.fromkeys([*a.warnings, *tu.warnings, *k.warnings, *t.warnings,
-                                  *a.melody.warnings, *lo.warnings])
+        warnings = dict.fromkeys([*a.warnings, *tu.warnings, *k.warnings[len(sounds):],
+                                  *t.warnings, *a.melody.warnings, *lo.warnings])
         self.warnings.setText("<br>".join(warnings) if warnings else "no problems noticed")
 
     def _tempo_picked(self, index: int) -> None:
@@ -150,13 +157,14 @@ class SummaryPanel(QWidget):
             self.beat_level_changed.emit(self.tempo.itemData(index))
 
 
-def _range_text(a: TakeAnalysis) -> str:
+def _range_text(a: TakeAnalysis, *, key: tuple[str, str], semitones: int = 0) -> str:
+    """Lowest and highest note, spelled in ``key`` (F# in D major), named as written at a
+    pitch standard ``semitones`` away from 440 Hz."""
     if not a.notes:
         return "no notes found"
-    midis = [n.midi for n in a.notes]
+    midis = [n.midi - semitones for n in a.notes]
     cents = np.array([n.cents for n in a.notes], dtype=float)
     kind = " (top line of several voices)" if a.melody.polyphonic else ""
-    key = (a.key.tonic, a.key.mode)  # names spelled in the key: F# in D major
     text = f"{note_name(min(midis), key=key)} to {note_name(max(midis), key=key)}, {len(midis)} notes{kind}"
     if not a.pitch_shaped:  # a piano: its intonation is its tuning, shown above
         return text

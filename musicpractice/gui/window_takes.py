@@ -138,7 +138,7 @@ class TakeJobsMixin:
     def _display_panels(self, data: TakeData) -> None:
         if self.view_data is not data:
             return  # another take was chosen meanwhile
-        self.summary.show_analysis(data.analysis, key=data.key)
+        self.summary.show_analysis(data.analysis, key=data.key, standard=data.pitch_standard)
         QTimer.singleShot(0, partial(self._display_rest, data))
 
     def _display_rest(self, data: TakeData) -> None:

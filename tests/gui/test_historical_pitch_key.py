@@ -19,12 +19,17 @@ def test_the_summary_names_the_written_key_once_the_score_shows_a_415(qtbot, tmp
         take = session.import_audio(low_path, title="Baroque")
         ref = session.import_score(score_path, title="Melody")
         before = prepare_take(session, take.id, voice=DEFAULT_RANGE)
-        panel.show_analysis(before.analysis, key=before.key)
+        assert before.pitch_standard is None
+        panel.show_analysis(before.analysis, key=before.key, standard=before.pitch_standard)
         assert panel.key.text().startswith("<b>B major</b>")  # the audio alone: as it sounds
         assert "Sounds" not in panel.key_alternatives.text()
+        assert panel.range.text().startswith("B3 to B4")
         compare_takes(session, ref.id, [take.id], part="Alto")  # aligns and caches
         after = prepare_take(session, take.id, voice=DEFAULT_RANGE)
-    panel.show_analysis(after.analysis, key=after.key)
+    panel.show_analysis(after.analysis, key=after.key, standard=after.pitch_standard)
     assert panel.key.text().startswith("<b>C major</b>")
     assert panel.key_alternatives.text().startswith(
         "Sounds B major; at A = 415 Hz this is C major.")
+    assert "Sounds" not in panel.warnings.text()  # said once, beside the key
+    assert panel.tuning.text().startswith("A4 = 415.3 Hz: A = 415 Hz, a semitone below 440")
+    assert panel.range.text().startswith("C4 to C5")  # the tune's range as written

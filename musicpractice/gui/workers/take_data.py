@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from musicpractice.alignment.pitch_standard import PitchStandard
 from musicpractice.analysis.key import KeyEstimate, written_at_standard
 from musicpractice.analysis.take import TakeAnalysis, analyze_file
 from musicpractice.audio.io import load_signal
@@ -50,6 +51,8 @@ class TakeData:
         was played at a historical pitch (A = 415 Hz), that key named as written with how
         it sounds first among its warnings (see
         :func:`~musicpractice.workspace.derived.cached_pitch_standard`).
+    pitch_standard : PitchStandard or None
+        That historical pitch, None at A = 440 Hz or when no alignment shows one.
     """
 
     take_id: str
@@ -60,6 +63,7 @@ class TakeData:
     spectrogram: DisplaySpectrogram
     from_cache: bool
     key: KeyEstimate | None = None
+    pitch_standard: PitchStandard | None = None
 
     @property
     def duration_s(self) -> float:
@@ -87,13 +91,10 @@ def prepare_take(session: Session, take_id: str, *, voice: str, analyze=analyze_
     pyramid = min_max_pyramid(signal.samples, signal.sr, cancel=cancel)
     spectrogram = display_spectrogram(signal.samples, signal.sr, cancel=cancel)
     check_cancel(cancel)
-    return TakeData(take_id, analysis, signal.samples, signal.sr, pyramid, spectrogram, from_cache,
-                    key=_key_to_show(session, take_id, analysis))
-
-
-def _key_to_show(session: Session, take_id: str, analysis: TakeAnalysis) -> KeyEstimate:
-    key = analysis.key
     standard = cached_pitch_standard(session, take_id)
-    if standard is None or key.confidence <= 0:
-        return key
-    return written_at_standard(key, semitones=standard.semitones, standard_hz=standard.standard_hz)
+    key = analysis.key
+    if standard is not None and key.confidence > 0:
+        key = written_at_standard(key, semitones=standard.semitones,
+                                  standard_hz=standard.standard_hz)
+    return TakeData(take_id, analysis, signal.samples, signal.sr, pyramid, spectrogram, from_cache,
+                    key=key, pitch_standard=standard)
