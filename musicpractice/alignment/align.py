@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from musicpractice.alignment.engine import FrameAlignment, align_features
 from musicpractice.alignment.features import (
     BROAD_ONSETS,
-    FEATURE_RATE_HZ,
     audio_features,
-    notes_features,
     pitch_onsets,
 )
 from musicpractice.alignment.refine import refine_to_onsets
+from musicpractice.alignment.score_parts import performed_part, written_features
 from musicpractice.alignment.timemap import Alignment
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps, report
@@ -67,8 +68,10 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
     score : Score
         The reference score (see :func:`musicpractice.score.load_score`).
     part : str, optional
-        Name of the part that was played or sung (see :meth:`Score.find_part`); all parts
-        when omitted.
+        Name of the part that was played or sung (see :meth:`Score.find_part`). When
+        omitted, a take that performs one single-line part of a score with several (a
+        singer's line of a chorale) follows that part (see :mod:`.score_parts`; the
+        alignment's ``part`` and a warning say so); otherwise all parts.
     bars : (int, int), optional
         First and last written bar the take covers (a rehearsal of bars 17-32).
     subsequence : bool or None
@@ -92,23 +95,25 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
     steps = Steps(progress, [("take features", 2), ("aligning", 1), ("note onsets", 1)])
     take_f = audio_features(take, sr, onset_style=BROAD_ONSETS,
                             progress=steps.stage("take features"), cancel=cancel)
+    warnings = []
+    choice = (performed_part(take_f, score, q0, q1, subsequence=subsequence, cancel=cancel)
+              if part_name is None else None)
+    if choice is not None:  # one voice's line sung to a choir score: follow that part
+        part_name = choice.part
+        notes = [n for n in notes if n.part == part_name]
+        warnings.append(choice.sentence())
     start_s = float(score.seconds_at(q0))
-    onsets = score.seconds_at([n.onset_quarter for n in notes]) - start_s
-    offsets = score.seconds_at([min(n.onset_quarter + n.duration_quarter, q1)
-                                for n in notes]) - start_s
-    duration_s = float(score.seconds_at(q1)) - start_s
-    ref_f = notes_features(np.array([n.midi for n in notes]), onsets, offsets,
-                           duration_s=duration_s, rate_hz=FEATURE_RATE_HZ)
+    ref_f = written_features(score, notes, q0, q1)
     frames = align_features(take_f, ref_f, subsequence=subsequence,
                             progress=steps.stage("aligning"), cancel=cancel)
     grid_q = np.linspace(q0, q1, max(2, int((q1 - q0) * 48) + 1))
     grid_s = score.seconds_at(grid_q) - start_s
     ref_q = np.interp(frames.ref_frames / frames.rate_hz, grid_s, grid_q)
     ref_q[frames.ref_frames >= ref_f.n_frames - 1] = q1  # the last frame ends the excerpt
-    warnings = []
-    if part_name is not None and len({n.part for n in notes}) == 1 and len(score.parts) > 1:
+    if choice is None and part_name is not None and len(score.parts) > 1:
         warnings.append(f"Aligned to the {part_name} part only.")
-    alignment = _alignment(frames, "score", ref_q, take_f.tuning_cents, warnings)
+    alignment = replace(_alignment(frames, "score", ref_q, take_f.tuning_cents, warnings),
+                        part=part_name)
     report(steps.stage("note onsets"), 0.0, "placing notes")
     chord_q = np.unique([n.onset_quarter for n in notes])
     pitches = np.array([n.midi for n in notes])

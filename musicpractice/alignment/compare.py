@@ -239,7 +239,7 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
                        tuning_hz=found.tuning_hz * 2.0 ** (standard.semitones / 12.0),
                        warnings=(standard.sentence, *found.warnings))
     steps = Steps(progress, [("loudness", 1), ("pitch", 4)])
-    part_name = score.checked_part(part)
+    part_name = score.checked_part(part if part is not None else alignment.part)
     q0, q1 = alignment.ref_span
     loudness = measure_loudness(take, sr, progress=steps.stage("loudness"), cancel=cancel)
     bars = _bars(score, alignment, loudness, q0, q1)

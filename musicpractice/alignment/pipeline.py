@@ -32,7 +32,8 @@ class FileAlignment:
     comparison : ScoreComparison or None
         Bars, beats and notes against the score; None for a take reference or when not asked.
     part : str or None
-        The score part's full name when one part was chosen.
+        The score part's full name when one part was chosen or found (a singer's line of a
+        choir score, see :mod:`.score_parts`).
     pitch_standard : PitchStandard or None
         The historical pitch the take was played at when it sounds a semitone off the
         reference on a near-440 Hz grid (see :func:`.pitch_standard.heard_pitch_standard`).
@@ -109,7 +110,8 @@ def align_file(take: str | os.PathLike, reference: str | os.PathLike, *,
         A score (MusicXML, MIDI, MEI, ABC, kern; see
         :func:`~musicpractice.score.load_score`) or another recording.
     part : str, optional
-        The score part that was played or sung; all parts when omitted.
+        The score part that was played or sung; when omitted, the single-line part the take
+        clearly performs (see :mod:`.score_parts`), else all parts.
     bars : (int, int), optional
         First and last written bar the take covers; found automatically when omitted.
     expand_repeats : bool
@@ -140,7 +142,7 @@ def align_file(take: str | os.PathLike, reference: str | os.PathLike, *,
         ref = load_signal(reference, sr=signal.sr, cancel=cancel)
     alignment = align_signal(signal, ref, part=part, bars=bars,
                              progress=steps.stage("aligning"), cancel=cancel)
-    part_name = ref.find_part(part) if score_reference and part else None
+    part_name = ref.find_part(part) if score_reference and part else alignment.part
     comparison = None
     if compare:
         comparison = compare_with_score(signal.samples, signal.sr, ref, alignment,

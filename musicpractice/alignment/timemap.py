@@ -36,6 +36,9 @@ class Alignment:
         Whether the take was matched to a stretch of the reference only.
     warnings : tuple of str
         Plain-language reasons to doubt the alignment.
+    part : str or None
+        The score part the take was followed as (named by the user or found, see
+        :mod:`.score_parts`); None for all parts or a take reference.
     """
 
     reference_kind: str
@@ -47,6 +50,7 @@ class Alignment:
     take_tuning_cents: float
     partial: bool = False
     warnings: tuple[str, ...] = ()
+    part: str | None = None
 
     @property
     def take_span_s(self) -> tuple[float, float]:
