@@ -135,8 +135,8 @@ def _against_marked_tempo(comparison: Comparison, take: TakeResult) -> list[str]
     if off:
         bars = ", ".join(str(row.bar) for row in off)
         count = sum(row.wrong for row in off)
-        sentences.append(f"{count} note(s) of {take.name} sit more than 50 cents from the "
-                         f"written pitch (bar {bars}).")
+        # the verdict already holds the user's intonation tolerance: name no number here
+        sentences.append(f"{take.name} has {count} wrong note(s) (bar {bars}).")
     return sentences
 
 
