@@ -14,8 +14,8 @@ speed and memory *ratios* against ours:
    within 100 ms).
 4. Scale: the Schubert pair looped to 1, 5 and 20 minutes: time and peak memory.
 5. Long pair: the Schubert pair each played four times over (21 min, sixteen similar
-   verses): every barline of every loop, time, CPU time and peak memory (ours only: the
-   peers cannot hold or finish it here).
+   verses): every barline of every loop, time, CPU time and peak memory (synctoolbox too
+   with ``--long-peers``; the chroma-DTW baseline's full cost matrix cannot be held).
 6. Lead-in: two full takes, one with silence, noise, a tuning note or other music before
    the music; first onsets and all of them (Schubert, where the skip cost was chosen, and
    the held-out synthetic pairs).
@@ -26,7 +26,7 @@ Each alignment of sections 1 and 4 runs in its own process, so peak memory (max 
 including the interpreter and libraries) is its own. synctoolbox pins music21 < 10, so
 it is installed into /tmp/peer-venv on first use. Usage:
 
-    .venv/bin/python benchmarks/align_bench.py [--quick]
+    .venv/bin/python benchmarks/align_bench.py [--quick] [--only SECTION] [--long-peers]
 """
 
 from __future__ import annotations
@@ -458,8 +458,9 @@ def _count_bars(bars, note_q, onset_s, counts, tempo_jumps, unsure_below):
 LONG_LOOPS = 4
 
 
-def long_pair():
-    """The Schubert pair each played four times over (21 min, sixteen similar verses)."""
+def long_pair(with_peers: bool = False):
+    """The Schubert pair each played four times over (21 min, sixteen similar verses);
+    ``with_peers``: synctoolbox too (long: run on request)."""
     truth_a, truth_b = (read_barlines(p.with_suffix(".csv")) for p in SCHUBERT)
     import soundfile as sf
 
@@ -467,23 +468,26 @@ def long_pair():
     truth_a = np.concatenate([truth_a + k * length[0] for k in range(LONG_LOOPS)])
     truth_b = np.concatenate([truth_b + k * length[1] for k in range(LONG_LOOPS)])
     rows = []
-    result = run_each("ours", [[str(SCHUBERT[0]), str(SCHUBERT[1]), f"x{LONG_LOOPS}"]])[0]
-    if result is None:
-        rows.append(["ours", "failed", "", "", "", "", ""])
-    else:
+    for method in ("ours", "synctoolbox") if with_peers else ("ours",):
+        result = run_each(method, [[str(SCHUBERT[0]), str(SCHUBERT[1]), f"x{LONG_LOOPS}"]])[0]
+        if result is None:
+            rows.append([method, "failed", "", "", "", "", ""])
+            continue
         errors = np.abs(take_times(result, truth_b) - truth_a)
         per_loop = np.array_split(errors <= 0.1, LONG_LOOPS)
-        rows.append(["ours", f"{1000 * np.median(errors):.0f} ms",
+        cpu = f"CPU {result['cpu_s']:.1f} s, " if "cpu_s" in result else ""
+        rows.append([method, f"{1000 * np.median(errors):.0f} ms",
                      f"{100 * np.mean(errors <= 0.1):.1f} %",
                      " / ".join(f"{100 * np.mean(p):.0f}" for p in per_loop),
-                     f"{result['seconds']:.1f} s (CPU {result['cpu_s']:.1f} s, load "
-                     f"{os.getloadavg()[0]:.0f})", f"{result['peak_mb']:.0f} MB",
-                     f"{result['confidence']:.2f}"])
+                     f"{result['seconds']:.1f} s ({cpu}load {os.getloadavg()[0]:.0f})",
+                     f"{result['peak_mb']:.0f} MB",
+                     f"{result['confidence']:.2f}" if "confidence" in result else "-"])
     minutes = LONG_LOOPS * max(length) / 60
     n = minutes * 60 * 22050 / 512
     rows.append(["chroma-dtw", "not run", "", "", "",
                  f"full cost matrix: {n * n * 8 / 1e9:.0f} GB", ""])
-    rows.append(["synctoolbox", "not run", "", "", "(minutes for one 5-min pair here)", "", ""])
+    if not with_peers:
+        rows.append(["synctoolbox", "not run (--long-peers)", "", "", "", "", ""])
     print(f"\n5. Long pair: the Schubert pair each played {LONG_LOOPS} times over "
           f"({minutes:.1f} min), every barline of SC06 mapped onto HU33 ({truth_a.size} barlines; "
           "targets: >= 90 % within 100 ms, < 30 s, < 1 GB)")
@@ -559,6 +563,8 @@ def main():
     parser.add_argument("--worker", nargs=3, metavar=("METHOD", "JOBS", "OUT"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="fewer takes, no 20-minute run")
+    parser.add_argument("--long-peers", action="store_true",
+                        help="also run synctoolbox on the 21-minute long pair (slow)")
     parser.add_argument("--only", choices=("schubert", "vienna", "chopin", "scale", "long",
                                            "leadin", "bars"))
     args = parser.parse_args()
@@ -569,7 +575,7 @@ def main():
     print(f"musicpractice alignment benchmark, {time.strftime('%Y-%m-%d %H:%M')}, "
           f"{os.cpu_count()} CPUs")
     sections = {"schubert": schubert, "vienna": lambda: vienna(args.quick), "chopin": chopin,
-                "scale": lambda: scale(args.quick), "long": long_pair, "leadin": lead_in,
+                "scale": lambda: scale(args.quick), "long": lambda: long_pair(args.long_peers), "leadin": lead_in,
                 "bars": lambda: bar_readings(args.quick)}
     for name, fn in sections.items():
         if args.only in (None, name):

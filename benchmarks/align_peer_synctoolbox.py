@@ -33,7 +33,9 @@ def load(path, minutes):
     if sr != FS:
         import scipy.signal
         y = scipy.signal.resample_poly(y, FS, sr).astype(np.float32)
-    if minutes:
+    if isinstance(minutes, str):  # "xN": played N times over, whole (the long pair)
+        y = np.tile(y, int(minutes[1:]))
+    elif minutes:
         y = np.resize(y, int(minutes * 60 * FS))
     return y.astype(np.float64)
 
