@@ -22,6 +22,16 @@ ERROR_CENTS = (60, 80, 100, 150, 200, 300)
 SMALL_CENTS = (20, 30)
 """Slight deviations: still good notes (within a 50-cent tolerance)."""
 VOWELS = ("a", "o", "e", "u")
+VOICES = {
+    "ours": dict(vibrato_cents=35.0, vibrato_hz=5.5, portamento_s=0.08, breath_db=-45.0),
+    "second": dict(vibrato_cents=55.0, vibrato_hz=6.6, portamento_s=0.2, breath_db=-24.0,
+                   jitter_cents=6.0, consonant_db=-12.0),
+}
+"""Voice settings of :func:`render_voice`. ``ours`` is the voice the constants were chosen
+on; ``second`` is built differently and never used to choose them: another vowel (``i``),
+a wider and faster vibrato, slower portamento, a breathier tone, a slow random pitch
+wander (jitter) and a sung consonant's noise before every attack after a silence."""
+SECOND_VOWEL = "i"
 
 
 @dataclass
@@ -69,7 +79,7 @@ def make_take(score: Score, part: str, *, seed: int, max_quarters: float | None 
               wrong_share: float = 0.12, small_share: float = 0.08,
               missing_share: float = 0.07, extra_share: float = 0.05,
               restart: bool = False, mix_db: float | None = None,
-              sr: int = SR) -> SungTake:
+              sr: int = SR, voice: str = "ours") -> SungTake:
     """A sung take of ``part`` with mistakes drawn from ``seed``.
 
     Parameters
@@ -87,7 +97,12 @@ def make_take(score: Score, part: str, *, seed: int, max_quarters: float | None 
         Stop in the middle, pause, and go back two bars.
     mix_db : float or None
         Mix the other parts this many dB below the singer (None: the part alone).
+    voice : str
+        One of ``VOICES``: the singer's voice.
     """
+    if voice not in VOICES:
+        raise ValueError(f"Unknown voice {voice!r}; use one of {', '.join(VOICES)}.")
+    voice_name = voice
     rng = np.random.default_rng(seed)
     notes = part_notes(score, part, max_quarters=max_quarters)
     n = len(notes)
@@ -174,8 +189,9 @@ def make_take(score: Score, part: str, *, seed: int, max_quarters: float | None 
         q_end = notes[last - 1].onset_quarter + notes[last - 1].duration_quarter
         other_timeline.append((q_start, q_end, time_of))
         t = times[last - 1][1] + 0.03
-    audio = render_voice(voice, sr=sr, vowel=VOWELS[seed % len(VOWELS)], seed=seed,
-                         tuning_hz=440.0)
+    vowel = SECOND_VOWEL if voice_name == "second" else VOWELS[seed % len(VOWELS)]
+    audio = render_voice(voice, sr=sr, vowel=vowel, seed=seed, tuning_hz=440.0,
+                         **VOICES[voice_name])
     if mix_db is not None:
         audio = _mix_other_parts(audio, score, part, other_timeline, tuning_cents, mix_db,
                                  sr=sr, seed=seed)

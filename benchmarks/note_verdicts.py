@@ -23,7 +23,10 @@ never were) the table prints:
 Piano rows (H2) plug in through ``CONDITIONS``: a condition is a name plus a function
 ``(piece, seed) -> Outcome``. Usage::
 
-    .venv/bin/python benchmarks/note_verdicts.py [--quick] [--only NAME]
+    .venv/bin/python benchmarks/note_verdicts.py [--quick] [--only NAME] [--voice second]
+
+``--voice second`` sings the sung rows with a voice built differently from the one the
+constants were chosen on (see ``_sung_takes.VOICES``).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED_DATA  # noqa: E402
-from _sung_takes import make_take  # noqa: E402
+from _sung_takes import VOICES, make_take  # noqa: E402
 from piano_takes import PIANO_SPLITS, piano_outcome  # noqa: E402
 
 TOLERANCE_CENTS = 50.0
@@ -105,11 +108,12 @@ def _sung_part(score) -> str:
 
 
 def evaluate_sung(score, *, seed: int, restart: bool = False,
-                  mix_db: float | None = None) -> Outcome:
-    """One sung take of ``score``'s top part through the product, scored."""
+                  mix_db: float | None = None, voice: str = "ours") -> Outcome:
+    """One sung take of ``score``'s top part (sung by ``voice``, see ``VOICES``) through
+    the product, scored."""
     from musicpractice.alignment import align_to_score, compare_with_score
     part = _sung_part(score)
-    take = make_take(score, part, seed=seed, restart=restart, mix_db=mix_db)
+    take = make_take(score, part, seed=seed, restart=restart, mix_db=mix_db, voice=voice)
     start = time.perf_counter()
     alignment = align_to_score(take.audio, take.sr, score, part=part)
     comparison = compare_with_score(take.audio, take.sr, score, alignment, part=part)
@@ -158,8 +162,9 @@ def evaluate_sung(score, *, seed: int, restart: bool = False,
 
 
 def _sung_condition(restart: bool, mix_db):
-    def run(piece, seed):
-        return evaluate_sung(piece, seed=seed, restart=restart, mix_db=mix_db)
+    def run(piece, seed, voice="ours"):
+        return evaluate_sung(piece, seed=seed, restart=restart, mix_db=mix_db, voice=voice)
+    run.sung = True
     return run
 
 
@@ -196,6 +201,9 @@ def main() -> None:
     parser.add_argument("--only", help="run only the conditions whose name contains this")
     parser.add_argument("--split", choices=sorted(SPLITS), help="run only this split")
     parser.add_argument("--seeds", type=int, default=2, help="takes per piece")
+    parser.add_argument("--voice", choices=sorted(VOICES), default="ours",
+                        help="the sung rows' voice: ours (the constants were chosen on it) "
+                        "or second (built differently, never used to choose them)")
     parser.add_argument("--details", action="store_true",
                         help="print each misjudged note (kind, true cents, status, cents)")
     args = parser.parse_args()
@@ -203,6 +211,10 @@ def main() -> None:
     for name, run in CONDITIONS.items():
         if args.only and args.only not in name:
             continue
+        sung = getattr(run, "sung", False)
+        if args.voice != "ours" and not sung:
+            continue
+        label = f"{name} ({args.voice} voice)" if args.voice != "ours" else name
         for split, pieces in PIECES.get(name, SPLITS).items():
             if args.split and split != args.split:
                 continue
@@ -210,8 +222,9 @@ def main() -> None:
             for piece_name in pieces[:1] if args.quick else pieces:
                 score = _load_piece(piece_name)
                 for seed in range(args.seeds):
-                    total.add(run(score, seed + 7 * len(piece_name)))
-            print(table_row(name, split, total), flush=True)
+                    kwargs = {"voice": args.voice} if sung else {}
+                    total.add(run(score, seed + 7 * len(piece_name), **kwargs))
+            print(table_row(label, split, total), flush=True)
             if args.details:
                 err = np.array([c - t for k, t, st, c in total.notes
                                 if k != "missing" and np.isfinite(c) and abs(c - t) < 100])

@@ -13,32 +13,40 @@ from dataclasses import dataclass
 from math import erf, sqrt
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
 
 from musicpractice.alignment.note_follow import FollowedNotes, follow_notes, octave_folded
+from musicpractice.alignment.steady_pitch import steady_pitch
 from musicpractice.analysis.melody import PitchTrack
 from musicpractice.analysis.notes import Note
 from musicpractice.core.pitch import hz_to_midi
 from musicpractice.score.model import ScoreNote
 
-VERSION = 1
-"""Bumped whenever a change to the note check changes its verdicts (cached comparisons)."""
+VERSION = 2
+"""Bumped whenever a change to the note check changes its verdicts (cached comparisons).
+2: a note's pitch and its precision from a vibrato fit (.steady_pitch); deviations for
+every attempt."""
 DEFAULT_TOLERANCE_CENTS = 50.0
 SURE = 0.9
 """Verdicts at least this likely to be right are stated; others are ``unsure``."""
-MEASURE_SD_CENTS = 8.0
-"""Uncertainty of a steady sung pitch beyond its own spread (tracking, tuning)."""
+TRACKER_SD_CENTS = 2.0
+"""What one note cannot show of its own pitch's error: the tracker's bias on a steady
+tone (on the fit chorales' notes longer than 0.7 s the centre was off by 0.7 cents in
+the median, 3.9 at the 95th percentile). The take's tuning estimate adds its own."""
 MIX_MEASURE_SD_CENTS = 20.0
 """... when the part was tracked inside a mix (the spectrum's resolution, masking)."""
-VIBRATO_PERIOD_S = 0.18
-"""About one vibrato cycle: the pitch averaged over it no longer swings."""
 MIN_EXTRA_S = 0.12
 """Shortest unmatched sung note reported as an extra note."""
 LOCAL_TEMPO_NOTES = 4
 MIN_EXTRA_CONFIDENCE = 0.5
 """Unmatched sung notes less likely than this to be a real note are not reported."""
+LEGATO_GAP_S = 0.03
+"""Sung pieces closer than this follow each other without a break."""
 MISSING_VOICED = 0.3
 """Below this share of voiced frames where a note belongs, nothing was sung there."""
+ON_TIME_SHARE = 0.25
+"""A sung note the follower left over that starts within this share of a left-out
+written note's aligned length from where that note belongs, and lasts through at least
+half of it, is that note sung (at whatever pitch): its pitch is checked after all."""
 
 
 @dataclass(frozen=True)
@@ -108,23 +116,41 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
     midi = np.array([n.midi for n in notes])
     quarter = np.array([n.onset_quarter for n in notes])
     tuning = _tuning_semitones(sung)
+    points = restart_points(notes)
     followed = follow_notes(sung, midi, quarter, seconds_per_quarter=seconds_per_quarter,
-                            tuning_semitones=tuning, first=first, last=last)
+                            tuning_semitones=tuning, first=first, last=last,
+                            restart_points=points)
     local = _local_tempo(sung, followed, quarter)
     if local is not None:  # again, with the tempo the first pass found at each moment
         followed = follow_notes(sung, midi, quarter, seconds_per_quarter=local,
-                                tuning_semitones=tuning, first=first, last=last)
-    tuning = _refined_tuning(sung, followed, midi, tuning)
+                                tuning_semitones=tuning, first=first, last=last,
+                                restart_points=points)
+    followed = _on_time_leftovers(sung, followed, notes, quarter)
+    tuning, tuning_sd = _refined_tuning(sung, followed, midi, tuning)
+    floor = MIX_MEASURE_SD_CENTS if track.polyphonic else float(np.hypot(TRACKER_SD_CENTS,
+                                                                         tuning_sd))
     verdicts = []
     for attempt in np.unique(followed.attempt[followed.sung_to_written >= 0]):
         verdicts.extend(_attempt_verdicts(int(attempt), sung, track, followed, notes, midi,
-                                          quarter, tuning, tolerance_cents, heard_others))
+                                          quarter, tuning, tolerance_cents, heard_others,
+                                          floor_cents=floor))
     extras = _extras(sung, followed, midi, tuning)
     matched = np.flatnonzero(followed.sung_to_written >= 0)
     jumps = tuple((float(sung[int(matched[matched < i][-1])].offset_s), int(a), int(b))
                   for i, a, b in followed.jumps if (matched < i).any())
     return SungCheck(verdicts=tuple(verdicts), extras=tuple(extras), jumps=jumps,
                      tuning_cents=100.0 * tuning)
+
+
+def restart_points(notes: list[ScoreNote]) -> np.ndarray:
+    """bool per written note: where a singer going back would start -- the first note of
+    a bar, or a note after a written rest."""
+    out = np.ones(len(notes), dtype=bool)
+    for k in range(1, len(notes)):
+        previous, note = notes[k - 1], notes[k]
+        after_rest = note.onset_quarter > previous.onset_quarter + previous.duration_quarter + 1e-6
+        out[k] = note.measure != previous.measure or after_rest
+    return out
 
 
 def _local_tempo(sung, followed: FollowedNotes, quarter) -> np.ndarray | None:
@@ -166,33 +192,32 @@ def _tuning_semitones(sung) -> float:
     return float(angle / (2 * np.pi))
 
 
-def _refined_tuning(sung, followed: FollowedNotes, midi, tuning: float) -> float:
-    """Median offset of the matched notes sung within a quarter tone of the written pitch."""
+def _refined_tuning(sung, followed: FollowedNotes, midi, tuning: float):
+    """Median offset (semitones) of the matched notes sung within a quarter tone of the
+    written pitch, and its standard error in cents (from their median absolute spread)."""
     matched = np.flatnonzero(followed.sung_to_written >= 0)
     if matched.size == 0:
-        return tuning
+        return tuning, 25.0
     offset = octave_folded(np.array([_sung_pitch(sung[i]) - midi[followed.sung_to_written[i]]
                                      for i in matched]))
-    close = np.abs(offset - tuning) < 0.5
-    return float(np.median(offset[close])) if close.sum() >= 3 else tuning
+    close = offset[np.abs(offset - tuning) < 0.5]
+    if close.size < 3:
+        return tuning, 25.0
+    centre = float(np.median(close))
+    spread = 1.4826 * float(np.median(np.abs(close - centre)))  # sd of one note's offset
+    return centre, 100.0 * 1.253 * spread / np.sqrt(close.size)  # a median's error
 
 
-def _steady_cents(note: Note, track: PitchTrack, written: int, tuning: float):
-    """(cents from the written pitch, their uncertainty) of a sung note's steady part."""
-    cents = 100.0 * float(octave_folded(_sung_pitch(note) - tuning - written))
+def _steady_cents(note: Note, track: PitchTrack, written: int, tuning: float,
+                  floor_cents: float):
+    """(cents from the written pitch, their uncertainty) of a sung note's steady part
+    (see :mod:`.steady_pitch`); ``floor_cents`` is what one note cannot show."""
     a, b = np.searchsorted(track.times_s, [note.onset_s, note.offset_s])
-    f0 = track.f0_hz[a:b]
-    f0 = f0[f0 > 0]
-    edge = f0.size // 5
-    core = f0[edge:f0.size - edge] if f0.size > 10 else f0
-    if core.size < 3:
-        return cents, 40.0
-    floor = MIX_MEASURE_SD_CENTS if track.polyphonic else MEASURE_SD_CENTS
-    width = max(1, int(round(VIBRATO_PERIOD_S / track.hop_s)))
-    steady = uniform_filter1d(hz_to_midi(core), width, mode="nearest")  # vibrato averaged out
-    drift = 100.0 * float(np.std(steady))
-    blocks = max(1.0, core.size / width)
-    return cents, float(np.hypot(drift / np.sqrt(blocks), floor))
+    steady = steady_pitch(track.f0_hz[a:b], hop_s=track.hop_s)
+    centre = steady.centre_semitones if np.isfinite(steady.centre_semitones) else \
+        _sung_pitch(note)
+    cents = 100.0 * float(octave_folded(centre - tuning - written))
+    return cents, float(np.hypot(steady.sd_cents, floor_cents))
 
 
 def _prob_within(cents: float, sd: float, tolerance: float) -> float:
@@ -203,7 +228,7 @@ def _prob_within(cents: float, sd: float, tolerance: float) -> float:
 
 
 def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuning,
-                      tolerance, heard_others=None):
+                      tolerance, heard_others=None, *, floor_cents: float):
     in_attempt = np.flatnonzero((followed.attempt == attempt) & (followed.sung_to_written >= 0))
     matched = {int(followed.sung_to_written[i]): int(i) for i in in_attempt}
     js = sorted(matched)
@@ -213,10 +238,11 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
     out = []
     for j in range(js[0], js[-1] + 1):
         if j in matched:
-            s = sung[matched[j]]
-            cents, sd = _steady_cents(s, track, int(midi[j]), tuning)
+            onset = sung[matched[j]].onset_s
+            s = _held_part(sung, followed, matched[j])
+            cents, sd = _steady_cents(s, track, int(midi[j]), tuning, floor_cents)
             p_ok = _prob_within(cents, sd, tolerance)
-            timing = _timing_fit(j, s.onset_s, anchor_q, anchor_t, quarter, spq)
+            timing = _timing_fit(j, onset, anchor_q, anchor_t, quarter, spq)
             if p_ok >= 0.5:
                 status, confidence = "ok", p_ok * timing
             else:
@@ -227,15 +253,64 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
             if status == "wrong" and _another_part_sings(midi[j] + cents / 100.0, s,
                                                          heard_others):
                 confidence *= 0.5
-            out.append(_verdict(j, attempt, status, cents, confidence, s.onset_s, played))
+            out.append(_verdict(j, attempt, status, cents, confidence, onset, played))
         else:
-            onset = float(np.interp(quarter[j], anchor_q, anchor_t))
-            end_q = quarter[j + 1] if j + 1 < len(notes) else quarter[j] + notes[j].duration_quarter
-            end = float(np.interp(end_q, anchor_q, anchor_t,
-                                  right=onset + notes[j].duration_quarter * spq))
-            confidence = _missing_confidence(track, onset, end, midi, j, tuning)
+            onset, end = _expected_span(j, notes, quarter, anchor_q, anchor_t, spq)
+            previous = sung[matched[j - 1]] if j - 1 in matched else None
+            confidence = _missing_confidence(track, onset, end, midi, j, tuning, previous)
             out.append(_verdict(j, attempt, "missing", float("nan"), confidence, onset, None))
     return out
+
+
+def _held_part(sung, followed: FollowedNotes, i: int) -> Note:
+    """The piece of a written note where its pitch is held: of the sung note ``i``
+    matched to it and the left-over pieces sung on from it without a break (a slow
+    glide into the note is cut off as a piece of its own), the longest."""
+    best = sung[i]
+    k = i + 1
+    while (k < len(sung) and followed.sung_to_written[k] < 0
+           and followed.attempt[k] == followed.attempt[i]
+           and sung[k].onset_s - sung[k - 1].offset_s < LEGATO_GAP_S):
+        if sung[k].duration_s > best.duration_s:
+            best = sung[k]
+        k += 1
+    return best
+
+
+def _expected_span(j, notes, quarter, anchor_q, anchor_t, spq) -> tuple[float, float]:
+    """Where written note ``j`` belongs in the take (s), between the matched notes."""
+    onset = float(np.interp(quarter[j], anchor_q, anchor_t))
+    end_q = quarter[j + 1] if j + 1 < len(notes) else quarter[j] + notes[j].duration_quarter
+    end = float(np.interp(end_q, anchor_q, anchor_t,
+                          right=onset + notes[j].duration_quarter * spq))
+    return onset, end
+
+
+def _on_time_leftovers(sung, followed: FollowedNotes, notes, quarter) -> FollowedNotes:
+    """The follower's path with each left-out written note given the left-over sung note
+    that sits where it belongs (see ``ON_TIME_SHARE``): the follower weighs a wrong
+    pitch against an extra note plus a left-out one, timing decides here."""
+    to_written = followed.sung_to_written.copy()
+    for attempt in np.unique(followed.attempt[followed.sung_to_written >= 0]):
+        in_attempt = np.flatnonzero((followed.attempt == attempt)
+                                    & (followed.sung_to_written >= 0))
+        js = followed.sung_to_written[in_attempt]
+        if js.size < 2:
+            continue
+        anchor_q, anchor_t = quarter[js], np.array([sung[i].onset_s for i in in_attempt])
+        leftover = [i for i in range(in_attempt[0], in_attempt[-1]) if to_written[i] < 0]
+        for j in sorted(set(range(int(js.min()), int(js.max()) + 1)) - set(js.tolist())):
+            onset, end = _expected_span(j, notes, quarter, anchor_q, anchor_t,
+                                        followed.seconds_per_quarter)
+            length = max(end - onset, 0.05)
+            for i in leftover:
+                s = sung[i]
+                if (to_written[i] < 0 and abs(s.onset_s - onset) <= ON_TIME_SHARE * length
+                        and s.offset_s >= onset + 0.5 * length):
+                    to_written[i] = j
+                    break
+    return FollowedNotes(to_written, followed.attempt, followed.jumps,
+                         followed.seconds_per_quarter)
 
 
 def _another_part_sings(pitch: float, note: Note, heard_others) -> bool:
@@ -268,9 +343,11 @@ def _timing_fit(j, onset, anchor_q, anchor_t, quarter, spq) -> float:
 
 
 def _missing_confidence(track: PitchTrack, onset: float, end: float, midi, j: int,
-                        tuning: float) -> float:
+                        tuning: float, previous: Note | None = None) -> float:
     """How sure a written note was left out: silence where it belongs, or another pitch
-    held through it (the previous note sung on); its own pitch there means unsure."""
+    held through it (the previous note sung on: ``previous``, the sung note matched to
+    the written note before, lasts through it, at whatever pitch it was sung); its own
+    pitch there means unsure."""
     length = max(end - onset, 0.05)
     a, b = np.searchsorted(track.times_s, [onset + 0.2 * length, onset + 0.8 * length])
     f0 = track.f0_hz[a:max(b, a + 1)]
@@ -283,6 +360,7 @@ def _missing_confidence(track: PitchTrack, onset: float, end: float, midi, j: in
             return 0.92  # a repeated note held on, not sung again: no new attack was found
         return 0.3  # its own pitch is there, not followed: a misplaced match
     held = j > 0 and abs(octave_folded(sung - midi[j - 1])) < 0.5
+    held = held or (previous is not None and previous.offset_s >= onset + 0.8 * length)
     return 0.92 if held else 0.6
 
 

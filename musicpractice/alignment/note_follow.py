@@ -37,6 +37,11 @@ JUMP_COST = 14.0
 """Cost of a jump (restart or skip) in the take."""
 JUMP_PER_NOTE = 0.1
 """... plus this per written note jumped over (of two like passages, the nearer wins)."""
+MIDBAR_LANDING_NOTES = 2
+"""A jump lands at the start of a bar, or after a written rest, where singers restart;
+landing further into the music costs like leaving out the notes passed over (a wrong
+note sung first after the restart is then read as that note, not as an extra note
+before a later one), up to this many notes: a singer may restart anywhere."""
 EDGE_COST_PER_NOTE, EDGE_COST_CAP = 0.5, 6.0
 """Cost per written note between where the coarse alignment starts (ends) the take and
 where the note path does, and its cap: the coarse alignment only hints (a restart or a
@@ -76,7 +81,8 @@ class FollowedNotes:
 def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
                  written_quarter: np.ndarray, *, seconds_per_quarter: float,
                  tuning_semitones: float = 0.0, first: int = 0,
-                 last: int | None = None) -> FollowedNotes:
+                 last: int | None = None,
+                 restart_points: np.ndarray | None = None) -> FollowedNotes:
     """Match sung notes to written ones (monotonic within attempts, jumps between them).
 
     Parameters
@@ -95,6 +101,10 @@ def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
     first, last : int
         Written notes where the take is expected to start and end (by the coarse
         alignment); starting or ending elsewhere costs like leaving notes out.
+    restart_points : numpy.ndarray, optional
+        bool, shape ``(J,)``: written notes a restart naturally goes back to (a bar's
+        first note, a note after a rest); a jump landing elsewhere costs more (see
+        ``MIDBAR_LANDING_NOTES``). None: anywhere alike.
 
     Returns
     -------
@@ -119,6 +129,7 @@ def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
     end_cost = np.minimum(np.minimum(np.abs(last - j_index), n_written - 1 - j_index)
                           * EDGE_COST_PER_NOTE, EDGE_COST_CAP)
     cum_extra = np.concatenate([[0.0], np.cumsum(extra)])
+    landing = _landing_cost(restart_points, n_written)
     cost = np.full((n_sung, n_written), np.inf)
     back_i = np.full((n_sung, n_written), -1, dtype=np.int64)
     back_j = np.full((n_sung, n_written), -1, dtype=np.int64)
@@ -135,7 +146,7 @@ def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
             reach = np.where(newer, cost[prev_i], reach)
             reach_i = np.where(newer, prev_i, reach_i)
             jump_total, from_j = _distance_transform(reach, JUMP_PER_NOTE)
-            jump_total = jump_total + JUMP_COST
+            jump_total = jump_total + JUMP_COST + landing
             better = jump_total < total
             total = np.where(better, jump_total, total)
             bi[better], bj[better] = reach_i[from_j[better]], from_j[better]
@@ -179,6 +190,18 @@ def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
         to_written[i] = j
         attempt[i:] = current
     return FollowedNotes(to_written, attempt, tuple(jumps), float(seconds_per_quarter))
+
+
+def _landing_cost(restart_points, n_written: int) -> np.ndarray:
+    """Cost of a jump landing on each written note: ``MISSING_COST`` per note since the
+    last restart point, at most ``MIDBAR_LANDING_NOTES`` of them."""
+    if restart_points is None:
+        return np.zeros(n_written)
+    points = np.asarray(restart_points, dtype=bool).copy()
+    points[0] = True
+    last_point = np.maximum.accumulate(np.where(points, np.arange(n_written), 0))
+    since = np.arange(n_written) - last_point
+    return np.minimum(since, MIDBAR_LANDING_NOTES) * MISSING_COST
 
 
 def _distance_transform(values: np.ndarray, per_step: float):

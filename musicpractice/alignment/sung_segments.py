@@ -4,6 +4,11 @@ A sung note starts where the pitch changes, after a silence, or -- for a repeate
 sung legato -- where the level dips (a consonant) and rises again. The pitch track is
 searched only around the written part's range, so the other parts of a mix and the
 singer's octave slips outside it are not followed.
+
+Pitch steps are looked for on the pitch averaged over one vibrato cycle of this singer
+(the period measured in the take, :func:`vibrato_period_s`), so a vibrato faster or
+slower than usual is not read as steps. What a note's pitch is gets measured afterwards
+(:mod:`.steady_pitch`).
 """
 
 from __future__ import annotations
@@ -31,10 +36,20 @@ OTHER_PART_SEMITONES = 1.5
 """... within this of the other part's pitch (its masked partials leave neighbours)."""
 LOCAL_LEVEL_S = 4.0
 """The typical level of the notes sung within this many seconds (dynamics change)."""
+SOLO_SPREADS = 3.0
+"""In a take where no other part is heard under the singer, a note is another part
+(a rehearsal track heard in the singer's rests) only when it is quieter than the
+singer's own notes go: this many robust standard deviations of their levels below the
+typical level (a singer's notes differ by several dB with the vowel and the pitch)."""
 MERGE_SEMITONES = 0.4
 STEP_SEMITONES = 0.4
 STEP_WINDOW_S = 0.18
-"""About one vibrato cycle: averaged over it, the pitch no longer swings."""
+"""About one vibrato cycle: averaged over it, the pitch no longer swings (used when the
+take shows no vibrato to measure)."""
+VIBRATO_PERIODS_S = (0.11, 0.28)
+"""Vibrato periods looked for (rates of about 3.5 to 9 Hz)."""
+MIN_VIBRATO_CORRELATION = 0.3
+"""Below this autocorrelation at the best period the take has no regular vibrato."""
 """Touching pieces whose pitch centres are closer than this are one note."""
 
 
@@ -79,21 +94,59 @@ def sung_notes(take: np.ndarray, sr: int, track: PitchTrack) -> tuple[Note, ...]
         In time order; pitch in MIDI + cents at A4 = 440 Hz.
     """
     dips = level_dips(take, sr, hop_s=track.hop_s)
-    cuts = np.union1d(dips, pitch_steps(track))
+    period = vibrato_period_s(track)
+    cuts = np.union1d(dips, pitch_steps(track, window_s=period))
     notes = segment_notes(track, tuning_hz=440.0, min_note_s=MIN_NOTE_S, onsets_s=cuts)
     return _merge_split_pitches(notes, dips, track)
 
 
-def pitch_steps(track: PitchTrack) -> np.ndarray:
+def vibrato_period_s(track: PitchTrack) -> float:
+    """The singer's vibrato period in seconds, from the autocorrelation of the pitch
+    (its slow movement taken out) pooled over the take's voiced stretches;
+    ``STEP_WINDOW_S`` when the take shows no regular vibrato."""
+    hop = track.hop_s
+    lags = np.arange(int(VIBRATO_PERIODS_S[0] / hop), int(VIBRATO_PERIODS_S[1] / hop) + 1)
+    f0 = np.asarray(track.f0_hz, dtype=float)
+    voiced = f0 > 0
+    slow = max(3, int(round(VIBRATO_PERIODS_S[1] / hop)) | 1)  # longer than a cycle
+    products, norms = np.zeros(lags.size), np.zeros(lags.size)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], voiced.astype(np.int8), [0]])))
+    for a, b in zip(edges[::2], edges[1::2]):
+        if b - a < slow + lags[0]:
+            continue
+        cents = 1200.0 * np.log2(f0[a:b])
+        kernel = np.ones(slow)
+        local_mean = np.convolve(cents, kernel, mode="same") / np.convolve(
+            np.ones(cents.size), kernel, mode="same")
+        wiggle = np.clip(cents - local_mean, -150.0, 150.0)  # a note change is no swing
+        for k, lag in enumerate(lags):
+            if lag < wiggle.size:
+                x, y = wiggle[:-lag], wiggle[lag:]
+                products[k] += float(x @ y)
+                norms[k] += float(np.sqrt((x @ x) * (y @ y)))
+    if not np.any(norms > 0):
+        return STEP_WINDOW_S
+    correlation = np.where(norms > 0, products / np.maximum(norms, 1e-12), -1.0)
+    top = float(np.max(correlation))
+    if top < MIN_VIBRATO_CORRELATION:
+        return STEP_WINDOW_S
+    padded = np.concatenate([[-np.inf], correlation, [-np.inf]])
+    peaks = np.flatnonzero((correlation >= padded[:-2]) & (correlation >= padded[2:])
+                           & (correlation >= 0.8 * top))
+    return float(lags[peaks[0]] * hop)  # the first: two cycles correlate as well as one
+
+
+def pitch_steps(track: PitchTrack, *, window_s: float = STEP_WINDOW_S) -> np.ndarray:
     """Times (s) where the vibrato-averaged pitch steps by at least ``STEP_SEMITONES``
-    between the ``STEP_WINDOW_S`` before and after (a legato note a fraction of a
-    semitone from its neighbour, which the semitone grid alone does not separate)."""
+    between the ``window_s`` (one vibrato cycle) before and after (a legato note a
+    fraction of a semitone from its neighbour, which the semitone grid alone does not
+    separate)."""
     f0 = np.asarray(track.f0_hz, dtype=float)
     voiced = f0 > 0
     if voiced.sum() < 10:
         return np.zeros(0)
     midi = np.where(voiced, 12.0 * np.log2(np.where(voiced, f0, 1.0) / 440.0) + 69.0, 0.0)
-    w = max(2, int(round(STEP_WINDOW_S / track.hop_s)))
+    w = max(2, int(round(window_s / track.hop_s)))
     kernel = np.ones(w)
     total = np.convolve(midi, kernel, mode="full")[:midi.size]  # sum over the w frames up to k
     count = np.convolve(voiced.astype(float), kernel, mode="full")[:midi.size]
@@ -187,22 +240,29 @@ def without_other_parts(sung: tuple[Note, ...], take: np.ndarray, sr: int, *,
     -------
     tuple of Note
         Without the notes that are quieter than the take's typical note by
-        ``OTHER_PART_QUIETER_DB`` and sit at the pitch (or an octave) of another part's
-        note sounding then.
+        ``OTHER_PART_QUIETER_DB`` (without a mix: by ``SOLO_SPREADS`` times the spread of
+        the take's note levels, if more) and sit at the pitch (or an octave) of another
+        part's note sounding then.
     """
     if not sung or others_midi.size == 0:
         return sung
     level = np.array([_level_db(take, sr, s.onset_s, s.offset_s) for s in sung])
     onsets = np.array([s.onset_s for s in sung])
+    typical = np.array([float(np.median(level[np.abs(onsets - t) <= LOCAL_LEVEL_S]))
+                        for t in onsets])
+    quieter = OTHER_PART_QUIETER_DB
+    if not mixed:  # nothing else heard under the singer: only what the singer's own
+        # notes cannot be, by the spread of their levels in this take (vowels, pitch)
+        spread = 1.4826 * float(np.median(np.abs(level - typical)))
+        quieter = max(quieter, SOLO_SPREADS * spread)
     kept = []
-    for s, db in zip(sung, level):
-        typical = float(np.median(level[np.abs(onsets - s.onset_s) <= LOCAL_LEVEL_S]))
+    for s, db, typical_db in zip(sung, level, typical):
         middle = 0.5 * (s.onset_s + s.offset_s)
         sounding = (others_on_s <= middle) & (others_off_s >= middle)
         pitch = s.midi + s.cents / 100.0
         d = pitch - others_midi[sounding]
         matches = np.any(np.abs(d - 12.0 * np.round(d / 12.0)) < OTHER_PART_SEMITONES)
-        if (matches or (mixed and sounding.any())) and db < typical - OTHER_PART_QUIETER_DB:
+        if (matches or (mixed and sounding.any())) and db < typical_db - quieter:
             continue
         kept.append(s)
     return tuple(kept)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from musicpractice.alignment import Alignment
+from musicpractice.alignment.compare import Restart
 from musicpractice.analysis.take import TakeAnalysis
 from musicpractice.compare.bar_grid import BarGrid
 from musicpractice.core.errors import InvalidParameterError
@@ -168,6 +169,9 @@ class TakeResult:
     spelling : tuple of str or None
         (tonic, mode) the take's note names are spelled in: the score's key signature,
         else the key heard in the take (F# in D major); None: default names.
+    restarts : tuple of Restart
+        Where the take stops and goes back (or skips ahead) in the score: take time in
+        seconds, the bar left and the bar gone on from (a sung part against a score).
     """
 
     take: Take
@@ -180,6 +184,7 @@ class TakeResult:
     curve_lufs: np.ndarray
     warnings: tuple[str, ...] = ()
     spelling: tuple[str, str] | None = None
+    restarts: tuple[Restart, ...] = ()
 
     @property
     def name(self) -> str:

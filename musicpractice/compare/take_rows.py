@@ -84,7 +84,8 @@ def take_result(take: Take, grid: BarGrid, alignment: Alignment | None,
     warnings = list(take.warnings) + (list(alignment.warnings) if alignment else [])
     warnings += list(detail.warnings) if detail is not None else []
     return TakeResult(take, alignment is None, alignment, analysis, tuple(rows), tuple(notes),
-                      position, lufs, tuple(dict.fromkeys(warnings)), spelling=key)
+                      position, lufs, tuple(dict.fromkeys(warnings)), spelling=key,
+                      restarts=tuple(detail.restarts) if detail is not None else ())
 
 
 def spelling_key(score: Score | None, analysis: TakeAnalysis) -> tuple[str, str] | None:

@@ -327,10 +327,17 @@ def _notes_to_hear(comparison: Comparison) -> list[str]:
     for take in comparison.compared:
         if seems_another_piece(take):
             continue
+        for restart in take.restarts:
+            went = "went back to" if restart.to_measure <= restart.from_measure else \
+                "skipped ahead to"
+            lines.append(f"{take.name} ({_clock(restart.take_s)}): stopped in bar "
+                         f"{restart.from_measure} and {went} bar {restart.to_measure}.")
         for note in take.notes:
             if note.status not in ("wrong", "missing", "extra"):
                 continue
             bar = f"bar {note.bar}" if note.bar is not None else "outside the bars"
+            if note.attempt > 0:
+                bar += f", attempt {note.attempt + 1}"
             what = verdict_phrase(midi=note.midi, status=note.status, cents=note.cents,
                                   played_midi=note.played_midi,
                                   fixed_pitch=not take.analysis.pitch_shaped,

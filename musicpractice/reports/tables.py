@@ -58,6 +58,14 @@ def note_records(comparison: Comparison) -> list[dict]:
             for row in take.notes]
 
 
+def restart_records(comparison: Comparison) -> list[dict]:
+    """One dict per restart (or skip ahead) of each take: where in the take (s), the bar
+    left and the bar gone on from."""
+    return [{"take_id": take.take.id, "take": take.name, "take_s": number(r.take_s, 3),
+             "from_bar": r.from_measure, "to_bar": r.to_measure}
+            for take in comparison.takes for r in take.restarts]
+
+
 def cue_records(comparison: Comparison) -> list[dict]:
     """The expressive cues of every take, side by side."""
     return [{"take_id": take.take.id, "take": take.name, "key": cue.key, "name": cue.name,
@@ -94,6 +102,7 @@ def comparison_document(comparison: Comparison, differences: list[str],
         "differences": list(differences),
         "bars": bar_records(comparison),
         "notes": note_records(comparison),
+        "restarts": restart_records(comparison),
         "cues": cue_records(comparison),
         "progress": None if progress is None else {
             "performer": progress.performer, "piece": progress.piece,

@@ -31,6 +31,7 @@ RELEASE_S = 0.05
 VIBRATO_DELAY_S = 0.15
 """Vibrato fades in over this long after each note starts."""
 MAX_PARTIAL_HZ = 5000.0
+CONSONANT_S = 0.06
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class VoiceNote:
 def render_voice(notes, *, sr: int, vowel: str = "a", vibrato_cents: float = 35.0,
                  vibrato_hz: float = 5.5, portamento_s: float = 0.08,
                  tuning_hz: float = 440.0, breath_db: float = -45.0, seed: int = 0,
-                 tail_s: float = 0.5) -> np.ndarray:
+                 tail_s: float = 0.5, jitter_cents: float = 0.0,
+                 consonant_db: float | None = None) -> np.ndarray:
     """Sing ``notes`` with a vowel-like voice.
 
     Parameters
@@ -83,6 +85,12 @@ def render_voice(notes, *, sr: int, vowel: str = "a", vibrato_cents: float = 35.
         Seed of the per-note variations (the same seed gives the same audio).
     tail_s : float
         Silence after the last note, in seconds.
+    jitter_cents : float
+        Standard deviation of a slow random wander of the pitch (below about 3 Hz), in
+        cents; 0 for none. The mean over a note stays where it was written.
+    consonant_db : float or None
+        Level of a short noise burst (a sung consonant, ``CONSONANT_S`` long) just
+        before each attack that follows a silence, dB relative to the voice; None for none.
 
     Returns
     -------
@@ -116,6 +124,9 @@ def render_voice(notes, *, sr: int, vowel: str = "a", vibrato_cents: float = 35.
         rate = vibrato_hz * rng.uniform(0.9, 1.1)
         depth = extent * np.clip(t / VIBRATO_DELAY_S - 0.5, 0.0, 1.0)
         contour = note.midi + depth * np.sin(2 * np.pi * rate * t + rng.uniform(0, 2 * np.pi))
+        if jitter_cents > 0:
+            wander = _wander(t.size, sr, rng)
+            contour = contour + (wander - wander.mean()) * jitter_cents / 100.0
         legato = previous is not None and note.onset_s - previous.offset_s < LEGATO_GAP_S
         if legato and portamento_s > 0 and previous.midi != note.midi:
             contour += (previous.midi - note.midi) * np.exp(-t / (portamento_s / 3.0))
@@ -128,8 +139,38 @@ def render_voice(notes, *, sr: int, vowel: str = "a", vibrato_cents: float = 35.
             envelope = np.maximum(envelope, np.minimum(1.0, t / 0.01) * 0.7)
         gain[a:b] = note.level * envelope
         previous = note
-    return _synthesise(pitch, gain, sr=sr, formants=VOWEL_FORMANTS_HZ[vowel],
-                       tuning_hz=tuning_hz, breath_db=breath_db, rng=rng)
+    out = _synthesise(pitch, gain, sr=sr, formants=VOWEL_FORMANTS_HZ[vowel],
+                      tuning_hz=tuning_hz, breath_db=breath_db, rng=rng)
+    if consonant_db is not None:
+        _add_consonants(out, ordered, sr=sr, level_db=consonant_db, rng=rng)
+    return out
+
+
+def _wander(n: int, sr: int, rng) -> np.ndarray:
+    """Slow random pitch wander of ``n`` samples: noise below about 3 Hz, sd 1."""
+    step = max(1, sr // 100)  # 100 points a second, then interpolated
+    points = rng.standard_normal(n // step + 3)
+    kernel = np.hanning(33)  # ~0.3 s: keeps what varies slower than about 3 Hz
+    slow = np.convolve(points, kernel / kernel.sum(), mode="same")
+    slow = slow - slow.mean()
+    slow = slow / max(float(np.std(slow)), 1e-9)
+    return np.interp(np.arange(n) / step, np.arange(slow.size), slow)
+
+
+def _add_consonants(out: np.ndarray, ordered, *, sr: int, level_db: float, rng) -> None:
+    """A band of noise just before each attack after a silence (in place)."""
+    rms = float(np.sqrt(np.mean(out.astype(np.float64) ** 2))) or 1e-3
+    previous_end = -np.inf
+    length = int(CONSONANT_S * sr)
+    for note in ordered:
+        if note.onset_s - previous_end >= LEGATO_GAP_S:
+            b = max(0, int(round(note.onset_s * sr)))
+            a = max(0, b - length)
+            if b > a:
+                burst = np.diff(rng.standard_normal(b - a + 1))  # bright: a sibilant
+                burst *= np.hanning(b - a) * rms * 10 ** (level_db / 20.0) * 2.0
+                out[a:b] += burst.astype(out.dtype)
+        previous_end = note.offset_s
 
 
 def _synthesise(pitch, gain, *, sr, formants, tuning_hz, breath_db, rng) -> np.ndarray:

@@ -12,7 +12,9 @@ from tests.alignment.sung import sing
 from tests.alignment.synth import SR, melody_score, random_melody
 
 MELODY = random_melody(11, n=40, low=60, high=72)
-WRONG = {6: 100.0, 14: 150.0, 27: -70.0}
+WRONG = {6: 100.0, 14: 150.0, 27: -70.0, 36: -60.0}
+"""Sung minus written cents; -60 is 10 cents past the 50-cent tolerance, a long note's
+vibrato-fitted pitch is precise enough to be sure of it."""
 SMALL = {9: 20.0, 20: -25.0}
 SILENT, HELD = {17}, {23}
 EXTRA_AFTER = {31: 3}
@@ -100,6 +102,11 @@ def test_a_restart_is_reported_and_both_attempts_checked():
     assert second.status == "ok"
     assert second.take_onset_s == pytest.approx(onsets[(18, 1)], abs=0.1)
     assert [_row(comparison, notes[k], 1).status for k in range(12, 28)].count("ok") >= 14
+    # the take keeps a strict pulse: every attempt's notes are on time within their bar
+    for attempt, k_range in ((0, range(0, 20)), (1, range(12, 28))):
+        deviations = [_row(comparison, notes[k], attempt).deviation_s for k in k_range]
+        assert np.all(np.isfinite(deviations)), attempt
+        assert np.median(np.abs(deviations)) < 0.03, attempt
 
 
 def test_the_part_in_a_mix_with_the_other_parts_6_db_below():
