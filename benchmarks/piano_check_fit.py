@@ -7,12 +7,15 @@ struck notes around it) gives its evidence and its truth, and isotonic regressio
 (pool-adjacent-violators, each block shrunk towards 1/2 by one pseudo-count) give:
 
 - ``PLAYED_CALIBRATION``: P(played | ln evidence of the written key);
+- ``PLAYED_HARMONIC_CALIBRATION``: the same for keys that are a harmonic of a lower
+  written note sounding at their onset (``piano_check.harmonic_of_sounding_note``);
 - ``CONTRAST_CALIBRATION``: P(played | ln(evidence / evidence of the strongest unwritten
   neighbour)), where that neighbour is clearly struck;
 - ``WRONG_KEY_CALIBRATION``: P(the key played instead is that neighbour | ln its evidence),
   for written notes not played.
 
-Paste the printed tuples into the ``Calibration`` of that method in
+It also prints the precision and recall of the extra notes reported at each
+``extra_evidence`` threshold. Paste the printed tuples into the ``Calibration`` of that method in
 musicpractice/alignment/piano_activation.py, then check them on the held-out split with
 ``note_verdicts.py --only piano``. Usage::
 
@@ -23,6 +26,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
+from types import SimpleNamespace
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +41,9 @@ from piano_takes import (  # noqa: E402
     render,
     score_path,
 )
+
+
+EXTRA_THRESHOLDS = (0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
 def isotonic(x: np.ndarray, y: np.ndarray, knots) -> tuple[float, ...]:
@@ -77,29 +85,49 @@ def take_features(performance: str, rows_out: dict, *, method: str = "model") ->
     notes = [n for n in score.notes if q0 - 1e-6 <= n.onset_quarter <= q1]
     onsets = alignment.take_at([n.onset_quarter for n in notes])
     midis = np.array([n.midi for n in notes])
-    act, _ = key_activation(y, sr, low_midi=max(21, int(midis.min()) - 12),
+    act, cal = key_activation(y, sr, low_midi=max(21, int(midis.min()) - 12),
                             high_midi=min(108, int(midis.max()) + 12), method=method)
     rise, local, centres, evidence = pc.note_evidence(act, onsets=onsets, midis=midis)
     scale = pc._local_scale(act, local, centres)
     support = pc._timing_support(centres, evidence)
+    as_rows = [SimpleNamespace(ref_quarter=n.onset_quarter, midi=n.midi, attempt=0)
+               for n in notes]
+    harmonic = pc.harmonic_of_sounding_note(score, as_rows)
+    unison = pc.unison_with_earlier_row(as_rows)  # one stroke for two voices: no truth
     s0 = min(n.onset_quarter for n in score.notes)
     truth: dict = {}
     for w in take.written:
         truth.setdefault((round((w.quarter - take.first_quarter + s0) * 48), w.midi), []).append(w)
+    claimed = []
     for k, note in enumerate(notes):
         found = truth.get((round(note.onset_quarter * 48), note.midi))
         if not found or not np.isfinite(centres[k]) or support[k] < pc.MIN_SUPPORT:
             continue
         w = found.pop(0)
+        if w.truth == "wrong":
+            claimed.append((centres[k], w.played_midi))
+        if unison[k]:
+            continue
         played = w.truth == "ok"
         key, key_evidence = pc._wrong_key(act, rise, k, centres, midis, scale)
-        rows_out["played"].append((np.log(max(evidence[k], pc.EVIDENCE_FLOOR)), played))
+        rows_out["played_harmonic" if harmonic[k] else "played"].append(
+            (np.log(max(evidence[k], pc.EVIDENCE_FLOOR)), played))
         if key_evidence >= pc.CLEAR_EVIDENCE:
             rows_out["contrast"].append(
                 (np.log(max(evidence[k], pc.EVIDENCE_FLOOR) / key_evidence), played))
         if not played:
             rows_out["wrong_key"].append(
                 (np.log(key_evidence), w.truth == "wrong" and w.played_midi == key))
+    for threshold in EXTRA_THRESHOLDS:  # extra notes reported at each threshold, and right
+        found = pc._extra_notes(act, rise, local, centres, midis, claimed, score, alignment,
+                                replace(cal, extra_evidence=threshold))
+        right = sum(any(abs(e.take_onset_s - t) <= 0.2 and abs(e.midi - m) <= 1
+                        for t, m in take.extras_s) for e in found)
+        hit = sum(any(abs(e.take_onset_s - t) <= 0.2 and abs(e.midi - m) <= 1 for e in found)
+                  for t, m in take.extras_s)
+        counts = rows_out["extra"].setdefault(threshold, [0, 0, 0, 0])
+        for j, v in enumerate((len(found), right, len(take.extras_s), hit)):
+            counts[j] += v
 
 
 def main() -> None:
@@ -110,16 +138,21 @@ def main() -> None:
     args = parser.parse_args()
     from musicpractice.alignment import piano_check as pc
 
-    rows: dict = {"played": [], "contrast": [], "wrong_key": []}
+    rows: dict = {"played": [], "played_harmonic": [], "contrast": [], "wrong_key": [],
+                  "extra": {}}
     fit = PIANO_SPLITS["fit"][:1] if args.quick else PIANO_SPLITS["fit"]
     for performance in fit:
         take_features(performance, rows, method=args.method)
         print(f"{performance}: {len(rows['played'])} notes so far", flush=True)
-    for name, knots in (("played", pc.KNOTS), ("contrast", pc.CONTRAST_KNOTS),
+    for name, knots in (("played", pc.KNOTS), ("played_harmonic", pc.KNOTS),
+                        ("contrast", pc.CONTRAST_KNOTS),
                         ("wrong_key", pc.KNOTS)):
         data = np.array(rows[name], dtype=float)
         table = isotonic(data[:, 0], data[:, 1], knots)
         print(f"{name.upper()}_CALIBRATION = {table}  # n={len(data)}")
+    for threshold, (reported, right, extras, hit) in rows["extra"].items():
+        print(f"extra_evidence {threshold}: precision {right / max(reported, 1):.2f} "
+              f"recall {hit / max(extras, 1):.2f} ({reported} reported, {extras} extras)")
 
 
 if __name__ == "__main__":

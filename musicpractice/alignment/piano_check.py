@@ -1,8 +1,11 @@
 """Every written note of a polyphonic part (piano, both hands) checked in the take.
 
-Score-informed: the alignment says when each written note should start; the pitch
-activation (:mod:`musicpractice.analysis.pitch_activation`) says which keys were struck
-around that time. A written note whose key rises clearly at its aligned onset was played
+Score-informed: the alignment says when each written note should start; the key
+activation says which keys were struck around that time: the note probability of a small
+neural transcription model shipped with the package (Basic Pitch, run with onnxruntime:
+:mod:`musicpractice.analysis.note_model`) or, without onnxruntime, the harmonic-template NMF
+(:mod:`musicpractice.analysis.pitch_activation`); :mod:`musicpractice.alignment.piano_activation`
+chooses and brings the calibration of the one chosen. A written note whose key rises clearly at its aligned onset was played
 (``ok``); one whose key stays quiet was left out (``missing``) or replaced by a neighbouring
 key that rises instead and is not written there (``wrong``, naming ``played_midi``). Keys
 that rise where the score has nothing for them are ``extra`` notes.
@@ -12,9 +15,11 @@ aligned onset, relative to the strongest key activation nearby (so soft passages
 against themselves). Before judging, each note's window is re-centred on the local timing
 of the clearly played notes around it, which absorbs alignment errors of a few hundred
 milliseconds (spread chords, ornaments). An isotonic calibration turns the evidence into the
-probability that the note was played; the constants were fitted on Vienna 4x22 performances
-with injected mistakes (``benchmarks/note_verdicts.py``, fit split) and checked on held-out
-ones. Verdicts whose probability is not beyond ``SURE_PROBABILITY`` are ``unsure``.
+probability that the note was played (for the model, a separate one for keys that are a
+harmonic of a lower note sounding with them); the tables were fitted on Vienna 4x22
+performances with injected mistakes (``benchmarks/piano_check_fit.py``, fit performers) and
+checked on held-out ones (``benchmarks/piano_verdicts.py``). Verdicts whose probability is
+below the calibration's ``sure_probability`` are ``unsure``.
 """
 
 from __future__ import annotations
@@ -56,8 +61,6 @@ much more clearly means the written key's own rise is mostly its leakage)."""
 ACTIVATION_METHOD = "auto"
 """Which key activation the check reads (``piano_activation.METHODS``): the note model
 when it can run, else the NMF. Benchmarks set it to compare the two."""
-EXTRA_EVIDENCE = 0.35
-"""Evidence an unwritten key's rise needs to be reported as an extra note."""
 EVIDENCE_FLOOR = 1e-4
 CLEAR_EVIDENCE = 0.1
 MIN_SUPPORT = 0.6
@@ -117,7 +120,8 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
         if support[k] < MIN_SUPPORT:
             out[k] = replace(rows[k], status="unsure", confidence=float("nan"))
             continue
-        p_played = _probability(evidence[k], cal.played)
+        harmonic = masked[k] and cal.played_harmonic is not None
+        p_played = _probability(evidence[k], cal.played_harmonic if harmonic else cal.played)
         key, key_evidence = _wrong_key(act, rise, k, centres, midis, scale)
         if key_evidence >= CLEAR_EVIDENCE:  # a neighbour struck: is the written key leakage?
             contrast = np.log(max(evidence[k], EVIDENCE_FLOOR) / key_evidence)
@@ -130,7 +134,8 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
                 status, played = "wrong", key
                 confidence = (1.0 - p_played) * p_key
                 claimed.append((centres[k], key))
-        if (confidence < cal.sure_probability or (status == "missing" and masked[k])
+        if (confidence < cal.sure_probability
+                or (status == "missing" and masked[k] and cal.played_harmonic is None)
                 or (status == "ok" and unison[k])):
             status = "unsure"
         out[k] = replace(rows[k], status=status, confidence=float(confidence),
@@ -143,8 +148,10 @@ def harmonic_of_sounding_note(score: Score, rows: Sequence[NoteComparison]) -> n
     """For each row, whether its key is a harmonic (2nd, 3rd, 4th, 5th, 6th or 8th) of
     another written note sounding at its onset, shape (rows,).
 
-    Such a key's own rise is hidden in the lower note's overtones: the activation cannot
-    tell it was left out, so "missing" is not said of it (it is ``unsure``). On the two
+    Such a key's own rise is hidden in the lower note's overtones: the NMF cannot tell it
+    was left out, so with the NMF "missing" is not said of it (it is ``unsure``); the note
+    model tells better, and such keys get their own calibration (``played_harmonic``,
+    which is less sure of them than of other keys). With the NMF, on the two
     real Chopin Op. 10/3 recordings against the Vienna MusicXML score (professional takes
     of bars 1-8, every note played) 20 of the 23 notes called missing before were such
     keys, mostly the inner B3 an octave above the bass; 3 false "missing" remain.
@@ -305,7 +312,7 @@ def _extra_notes(act, rise, local, centres, midis, claimed, score, alignment,
     ratio = rise / local[None, :]
     peak = np.zeros(rise.shape, dtype=bool)
     peak[:, 1:-1] = (rise[:, 1:-1] > rise[:, :-2]) & (rise[:, 1:-1] >= rise[:, 2:])
-    peak &= ratio >= EXTRA_EVIDENCE
+    peak &= ratio >= cal.extra_evidence
     peak[:, :span.start] = False
     peak[:, span.stop:] = False
     found: list[tuple[float, int, float]] = []

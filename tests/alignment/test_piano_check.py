@@ -1,26 +1,31 @@
 """Piano verdicts (both hands) on a synthetic two-hand passage with exact truth.
 
 The passage is played by FluidSynth's grand piano when it is installed (``dev`` installs
-it) and by an additive, piano-like decaying tone otherwise; one right-hand note is played
-two semitones high (wrong, the key named), one left-hand note is left out (missing) and one
-key is struck where nothing is written (extra).
+it) and by an additive, piano-like decaying tone otherwise; in each hand one note is played
+two semitones high (wrong, the key named) and one is left out (missing), and one key is
+struck where nothing is written (extra). Each take is checked with the note model and with
+the NMF fallback.
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
-from musicpractice.alignment import align_to_score, compare_with_score
+from musicpractice.alignment import align_to_score, compare_with_score, piano_check
+from musicpractice.analysis.note_model import note_model_available
 from musicpractice.analysis.pitch_activation import pitch_activation
 from musicpractice.audio.fluidsynth_render import PROGRAM_PIANO, fluidsynth_available, render_notes
 from musicpractice.score.model import Measure, Score, ScoreNote, TempoMark
 from tests.alignment.synth import SR, render, tempo_curve
 
-WRONG_INDEX = 19
-"""Index (in score order) of the right-hand note played two semitones high."""
-MISSING_INDEX = 16
-"""Index of the left-hand note left out."""
+WRONG = {19: 2, 9: 2}
+"""Index (in score order) -> semitones off: a right-hand and a left-hand note played two
+semitones high."""
+MISSING = (16, 27)
+"""Indices of the notes left out: one in the left hand, one in the right."""
 EXTRA_MIDI = 90
 EXTRA_QUARTER = 13.5
 
@@ -52,9 +57,9 @@ def played(score: Score):
     time_of = tempo_curve(score, wobble=0.15)
     notes = []
     for k, n in enumerate(score.notes):
-        if k == MISSING_INDEX:
+        if k in MISSING:
             continue
-        midi = n.midi + 2 if k == WRONG_INDEX else n.midi
+        midi = n.midi + WRONG.get(k, 0)
         notes.append((midi, float(time_of(n.onset_quarter)),
                       float(time_of(n.onset_quarter + n.duration_quarter) - time_of(n.onset_quarter))))
     notes.append((EXTRA_MIDI, float(time_of(EXTRA_QUARTER)), 0.3))
@@ -69,34 +74,45 @@ def synthesise(notes, engine: str) -> np.ndarray:
     return render(spec, lambda seconds: np.asarray(seconds, dtype=float))
 
 
-@pytest.fixture(scope="module", params=["additive", "fluidsynth"])
+@pytest.fixture(scope="module", params=[("additive", "model"), ("fluidsynth", "model"),
+                                        ("additive", "nmf"), ("fluidsynth", "nmf")])
 def checked(request):
-    if request.param == "fluidsynth" and fluidsynth_available():
+    """The comparison of the take with each key activation of the check: the note model
+    (the product's choice when onnxruntime is installed) and the NMF (its fallback)."""
+    engine, method = request.param
+    if engine == "fluidsynth" and fluidsynth_available():
         pytest.skip(fluidsynth_available())
+    if method == "model" and note_model_available():
+        pytest.skip(note_model_available())
     score = two_hands()
     notes, time_of = played(score)
-    take = synthesise(notes, request.param)
+    take = synthesise(notes, engine)
     alignment = align_to_score(take, SR, score)
-    return score, time_of, compare_with_score(take, SR, score, alignment)
+    piano_check.ACTIVATION_METHOD = method
+    try:
+        return score, time_of, compare_with_score(take, SR, score, alignment)
+    finally:
+        piano_check.ACTIVATION_METHOD = "auto"
 
 
-def test_the_wrong_key_is_named(checked):
+def test_the_wrong_key_is_named_in_each_hand(checked):
     score, _, comparison = checked
-    note = comparison.notes[WRONG_INDEX]
-    assert (note.midi, note.ref_quarter) == (score.notes[WRONG_INDEX].midi,
-                                             score.notes[WRONG_INDEX].onset_quarter)
-    assert score.notes[WRONG_INDEX].voice == 1
-    assert note.status == "wrong"
-    assert note.played_midi == note.midi + 2
-    assert note.confidence > 0.5
+    assert {score.notes[k].voice for k in WRONG} == {1, 2}
+    for k, step in WRONG.items():
+        note = comparison.notes[k]
+        assert (note.midi, note.ref_quarter) == (score.notes[k].midi, score.notes[k].onset_quarter)
+        assert note.status == "wrong", (k, note)
+        assert note.played_midi == note.midi + step
+        assert note.confidence > 0.5
 
 
-def test_the_left_out_note_is_missing(checked):
-    _, _, comparison = checked
-    note = comparison.notes[MISSING_INDEX]
-    assert checked[0].notes[MISSING_INDEX].voice == 2
-    assert note.status == "missing"
-    assert note.played_midi is None
+def test_the_left_out_note_is_missing_in_each_hand(checked):
+    score, _, comparison = checked
+    assert {score.notes[k].voice for k in MISSING} == {1, 2}
+    for k in MISSING:
+        note = comparison.notes[k]
+        assert note.status == "missing", (k, note)
+        assert note.played_midi is None
 
 
 def test_the_extra_key_is_reported_in_its_bar(checked):
@@ -110,11 +126,19 @@ def test_the_extra_key_is_reported_in_its_bar(checked):
 
 def test_the_notes_played_right_are_ok(checked):
     _, _, comparison = checked
-    others = [n for k, n in enumerate(comparison.notes) if k not in (WRONG_INDEX, MISSING_INDEX)]
+    others = [n for k, n in enumerate(comparison.notes) if k not in WRONG and k not in MISSING]
     assert not any(n.status in ("wrong", "missing") for n in others)
     assert sum(n.status == "ok" for n in others) >= 0.9 * len(others)
     assert all(0.5 <= n.confidence <= 1.0 for n in others if n.status == "ok")
     assert all(np.isnan(n.cents) for n in comparison.notes)
+
+
+def test_a_unison_of_two_voices_is_one_stroke():
+    """Two voices writing the same key at the same time are one stroke: only the second
+    row is marked (its verdict cannot differ from the first's); a restart's rows are not."""
+    rows = [SimpleNamespace(ref_quarter=q, midi=m, attempt=a)
+            for q, m, a in ((0.0, 60, 0), (0.0, 64, 0), (0.0, 60, 0), (1.0, 60, 0), (0.0, 60, 1))]
+    assert piano_check.unison_with_earlier_row(rows).tolist() == [False, False, True, False, False]
 
 
 def test_pitch_activation_of_a_chord():
