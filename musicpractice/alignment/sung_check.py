@@ -94,7 +94,8 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
         verdicts = revised_in_mix(
             verdicts, written_midi=np.array([n.midi for n in notes]),
             durations_s=np.array([n.duration_quarter for n in notes]) * spq,
-            tuning_semitones=check.tuning_cents / 100.0, evidence=evidence)
+            tuning_semitones=check.tuning_cents / 100.0, tolerance_cents=tolerance_cents,
+            evidence=evidence)
     rows = []
     for v in verdicts:
         n = notes[v.index]

@@ -65,6 +65,10 @@ def test_the_singers_partials_are_loud_where_sung_and_weak_where_left_out():
            for k in range(6)]
     assert all(abs(rel[k]) < 4.0 for k in (0, 1, 2, 4, 5))
     assert rel[3] < -10.0
+    # the pitch read from the free partials, searched from 25 cents off, is the sung one
+    for k in (0, 2, 5):
+        found = evidence.own_pitch(69.0 + k + 0.25, 0.3 + 0.6 * k, 0.85 + 0.6 * k)
+        assert found == pytest.approx(69.0 + k, abs=0.06)
     # a partial another sounding note shares is not the singer's alone: A4's first four
     # are A3's 2nd, 4th, 6th and 8th
     shared = PartEvidence(audio, SR, others_midi=np.array([57]), others_on_s=np.array([0.0]),
