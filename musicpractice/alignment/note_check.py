@@ -266,13 +266,18 @@ def _held_part(sung, followed: FollowedNotes, i: int) -> Note:
     """The piece of a written note where its pitch is held: of the sung note ``i``
     matched to it and the left-over pieces sung on from it without a break (a slow
     glide into the note is cut off as a piece of its own), the longest."""
-    best = sung[i]
+    return sung[_held_index(sung, followed, i)]
+
+
+def _held_index(sung, followed: FollowedNotes, i: int) -> int:
+    """Index of :func:`_held_part`'s piece for the sung note ``i``."""
+    best = i
     k = i + 1
     while (k < len(sung) and followed.sung_to_written[k] < 0
            and followed.attempt[k] == followed.attempt[i]
            and sung[k].onset_s - sung[k - 1].offset_s < LEGATO_GAP_S):
-        if sung[k].duration_s > best.duration_s:
-            best = sung[k]
+        if sung[k].duration_s > sung[best].duration_s:
+            best = k
         k += 1
     return best
 
@@ -365,6 +370,11 @@ def _missing_confidence(track: PitchTrack, onset: float, end: float, midi, j: in
 
 
 def _extras(sung, followed, midi, tuning) -> list[ExtraVerdict]:
+    """Left-over sung notes that are notes of their own: not the way into a written
+    note (the pieces between its matched onset and the part where it is held)."""
+    attack = set()
+    for i in np.flatnonzero(followed.sung_to_written >= 0):
+        attack.update(range(int(i) + 1, _held_index(sung, followed, int(i)) + 1))
     out = []
     last_written = -1
     for i, s in enumerate(sung):
@@ -372,7 +382,7 @@ def _extras(sung, followed, midi, tuning) -> list[ExtraVerdict]:
         if j >= 0:
             last_written = j
             continue
-        if s.duration_s < MIN_EXTRA_S:
+        if s.duration_s < MIN_EXTRA_S or i in attack:
             continue
         pitch = _sung_pitch(s) - tuning
         confidence = min(1.0, s.duration_s / 0.3) * (0.5 + 0.5 * s.confidence)
