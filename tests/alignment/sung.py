@@ -13,7 +13,7 @@ def sing(notes, *, seconds_per_quarter: float = 0.5, start_s: float = 0.6,
          cents: dict | None = None, silent: set | None = None, held: set | None = None,
          extra_after: dict | None = None, restart: tuple[int, int] | None = None,
          pause_s: float = 2.0, others=None, others_db: float = 6.0, tuning_cents: float = 0.0,
-         seed: int = 0):
+         seed: int = 0, again_cents: dict | None = None, voice_options: dict | None = None):
     """Render ``notes`` (ScoreNotes of one part, in order) sung with mistakes.
 
     Parameters
@@ -29,6 +29,10 @@ def sing(notes, *, seconds_per_quarter: float = 0.5, start_s: float = 0.6,
         from note ``back``; mistakes apply to the first pass only.
     others : list of ScoreNote
         Other parts, sung in time ``others_db`` below the singer.
+    again_cents : dict
+        Note index -> pitch error in cents in the second pass (after the restart).
+    voice_options : dict
+        More settings of :func:`render_voice` (vibrato, portamento, ...).
 
     Returns
     -------
@@ -63,7 +67,8 @@ def sing(notes, *, seconds_per_quarter: float = 0.5, start_s: float = 0.6,
                 last = voice.pop()
                 voice.append(VoiceNote(last.onset_s, off, last.midi))
                 continue
-            pitch = n.midi + (cents.get(k, 0.0) if first_pass else 0.0) / 100.0
+            pitch = n.midi + (cents.get(k, 0.0) if first_pass else
+                              (again_cents or {}).get(k, 0.0)) / 100.0
             pitch += tuning_cents / 100.0
             if first_pass and k in extra_after:
                 middle = on + 0.5 * (off - on)
@@ -73,7 +78,7 @@ def sing(notes, *, seconds_per_quarter: float = 0.5, start_s: float = 0.6,
             else:
                 voice.append(VoiceNote(on, off, pitch))
         t0 = time_of(notes[b - 1].onset_quarter + notes[b - 1].duration_quarter) + pause_s
-    audio = render_voice(voice, sr=SR, seed=seed).astype(np.float64)
+    audio = render_voice(voice, sr=SR, seed=seed, **(voice_options or {})).astype(np.float64)
     if others:
         backing = []
         for q_start, q_end, time_of in timelines:

@@ -127,3 +127,36 @@ def test_the_part_in_a_mix_with_the_other_parts_6_db_below():
     status = [_row(comparison, notes[k]).status for k in range(32) if k not in (8, 14, 20)]
     assert status.count("wrong") + status.count("missing") <= 1
     assert status.count("ok") >= 0.8 * len(status)
+
+
+def test_a_wrong_note_sung_first_after_a_restart_is_that_note_not_an_extra():
+    score = melody_score(_melody_without_repeats()[:28], bpm=100.0)
+    notes = sorted(score.part_notes("Voice"), key=lambda n: n.onset_quarter)
+    assert notes[12].beat == 1.0  # the bar the singer goes back to starts with note 12
+    take, onsets, _ = sing(notes, restart=(19, 12), again_cents={12: -150.0}, pause_s=2.5)
+    alignment = align_to_score(take, SR, score, part="Voice")
+    comparison = compare_with_score(take, SR, score, alignment, part="Voice")
+    (restart,) = comparison.restarts
+    assert restart.to_measure == notes[12].measure
+    again = _row(comparison, notes[12], 1)
+    assert again.status == "wrong" and again.cents == pytest.approx(-150, abs=25)
+    assert again.take_onset_s == pytest.approx(onsets[(12, 1)], abs=0.1)
+    assert not [e for e in comparison.extra_notes if abs(e.take_onset_s - onsets[(12, 1)]) < 0.3]
+
+
+def test_a_slow_glide_and_a_wide_fast_vibrato_still_give_each_note_its_pitch():
+    melody = _melody_without_repeats()[:30]
+    score = melody_score(melody, bpm=100.0)
+    notes = sorted(score.part_notes("Voice"), key=lambda n: n.onset_quarter)
+    wrong = {6: 100.0, 14: -150.0, 22: 80.0}
+    take, _, _ = sing(notes, cents=wrong, seed=4, voice_options=dict(
+        vibrato_cents=55.0, vibrato_hz=6.6, portamento_s=0.2))
+    alignment = align_to_score(take, SR, score, part="Voice")
+    comparison = compare_with_score(take, SR, score, alignment, part="Voice")
+    for k, cents in wrong.items():
+        row = _row(comparison, notes[k])
+        assert row.status == "wrong" and row.cents == pytest.approx(cents, abs=25), (k, row)
+    good = [_row(comparison, notes[k]).status for k in range(30) if k not in wrong]
+    assert good.count("wrong") + good.count("missing") == 0
+    assert good.count("ok") >= 0.85 * len(good)
+    assert len(comparison.extra_notes) <= 1  # the glides into notes are no extra notes
