@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from musicpractice.alignment.compare import ExtraNote, NoteComparison, Restart
-from musicpractice.alignment.mix_evidence import PartEvidence, revised_in_mix
+from musicpractice.alignment.mix_evidence import PartEvidence
+from musicpractice.alignment.mix_verdicts import revised_in_mix
 from musicpractice.alignment.note_check import check_sung_part
 from musicpractice.alignment.part_in_mix import masked_part_track
 from musicpractice.alignment.sung_segments import (

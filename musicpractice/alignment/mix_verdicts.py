@@ -1,0 +1,218 @@
+"""Verdicts of a part sung inside a mix, revised by the level and pitch of its own partials.
+
+The note check (:mod:`.note_check`) judges what the pitch tracker found; inside a mix the
+tracker also follows the other parts. Here each verdict is checked against
+:class:`.mix_evidence.PartEvidence`: is the singer there at the pitch found, at the
+written pitch, at any pitch near it; does the pitch read from the partials no other part
+comes near agree with the tracker's; is a pitch found the previous note held on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from musicpractice.alignment.mix_evidence import PartEvidence, relative_level_db
+from musicpractice.alignment.note_check import SURE, _prob_within
+
+NEIGHBOURS = 4
+"""Notes on each side a note's level is compared with."""
+ABSENT_DB = -8.0
+"""Own partials this much weaker than the neighbours': the singer is not singing it (sung
+notes of the fit split reach -4.3 dB at worst, left-out ones -5 to -27)."""
+PRESENT_DB = -4.0
+"""... this close to the neighbours' or louder: the singer is singing it."""
+ABSENT_CONFIDENCE = 0.95
+SCAN_SEMITONES, SCAN_STEP_CENTS = 4.0, 20.0
+SILENT_DB = -6.0
+"""A note is left out only when no pitch within ``SCAN_SEMITONES`` of the written one
+(the largest mistakes are a few semitones) comes within this of the neighbours' level
+(sung notes of the fit split: -4.2 dB at worst; left-out ones in silence -6.5 to -12)."""
+HELD_CONFIDENCE = 0.92
+"""A pitch found that is the previous note's, held on without a new attack: the note
+was left out (as :mod:`.note_check` states it)."""
+FAR_CENTS = 100.0
+"""A wrong pitch this far from the written one leaves the written pitch's partials free."""
+AGREE_CENTS = 10.0
+"""The own-partials pitch and the tracker's agreeing this closely ..."""
+AGREE_SD_CENTS = 6.0
+"""... are trusted to this (the fit split's such notes: 95th percentile error 9.5 cents)."""
+
+
+def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarray,
+                   tuning_semitones: float, tolerance_cents: float,
+                   evidence: PartEvidence) -> tuple:
+    """Verdicts of a part sung inside a mix, revised by the part's own partials.
+
+    A note is judged against the notes sung around it in the same attempt (up to
+    ``NEIGHBOURS`` on each side):
+
+    - where the partials of the pitch found for a note are ``ABSENT_DB`` weaker than
+      theirs, the singer did not sing it (the tracker followed another part): it is
+      ``missing`` if no pitch within ``SCAN_SEMITONES`` of the written one comes within
+      ``SILENT_DB`` of their level, else ``unsure``; so is a note the tracker did not
+      find (unless the note check already states it missing);
+    - a wrong pitch found that is the previous note's, its partials' level not dipping
+      where the note would start (:meth:`PartEvidence.reattacked`), is that note held
+      on: ``missing``;
+    - a note given ``missing`` whose written pitch is there at the singer's level is
+      ``unsure``; one given a wrong pitch ``FAR_CENTS`` or more from the written one while
+      the written pitch is there at the singer's level is ``unsure`` too;
+    - where the singer's partials are there, the pitch read from the partials no other
+      part comes near (:meth:`PartEvidence.own_pitch`) checks the tracker's: agreeing
+      within ``AGREE_CENTS`` the two together are trusted to ``AGREE_SD_CENTS`` (on the
+      fit split such notes were measured within 16 cents of the truth, 134 of 134), and
+      the verdict is taken afresh at that precision; disagreeing, a sure verdict the
+      own-partials pitch would not give is ``unsure``.
+
+    Parameters
+    ----------
+    verdicts : sequence of NoteVerdict
+        From :func:`.note_check.check_sung_part`.
+    written_midi : numpy.ndarray
+        The written part's pitches (MIDI), indexed like ``NoteVerdict.index``.
+    durations_s : numpy.ndarray
+        The written notes' expected durations in the take (seconds), same indexing: the
+        span of the last note of an attempt.
+    tuning_semitones : float
+        The take's tuning (semitones from A4 = 440 Hz).
+    tolerance_cents : float
+        Intonation tolerance: further than this from the written pitch is wrong.
+    evidence : PartEvidence
+
+    Returns
+    -------
+    tuple of NoteVerdict
+    """
+    rows = list(verdicts)
+    at_found, at_written, near = levels_in_mix(
+        rows, written_midi=written_midi, durations_s=durations_s,
+        tuning_semitones=tuning_semitones, evidence=evidence)
+    spans = _slots(rows, durations_s)
+    out = []
+    for k, (v, found, written, (start, end)) in enumerate(zip(rows, at_found, at_written,
+                                                              spans)):
+        centre = written_midi[v.index] + tuning_semitones
+
+        def silent():  # no pitch near the written one is sung at the singer's level
+            return _loudest_near(evidence, centre, start, end, near[k]) < SILENT_DB
+
+        if np.isfinite(v.cents):
+            if found < ABSENT_DB and silent():
+                v = replace(v, status="missing", cents=float("nan"), played_midi=None,
+                            confidence=ABSENT_CONFIDENCE)
+            elif found < ABSENT_DB:  # the pitch found is not the singer's
+                v = _unsure(v)
+            elif found >= PRESENT_DB:
+                pitch = written_midi[v.index] + tuning_semitones + v.cents / 100.0
+                v = _remeasured(v, 100.0 * (evidence.own_pitch(pitch, start, end) - pitch),
+                                written_midi[v.index], tolerance_cents)
+                if (v.status != "ok" and out and out[-1].attempt == v.attempt
+                        and out[-1].index == v.index - 1
+                        and _same_pitch(out[-1], pitch, written_midi, tuning_semitones)
+                        and not evidence.reattacked(pitch, v.onset_s)):
+                    v = replace(v, status="missing", cents=float("nan"), played_midi=None,
+                                confidence=HELD_CONFIDENCE)  # the note before, held on
+            if v.status == "wrong" and abs(v.cents) >= FAR_CENTS and written > PRESENT_DB:
+                v = _unsure(v)  # the written pitch is sung there: the wrong one is not sure
+        elif written > PRESENT_DB:
+            v = _unsure(v)
+        elif written < ABSENT_DB and v.status != "missing" and silent():
+            v = replace(v, status="missing", confidence=ABSENT_CONFIDENCE)
+        out.append(v)
+    return tuple(out)
+
+
+def _loudest_near(evidence: PartEvidence, centre: float, start: float, end: float,
+                  near: list) -> float:
+    """The highest level (dB, relative to the neighbours ``near``) of any pitch within
+    ``SCAN_SEMITONES`` of ``centre`` (MIDI) on a ``SCAN_STEP_CENTS`` grid; -inf when none
+    can be measured."""
+    best = -np.inf
+    for pitch in centre + np.arange(-SCAN_SEMITONES, SCAN_SEMITONES + 1e-9,
+                                    SCAN_STEP_CENTS / 100.0):
+        level = relative_level_db(evidence.partial_levels_db(pitch, start, end), near)
+        if np.isfinite(level):
+            best = max(best, level)
+    return best
+
+
+def _same_pitch(previous, pitch: float, written_midi, tuning_semitones: float) -> bool:
+    """Whether the row before was sung (found, or written) at ``pitch`` (MIDI) too."""
+    if not np.isfinite(previous.cents):
+        return False
+    written = written_midi[previous.index] + tuning_semitones
+    return min(abs(written + previous.cents / 100.0 - pitch), abs(written - pitch)) < 0.5
+
+
+def _unsure(v):
+    return replace(v, status="unsure", confidence=min(v.confidence, 0.5))
+
+
+def _remeasured(v, own_minus_found_cents: float, written: int, tolerance: float):
+    """The verdict with the tracker's pitch checked by the own-partials pitch."""
+    d = own_minus_found_cents
+    if not np.isfinite(d):
+        return v
+    if abs(d) <= AGREE_CENTS:
+        cents = v.cents + 0.5 * d
+        p_ok = _prob_within(cents, float(np.hypot(AGREE_SD_CENTS, d)), tolerance)
+        status, confidence = ("ok", p_ok) if p_ok >= 0.5 else ("wrong", 1.0 - p_ok)
+        if confidence < SURE:
+            status = "unsure"
+        played = int(round(written + cents / 100.0)) if status == "wrong" else None
+        return replace(v, status=status, cents=float(cents), confidence=float(confidence),
+                       played_midi=played)
+    if v.status in ("ok", "wrong"):
+        p_ok = _prob_within(v.cents + d, abs(d), tolerance)
+        if (p_ok >= 0.5) != (v.status == "ok") or max(p_ok, 1.0 - p_ok) < SURE:
+            return _unsure(v)
+    return v
+
+
+def levels_in_mix(rows, *, written_midi: np.ndarray, durations_s: np.ndarray,
+                  tuning_semitones: float, evidence: PartEvidence):
+    """Per verdict row, the level of the pitch found and of the written pitch relative to
+    the notes found around it (dB, see :func:`relative_level_db`; NaN when unknown).
+
+    Parameters are those of :func:`revised_in_mix`.
+
+    Returns
+    -------
+    at_found, at_written : numpy.ndarray
+        Shape ``(len(rows),)``; ``at_found`` is NaN for rows without a pitch (missing).
+    neighbours : list of list of numpy.ndarray
+        Per row, the partial levels of the pitches found around it (the reference).
+    """
+    spans = _slots(rows, durations_s)
+    pitch = [written_midi[v.index] + tuning_semitones
+             + (v.cents / 100.0 if np.isfinite(v.cents) else 0.0) for v in rows]
+    found = [evidence.partial_levels_db(p, a, b) for p, (a, b) in zip(pitch, spans)]
+    written = [evidence.partial_levels_db(  # without the partials of a wrong pitch found
+        written_midi[v.index] + tuning_semitones, a, b,
+        besides=p if np.isfinite(v.cents) and abs(v.cents) >= FAR_CENTS / 2 else None)
+        for v, p, (a, b) in zip(rows, pitch, spans)]
+    at_found = np.full(len(rows), np.nan)
+    at_written = np.full(len(rows), np.nan)
+    neighbours = []
+    for k, v in enumerate(rows):
+        near = [found[i] for i in range(max(0, k - NEIGHBOURS), min(len(rows), k + NEIGHBOURS + 1))
+                if i != k and rows[i].attempt == v.attempt and np.isfinite(rows[i].cents)]
+        neighbours.append(near)
+        at_written[k] = relative_level_db(written[k], near)
+        if np.isfinite(v.cents):
+            at_found[k] = relative_level_db(found[k], near)
+    return at_found, at_written, neighbours
+
+
+def _slots(rows, durations_s) -> list[tuple[float, float]]:
+    """Each row's span: from its onset to the next row's of the same attempt."""
+    spans = []
+    for k, v in enumerate(rows):
+        nxt = rows[k + 1] if k + 1 < len(rows) else None
+        if nxt is not None and nxt.attempt == v.attempt and nxt.onset_s > v.onset_s:
+            spans.append((v.onset_s, nxt.onset_s))
+        else:
+            spans.append((v.onset_s, v.onset_s + float(durations_s[v.index])))
+    return spans
