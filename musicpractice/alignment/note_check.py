@@ -43,6 +43,8 @@ LEGATO_GAP_S = 0.03
 """Sung pieces closer than this follow each other without a break."""
 MISSING_VOICED = 0.3
 """Below this share of voiced frames where a note belongs, nothing was sung there."""
+UNDECIDED = 0.5
+"""Confidence of a verdict the take cannot decide between two readings."""
 ON_TIME_SHARE = 0.25
 """A sung note the follower left over that starts within this share of a left-out
 written note's aligned length from where that note belongs, and lasts through at least
@@ -133,7 +135,7 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
     for attempt in np.unique(followed.attempt[followed.sung_to_written >= 0]):
         verdicts.extend(_attempt_verdicts(int(attempt), sung, track, followed, notes, midi,
                                           quarter, tuning, tolerance_cents, heard_others,
-                                          floor_cents=floor))
+                                          floor_cents=floor, restart_points=points))
     extras = _extras(sung, followed, midi, tuning)
     matched = np.flatnonzero(followed.sung_to_written >= 0)
     jumps = tuple((float(sung[int(matched[matched < i][-1])].offset_s), int(a), int(b))
@@ -228,7 +230,8 @@ def _prob_within(cents: float, sd: float, tolerance: float) -> float:
 
 
 def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuning,
-                      tolerance, heard_others=None, *, floor_cents: float):
+                      tolerance, heard_others=None, *, floor_cents: float,
+                      restart_points=None):
     in_attempt = np.flatnonzero((followed.attempt == attempt) & (followed.sung_to_written >= 0))
     matched = {int(followed.sung_to_written[i]): int(i) for i in in_attempt}
     js = sorted(matched)
@@ -236,10 +239,17 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
     anchor_t = np.array([sung[matched[j]].onset_s for j in js])
     spq = followed.seconds_per_quarter
     out = []
+    if attempt > 0 and restart_points is not None:
+        # went back to a bar's start but its first notes were not heard, or began later
+        # in the bar: the take cannot tell, so those notes are checked as unsure
+        start = int(np.flatnonzero(restart_points[:js[0] + 1])[-1])
+        for j in range(start, js[0]):
+            onset = float(anchor_t[0] - (anchor_q[0] - quarter[j]) * spq)
+            out.append(_verdict(j, attempt, "missing", float("nan"), UNDECIDED, onset, None))
     for j in range(js[0], js[-1] + 1):
         if j in matched:
             onset = sung[matched[j]].onset_s
-            s = _held_part(sung, followed, matched[j])
+            s = sung[_held_index(sung, followed, matched[j])]
             cents, sd = _steady_cents(s, track, int(midi[j]), tuning, floor_cents)
             p_ok = _prob_within(cents, sd, tolerance)
             timing = _timing_fit(j, onset, anchor_q, anchor_t, quarter, spq)
@@ -262,15 +272,10 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
     return out
 
 
-def _held_part(sung, followed: FollowedNotes, i: int) -> Note:
+def _held_index(sung, followed: FollowedNotes, i: int) -> int:
     """The piece of a written note where its pitch is held: of the sung note ``i``
     matched to it and the left-over pieces sung on from it without a break (a slow
     glide into the note is cut off as a piece of its own), the longest."""
-    return sung[_held_index(sung, followed, i)]
-
-
-def _held_index(sung, followed: FollowedNotes, i: int) -> int:
-    """Index of :func:`_held_part`'s piece for the sung note ``i``."""
     best = i
     k = i + 1
     while (k < len(sung) and followed.sung_to_written[k] < 0
