@@ -73,6 +73,7 @@ def take_features(performance: str, rows_out: dict, *, method: str = "model") ->
     from musicpractice.alignment import align_to_score
     from musicpractice.alignment import piano_check as pc
     from musicpractice.alignment.piano_activation import key_activation
+    from musicpractice.alignment.piano_timing import chord_ids_of
     from musicpractice.score import load_score
 
     _, piece, index = performance.split(":")
@@ -85,13 +86,14 @@ def take_features(performance: str, rows_out: dict, *, method: str = "model") ->
     notes = [n for n in score.notes if q0 - 1e-6 <= n.onset_quarter <= q1]
     onsets = alignment.take_at([n.onset_quarter for n in notes])
     midis = np.array([n.midi for n in notes])
-    act, cal = key_activation(y, sr, low_midi=max(21, int(midis.min()) - 12),
-                            high_midi=min(108, int(midis.max()) + 12), method=method)
-    rise, local, centres, evidence = pc.note_evidence(act, onsets=onsets, midis=midis)
-    scale = pc._local_scale(act, local, centres)
-    support = pc._timing_support(centres, evidence)
+    act, cal, onset = key_activation(y, sr, low_midi=max(21, int(midis.min()) - 12),
+                                     high_midi=min(108, int(midis.max()) + 12), method=method)
     as_rows = [SimpleNamespace(ref_quarter=n.onset_quarter, midi=n.midi, attempt=0)
                for n in notes]
+    rise, local, centres, evidence = pc.note_evidence(act, onsets=onsets, midis=midis,
+                                                      chords=chord_ids_of(as_rows), onset=onset)
+    scale = pc._local_scale(act, local, centres)
+    support = pc._timing_support(centres, evidence)
     harmonic = pc.harmonic_of_sounding_note(score, as_rows)
     unison = pc.unison_with_earlier_row(as_rows)  # one stroke for two voices: no truth
     s0 = min(n.onset_quarter for n in score.notes)

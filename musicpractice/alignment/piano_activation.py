@@ -93,8 +93,9 @@ such a key is never said to be missing (``played_harmonic=None``). ``sure_probab
 def key_activation(take: np.ndarray, sr: int, *, low_midi: int, high_midi: int,
                    tuning_hz: float = 440.0, method: str = "auto",
                    progress: ProgressFn | None = None, cancel: CancelToken | None = None
-                   ) -> tuple[PitchActivation, Calibration]:
-    """The activation of keys ``low_midi`` to ``high_midi`` and its calibration.
+                   ) -> tuple[PitchActivation, Calibration, np.ndarray | None]:
+    """The activation of keys ``low_midi`` to ``high_midi``, its calibration, and the
+    model's onset probabilities of the same keys.
 
     Parameters
     ----------
@@ -115,6 +116,9 @@ def key_activation(take: np.ndarray, sr: int, *, low_midi: int, high_midi: int,
     activation : PitchActivation
         For the model, ``activation`` is the note posterior (0-1), shape (keys, frames).
     calibration : Calibration
+    onset : numpy.ndarray or None
+        The note model's onset probability (0-1) of the same keys and frames, shape like
+        ``activation.activation``; ``None`` with the NMF.
     """
     if method not in METHODS:
         raise ValueError(f"unknown key activation method {method!r}")
@@ -126,7 +130,7 @@ def key_activation(take: np.ndarray, sr: int, *, low_midi: int, high_midi: int,
         act = PitchActivation(times_s=post.times_s, midi=post.midi[rows].copy(),
                               activation=post.note[rows].copy(), energy=post.note.sum(axis=0),
                               hop_s=post.hop_s)
-        return act, MODEL_CALIBRATION
+        return act, MODEL_CALIBRATION, post.onset[rows].copy()
     act = pitch_activation(take, sr, low_midi=low_midi, high_midi=high_midi,
                            tuning_hz=tuning_hz, progress=progress, cancel=cancel)
-    return act, NMF_CALIBRATION
+    return act, NMF_CALIBRATION, None

@@ -12,9 +12,11 @@ that rise where the score has nothing for them are ``extra`` notes.
 
 The evidence for a note is the rise of its key's activation over a short window around its
 aligned onset, relative to the strongest key activation nearby (so soft passages are judged
-against themselves). Before judging, each note's window is re-centred on the local timing
-of the clearly played notes around it, which absorbs alignment errors of a few hundred
-milliseconds (spread chords, ornaments). An isotonic calibration turns the evidence into the
+against themselves). Before judging, each written chord is placed on its own onset
+(:mod:`musicpractice.alignment.piano_timing`: a monotonic search over the chord sequence
+within 0.35 s of the time map, on the note model's onset probabilities or the NMF's
+rise), which absorbs alignment errors of a few hundred milliseconds (rubato, spread chords,
+ornaments); a chord left out keeps the offset of its neighbours. An isotonic calibration turns the evidence into the
 probability that the note was played (for the model, a separate one for keys that are a
 harmonic of a lower note sounding with them); the tables were fitted on Vienna 4x22
 performances with injected mistakes (``benchmarks/piano_check_fit.py``, fit performers) and
@@ -33,16 +35,16 @@ from scipy.ndimage import maximum_filter1d
 from musicpractice.alignment.compare import ExtraNote, NoteComparison
 from musicpractice.alignment.timemap import Alignment
 from musicpractice.alignment.piano_activation import key_activation
+from musicpractice.alignment.piano_timing import chord_ids_of, place_chords
 from musicpractice.analysis.pitch_activation import PitchActivation
 from musicpractice.core.progress import CancelToken, ProgressFn
 from musicpractice.score.model import Score
 
 HARMONIC_STEPS = (12, 19, 24, 28, 31, 36)
 """Semitones from a note up to its 2nd, 3rd, 4th, 5th, 6th and 8th harmonics."""
-SEARCH_S = (-0.25, 0.3)
-"""First pass: window around the aligned onset where a struck key is looked for."""
 JUDGE_S = (-0.07, 0.1)
-"""Second pass: window around the re-centred onset the verdict is made on."""
+"""Window around the chord's found onset (``piano_timing.place_chords``) the verdict is
+made on."""
 RISE_FRAMES = 4
 """A key's rise is its activation minus its minimum over this many frames before."""
 LOCAL_S = 1.5
@@ -105,11 +107,13 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
         return tuple(rows), ()
     low = max(21, min(r.midi for r in rows) - 12)
     high = min(108, max(r.midi for r in rows) + 12)
-    act, cal = key_activation(take, sr, low_midi=low, high_midi=high, tuning_hz=tuning_hz,
-                              method=ACTIVATION_METHOD, progress=progress, cancel=cancel)
+    act, cal, onset = key_activation(take, sr, low_midi=low, high_midi=high,
+                                     tuning_hz=tuning_hz, method=ACTIVATION_METHOD,
+                                     progress=progress, cancel=cancel)
     onsets = np.array([r.take_onset_s for r in rows], dtype=float)
     midis = np.array([r.midi for r in rows])
-    rise, local, centres, evidence = note_evidence(act, onsets=onsets, midis=midis)
+    rise, local, centres, evidence = note_evidence(act, onsets=onsets, midis=midis,
+                                                   chords=chord_ids_of(rows), onset=onset)
     scale = _local_scale(act, local, centres)
     support = _timing_support(centres, evidence)
     masked = harmonic_of_sounding_note(score, rows)
@@ -180,8 +184,9 @@ def unison_with_earlier_row(rows: Sequence[NoteComparison]) -> np.ndarray:
     return out
 
 
-def note_evidence(act: PitchActivation, *, onsets: np.ndarray, midis: np.ndarray):
-    """How clearly each written key is struck at its (re-centred) aligned onset.
+def note_evidence(act: PitchActivation, *, onsets: np.ndarray, midis: np.ndarray,
+                  chords: np.ndarray, onset: np.ndarray | None = None):
+    """How clearly each written key is struck at its chord's onset found in the take.
 
     Parameters
     ----------
@@ -190,6 +195,11 @@ def note_evidence(act: PitchActivation, *, onsets: np.ndarray, midis: np.ndarray
         Aligned onsets in seconds, shape (notes,) (NaN where not aligned).
     midis : numpy.ndarray
         Written keys, shape (notes,).
+    chords : numpy.ndarray
+        The chord (score time) of each note, shape (notes,) (``piano_timing.chord_ids_of``).
+    onset : numpy.ndarray or None
+        Onset probability per key and frame, shape like ``act.activation`` (the note
+        model's); ``None``: the activation's rise over the strongest rise nearby.
 
     Returns
     -------
@@ -204,8 +214,11 @@ def note_evidence(act: PitchActivation, *, onsets: np.ndarray, midis: np.ndarray
     """
     rise = _rise(act.activation)
     local = _running_max(act, rise)
-    scale = _local_scale(act, local, onsets)
-    centres = onsets + _timing_correction(act, rise, onsets, midis, scale)
+    if onset is None:
+        onset = np.clip(rise / local[None, :], 0.0, 1.0)
+    timing = place_chords(onset, times_s=act.times_s, low_midi=int(act.midi[0]),
+                          aligned_s=onsets, midis=midis, chord_ids=chords)
+    centres = np.where(np.isfinite(timing.times_s), timing.times_s, onsets)
     scale = _local_scale(act, local, centres)
     evidence = np.array([_evidence(act, rise, midis[k], centres[k], scale[k], JUDGE_S)
                          for k in range(onsets.size)])
@@ -254,34 +267,6 @@ def _evidence(act, rise, midi, centre, scale, window) -> float:
     k = int(midi) - int(act.midi[0])
     segment = rise[k, _frames(act, centre + window[0], centre + window[1])]
     return max(float(segment.max()) / scale if segment.size else 0.0, EVIDENCE_FLOOR)
-
-
-def _peak_time(act, rise, midi, centre, window) -> tuple[float, float]:
-    k = int(midi) - int(act.midi[0])
-    frames = _frames(act, centre + window[0], centre + window[1])
-    segment = rise[k, frames]
-    if not segment.size or not 0 <= k < act.midi.size:
-        return np.nan, 0.0
-    best = int(np.argmax(segment))
-    return float(act.times_s[frames.start + best]), float(segment[best])
-
-
-def _timing_correction(act, rise, onsets, midis, scale) -> np.ndarray:
-    """Per note: median (peak time - aligned onset) of the clearly struck notes nearby."""
-    offsets = np.full(onsets.size, np.nan)
-    for k in range(onsets.size):
-        if not np.isfinite(onsets[k]):
-            continue
-        t, value = _peak_time(act, rise, midis[k], onsets[k], SEARCH_S)
-        if value / scale[k] >= 0.3:
-            offsets[k] = t - onsets[k]
-    shift = np.zeros(onsets.size)
-    known = np.isfinite(offsets)
-    for k in range(onsets.size):
-        near = known & (np.abs(onsets - onsets[k]) <= LOCAL_S)
-        if near.sum() >= 3:
-            shift[k] = float(np.median(offsets[near]))
-    return shift
 
 
 def _probability(evidence, calibration) -> float:

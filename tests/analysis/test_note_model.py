@@ -84,13 +84,16 @@ def test_frames_follow_the_signal_length_and_rate():
 
 def test_key_activation_reads_the_model_and_falls_back_to_the_nmf():
     y = piano([(60, 0.2, 0.5), (64, 0.2, 0.5)])
-    act, cal = key_activation(y, SR, low_midi=48, high_midi=84)
+    act, cal, onset = key_activation(y, SR, low_midi=48, high_midi=84)
     assert cal is MODEL_CALIBRATION
     assert act.midi[0] == 48 and act.midi[-1] == 84 and act.activation.shape[0] == 37
-    detuned, cal = key_activation(y, SR, low_midi=48, high_midi=84, tuning_hz=452.0)
-    assert cal is NMF_CALIBRATION
+    assert onset.shape == act.activation.shape  # the struck keys' onsets, at 0.2 s
+    for key in (60, 64):
+        assert abs(act.times_s[np.argmax(onset[key - 48])] - 0.2) <= 0.03
+    detuned, cal, none = key_activation(y, SR, low_midi=48, high_midi=84, tuning_hz=452.0)
+    assert cal is NMF_CALIBRATION and none is None
     assert detuned.activation.shape[0] == 37
-    nmf, cal = key_activation(y, SR, low_midi=48, high_midi=84, method="nmf")
+    nmf, cal, _ = key_activation(y, SR, low_midi=48, high_midi=84, method="nmf")
     assert cal is NMF_CALIBRATION
     for a in (act, nmf):
         strongest = a.activation[:, (a.times_s > 0.3) & (a.times_s < 0.6)].mean(axis=1)
