@@ -161,8 +161,11 @@ class PartEvidence:
         if not estimates:
             return float("nan")
         est, w = np.array(estimates), np.array(weights)
-        per_frame = np.sum(est * w, axis=0) / np.maximum(np.sum(w, axis=0), 1e-30)
-        return float(np.mean(per_frame))
+        total = np.sum(w, axis=0)
+        heard = total > 0
+        if not heard.any():
+            return float("nan")
+        return float(np.mean(np.sum(est * w, axis=0)[heard] / total[heard]))
 
     def reattacked(self, pitch_midi: float, at_s: float) -> bool:
         """Whether the level of ``pitch_midi``'s partials that no other part comes near
@@ -182,6 +185,8 @@ class PartEvidence:
         bool
             True when it dips, or when it cannot be told (no free partial).
         """
+        if not (np.isfinite(pitch_midi) and np.isfinite(at_s)):
+            return True
         free = self.partial_levels_db(pitch_midi, at_s - REATTACK_SIDE_S, at_s + REATTACK_SIDE_S)
         harmonics = np.flatnonzero(np.isfinite(free)) + 1
         if harmonics.size == 0:

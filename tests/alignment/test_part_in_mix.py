@@ -99,3 +99,12 @@ def test_the_good_notes_of_a_three_part_mix_are_not_flagged(mixed):
     # (the tracker followed a remnant of another part: -136, -148 and +416 cents)
     assert good.count("wrong") + good.count("missing") <= 1
     assert good.count("ok") >= 0.7 * len(good)
+
+
+def test_silence_gives_no_pitch_and_a_span_outside_the_take_no_level():
+    evidence = PartEvidence(np.zeros(SR, dtype=np.float32), SR, others_midi=np.array([60]),
+                            others_on_s=np.array([np.nan]), others_off_s=np.array([np.nan]))
+    assert np.isnan(evidence.own_pitch(69.0, 0.1, 0.5))
+    assert np.all(np.isnan(evidence.partial_levels_db(69.0, 5.0, 6.0)))
+    assert np.all(np.isnan(evidence.partial_levels_db(69.0, np.nan, 0.5)))
+    assert evidence.reattacked(69.0, np.nan)  # cannot tell: not called held
