@@ -68,13 +68,17 @@ def tempo_jumps(tempo_bpm: np.ndarray, score_bpm: np.ndarray) -> np.ndarray:
     return out
 
 
-def barline_is_clear(onsets: PitchOnsets, time_s: float, pitches: np.ndarray) -> bool:
-    """Whether notes of ``pitches`` (MIDI) start clearly within ``JUDGE_S`` of ``time_s``."""
+def barline_is_clear(onsets: PitchOnsets, time_s: float, pitches: np.ndarray, *,
+                     context_s: float = CONTEXT_S) -> bool:
+    """Whether notes of ``pitches`` (MIDI) start clearly within ``JUDGE_S`` of ``time_s``:
+    their onset there is the strongest within ``context_s`` seconds around it (give or
+    take 20 %)."""
     if not np.isfinite(time_s) or len(pitches) == 0:
         return False
     rate = onsets.rate_hz
-    lo = max(0, int(np.floor((time_s - CONTEXT_S) * rate)))
-    hi = min(onsets.rise.shape[0], int(np.ceil((time_s + CONTEXT_S) * rate)) + 1)
+    context_s = max(float(context_s), 1.5 * JUDGE_S)
+    lo = max(0, int(np.floor((time_s - context_s) * rate)))
+    hi = min(onsets.rise.shape[0], int(np.ceil((time_s + context_s) * rate)) + 1)
     if hi - lo < 3:
         return False
     strength = onsets.rise[lo:hi][:, _columns(np.asarray(pitches))].sum(axis=1)
@@ -123,10 +127,26 @@ def check_bars(bars: list, *, written_quarters: np.ndarray, covered_quarters: np
         elif jumps[k]:
             end_q = bar.ref_quarter + covered_quarters[k]
             clear = all(barline_is_clear(onsets, float(alignment.take_at(q)),
-                                         midis[np.abs(positions - q) < 1e-6])
+                                         midis[np.abs(positions - q) < 1e-6],
+                                         context_s=_context_s(alignment, positions, q))
                         for q in (bar.ref_quarter, end_q))
             bar = (replace(bar, reason=JUMP_REASON_SURE) if clear else
                    replace(bar, confidence=min(bar.confidence, CAPPED_CONFIDENCE),
                            reason=JUMP_REASON_UNSURE))
         out.append(bar)
     return out
+
+
+def _context_s(alignment: Alignment, positions: np.ndarray, q: float) -> float:
+    """Seconds around the barline at ``q`` to compare its onset with: ``CONTEXT_S``, or less
+    where the notes just before and after it come sooner (a fast bar's neighbours are not
+    the barline's rivals), in the take's time."""
+    others = np.unique(positions[np.abs(positions - q) > 1e-6])
+    before, after = others[others < q], others[others > q]
+    near = [p for p in (before[-1:], after[:1]) if p.size]
+    if not near:
+        return CONTEXT_S
+    t = float(alignment.take_at(q))
+    gaps = [abs(float(alignment.take_at(p[0])) - t) for p in near]
+    gaps = [g for g in gaps if np.isfinite(g)]
+    return min([CONTEXT_S] + [0.8 * g for g in gaps])

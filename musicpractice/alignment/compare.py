@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from musicpractice.alignment.anchors import pinned_to_notes
 from musicpractice.alignment.bar_checks import UNSURE_CONFIDENCE, check_bars
 from musicpractice.alignment.pitch_standard import as_written, heard_pitch_standard, sounding_score
 from musicpractice.alignment.timemap import Alignment
@@ -27,6 +28,8 @@ MIN_VOICED_FRACTION = 0.3
 """Below this share of pitched frames inside a note, the note counts as missing."""
 MIN_EXTRA_S = 0.12
 """Shortest stable pitch outside the written notes that counts as an extra note."""
+SURE_PIN = 0.9
+"""Sung notes at least this sure pin the time map (see :mod:`.anchors`)."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,9 @@ class ScoreComparison:
         Where the take jumps back or ahead in the score.
     tolerance_cents : float
         Intonation tolerance the verdicts were made with.
+    alignment : Alignment or None
+        The time map pinned to the sung notes (see :mod:`.anchors`) that the bars, beats
+        and timing were measured on; None when the engine's alignment was used as given.
     """
 
     bars: tuple[BarComparison, ...]
@@ -200,6 +206,7 @@ class ScoreComparison:
     warnings: tuple[str, ...] = ()
     restarts: tuple[Restart, ...] = ()
     tolerance_cents: float = 50.0
+    alignment: Alignment | None = None
 
 
 def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Alignment, *,
@@ -237,20 +244,17 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
         return replace(found, notes=tuple(as_written(found.notes, standard)),
                        extra_notes=tuple(as_written(found.extra_notes, standard)),
                        tuning_hz=found.tuning_hz * 2.0 ** (standard.semitones / 12.0),
-                       warnings=(standard.sentence, *found.warnings))
+                       warnings=(standard.sentence, *found.warnings),
+                       alignment=None if found.alignment is None else replace(
+                           found.alignment,
+                           transposition_semitones=alignment.transposition_semitones))
     steps = Steps(progress, [("loudness", 1), ("pitch", 4)])
     part_name = score.checked_part(part if part is not None else alignment.part)
     q0, q1 = alignment.ref_span
     loudness = measure_loudness(take, sr, progress=steps.stage("loudness"), cancel=cancel)
-    bars = _bars(score, alignment, loudness, q0, q1)
-    beats = _beats(score, alignment, q0, q1)
     notes = [n for n in score.part_notes(part_name) if q0 - 1e-6 <= n.onset_quarter <= q1]
-    measures = _covered_measures(score, q0, q1)
-    bars = check_bars(bars, written_quarters=np.array([m.duration_quarter for m in measures]),
-                      covered_quarters=np.array([min(m.start_quarter + m.duration_quarter, q1)
-                                                 - max(m.start_quarter, q0) for m in measures]),
-                      take=take, sr=sr, alignment=alignment, notes=notes)
     monophonic = part_name is not None and _is_monophonic(notes)
+    engine_alignment = alignment
     warnings = []
     extra: list[ExtraNote] = []
     cents = np.full(len(notes), np.nan)
@@ -266,9 +270,24 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
             take, sr, score, alignment, part_name, tolerance_cents=float(tolerance_cents),
             progress=steps.stage("pitch"), cancel=cancel)
         warnings.extend(more)
+        if not restarts:  # barlines and bar tempi where the sung notes are
+            alignment = pinned_to_notes(alignment, *_sure_points(sung_rows))
+            q0, q1 = alignment.ref_span
+            notes = [n for n in score.part_notes(part_name)
+                     if q0 - 1e-6 <= n.onset_quarter <= q1]
+            onsets = alignment.take_at([n.onset_quarter for n in notes])
+            cents = np.full(len(notes), np.nan)
+            voiced_fraction = np.ones(len(notes))
     elif part_name is None and len(score.parts) > 1:
         warnings.append("All parts were checked together, note by note, as one polyphonic "
                         "recording; choose a part to check a singer's intonation in cents.")
+    bars = _bars(score, alignment, loudness, q0, q1)
+    beats = _beats(score, alignment, q0, q1)
+    measures = _covered_measures(score, q0, q1)
+    bars = check_bars(bars, written_quarters=np.array([m.duration_quarter for m in measures]),
+                      covered_quarters=np.array([min(m.start_quarter + m.duration_quarter, q1)
+                                                 - max(m.start_quarter, q0) for m in measures]),
+                      take=take, sr=sr, alignment=alignment, notes=notes)
     deviations = _within_bar_deviation(score, alignment, notes, onsets)
     confidence = alignment.confidence_at(np.nan_to_num(onsets)) if notes else np.array([])
     compared = []
@@ -296,7 +315,16 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
     return ScoreComparison(bars=tuple(bars), beats=tuple(beats), notes=tuple(compared),
                            extra_notes=tuple(extra), monophonic=bool(monophonic),
                            tuning_hz=float(tuning_hz), warnings=tuple(warnings),
-                           restarts=tuple(restarts), tolerance_cents=float(tolerance_cents))
+                           restarts=tuple(restarts), tolerance_cents=float(tolerance_cents),
+                           alignment=None if alignment is engine_alignment else alignment)
+
+
+def _sure_points(rows) -> tuple[np.ndarray, np.ndarray]:
+    """(take_s, ref_quarter) of the first attempt's notes sung surely (ok or wrong, with
+    a confidence of at least ``SURE_PIN``)."""
+    sure = [r for r in rows if r.attempt == 0 and r.status in ("ok", "wrong")
+            and r.confidence >= SURE_PIN and np.isfinite(r.take_onset_s)]
+    return (np.array([r.take_onset_s for r in sure]), np.array([r.ref_quarter for r in sure]))
 
 
 def _with_deviations(score, alignment, rows: list[NoteComparison]) -> list[NoteComparison]:

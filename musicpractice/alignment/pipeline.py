@@ -149,6 +149,8 @@ def align_file(take: str | os.PathLike, reference: str | os.PathLike, *,
                                         part=part_name, tolerance_cents=tolerance_cents,
                                         progress=steps.stage("comparing"),
                                         cancel=cancel)
+    if comparison is not None and comparison.alignment is not None:
+        alignment = comparison.alignment  # pinned to the sung notes
     standard = heard_pitch_standard(alignment)
     key = None
     if standard is not None:

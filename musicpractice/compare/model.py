@@ -118,6 +118,7 @@ def _against_score(session, reference, take_ids, part, analyse, audio, steps,
                                          cancel=cancel)
         audio.release(take_id)
         monophonic = monophonic or detail.monophonic
+        alignment = detail.alignment or alignment  # pinned to the sung notes
         prepared.append((take_id, analysis, alignment, detail))
     if score.tempo_assumed:  # compare with the takes' own tempo, not an invented one
         tempo = played_tempo_bpm([alignment for _id, _a, alignment, _d in prepared])

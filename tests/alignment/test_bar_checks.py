@@ -17,6 +17,15 @@ BPM = 100.0
 
 @pytest.fixture(scope="module")
 def score():
+    """Two parts: checked as one polyphonic take, on the engine's time map as given."""
+    bass = random_melody(5, n=10, low=40, high=52)
+    return melody_score(random_melody(17, n=40, low=55, high=76), bpm=BPM,
+                        extra_parts={"Bass": (bass, [4.0] * 10)})
+
+
+@pytest.fixture(scope="module")
+def melody():
+    """One line: its notes are followed and the time map pinned to them (.anchors)."""
     return melody_score(random_melody(17, n=40, low=55, high=76), bpm=BPM)
 
 
@@ -58,7 +67,9 @@ def test_a_bar_the_map_squeezed_becomes_unsure(score):
     assert all(b.confidence >= UNSURE_CONFIDENCE and b.reason == "" for b in steady_bars)
 
 
-def test_a_bar_really_played_fast_stays_sure_and_says_why(score):
+@pytest.mark.parametrize("which", ["score", "melody"])
+def test_a_bar_really_played_fast_stays_sure_and_says_why(which, request):
+    score = request.getfixturevalue(which)
     time_of = steady(fast_bar=5)
     take = render(score.notes, time_of, sr=SR)
     alignment = align_to_score(take, SR, score)
