@@ -83,7 +83,8 @@ def test_bar_table_matches_the_aligner_and_aligning_never_stalls(qtbot, window, 
     view.compare(score_ref.id, [igoshina, varsi])
     qtbot.waitUntil(lambda: not view.busy, timeout=TIMEOUT_MS)
     stalls.stop()  # while aligning (drawing the results afterwards is measured apart)
-    assert stalls.longest_s < 0.1, f"event loop blocked for {stalls.longest_s * 1000:.0f} ms"
+    assert stalls.longest_s < 0.1, f"event loop busy for {stalls.longest_s * 1000:.0f} ms"
+    assert stalls.longest_wall_s < 0.5, f"event loop waited {stalls.longest_wall_s:.2f} s"
     data = view.data
     assert data is not None, view.status.text()
     qtbot.waitUntil(lambda: view.progress_plot.data is data, timeout=10_000)

