@@ -133,7 +133,7 @@ def _against_marked_tempo(comparison: Comparison, take: TakeResult) -> list[str]
         sentences.append(f"{take.name} stays within {TEMPO_STEP * 100:.0f} % of the marked tempo.")
     off = [row for row in take.bars if row.wrong]
     if off:
-        bars = ", ".join(str(row.bar) for row in off)
+        bars = ", ".join(dict.fromkeys(str(row.bar) for row in off))  # a repeat: once
         count = sum(row.wrong for row in off)
         # the verdict already holds the user's intonation tolerance: name no number here
         sentences.append(f"{take.name} has {count} wrong note(s) (bar {bars}).")
