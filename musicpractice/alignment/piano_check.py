@@ -154,8 +154,14 @@ def harmonic_of_sounding_note(score: Score, rows: Sequence[NoteComparison]) -> n
 
     Such a key's own rise is hidden in the lower note's overtones: the NMF cannot tell it
     was left out, so with the NMF "missing" is not said of it (it is ``unsure``); the note
-    model tells better, and such keys get their own calibration (``played_harmonic``,
-    which is less sure of them than of other keys). With the NMF, on the two
+    model tells better, but not well enough: a key whose lower note was struck before and
+    is only held has no rise of its own when left out, yet on the benchmark takes (fit and
+    held-out performers) a calibration of their own (``played_harmonic``) called 24 such
+    keys missing rightly and 20 wrongly (played softly, or the lower note's partial read as
+    a rise); where the lower note is struck with the key the onset is the lower note's and
+    left-out keys could hardly be told from played ones (a fifth of them at 1 % false
+    flags). So with either activation "missing" is not said of such a key. With the NMF,
+    on the two
     real Chopin Op. 10/3 recordings against the Vienna MusicXML score (professional takes
     of bars 1-8, every note played) 20 of the 23 notes called missing before were such
     keys, mostly the inner B3 an octave above the bass; 3 false "missing" remain.
