@@ -231,8 +231,8 @@ def _tempos(parts, warnings: list[str]) -> list[TempoMark]:
                                  TempoMark(onset_quarter=float(mm.getOffsetInHierarchy(part)),
                                            bpm_quarter=float(bpm), text=str(mm.text or "")))
     if not marks:
-        warnings.append(f"The score has no tempo mark; {DEFAULT_TEMPO_BPM:g} quarter notes "
-                        "per minute is assumed.")
+        warnings.append(f"The score has no tempo mark; it is played at {DEFAULT_TEMPO_BPM:g} "
+                        "quarter notes per minute (comparisons use the takes' own tempo).")
         return [TempoMark(onset_quarter=0.0, bpm_quarter=DEFAULT_TEMPO_BPM,
                           text=ASSUMED_TEMPO_TEXT)]
     tempos = []
