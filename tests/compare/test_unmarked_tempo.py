@@ -35,4 +35,4 @@ def test_tempo_is_read_against_the_takes_when_the_score_marks_none(tmp_path):
     assert abs(np.median([b.tempo_pct for b in bars]) - 100.0) < 3  # not 72 % of an invented 100
     said = next(w for w in comparison.warnings if "takes' own median tempo" in w)
     assert abs(float(said.split("tempo, ")[1].split(" ")[0]) - 72) <= 2
-    assert not any("100 quarter notes per minute is assumed" in w for w in comparison.warnings)
+    assert not any("played at 100 quarter notes" in w for w in comparison.warnings)
