@@ -1,7 +1,7 @@
 """Fit the piano check's calibrations (musicpractice/alignment/piano_check.py) and print them.
 
 Takes of the FIT performances of ``note_verdicts.py``'s piano rows (Vienna 4x22, mistakes
-injected with seed = performance index, rendered with FluidSynth) go through the product's
+injected with the seeds of ``piano_verdicts.py``, rendered with FluidSynth) go through the product's
 alignment and pitch activation; every written note judged by the check (enough clearly
 struck notes around it) gives its evidence and its truth, and isotonic regressions
 (pool-adjacent-violators, each block shrunk towards 1/2 by one pseudo-count) give:
@@ -66,7 +66,8 @@ def isotonic(x: np.ndarray, y: np.ndarray, knots) -> tuple[float, ...]:
     return tuple(np.round(np.maximum.accumulate(out), 3).tolist())
 
 
-def take_features(performance: str, rows_out: dict, *, method: str = "model") -> None:
+def take_features(performance: str, rows_out: dict, *, method: str = "model",
+                  seed: int = 0) -> None:
     """Evidence and truth of one fit take's judged notes, appended to ``rows_out``."""
     import soundfile as sf
 
@@ -77,7 +78,7 @@ def take_features(performance: str, rows_out: dict, *, method: str = "model") ->
     from musicpractice.score import load_score
 
     _, piece, index = performance.split(":")
-    take = inject_mistakes(read_take(performances(piece)[int(index)]), seed=int(index))
+    take = inject_mistakes(read_take(performances(piece)[int(index)]), seed=seed)
     y, sr = sf.read(render(take), dtype="float32")
     y = y.mean(axis=1) if y.ndim > 1 else y
     score = load_score(score_path(piece))
@@ -137,6 +138,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one performance only")
     parser.add_argument("--method", choices=("model", "nmf"), default="model",
                         help="the key activation to fit the calibration of")
+    parser.add_argument("--seeds", type=int, default=2, help="takes per performance")
     args = parser.parse_args()
     from musicpractice.alignment import piano_check as pc
 
@@ -144,7 +146,8 @@ def main() -> None:
                   "extra": {}}
     fit = PIANO_SPLITS["fit"][:1] if args.quick else PIANO_SPLITS["fit"]
     for performance in fit:
-        take_features(performance, rows, method=args.method)
+        for seed in range(args.seeds):  # the takes of piano_verdicts.py's fit split
+            take_features(performance, rows, method=args.method, seed=seed + 7 * len(performance))
         print(f"{performance}: {len(rows['played'])} notes so far", flush=True)
     for name, knots in (("played", pc.KNOTS), ("played_harmonic", pc.KNOTS),
                         ("contrast", pc.CONTRAST_KNOTS),

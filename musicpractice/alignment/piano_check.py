@@ -11,14 +11,17 @@ key that rises instead and is not written there (``wrong``, naming ``played_midi
 that rise where the score has nothing for them are ``extra`` notes.
 
 The evidence for a note is the rise of its key's activation over a short window around its
-aligned onset, relative to the strongest key activation nearby (so soft passages are judged
-against themselves). Before judging, each written chord is placed on its own onset
+aligned onset, relative to the strongest key activation nearby (so soft passages are
+judged against themselves). Before judging, each written chord is placed on its own onset
 (:mod:`musicpractice.alignment.piano_timing`: a monotonic search over the chord sequence
 within 0.35 s of the time map, on the note model's onset probabilities or the NMF's
-rise), which absorbs alignment errors of a few hundred milliseconds (rubato, spread chords,
-ornaments); a chord left out keeps the offset of its neighbours. An isotonic calibration turns the evidence into the
-probability that the note was played (for the model, a separate one for keys that are a
-harmonic of a lower note sounding with them); the tables were fitted on Vienna 4x22
+rise), which absorbs alignment errors of a few hundred milliseconds (rubato, spread
+chords, ornaments); a chord left out keeps the offset of its neighbours. (Weighting a
+key's rise by its onset probability was tried: on the benchmark takes it changed little,
+on a real Chopin take the model's weak onsets of the low B1 made 13 false "missing".)
+An isotonic calibration turns the evidence into the probability that the note was played
+(keys that are a harmonic of a lower note sounding with them are never
+called missing: ``harmonic_of_sounding_note``); the tables were fitted on Vienna 4x22
 performances with injected mistakes (``benchmarks/piano_check_fit.py``, fit performers) and
 checked on held-out ones (``benchmarks/piano_verdicts.py``). Verdicts whose probability is
 below the calibration's ``sure_probability`` are ``unsure``.
