@@ -21,13 +21,18 @@ from scipy.ndimage import maximum_filter1d
 
 WINDOW_S = 0.35
 """A chord is looked for this far on either side of its aligned time."""
-OFFSET_CHANGE_COST = 1.5
+OFFSET_CHANGE_COST = 0.5
 """Cost per second of change of the offset (found - aligned) from one chord to the next,
 in units of onset strength (0-1)."""
 OFFSET_COST = 0.3
 """Cost per second of offset from the aligned time itself."""
 PEAK_FRAMES = 1
 """A key's onset strength at a frame is its maximum over this many frames either side."""
+WRONG_KEY_STEPS = 2
+WRONG_KEY_WEIGHT = 0.5
+"""A key counts this share of the onset strength of a key up to ``WRONG_KEY_STEPS``
+semitones away: a chord one of whose keys was replaced by a wrong key (or whose only key
+was) is still found where it was struck."""
 MIN_GAP_FRAMES = 2 * PEAK_FRAMES + 1
 """Chords at different aligned times are placed at least this many frames apart (one
 onset peak is not read as two successive chords)."""
@@ -84,6 +89,8 @@ def place_chords(onset: np.ndarray, *, times_s: np.ndarray, low_midi: int,
         return ChordTiming(out_t, out_s)
     hop = float(times_s[1] - times_s[0])
     peaks = maximum_filter1d(onset, size=2 * PEAK_FRAMES + 1, axis=1, mode="nearest")
+    near = maximum_filter1d(peaks, size=2 * WRONG_KEY_STEPS + 1, axis=0, mode="nearest")
+    peaks = np.maximum(peaks, WRONG_KEY_WEIGHT * near)  # a wrong key struck in its place
     chords = sorted({int(c) for c in chord_ids[known]},
                     key=lambda c: float(np.nanmedian(aligned_s[chord_ids == c])))
     width = int(round(WINDOW_S / hop))
