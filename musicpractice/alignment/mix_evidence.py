@@ -95,10 +95,7 @@ class PartEvidence:
         if frames is None or not np.isfinite(pitch_midi):
             return out
         a, b, t0, t1 = frames
-        other_partials = self._other_partials(t0, t1)
-        if besides is not None and np.isfinite(besides):
-            other_partials = np.concatenate([other_partials, np.arange(1, HARMONICS + 1)
-                                             * float(midi_to_hz(besides))])
+        other_partials = self._other_partials(t0, t1, besides)
         f0 = float(midi_to_hz(pitch_midi))
         power = self._power[:, a:b]
         for h in range(1, HARMONICS + 1):
@@ -114,7 +111,8 @@ class PartEvidence:
             out[h - 1] = 10.0 * np.log10(float(np.mean(np.max(power[lo:hi], axis=0))) + 1e-20)
         return out
 
-    def own_pitch(self, pitch_midi: float, start_s: float, end_s: float) -> float:
+    def own_pitch(self, pitch_midi: float, start_s: float, end_s: float, *,
+                  besides: float | None = None) -> float:
         """The pitch (MIDI, fractional) within ``PITCH_REACH_CENTS`` of ``pitch_midi``
         read from the partials no other sounding note comes near: per frame the
         power-weighted mean of their peaks' frequencies divided by the harmonic number,
@@ -127,6 +125,8 @@ class PartEvidence:
             Absolute pitch searched around (MIDI number at A4 = 440 Hz).
         start_s, end_s : float
             The note's span in the take (seconds).
+        besides : float, optional
+            A pitch (MIDI) heard there too whose partials are left out as well.
 
         Returns
         -------
@@ -136,7 +136,7 @@ class PartEvidence:
         if frames is None or not np.isfinite(pitch_midi):
             return float("nan")
         a, b, t0, t1 = frames
-        others = self._other_partials(t0, t1)
+        others = self._other_partials(t0, t1, besides)
         f0 = float(midi_to_hz(pitch_midi))
         power = self._power[:, a:b]
         estimates, weights = [], []
@@ -223,11 +223,13 @@ class PartEvidence:
         b = min(max(int(np.ceil(t1 * self._sr / self._hop)), a + 1), self._power.shape[1])
         return None if b <= a else (a, b, t0, t1)
 
-    def _other_partials(self, t0: float, t1: float) -> np.ndarray:
-        """Frequencies (Hz) of the partials of the other parts' notes sounding in a span."""
-        sounding = (self._on < t1) & (self._off > t0)
-        return (np.arange(1, HARMONICS + 1)[None, :]
-                * midi_to_hz(self._midi[sounding])[:, None]).ravel()
+    def _other_partials(self, t0: float, t1: float, besides: float | None = None) -> np.ndarray:
+        """Frequencies (Hz) of the partials of the other parts' notes sounding in a span
+        (and of a note at ``besides``, MIDI, when given)."""
+        pitches = self._midi[(self._on < t1) & (self._off > t0)]
+        if besides is not None and np.isfinite(besides):
+            pitches = np.append(pitches, besides)
+        return (np.arange(1, HARMONICS + 1)[None, :] * midi_to_hz(pitches)[:, None]).ravel()
 
 
 def relative_level_db(levels: np.ndarray, neighbours: list[np.ndarray]) -> float:

@@ -58,7 +58,9 @@ def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarra
       on: ``missing``;
     - a note given ``missing`` whose written pitch is there at the singer's level is
       ``unsure``; one given a wrong pitch ``FAR_CENTS`` or more from the written one while
-      the written pitch is there at the singer's level is ``unsure`` too;
+      the written pitch is there at the singer's level, its own-partials pitch within
+      ``AGREE_CENTS`` of it (one loud partial of the wrong pitch is not enough), is
+      ``unsure`` too;
     - where the singer's partials are there, the pitch read from the partials no other
       part comes near (:meth:`PartEvidence.own_pitch`) checks the tracker's: agreeing
       within ``AGREE_CENTS`` the two together are trusted to ``AGREE_SD_CENTS`` (on the
@@ -99,13 +101,13 @@ def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarra
             return _loudest_near(evidence, centre, start, end, near[k]) < SILENT_DB
 
         if np.isfinite(v.cents):
+            pitch = centre + v.cents / 100.0  # found
             if found < ABSENT_DB and silent():
                 v = replace(v, status="missing", cents=float("nan"), played_midi=None,
                             confidence=ABSENT_CONFIDENCE)
             elif found < ABSENT_DB:  # the pitch found is not the singer's
                 v = _unsure(v)
             elif found >= PRESENT_DB:
-                pitch = written_midi[v.index] + tuning_semitones + v.cents / 100.0
                 v = _remeasured(v, 100.0 * (evidence.own_pitch(pitch, start, end) - pitch),
                                 written_midi[v.index], tolerance_cents)
                 if (v.status != "ok" and out and out[-1].attempt == v.attempt
@@ -114,7 +116,9 @@ def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarra
                         and not evidence.reattacked(pitch, v.onset_s)):
                     v = replace(v, status="missing", cents=float("nan"), played_midi=None,
                                 confidence=HELD_CONFIDENCE)  # the note before, held on
-            if v.status == "wrong" and abs(v.cents) >= FAR_CENTS and written > PRESENT_DB:
+            if (v.status == "wrong" and abs(v.cents) >= FAR_CENTS and written > PRESENT_DB
+                    and abs(evidence.own_pitch(centre, start, end, besides=pitch) - centre)
+                    <= AGREE_CENTS / 100.0):
                 v = _unsure(v)  # the written pitch is sung there: the wrong one is not sure
         elif written > PRESENT_DB:
             v = _unsure(v)
