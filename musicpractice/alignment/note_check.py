@@ -15,16 +15,23 @@ from math import erf, sqrt
 import numpy as np
 
 from musicpractice.alignment.note_follow import FollowedNotes, follow_notes, octave_folded
+from musicpractice.alignment.rival_readings import (
+    MIN_WRONG_FILL,
+    fill_until_next,
+    held_from_here,
+    timing_fit,
+)
 from musicpractice.alignment.steady_pitch import steady_pitch
 from musicpractice.analysis.melody import PitchTrack
 from musicpractice.analysis.notes import Note
 from musicpractice.core.pitch import hz_to_midi
 from musicpractice.score.model import ScoreNote
 
-VERSION = 2
+VERSION = 3
 """Bumped whenever a change to the note check changes its verdicts (cached comparisons).
 2: a note's pitch and its precision from a vibrato fit (.steady_pitch); deviations for
-every attempt."""
+every attempt. 3: that fit only on windows holding 1.5 vibrato cycles; timing weighs
+the rival readings (.rival_readings)."""
 DEFAULT_TOLERANCE_CENTS = 50.0
 SURE = 0.9
 """Verdicts at least this likely to be right are stated; others are ``unsure``."""
@@ -252,11 +259,16 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
             s = sung[_held_index(sung, followed, matched[j])]
             cents, sd = _steady_cents(s, track, int(midi[j]), tuning, floor_cents)
             p_ok = _prob_within(cents, sd, tolerance)
-            timing = _timing_fit(j, onset, anchor_q, anchor_t, quarter, spq)
+            timing = timing_fit(j, onset, anchor_q, anchor_t, quarter, spq)
             if p_ok >= 0.5:
                 status, confidence = "ok", p_ok * timing
             else:
                 status, confidence = "wrong", (1.0 - p_ok) * timing
+                later = js.index(j) + 1
+                if later < len(js) and fill_until_next(
+                        onset, s.offset_s, min(anchor_t[later], onset + notes[j].duration_quarter
+                                               * spq)) < MIN_WRONG_FILL:
+                    confidence = min(confidence, UNDECIDED)  # or an extra and a gap
             if s.duration_s < 0.1:
                 confidence *= 0.7
             played = int(round(midi[j] + cents / 100.0)) if status == "wrong" else None
@@ -268,6 +280,13 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
             onset, end = _expected_span(j, notes, quarter, anchor_q, anchor_t, spq)
             previous = sung[matched[j - 1]] if j - 1 in matched else None
             confidence = _missing_confidence(track, onset, end, midi, j, tuning, previous)
+            if previous is not None and j + 1 in matched and held_from_here(
+                    j, quarter, np.array([n.duration_quarter for n in notes]),
+                    previous_onset_s=previous.onset_s,
+                    next_onset_s=sung[matched[j + 1]].onset_s,
+                    next_offset_s=sung[_held_index(sung, followed, matched[j + 1])].offset_s,
+                    seconds_per_quarter=spq):
+                confidence = min(confidence, UNDECIDED)  # or sung wrong and held on
             out.append(_verdict(j, attempt, "missing", float("nan"), confidence, onset, None))
     return out
 
@@ -339,17 +358,6 @@ def _verdict(j, attempt, status, cents, confidence, onset, played):
     return NoteVerdict(index=j, attempt=attempt, status=status, cents=float(cents),
                        confidence=float(np.clip(confidence, 0.0, 1.0)), onset_s=float(onset),
                        played_midi=played)
-
-
-def _timing_fit(j, onset, anchor_q, anchor_t, quarter, spq) -> float:
-    """How well a match sits in time between its matched neighbours (1 = exactly)."""
-    k = int(np.searchsorted(anchor_q, quarter[j]))
-    if anchor_q.size < 3 or k == 0 or k >= anchor_q.size - 1:
-        return 0.95
-    expected = float(np.interp(quarter[j], np.delete(anchor_q, k), np.delete(anchor_t, k)))
-    span = max((anchor_q[k + 1] - anchor_q[k - 1]) * spq, 0.2)
-    miss = abs(onset - expected) / span
-    return float(np.clip(1.0 - max(0.0, miss - 0.25), 0.5, 1.0))
 
 
 def _missing_confidence(track: PitchTrack, onset: float, end: float, midi, j: int,

@@ -3,7 +3,11 @@
 A sung note's pitch swings with vibrato and may glide in from the note before. Its centre
 is fitted as a constant plus one sinusoid (the vibrato: rate searched over
 ``VIBRATO_RATES_HZ``) to the steady part of the note (its first and last fifths left out:
-the glide and the release). The precision of that centre comes from the note itself:
+the glide and the release). The constant is only told apart from the vibrato when the
+window holds at least ``MIN_CYCLES`` of it (with less, a part cycle fits the end of a
+glide and the constant lands anywhere): rates slower than that are not tried, and a
+window too short for even the fastest rate gives its mean, as uncertain as its own
+spread. The precision of that centre comes from the note itself:
 
 - the regression's standard error from the residual spread (tracker noise, jitter), with
   the frames' correlation taken into account (neighbouring 10 ms frames are not
@@ -29,6 +33,8 @@ VIBRATO_RATES_HZ = np.arange(3.5, 9.01, 0.1)
 """Vibrato rates searched (singers' vibrato lies between about 4 and 8 Hz)."""
 EDGE_SHARE = 0.2
 """Share of a note's voiced frames left out at each end (glide in, release)."""
+MIN_CYCLES = 1.5
+"""Vibrato cycles the steady window must hold for a rate to be fitted."""
 MIN_FRAMES = 4
 """Fewer steady frames than this: the note's centre is not measured."""
 UNMEASURED_SD_CENTS = 40.0
@@ -81,8 +87,13 @@ def steady_pitch(f0_hz: np.ndarray, *, hop_s: float) -> SteadyPitch:
         centre = float(np.median(core)) / 100.0 if n else float("nan")
         return SteadyPitch(centre, UNMEASURED_SD_CENTS, float("nan"), float("nan"), n)
     t = np.arange(n) * hop_s
+    rates = VIBRATO_RATES_HZ[VIBRATO_RATES_HZ * n * hop_s >= MIN_CYCLES]
+    if rates.size == 0:  # shorter than the cycles needed: its mean, as wide as its spread
+        spread = max(float(np.ptp(core)) / (2.0 * np.sqrt(2.0)), float(np.std(core)))
+        return SteadyPitch(float(np.mean(core)) / 100.0, spread, float("nan"),
+                           float("nan"), n)
     best = None
-    for rate in VIBRATO_RATES_HZ:
+    for rate in rates:
         design = np.column_stack([np.ones(n), np.sin(2 * np.pi * rate * t),
                                   np.cos(2 * np.pi * rate * t)])
         coef, *_ = np.linalg.lstsq(design, core, rcond=None)
@@ -91,7 +102,7 @@ def steady_pitch(f0_hz: np.ndarray, *, hop_s: float) -> SteadyPitch:
         if best is None or sum_sq < best[0]:
             best = (sum_sq, coef, design, residual, float(rate))
     sum_sq, coef, design, residual, rate = best
-    variance = sum_sq / max(n - 3, 1)
+    variance = sum_sq / max(n - design.shape[1], 1)
     rho = float(np.clip(np.corrcoef(residual[:-1], residual[1:])[0, 1], 0.0, 0.95)) \
         if n > 4 and np.std(residual) > 0 else 0.0
     unscaled = np.linalg.pinv(design.T @ design)[0, 0]

@@ -160,3 +160,28 @@ def test_a_slow_glide_and_a_wide_fast_vibrato_still_give_each_note_its_pitch():
     assert good.count("wrong") + good.count("missing") == 0
     assert good.count("ok") >= 0.85 * len(good)
     assert len(comparison.extra_notes) <= 1  # the glides into notes are no extra notes
+
+
+def test_a_wrong_note_held_on_or_an_extra_before_a_gap_is_no_sure_false_verdict():
+    """Two readings pitch cannot tell apart, timing can: note 19 sung 150 cents flat (50
+    cents above note 20) and held on through note 20; an extra note sung in the second
+    half of note 12, then note 13 left out in silence. Neither may give a sure verdict
+    that is false (note 19 'missing', note 13 'wrong')."""
+    score = melody_score(_melody_without_repeats()[:30], bpm=100.0)
+    notes = sorted(score.part_notes("Voice"), key=lambda n: n.onset_quarter)
+    assert notes[20].midi == notes[19].midi - 2
+    take, _, _ = sing(notes, cents={19: -150.0}, held={20}, extra_after={12: -5},
+                      silent={13}, seed=3, voice_options=dict(
+                          vibrato_cents=55.0, vibrato_hz=6.6, portamento_s=0.2))
+    alignment = align_to_score(take, SR, score, part="Voice")
+    comparison = compare_with_score(take, SR, score, alignment, part="Voice")
+    held_wrong, held_over = _row(comparison, notes[19]), _row(comparison, notes[20])
+    assert held_wrong.status in ("wrong", "unsure"), held_wrong
+    if held_wrong.status == "wrong":
+        assert held_wrong.cents == pytest.approx(-150, abs=25)
+    assert held_over.status in ("missing", "unsure"), held_over
+    left_out = _row(comparison, notes[13])
+    assert left_out.status in ("missing", "unsure"), left_out
+    assert _row(comparison, notes[12]).status in ("ok", "unsure")
+    sure = [r for r in comparison.notes if r.status != "unsure"]
+    assert len(sure) >= 0.8 * len(comparison.notes)  # the rest is still judged
