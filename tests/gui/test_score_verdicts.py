@@ -13,6 +13,7 @@ from musicpractice.gui.score_marks import MISSING_COLOUR, WRONG_COLOUR
 from musicpractice.gui.score_view import ScoreView
 from musicpractice.score import load_score
 from tests.alignment.synth import SR, tempo_curve
+from musicpractice.audio.fluidsynth_render import fluidsynth_available
 from tests.alignment.test_piano_check import synthesise
 
 TIMEOUT_MS = 120_000
@@ -70,7 +71,7 @@ def _at(score, bar_and_quarter, hand):
 @pytest.fixture(scope="module")
 def compared(tmp_path_factory):
     """The score file, its score, and the comparison of a take with one wrong key and one
-    left-out note (played by FluidSynth's piano or the additive tone)."""
+    left-out note (played by FluidSynth's piano)."""
     path = tmp_path_factory.mktemp("verdicts") / "two_hands.musicxml"
     path.write_text(two_hand_musicxml())
     score = load_score(path)
@@ -79,7 +80,9 @@ def compared(tmp_path_factory):
     notes = [(n.midi + 2 if n is wrong else n.midi, float(time_of(n.onset_quarter)),
               float(time_of(n.onset_quarter + n.duration_quarter) - time_of(n.onset_quarter)))
              for n in score.notes if n is not missing]
-    take = synthesise(notes, "additive")
+    if fluidsynth_available():  # the product's note model reads a piano, not a test tone
+        pytest.skip(fluidsynth_available())
+    take = synthesise(notes, "fluidsynth")
     comparison = compare_with_score(take, SR, score, align_to_score(take, SR, score))
     return path, score, wrong, missing, comparison
 
