@@ -29,6 +29,8 @@ MIN_PART_CONFIDENCE = 0.5
 """A part must match the take at least this well (overall confidence) to be chosen."""
 MIN_MARGIN = 0.3
 """...and this much better than all parts together and than any other part."""
+MIN_NOTES = 8
+"""...over a stretch of at least this many of its notes."""
 
 
 @dataclass(frozen=True)
@@ -88,10 +90,18 @@ def performed_part(take_f: AlignmentFeatures, score: Score, q0: float, q1: float
     subsequence : bool or None
         As for :func:`~musicpractice.alignment.engine.align_features`.
     """
+    start_s = float(score.seconds_at(q0))
+
     def confidence(notes) -> float:
+        """Overall confidence of the take against ``notes``; 0 when the stretch it matches
+        holds fewer than ``MIN_NOTES`` of them (a lone tone matches any note of its pitch)."""
         check_cancel(cancel)
         ref_f = written_features(score, notes, q0, q1)
-        return float(align_features(take_f, ref_f, subsequence=subsequence).overall_confidence)
+        frames = align_features(take_f, ref_f, subsequence=subsequence)
+        first, last = frames.ref_frames[[0, -1]] / frames.rate_hz
+        onsets = score.seconds_at([n.onset_quarter for n in notes]) - start_s
+        covered = int(np.sum((onsets >= first - 1e-6) & (onsets <= last + 1e-6)))
+        return float(frames.overall_confidence) if covered >= MIN_NOTES else 0.0
 
     def inside(notes):
         return [n for n in notes if q0 - 1e-9 <= n.onset_quarter < q1 - 1e-9]
