@@ -6,15 +6,14 @@ from __future__ import annotations
 import argparse
 import json
 
-import music21
 import pytest
 import soundfile as sf
 
 from musicpractice.cli import align
 from musicpractice.core.pitch import note_name
-from musicpractice.score import load_score
 from tests.alignment.sung import sing
-from tests.alignment.synth import SR, random_melody
+from tests.alignment.synth import SR
+from tests.cli.hymn import write_hymn
 
 WRONG_INDEX, MISSING_INDEX, EXTRA_INDEX = 9, 18, 25
 
@@ -28,19 +27,7 @@ def parse(argv):
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("verdicts")
-    part = music21.stream.Part()
-    part.partName = "Soprano"
-    part.append(music21.tempo.MetronomeMark(number=120))
-    melody = random_melody(21, n=32, low=62, high=74)
-    for k in range(1, len(melody)):
-        if melody[k] == melody[k - 1]:
-            melody[k] -= 2
-    for midi in melody:
-        part.append(music21.note.Note(midi, quarterLength=1))
-    score_path = folder / "hymn.musicxml"
-    music21.stream.Score([part]).write("musicxml", fp=score_path)
-    score = load_score(score_path)
-    notes = sorted(score.notes, key=lambda n: n.onset_quarter)
+    score_path, notes = write_hymn(folder, seed=21, n=32, bpm=120)
     take, onsets, extras = sing(notes, cents={WRONG_INDEX: 130.0}, silent={MISSING_INDEX},
                                 extra_after={EXTRA_INDEX: 4})
     take_path = folder / "take.wav"

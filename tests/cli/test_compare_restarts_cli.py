@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 
-import music21
 import numpy as np
 import pytest
 import soundfile as sf
 
 from musicpractice.cli import main
-from musicpractice.score import load_score
 from tests.alignment.sung import sing
-from tests.alignment.synth import SR, random_melody
+from tests.alignment.synth import SR
+from tests.cli.hymn import write_hymn
 
 STOP, BACK, WRONG = 12, 8, 10
 
@@ -22,18 +21,7 @@ STOP, BACK, WRONG = 12, 8, 10
 @pytest.fixture(scope="module")
 def session(tmp_path_factory):
     folder = tmp_path_factory.mktemp("restarts")
-    part = music21.stream.Part()
-    part.partName = "Soprano"
-    part.append(music21.tempo.MetronomeMark(number=100))
-    melody = random_melody(5, n=18, low=62, high=74)
-    for k in range(1, len(melody)):
-        if melody[k] == melody[k - 1]:
-            melody[k] -= 2
-    for midi in melody:
-        part.append(music21.note.Note(midi, quarterLength=1))
-    score_path = folder / "hymn.musicxml"
-    music21.stream.Score([part]).write("musicxml", fp=score_path)
-    notes = sorted(load_score(score_path).notes, key=lambda n: n.onset_quarter)
+    score_path, notes = write_hymn(folder, seed=5, n=18, bpm=100)
     take, onsets, _ = sing(notes, cents={WRONG: -140.0}, restart=(STOP, BACK), pause_s=2.0)
     take_path = folder / "take.wav"
     sf.write(take_path, take, SR)
