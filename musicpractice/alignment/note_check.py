@@ -19,6 +19,7 @@ from musicpractice.alignment.rival_readings import (
     MIN_WRONG_FILL,
     fill_until_next,
     held_from_here,
+    matched_late,
     timing_fit,
 )
 from musicpractice.alignment.steady_pitch import steady_pitch
@@ -265,9 +266,9 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
             else:
                 status, confidence = "wrong", (1.0 - p_ok) * timing
                 later = js.index(j) + 1
-                if later < len(js) and fill_until_next(
-                        onset, s.offset_s, min(anchor_t[later], onset + notes[j].duration_quarter
-                                               * spq)) < MIN_WRONG_FILL:
+                if later < len(js) and fill_until_next(onset, s.offset_s, min(
+                        anchor_t[later], onset + notes[j].duration_quarter * spq)
+                ) < MIN_WRONG_FILL:
                     confidence = min(confidence, UNDECIDED)  # or an extra and a gap
             if s.duration_s < 0.1:
                 confidence *= 0.7
@@ -287,6 +288,10 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
                     next_offset_s=sung[_held_index(sung, followed, matched[j + 1])].offset_s,
                     seconds_per_quarter=spq):
                 confidence = min(confidence, UNDECIDED)  # or sung wrong and held on
+            if previous is not None and j - 2 in matched and matched_late(
+                    j, quarter, before_onset_s=sung[matched[j - 2]].onset_s,
+                    onset_s=previous.onset_s, seconds_per_quarter=spq):
+                confidence = min(confidence, UNDECIDED)  # or sung wrong, the previous left out
             out.append(_verdict(j, attempt, "missing", float("nan"), confidence, onset, None))
     return out
 

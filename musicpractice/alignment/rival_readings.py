@@ -10,7 +10,8 @@ tell these apart; time can:
   likely an extra note followed by a left-out one;
 - a note is missing when nothing starts where it belongs: if the sung note matched to
   the *next* written note starts where this one belongs and lasts as long as both, the
-  "sung wrong and held on" reading is at least as good.
+  "sung wrong and held on" reading is at least as good; so is "this note sung wrong and
+  the one before left out" when the previous note's match starts where this one belongs.
 
 Either way the verdict cannot be given as sure.
 """
@@ -59,6 +60,17 @@ def held_from_here(j: int, quarter: np.ndarray, duration_quarter: np.ndarray, *,
     both = alone + duration_quarter[j] * seconds_per_quarter
     return (abs(next_onset_s - here) < abs(next_onset_s - there)
             and abs(length - both) < abs(length - alone))
+
+
+def matched_late(j: int, quarter: np.ndarray, *, before_onset_s: float, onset_s: float,
+                 seconds_per_quarter: float) -> bool:
+    """Whether the sung note matched to written note ``j - 1`` (onset ``onset_s``) starts
+    nearer to where the left-out note ``j`` belongs than to where ``j - 1`` does (at the
+    take's tempo from the match of ``j - 2``, onset ``before_onset_s``): then it may be
+    ``j`` sung wrong, and ``j - 1`` the note left out."""
+    here = before_onset_s + (quarter[j] - quarter[j - 2]) * seconds_per_quarter
+    there = before_onset_s + (quarter[j - 1] - quarter[j - 2]) * seconds_per_quarter
+    return abs(onset_s - here) < abs(onset_s - there)
 
 
 def timing_fit(j, onset, anchor_q, anchor_t, quarter, spq) -> float:

@@ -1,13 +1,17 @@
 """Timing against the rival reading of a sung note (rival_readings), on the timings of
-two cases where pitch alone gave a sure false verdict (benchmark takes of the second
-voice, FIT chorales): a wrong note held on through the next written note, and an extra
-note before a note left out in silence."""
+three cases where pitch alone gave a sure false verdict (benchmark takes of the second
+voice, FIT chorales): a wrong note held on through the next written note, an extra note
+before a note left out in silence, and a wrong note matched to the left-out note before it."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from musicpractice.alignment.rival_readings import fill_until_next, held_from_here
+from musicpractice.alignment.rival_readings import (
+    fill_until_next,
+    held_from_here,
+    matched_late,
+)
 
 QUARTER = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
 LENGTH = np.array([1.0, 1.0, 1.0, 1.0, 1.0])
@@ -39,3 +43,13 @@ def test_a_short_note_before_a_gap_does_not_fill_a_written_note():
     # a wrong note sung legato until the next one, or detached with a short breath
     assert fill_until_next(13.37, 13.88, 13.90) > 0.9
     assert fill_until_next(13.37, 13.70, 13.90) > 0.5
+
+
+def test_a_match_sitting_where_the_next_note_belongs_may_be_that_note():
+    # note 0 at 0.0 s; note 1 left out (note 0 held on); note 2 sung 150 cents flat at
+    # 1.26 s (it belongs at 1.24 s) and matched by pitch to note 1: note 2 then looks
+    # left out, which is no sure verdict
+    assert matched_late(2, QUARTER, before_onset_s=0.0, onset_s=1.26, seconds_per_quarter=SPQ)
+    # note 1 sung on time: note 2 really is left out
+    assert not matched_late(2, QUARTER, before_onset_s=0.0, onset_s=0.66,
+                            seconds_per_quarter=SPQ)
