@@ -37,6 +37,8 @@ JUMP_REASON_SURE = ("tempo far from the neighbouring bars and the score, but the
                     "both barlines are heard where they are placed")
 JUMP_REASON_UNSURE = ("tempo far from the neighbouring bars and the score, and the notes at "
                       "its barlines are not heard clearly there")
+JUMP_REASON_LOST = ("tempo far from the neighbouring bars and the score; its barlines are "
+                    "heard where they are placed, but the alignment around it is unsure")
 SLIVER_REASON = "only a small part of the bar is played"
 
 
@@ -130,7 +132,8 @@ def check_bars(bars: list, *, written_quarters: np.ndarray, covered_quarters: np
                                          midis[np.abs(positions - q) < 1e-6],
                                          context_s=_context_s(alignment, positions, q))
                         for q in (bar.ref_quarter, end_q))
-            bar = (replace(bar, reason=JUMP_REASON_SURE) if clear else
+            sure = JUMP_REASON_SURE if bar.confidence >= UNSURE_CONFIDENCE else JUMP_REASON_LOST
+            bar = (replace(bar, reason=sure) if clear else
                    replace(bar, confidence=min(bar.confidence, CAPPED_CONFIDENCE),
                            reason=JUMP_REASON_UNSURE))
         out.append(bar)

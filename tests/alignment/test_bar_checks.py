@@ -77,3 +77,15 @@ def test_a_bar_really_played_fast_stays_sure_and_says_why(which, request):
     assert bars[5].tempo_bpm == pytest.approx(2 * BPM, rel=0.1)
     assert bars[5].confidence >= UNSURE_CONFIDENCE
     assert "heard where they are placed" in bars[5].reason
+
+
+def test_a_clear_jump_where_the_alignment_is_lost_says_both(score):
+    take = render(score.notes, steady(fast_bar=5), sr=SR)
+    alignment = align_to_score(take, SR, score)
+    lost = replace(alignment, confidence=np.where(
+        (alignment.ref > 15.0) & (alignment.ref < 21.0), 0.05, alignment.confidence
+    ).astype(np.float32))
+    bar = {b.measure: b for b in compare_with_score(take, SR, score, lost).bars}[5]
+    assert bar.confidence < UNSURE_CONFIDENCE  # unsure in the table ...
+    assert "heard where they are placed" in bar.reason  # ... and why, without a contradiction
+    assert "alignment around it is unsure" in bar.reason
