@@ -134,7 +134,7 @@ def _against_score(session, reference, take_ids, part, analyse, audio, steps,
     results = [take_result(session.take(take_id), grid, alignment, analysis, score=score,
                            detail=detail) for take_id, analysis, alignment, detail in prepared]
     return Comparison(session.title, reference, grid, tuple(results), part_name, monophonic,
-                      tuple(dict.fromkeys(warnings)))
+                      tuple(dict.fromkeys(warnings)), tolerance_cents=float(tolerance_cents))
 
 
 def played_tempo_bpm(alignments) -> float:

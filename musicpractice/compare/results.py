@@ -227,6 +227,8 @@ class Comparison:
     monophonic : bool
         Pitch was checked note by note against the score.
     warnings : tuple of str
+    tolerance_cents : float or None
+        The intonation tolerance the note verdicts were made with (None: no score).
     """
 
     session_title: str
@@ -236,6 +238,7 @@ class Comparison:
     part: str | None
     monophonic: bool
     warnings: tuple[str, ...] = ()
+    tolerance_cents: float | None = None
 
     @property
     def compared(self) -> tuple[TakeResult, ...]:

@@ -361,6 +361,10 @@ def _method(comparison: Comparison) -> list[str]:
     if comparison.reference.kind == "take" and comparison.grid.kind == "section":
         lines.append(f"Without a score the reference take is cut into sections of "
                      f"{comparison.grid.edges[1] - comparison.grid.edges[0]:.1f} s.")
+    if comparison.monophonic and comparison.tolerance_cents is not None:
+        lines.append(f"A note counts as wrong when it is sung or played more than "
+                     f"{comparison.tolerance_cents:g} cents from the written pitch, measured at "
+                     "the take's own tuning; what the recording cannot decide is marked unsure.")
     lines.append("Loudness compares recordings: a different microphone distance or "
                  "recording level shifts every bar of a take alike.")
     for take in comparison.takes:

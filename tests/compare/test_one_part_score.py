@@ -28,3 +28,19 @@ def test_the_only_part_of_a_song_is_checked_when_no_part_is_named(tmp_path):
                 if n.status in ("wrong", "missing", "extra")]
     assert mistakes == [(3, "F#4", "wrong", 67), (5, "A4", "missing", None)]
     assert sum(n.status == "ok" for n in notes) >= 17  # of 21 written notes
+
+
+def test_the_report_says_which_intonation_tolerance_made_the_verdicts(tmp_path):
+    from musicpractice.compare.differences import describe_differences
+    from musicpractice.reports.report_content import build_report
+
+    folder = tmp_path / "Demo.mpsession"
+    shutil.copytree(resource_path("demo", "Demo.mpsession"), folder,
+                    ignore=shutil.ignore_patterns(".lock"))
+    with Session.open(folder) as session:
+        student = next(t.id for t in session.takes if t.title == "Twinkle - student")
+        comparison = compare_takes(session, session.scores[0].id, [student],
+                                   tolerance_cents=30.0)
+    report = build_report(comparison, describe_differences(comparison))
+    method = next(s for s in report.sections if s.heading == "How this was measured")
+    assert any("more than 30 cents from the written pitch" in b for b in method.bullets)
