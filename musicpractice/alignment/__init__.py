@@ -1,12 +1,14 @@
 """Take-to-take and take-to-score alignment."""
 
-ALGORITHM_VERSION = 4
+ALGORITHM_VERSION = 5
 """Bumped whenever a change to the aligner changes its results (invalidates cached
 alignments). 2: onset refinement, silent ends, slow partial takes (2026-11-30).
 3: multiscale bands projected by the exact ratio between levels (long takes); what only
 one recording has before or after the music is left out (see .edges).
 4: with no part named, a take performing one line of a choir score follows that part
-(see .score_parts); ``Alignment.part``."""
+(see .score_parts); ``Alignment.part``.
+5: sung verdicts from a vibrato fit with rival readings, the time map pinned to the sung
+notes, piano chords placed on their onsets with the note model (cached comparisons too)."""
 
 from musicpractice.alignment.align import align_takes, align_to_score
 from musicpractice.alignment.compare import (

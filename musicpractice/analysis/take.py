@@ -39,8 +39,9 @@ from musicpractice.audio.io import ANALYSIS_RATE_HZ, AudioInfo, load_signal, pro
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, Steps, check_cancel
 
-ALGORITHM_VERSION = 6
-"""Bumped whenever a change to any analysis changes its results (invalidates caches)."""
+ALGORITHM_VERSION = 7
+"""Bumped whenever a change to any analysis changes its results (invalidates caches).
+7: a fast waltz is counted in three (analysis/tempo.py)."""
 
 
 NO_MUSIC_CONFIDENCE = 0.1
