@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import music21
@@ -10,16 +9,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from musicpractice.cli import align
+from tests.cli.align_args import parse
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.score import ScoreFileError, load_score
 from tests.alignment.synth import SR, random_melody, render, tempo_curve
-
-
-def parse(argv):
-    parser = argparse.ArgumentParser()
-    align.add_parser(parser.add_subparsers(dest="command"))
-    return parser.parse_args(argv)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import music21
@@ -11,7 +10,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from musicpractice.cli import align
+from tests.cli.align_args import parse
 from musicpractice.score import load_score
 from tests.alignment.synth import SR, render, tempo_curve
 
@@ -21,12 +20,6 @@ PITCHES = [62, 64, 66, 67, 69, 71, 69, 66, 64, 62, 64, 66, 67, 69, 66, 64, 62, 6
 MISSING = 7
 SPEED = 0.8
 """The take is played at 80 % of the marked ♩. = 60: ♩. = 48."""
-
-
-def parse(argv):
-    parser = argparse.ArgumentParser()
-    align.add_parser(parser.add_subparsers(dest="command"))
-    return parser.parse_args(argv)
 
 
 @pytest.fixture(scope="module", params=[2, -2])  # two sharps; two flats

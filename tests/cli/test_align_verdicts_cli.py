@@ -3,25 +3,18 @@ the JSON document and the summary's list of wrong and missing notes (issue 10)."
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
 import soundfile as sf
 
-from musicpractice.cli import align
+from tests.cli.align_args import parse
 from musicpractice.core.pitch import note_name
 from tests.alignment.sung import sing
 from tests.alignment.synth import SR
 from tests.cli.hymn import write_hymn
 
 WRONG_INDEX, MISSING_INDEX, EXTRA_INDEX = 9, 18, 25
-
-
-def parse(argv):
-    parser = argparse.ArgumentParser()
-    align.add_parser(parser.add_subparsers(dest="command"))
-    return parser.parse_args(argv)
 
 
 @pytest.fixture(scope="module")

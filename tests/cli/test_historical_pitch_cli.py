@@ -8,25 +8,18 @@ pitch: ``align`` gives the written key first and says how it sounds.
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import music21
 import pytest
 import soundfile as sf
 
-from musicpractice.cli import align
+from tests.cli.align_args import parse
 from musicpractice.score import load_score
 from tests.alignment.synth import SR, render, tempo_curve
 
 TUNE = (60, 62, 64, 65, 67, 69, 67, 65, 64, 62, 60, 67, 64, 60, 65, 69, 72, 71, 69, 67,
         65, 64, 62, 60, 64, 67, 72, 67, 65, 62, 59, 60)
-
-
-def parse(argv):
-    parser = argparse.ArgumentParser()
-    align.add_parser(parser.add_subparsers(dest="command"))
-    return parser.parse_args(argv)
 
 
 @pytest.fixture(scope="module")
