@@ -6,17 +6,14 @@ must get its note verdicts (not the piano check of "all parts together")."""
 
 from __future__ import annotations
 
-import shutil
 
 from musicpractice.compare.model import compare_takes
-from musicpractice.core.resources import resource_path
 from musicpractice.session.store import Session
+from tests.demo import copy_demo_session
 
 
 def test_the_only_part_of_a_song_is_checked_when_no_part_is_named(tmp_path):
-    folder = tmp_path / "Demo.mpsession"
-    shutil.copytree(resource_path("demo", "Demo.mpsession"), folder,
-                    ignore=shutil.ignore_patterns(".lock"))
+    folder = copy_demo_session(tmp_path)
     with Session.open(folder) as session:
         student = next(t.id for t in session.takes if t.title == "Twinkle - student")
         comparison = compare_takes(session, session.scores[0].id, [student])
@@ -34,9 +31,7 @@ def test_the_report_says_which_intonation_tolerance_made_the_verdicts(tmp_path):
     from musicpractice.compare.differences import describe_differences
     from musicpractice.reports.report_content import build_report
 
-    folder = tmp_path / "Demo.mpsession"
-    shutil.copytree(resource_path("demo", "Demo.mpsession"), folder,
-                    ignore=shutil.ignore_patterns(".lock"))
+    folder = copy_demo_session(tmp_path)
     with Session.open(folder) as session:
         student = next(t.id for t in session.takes if t.title == "Twinkle - student")
         comparison = compare_takes(session, session.scores[0].id, [student],

@@ -11,6 +11,7 @@ from musicpractice.compare.progress import progress_for_takes, progress_over_tim
 from musicpractice.reports.report_content import build_report
 from musicpractice.reports.tables import comparison_document
 from tests.compare.melody_files import PITCHES
+from tests.demo import copy_demo_session
 
 
 def test_two_weeks_of_one_melody(melody):
@@ -51,16 +52,11 @@ def test_a_short_take_and_a_long_one_are_compared_on_the_bars_both_played(tmp_pa
     """The demo's student take (6 bars; a G for the F# of bar 3, the A of bar 5 left out,
     hurried from bar 5: resources/demo/build_demo.py) and its first 3 bars cut out as a
     later take: the bar measures are taken over bars 1-3 only."""
-    import shutil
-
     import soundfile as sf
 
-    from musicpractice.core.resources import resource_path
     from musicpractice.session.store import Session
 
-    folder = tmp_path / "Demo.mpsession"
-    shutil.copytree(resource_path("demo", "Demo.mpsession"), folder,
-                    ignore=shutil.ignore_patterns(".lock"))
+    folder = copy_demo_session(tmp_path)
     with Session.open(folder) as session:
         long = next(t for t in session.takes if t.title == "Twinkle - student")
         y, sr = sf.read(session.audio_path(long.id))

@@ -3,18 +3,15 @@ comparison with the score can be tried at first start (resources/demo/build_demo
 
 from __future__ import annotations
 
-import shutil
 
 import musicpractice.gui.score_view  # noqa: F401  (Qt WebEngine must load before the QApplication)
-from musicpractice.core.resources import resource_path
+from tests.demo import copy_demo_session
 
 TIMEOUT_MS = 120_000
 
 
 def test_the_demo_comparison_shows_the_students_wrong_and_missing_note(qtbot, window, tmp_path):
-    folder = tmp_path / "Demo.mpsession"
-    shutil.copytree(resource_path("demo", "Demo.mpsession"), folder,
-                    ignore=shutil.ignore_patterns(".lock"))
+    folder = copy_demo_session(tmp_path)
     session = window.open_session(folder)
     assert session is not None, window.last_error
     assert [s.title for s in session.scores] == ["Twinkle, Twinkle, Little Star"]
@@ -47,9 +44,7 @@ def test_the_demo_comparison_shows_the_students_wrong_and_missing_note(qtbot, wi
 
 
 def test_a_warning_about_one_of_several_takes_names_that_take(qtbot, window, tmp_path):
-    folder = tmp_path / "Demo.mpsession"
-    shutil.copytree(resource_path("demo", "Demo.mpsession"), folder,
-                    ignore=shutil.ignore_patterns(".lock"))
+    folder = copy_demo_session(tmp_path)
     session = window.open_session(folder)
     assert session is not None, window.last_error
     window.views.setCurrentWidget(window.compare)

@@ -4,12 +4,11 @@ more than three cues."""
 
 from __future__ import annotations
 
-import shutil
 
 from PySide6.QtGui import QFontMetrics
 
-from musicpractice.core.resources import resource_path
 from musicpractice.gui.takes_list import MIN_TITLE_PX, TITLE
+from tests.demo import copy_demo_session
 
 
 def _label_fits(plot) -> bool:
@@ -19,9 +18,7 @@ def _label_fits(plot) -> bool:
 
 
 def test_at_1366x768_labels_fit_and_titles_and_cues_can_be_read(qtbot, window, tmp_path):
-    folder = tmp_path / "Demo.mpsession"
-    shutil.copytree(resource_path("demo", "Demo.mpsession"), folder,
-                    ignore=shutil.ignore_patterns(".lock"))
+    folder = copy_demo_session(tmp_path)
     window.resize(1366, 768)
     session = window.open_session(folder)
     assert session is not None, window.last_error
@@ -51,9 +48,7 @@ def test_at_1366x768_labels_fit_and_titles_and_cues_can_be_read(qtbot, window, t
 def test_the_cues_panel_says_vibrato_does_not_apply_to_the_piano_take(qtbot, window, tmp_path):
     from musicpractice.analysis.take import NOTE_SHAPING_CUES
 
-    folder = tmp_path / "Demo.mpsession"
-    shutil.copytree(resource_path("demo", "Demo.mpsession"), folder,
-                    ignore=shutil.ignore_patterns(".lock"))
+    folder = copy_demo_session(tmp_path)
     session = window.open_session(folder)
     assert session is not None, window.last_error
     cues = window.cues

@@ -3,17 +3,15 @@ no intonation of its own (its tuning is reported), a singer has both."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from musicpractice.analysis.take import analyze_file
 from musicpractice.compare.model import compare_takes
-from musicpractice.core.resources import resource_path
 from musicpractice.reports.analysis_text import analysis_summary
 from musicpractice.reports.report_content import build_report
 from musicpractice.session.store import Session
 from musicpractice.workspace.derived import ensure_analysis
+from tests.demo import copy_demo_session
 
 CHOPIN = "alignment/Chopin_Op010-03-Measures1-8_Varsi.wav"
 
@@ -21,9 +19,7 @@ CHOPIN = "alignment/Chopin_Op010-03-Measures1-8_Varsi.wav"
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """A copy of the demo session (a sung student take, a piano take; analyses cached)."""
-    folder = tmp_path_factory.mktemp("demo") / "Demo.mpsession"
-    shutil.copytree(resource_path("demo", "Demo.mpsession"), folder,
-                    ignore=shutil.ignore_patterns(".lock"))
+    folder = copy_demo_session(tmp_path_factory.mktemp("demo"))
     with Session.open(folder) as session:
         yield session
 
