@@ -57,11 +57,10 @@ def pinned_to_notes(alignment: Alignment, take_s, ref) -> Alignment:
     tail_t = alignment.take_s[after] + (tail_shift if np.isfinite(tail_shift) else 0.0)
     head_ok = head_t < take_s[0]
     tail_ok = tail_t > take_s[-1]
-    new_t = np.concatenate([head_t[head_ok], take_s, tail_t[tail_ok]])
+    new_t = np.maximum.accumulate(np.concatenate([head_t[head_ok], take_s, tail_t[tail_ok]]))
     new_ref = np.concatenate([alignment.ref[before][head_ok], ref, alignment.ref[after][tail_ok]])
-    head_t = np.maximum.accumulate(new_t)
-    confidence = alignment.confidence_at(head_t).astype(np.float32)
-    return replace(alignment, take_s=head_t, ref=new_ref, confidence=confidence)
+    confidence = alignment.confidence_at(new_t).astype(np.float32)
+    return replace(alignment, take_s=new_t, ref=new_ref, confidence=confidence)
 
 
 def _increasing_chain(take_s: np.ndarray, ref: np.ndarray) -> np.ndarray:

@@ -32,10 +32,6 @@ from musicpractice.score.model import Score, ScoreNote, single_line
 TUNING_HZ = 440.0
 WRONG_CENTS = 50.0
 """A note sung or played further than this from the written pitch is wrong."""
-MIN_VOICED_FRACTION = 0.3
-"""Below this share of pitched frames inside a note, the note counts as missing."""
-MIN_EXTRA_S = 0.12
-"""Shortest stable pitch outside the written notes that counts as an extra note."""
 SURE_PIN = 0.9
 """Sung notes at least this sure pin the time map (see :mod:`.anchors`)."""
 
@@ -88,9 +84,6 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
     engine_alignment = alignment
     warnings = []
     extra: list[ExtraNote] = []
-    cents = np.full(len(notes), np.nan)
-    voiced_fraction = np.ones(len(notes))
-    onsets = alignment.take_at([n.onset_quarter for n in notes]) if notes else np.array([])
     restarts: list[Restart] = []
     tuning_hz = TUNING_HZ
     if not 0.0 < float(tolerance_cents) <= 1200.0:
@@ -106,9 +99,6 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
             q0, q1 = alignment.ref_span
             notes = [n for n in score.part_notes(part_name)
                      if q0 - 1e-6 <= n.onset_quarter <= q1]
-            onsets = alignment.take_at([n.onset_quarter for n in notes])
-            cents = np.full(len(notes), np.nan)
-            voiced_fraction = np.ones(len(notes))
     elif part_name is None and len(score.parts) > 1:
         warnings.append("All parts were checked together, note by note, as one polyphonic "
                         "recording; choose a part to check a singer's intonation in cents.")
@@ -119,30 +109,23 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
                       covered_quarters=np.array([min(m.start_quarter + m.duration_quarter, q1)
                                                  - max(m.start_quarter, q0) for m in measures]),
                       take=take, sr=sr, alignment=alignment, notes=notes)
-    deviations = _within_bar_deviation(score, alignment, notes, onsets)
-    confidence = alignment.confidence_at(np.nan_to_num(onsets)) if notes else np.array([])
-    compared = []
-    for k, note in enumerate(notes):
-        if confidence[k] < UNSURE_CONFIDENCE:
-            status = "unsure"
-        elif not monophonic:
-            status = "unchecked"
-        elif voiced_fraction[k] < MIN_VOICED_FRACTION or np.isnan(cents[k]):
-            status = "missing"
-        elif abs(cents[k]) > WRONG_CENTS:
-            status = "wrong"
-        else:
-            status = "ok"
-        compared.append(NoteComparison(
-            part=note.part, measure=note.measure, ref_quarter=note.onset_quarter,
-            midi=note.midi, take_onset_s=float(onsets[k]), deviation_s=float(deviations[k]),
-            cents=float(cents[k]), status=status))
-    if not monophonic and notes:  # piano / several parts: musicpractice.alignment.piano_check
-        from musicpractice.alignment.piano_check import check_piano_notes
-        compared, extra = check_piano_notes(take, sr, compared, score=score, alignment=alignment,
-                                            progress=steps.stage("pitch"), cancel=cancel)
     if monophonic and notes:
         compared = _with_deviations(score, alignment, sung_rows)
+    elif notes:  # piano / several parts: musicpractice.alignment.piano_check
+        from musicpractice.alignment.piano_check import check_piano_notes
+        onsets = alignment.take_at([n.onset_quarter for n in notes])
+        deviations = _within_bar_deviation(score, alignment, notes, onsets)
+        confidence = alignment.confidence_at(np.nan_to_num(onsets))
+        placed = [NoteComparison(
+            part=note.part, measure=note.measure, ref_quarter=note.onset_quarter,
+            midi=note.midi, take_onset_s=float(onsets[k]), deviation_s=float(deviations[k]),
+            cents=np.nan,
+            status="unsure" if confidence[k] < UNSURE_CONFIDENCE else "unchecked")
+            for k, note in enumerate(notes)]
+        compared, extra = check_piano_notes(take, sr, placed, score=score, alignment=alignment,
+                                            progress=steps.stage("pitch"), cancel=cancel)
+    else:
+        compared = []
     return ScoreComparison(bars=tuple(bars), beats=tuple(beats), notes=tuple(compared),
                            extra_notes=tuple(extra), monophonic=bool(monophonic),
                            tuning_hz=float(tuning_hz), warnings=tuple(warnings),
