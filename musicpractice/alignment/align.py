@@ -96,16 +96,18 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
     take_f = audio_features(take, sr, onset_style=BROAD_ONSETS,
                             progress=steps.stage("take features"), cancel=cancel)
     warnings = []
-    choice = (performed_part(take_f, score, q0, q1, subsequence=subsequence, cancel=cancel)
-              if part_name is None else None)
-    if choice is not None:  # one voice's line sung to a choir score: follow that part
-        part_name = choice.part
-        notes = [n for n in notes if n.part == part_name]
-        warnings.append(choice.sentence())
     start_s = float(score.seconds_at(q0))
     ref_f = written_features(score, notes, q0, q1)
     frames = align_features(take_f, ref_f, subsequence=subsequence,
                             progress=steps.stage("aligning"), cancel=cancel)
+    choice = (performed_part(take_f, score, q0, q1, all_parts=frames, subsequence=subsequence,
+                             cancel=cancel) if part_name is None else None)
+    if choice is not None:  # one voice's line sung to a choir score: follow that part
+        part_name = choice.part
+        notes = [n for n in notes if n.part == part_name]
+        warnings.append(choice.sentence())
+        ref_f = written_features(score, notes, q0, q1)
+        frames = choice.frames
     grid_q = np.linspace(q0, q1, max(2, int((q1 - q0) * 48) + 1))
     grid_s = score.seconds_at(grid_q) - start_s
     ref_q = np.interp(frames.ref_frames / frames.rate_hz, grid_s, grid_q)

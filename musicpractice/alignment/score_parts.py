@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from musicpractice.alignment.engine import align_features
+from musicpractice.alignment.engine import FrameAlignment, align_features
 from musicpractice.alignment.features import FEATURE_RATE_HZ, AlignmentFeatures, notes_features
 from musicpractice.core.progress import CancelToken, check_cancel
 from musicpractice.score.model import Score, ScoreNote, single_line
@@ -47,12 +47,15 @@ class PartChoice:
         The same for all parts together.
     runner_up : float
         The best confidence of any other single part (0 when there is none).
+    frames : FrameAlignment
+        The take aligned with the part (the engine's output, reused by the caller).
     """
 
     part: str
     confidence: float
     all_parts_confidence: float
     runner_up: float
+    frames: FrameAlignment
 
     def sentence(self) -> str:
         """What the user is told (and how to change it)."""
@@ -75,7 +78,7 @@ def written_features(score: Score, notes: list[ScoreNote], q0: float, q1: float)
 
 
 def performed_part(take_f: AlignmentFeatures, score: Score, q0: float, q1: float, *,
-                   subsequence: bool | None = None,
+                   all_parts: FrameAlignment, subsequence: bool | None = None,
                    cancel: CancelToken | None = None) -> PartChoice | None:
     """The single-line part of ``score`` the take performs, or None (all parts, or unclear).
 
@@ -87,22 +90,11 @@ def performed_part(take_f: AlignmentFeatures, score: Score, q0: float, q1: float
         A score with several parts.
     q0, q1 : float
         The stretch of the score considered, in quarter notes.
+    all_parts : FrameAlignment
+        The take already aligned with all the parts' notes of that stretch.
     subsequence : bool or None
         As for :func:`~musicpractice.alignment.engine.align_features`.
     """
-    start_s = float(score.seconds_at(q0))
-
-    def confidence(notes) -> float:
-        """Overall confidence of the take against ``notes``; 0 when the stretch it matches
-        holds fewer than ``MIN_NOTES`` of them (a lone tone matches any note of its pitch)."""
-        check_cancel(cancel)
-        ref_f = written_features(score, notes, q0, q1)
-        frames = align_features(take_f, ref_f, subsequence=subsequence)
-        first, last = frames.ref_frames[[0, -1]] / frames.rate_hz
-        onsets = score.seconds_at([n.onset_quarter for n in notes]) - start_s
-        covered = int(np.sum((onsets >= first - 1e-6) & (onsets <= last + 1e-6)))
-        return float(frames.overall_confidence) if covered >= MIN_NOTES else 0.0
-
     def inside(notes):
         return [n for n in notes if q0 - 1e-9 <= n.onset_quarter < q1 - 1e-9]
 
@@ -110,12 +102,26 @@ def performed_part(take_f: AlignmentFeatures, score: Score, q0: float, q1: float
     lines = {p: notes for p, notes in parts.items() if notes and single_line(notes)}
     if len(score.parts) < 2 or not lines:
         return None
-    scores = {p: confidence(notes) for p, notes in lines.items()}
+    found = {}
+    for p, notes in lines.items():
+        check_cancel(cancel)
+        found[p] = align_features(take_f, written_features(score, notes, q0, q1),
+                                  subsequence=subsequence)
+    scores = {p: _confidence(frames, score, lines[p], q0) for p, frames in found.items()}
     best = max(scores, key=scores.get)
     runner_up = max((c for p, c in scores.items() if p != best), default=0.0)
     if scores[best] < MIN_PART_CONFIDENCE or scores[best] - runner_up < MIN_MARGIN:
         return None
-    all_parts = confidence(inside(score.notes))
-    if scores[best] - all_parts < MIN_MARGIN:
+    all_confidence = _confidence(all_parts, score, inside(score.notes), q0)
+    if scores[best] - all_confidence < MIN_MARGIN:
         return None
-    return PartChoice(best, scores[best], all_parts, runner_up)
+    return PartChoice(best, scores[best], all_confidence, runner_up, found[best])
+
+
+def _confidence(frames: FrameAlignment, score: Score, notes: list[ScoreNote], q0: float) -> float:
+    """Overall confidence of an alignment with ``notes``; 0 when the stretch it matches holds
+    fewer than ``MIN_NOTES`` of them (a lone tone matches any note of its pitch)."""
+    first, last = frames.ref_frames[[0, -1]] / frames.rate_hz
+    onsets = score.seconds_at([n.onset_quarter for n in notes]) - float(score.seconds_at(q0))
+    covered = int(np.sum((onsets >= first - 1e-6) & (onsets <= last + 1e-6)))
+    return float(frames.overall_confidence) if covered >= MIN_NOTES else 0.0
