@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from musicpractice.alignment.mix_evidence import PartEvidence, relative_level_db
-from musicpractice.alignment.note_check import SURE, _prob_within
+from musicpractice.alignment.note_check import SURE, prob_within
 
 NEIGHBOURS = 4
 """Notes on each side a note's level is compared with."""
@@ -161,7 +161,7 @@ def _remeasured(v, own_minus_found_cents: float, written: int, tolerance: float)
         return v
     if abs(d) <= AGREE_CENTS:
         cents = v.cents + 0.5 * d
-        p_ok = _prob_within(cents, float(np.hypot(AGREE_SD_CENTS, d)), tolerance)
+        p_ok = prob_within(cents, float(np.hypot(AGREE_SD_CENTS, d)), tolerance)
         status, confidence = ("ok", p_ok) if p_ok >= 0.5 else ("wrong", 1.0 - p_ok)
         if confidence < SURE:
             status = "unsure"
@@ -169,7 +169,7 @@ def _remeasured(v, own_minus_found_cents: float, written: int, tolerance: float)
         return replace(v, status=status, cents=float(cents), confidence=float(confidence),
                        played_midi=played)
     if v.status in ("ok", "wrong"):
-        p_ok = _prob_within(v.cents + d, abs(d), tolerance)
+        p_ok = prob_within(v.cents + d, abs(d), tolerance)
         if (p_ok >= 0.5) != (v.status == "ok") or max(p_ok, 1.0 - p_ok) < SURE:
             return _unsure(v)
     return v

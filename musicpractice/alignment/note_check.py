@@ -230,7 +230,7 @@ def _steady_cents(note: Note, track: PitchTrack, written: int, tuning: float,
     return cents, float(np.hypot(steady.sd_cents, floor_cents))
 
 
-def _prob_within(cents: float, sd: float, tolerance: float) -> float:
+def prob_within(cents: float, sd: float, tolerance: float) -> float:
     """P(|true cents| <= tolerance) for a measurement ``cents`` with spread ``sd``."""
     def phi(x):
         return 0.5 * (1.0 + erf(x / sqrt(2.0)))
@@ -259,7 +259,7 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
             onset = sung[matched[j]].onset_s
             s = sung[_held_index(sung, followed, matched[j])]
             cents, sd = _steady_cents(s, track, int(midi[j]), tuning, floor_cents)
-            p_ok = _prob_within(cents, sd, tolerance)
+            p_ok = prob_within(cents, sd, tolerance)
             timing = timing_fit(j, onset, anchor_q, anchor_t, quarter, spq)
             if p_ok >= 0.5:
                 status, confidence = "ok", p_ok * timing
