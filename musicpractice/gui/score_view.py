@@ -239,6 +239,17 @@ class ScoreView(QWidget):
             self._engrave()
         self.part_changed.emit(self.part.currentData() or "")
 
+    def follow_part(self, name: str) -> bool:
+        """Show part ``name`` alone when all parts are shown (a comparison found that the
+        take performs that part; the user's own choice of a part is never changed).
+        Returns whether the view switched (it then engraves that part again, and the note
+        verdicts are drawn on it)."""
+        index = self.part.findData(name)
+        if self.selected_part() is not None or index <= 0:
+            return False
+        self.part.setCurrentIndex(index)
+        return True
+
     def selected_part(self) -> str | None:
         """The chosen part's name, or None for all parts."""
         return self.part.currentData() or None

@@ -112,3 +112,43 @@ def test_without_webengine_the_score_is_read_and_the_view_says_so(qtbot, score_w
     assert view.part.count() == 3  # the parts can still be chosen for comparing
     view.highlight_bar(1)  # nothing to draw on, nothing breaks
     view.shutdown()
+
+
+def test_a_take_followed_as_one_part_shows_that_part_with_its_verdicts(qtbot, view, tmp_path):
+    """A singer's line compared with the whole choir score (no part named) is followed as
+    its part: the view then shows that part alone, its wrong note marked; a part the user
+    chose is never changed."""
+    from music21 import corpus
+
+    from musicpractice.alignment import align_to_score, compare_with_score
+    from musicpractice.core.pitch import pitch_class_index
+    from musicpractice.gui.score_marks import WRONG_COLOUR
+    from tests.alignment.sung import sing
+    from tests.alignment.synth import SR
+
+    path = tmp_path / "bwv66_6.musicxml"
+    corpus.parse("bwv66.6").write("musicxml", fp=str(path))
+    score = load_score(path)
+    alto = sorted((n for n in score.part_notes("Alto") if n.onset_quarter < 16.0),
+                  key=lambda n: n.onset_quarter)
+    wrong = alto[len(alto) // 2]
+    take, _onsets, _extras = sing(alto, cents={len(alto) // 2: 200.0}, seed=3)
+    alignment = align_to_score(take, SR, score)
+    rows = compare_with_score(take, SR, score, alignment).notes
+    assert {r.part for r in rows} == {"Alto"}
+
+    _engrave(qtbot, view, path)
+    assert view.selected_part() is None and "Soprano" in "".join(view.engraving.pages)
+    view.show_verdicts(rows, tolerance_cents=50.0)
+    with qtbot.waitSignal(view.engraved, timeout=TIMEOUT_MS):
+        assert view.follow_part("Alto")
+    assert view.selected_part() == "Alto"
+    assert "Soprano" not in "".join(view.engraving.pages)
+    qtbot.waitUntil(lambda: view.ready, timeout=TIMEOUT_MS)
+    assert len(view.marks) == len(rows)  # every checked note found on the Alto engraving
+    red = [m for m in view.marks.values() if m.colour == WRONG_COLOUR]
+    assert len(red) == 1, view.marks
+    sung = red[0].label.split()[0]  # the pitch sung, spelled in the key: a whole tone up
+    assert pitch_class_index(sung[:-1]) == (wrong.midi + 2) % 12 and sung[-1] == "4", red[0]
+    assert not view.follow_part("Bass")  # a part already chosen stays
+    assert view.selected_part() == "Alto"
