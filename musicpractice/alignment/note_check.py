@@ -4,7 +4,9 @@ The take is followed note by note (:mod:`.note_follow`) on its timing and the no
 around each one, then each written note's pitch is measured *after* the match, from the
 steady part of the sung note (vibrato averaged over whole cycles, the glide into it left
 out), in cents against the written pitch at the take's own tuning. Each verdict carries
-the probability that it is right; below ``SURE`` it is given as ``unsure``.
+the probability that it is right; below ``SURE`` it is given as ``unsure``. Where the
+sung notes sit against the written part (tuning, local tempo, spans, extra notes) is
+:mod:`.note_placement`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,19 @@ from math import erf, sqrt
 
 import numpy as np
 
-from musicpractice.alignment.note_follow import FollowedNotes, follow_notes, octave_folded
+from musicpractice.alignment.note_follow import follow_notes, octave_folded
+from musicpractice.alignment.note_placement import (
+    ExtraVerdict,
+    expected_span,
+    extra_notes,
+    held_index,
+    local_tempo,
+    on_time_leftovers,
+    refined_tuning,
+    restart_points,
+    sung_pitch,
+    take_tuning,
+)
 from musicpractice.alignment.rival_readings import (
     MIN_WRONG_FILL,
     fill_until_next,
@@ -42,21 +56,10 @@ tone (on the fit chorales' notes longer than 0.7 s the centre was off by 0.7 cen
 the median, 3.9 at the 95th percentile). The take's tuning estimate adds its own."""
 MIX_MEASURE_SD_CENTS = 20.0
 """... when the part was tracked inside a mix (the spectrum's resolution, masking)."""
-MIN_EXTRA_S = 0.12
-"""Shortest unmatched sung note reported as an extra note."""
-LOCAL_TEMPO_NOTES = 4
-MIN_EXTRA_CONFIDENCE = 0.5
-"""Unmatched sung notes less likely than this to be a real note are not reported."""
-LEGATO_GAP_S = 0.03
-"""Sung pieces closer than this follow each other without a break."""
 MISSING_VOICED = 0.3
 """Below this share of voiced frames where a note belongs, nothing was sung there."""
 UNDECIDED = 0.5
 """Confidence of a verdict the take cannot decide between two readings."""
-ON_TIME_SHARE = 0.25
-"""A sung note the follower left over that starts within this share of a left-out
-written note's aligned length from where that note belongs, and lasts through at least
-half of it, is that note sung (at whatever pitch): its pitch is checked after all."""
 
 
 @dataclass(frozen=True)
@@ -70,17 +73,6 @@ class NoteVerdict:
     confidence: float
     onset_s: float
     played_midi: int | None
-
-
-@dataclass(frozen=True)
-class ExtraVerdict:
-    """A sung note that belongs to no written note."""
-
-    onset_s: float
-    duration_s: float
-    midi: int
-    after_index: int
-    confidence: float
 
 
 @dataclass(frozen=True)
@@ -125,18 +117,18 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
     """
     midi = np.array([n.midi for n in notes])
     quarter = np.array([n.onset_quarter for n in notes])
-    tuning = _tuning_semitones(sung)
+    tuning = take_tuning(sung)
     points = restart_points(notes)
     followed = follow_notes(sung, midi, quarter, seconds_per_quarter=seconds_per_quarter,
                             tuning_semitones=tuning, first=first, last=last,
                             restart_points=points)
-    local = _local_tempo(sung, followed, quarter)
+    local = local_tempo(sung, followed, quarter)
     if local is not None:  # again, with the tempo the first pass found at each moment
         followed = follow_notes(sung, midi, quarter, seconds_per_quarter=local,
                                 tuning_semitones=tuning, first=first, last=last,
                                 restart_points=points)
-    followed = _on_time_leftovers(sung, followed, notes, quarter)
-    tuning, tuning_sd = _refined_tuning(sung, followed, midi, tuning)
+    followed = on_time_leftovers(sung, followed, notes, quarter)
+    tuning, tuning_sd = refined_tuning(sung, followed, midi, tuning)
     floor = MIX_MEASURE_SD_CENTS if track.polyphonic else float(np.hypot(TRACKER_SD_CENTS,
                                                                          tuning_sd))
     verdicts = []
@@ -144,78 +136,12 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
         verdicts.extend(_attempt_verdicts(int(attempt), sung, track, followed, notes, midi,
                                           quarter, tuning, tolerance_cents, heard_others,
                                           floor_cents=floor, restart_points=points))
-    extras = _extras(sung, followed, midi, tuning)
+    extras = extra_notes(sung, followed, midi, tuning)
     matched = np.flatnonzero(followed.sung_to_written >= 0)
     jumps = tuple((float(sung[int(matched[matched < i][-1])].offset_s), int(a), int(b))
                   for i, a, b in followed.jumps if (matched < i).any())
     return SungCheck(verdicts=tuple(verdicts), extras=tuple(extras), jumps=jumps,
                      tuning_cents=100.0 * tuning)
-
-
-def restart_points(notes: list[ScoreNote]) -> np.ndarray:
-    """bool per written note: where a singer going back would start -- the first note of
-    a bar, or a note after a written rest."""
-    out = np.ones(len(notes), dtype=bool)
-    for k in range(1, len(notes)):
-        previous, note = notes[k - 1], notes[k]
-        after_rest = note.onset_quarter > previous.onset_quarter + previous.duration_quarter + 1e-6
-        out[k] = note.measure != previous.measure or after_rest
-    return out
-
-
-def _local_tempo(sung, followed: FollowedNotes, quarter) -> np.ndarray | None:
-    """Seconds per quarter at each sung note: the median pace between the matched notes
-    of the same attempt within ``LOCAL_TEMPO_NOTES`` matches of it."""
-    matched = np.flatnonzero(followed.sung_to_written >= 0)
-    if matched.size < 4:
-        return None
-    onset = np.array([sung[i].onset_s for i in matched])
-    q = quarter[followed.sung_to_written[matched]]
-    same = followed.attempt[matched][1:] == followed.attempt[matched][:-1]
-    dq, dt = np.diff(q), np.diff(onset)
-    good = same & (dq > 0) & (dt > 0)
-    if good.sum() < 3:
-        return None
-    pace = np.where(good, dt / np.where(dq > 0, dq, 1.0), np.nan)
-    centre = 0.5 * (onset[1:] + onset[:-1])
-    times = np.array([s.onset_s for s in sung])
-    out = np.empty(times.size)
-    for k, t in enumerate(times):
-        nearest = np.argsort(np.abs(centre - t))[:2 * LOCAL_TEMPO_NOTES]
-        values = pace[nearest]
-        values = values[np.isfinite(values)]
-        out[k] = np.median(values) if values.size else np.nanmedian(pace)
-    return out
-
-
-def _sung_pitch(note: Note) -> float:
-    return note.midi + note.cents / 100.0
-
-
-def _tuning_semitones(sung) -> float:
-    """Circular mean of the sung notes' offsets from the semitone grid, by duration."""
-    if not sung:
-        return 0.0
-    offset = np.array([_sung_pitch(s) for s in sung])
-    weight = np.array([s.duration_s for s in sung])
-    angle = np.angle(np.sum(weight * np.exp(2j * np.pi * offset)))
-    return float(angle / (2 * np.pi))
-
-
-def _refined_tuning(sung, followed: FollowedNotes, midi, tuning: float):
-    """Median offset (semitones) of the matched notes sung within a quarter tone of the
-    written pitch, and its standard error in cents (from their median absolute spread)."""
-    matched = np.flatnonzero(followed.sung_to_written >= 0)
-    if matched.size == 0:
-        return tuning, 25.0
-    offset = octave_folded(np.array([_sung_pitch(sung[i]) - midi[followed.sung_to_written[i]]
-                                     for i in matched]))
-    close = offset[np.abs(offset - tuning) < 0.5]
-    if close.size < 3:
-        return tuning, 25.0
-    centre = float(np.median(close))
-    spread = 1.4826 * float(np.median(np.abs(close - centre)))  # sd of one note's offset
-    return centre, 100.0 * 1.253 * spread / np.sqrt(close.size)  # a median's error
 
 
 def _steady_cents(note: Note, track: PitchTrack, written: int, tuning: float,
@@ -225,7 +151,7 @@ def _steady_cents(note: Note, track: PitchTrack, written: int, tuning: float,
     a, b = np.searchsorted(track.times_s, [note.onset_s, note.offset_s])
     steady = steady_pitch(track.f0_hz[a:b], hop_s=track.hop_s)
     centre = steady.centre_semitones if np.isfinite(steady.centre_semitones) else \
-        _sung_pitch(note)
+        sung_pitch(note)
     cents = 100.0 * float(octave_folded(centre - tuning - written))
     return cents, float(np.hypot(steady.sd_cents, floor_cents))
 
@@ -257,7 +183,7 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
     for j in range(js[0], js[-1] + 1):
         if j in matched:
             onset = sung[matched[j]].onset_s
-            s = sung[_held_index(sung, followed, matched[j])]
+            s = sung[held_index(sung, followed, matched[j])]
             cents, sd = _steady_cents(s, track, int(midi[j]), tuning, floor_cents)
             p_ok = prob_within(cents, sd, tolerance)
             timing = timing_fit(j, onset, anchor_q, anchor_t, quarter, spq)
@@ -278,14 +204,14 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
                 confidence *= 0.5
             out.append(_verdict(j, attempt, status, cents, confidence, onset, played))
         else:
-            onset, end = _expected_span(j, notes, quarter, anchor_q, anchor_t, spq)
+            onset, end = expected_span(j, notes, quarter, anchor_q, anchor_t, spq)
             previous = sung[matched[j - 1]] if j - 1 in matched else None
             confidence = _missing_confidence(track, onset, end, midi, j, tuning, previous)
             if previous is not None and j + 1 in matched and held_from_here(
                     j, quarter, np.array([n.duration_quarter for n in notes]),
                     previous_onset_s=previous.onset_s,
                     next_onset_s=sung[matched[j + 1]].onset_s,
-                    next_offset_s=sung[_held_index(sung, followed, matched[j + 1])].offset_s,
+                    next_offset_s=sung[held_index(sung, followed, matched[j + 1])].offset_s,
                     seconds_per_quarter=spq):
                 confidence = min(confidence, UNDECIDED)  # or sung wrong and held on
             if previous is not None and j - 2 in matched and matched_late(
@@ -294,57 +220,6 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
                 confidence = min(confidence, UNDECIDED)  # or sung wrong, the previous left out
             out.append(_verdict(j, attempt, "missing", float("nan"), confidence, onset, None))
     return out
-
-
-def _held_index(sung, followed: FollowedNotes, i: int) -> int:
-    """The piece of a written note where its pitch is held: of the sung note ``i``
-    matched to it and the left-over pieces sung on from it without a break (a slow
-    glide into the note is cut off as a piece of its own), the longest."""
-    best = i
-    k = i + 1
-    while (k < len(sung) and followed.sung_to_written[k] < 0
-           and followed.attempt[k] == followed.attempt[i]
-           and sung[k].onset_s - sung[k - 1].offset_s < LEGATO_GAP_S):
-        if sung[k].duration_s > sung[best].duration_s:
-            best = k
-        k += 1
-    return best
-
-
-def _expected_span(j, notes, quarter, anchor_q, anchor_t, spq) -> tuple[float, float]:
-    """Where written note ``j`` belongs in the take (s), between the matched notes."""
-    onset = float(np.interp(quarter[j], anchor_q, anchor_t))
-    end_q = quarter[j + 1] if j + 1 < len(notes) else quarter[j] + notes[j].duration_quarter
-    end = float(np.interp(end_q, anchor_q, anchor_t,
-                          right=onset + notes[j].duration_quarter * spq))
-    return onset, end
-
-
-def _on_time_leftovers(sung, followed: FollowedNotes, notes, quarter) -> FollowedNotes:
-    """The follower's path with each left-out written note given the left-over sung note
-    that sits where it belongs (see ``ON_TIME_SHARE``): the follower weighs a wrong
-    pitch against an extra note plus a left-out one, timing decides here."""
-    to_written = followed.sung_to_written.copy()
-    for attempt in np.unique(followed.attempt[followed.sung_to_written >= 0]):
-        in_attempt = np.flatnonzero((followed.attempt == attempt)
-                                    & (followed.sung_to_written >= 0))
-        js = followed.sung_to_written[in_attempt]
-        if js.size < 2:
-            continue
-        anchor_q, anchor_t = quarter[js], np.array([sung[i].onset_s for i in in_attempt])
-        leftover = [i for i in range(in_attempt[0], in_attempt[-1]) if to_written[i] < 0]
-        for j in sorted(set(range(int(js.min()), int(js.max()) + 1)) - set(js.tolist())):
-            onset, end = _expected_span(j, notes, quarter, anchor_q, anchor_t,
-                                        followed.seconds_per_quarter)
-            length = max(end - onset, 0.05)
-            for i in leftover:
-                s = sung[i]
-                if (to_written[i] < 0 and abs(s.onset_s - onset) <= ON_TIME_SHARE * length
-                        and s.offset_s >= onset + 0.5 * length):
-                    to_written[i] = j
-                    break
-    return FollowedNotes(to_written, followed.attempt, followed.jumps,
-                         followed.seconds_per_quarter)
 
 
 def _another_part_sings(pitch: float, note: Note, heard_others) -> bool:
@@ -385,30 +260,3 @@ def _missing_confidence(track: PitchTrack, onset: float, end: float, midi, j: in
     held = j > 0 and abs(octave_folded(sung - midi[j - 1])) < 0.5
     held = held or (previous is not None and previous.offset_s >= onset + 0.8 * length)
     return 0.92 if held else 0.6
-
-
-def _extras(sung, followed, midi, tuning) -> list[ExtraVerdict]:
-    """Left-over sung notes that are notes of their own: not the way into a written
-    note (the pieces between its matched onset and the part where it is held)."""
-    attack = set()
-    for i in np.flatnonzero(followed.sung_to_written >= 0):
-        attack.update(range(int(i) + 1, _held_index(sung, followed, int(i)) + 1))
-    out = []
-    last_written = -1
-    for i, s in enumerate(sung):
-        j = int(followed.sung_to_written[i])
-        if j >= 0:
-            last_written = j
-            continue
-        if s.duration_s < MIN_EXTRA_S or i in attack:
-            continue
-        pitch = _sung_pitch(s) - tuning
-        confidence = min(1.0, s.duration_s / 0.3) * (0.5 + 0.5 * s.confidence)
-        if last_written >= 0 and abs(pitch - midi[last_written]) < 0.5:
-            continue  # the written note's own pitch again: a piece of it, not a new note
-        if confidence < MIN_EXTRA_CONFIDENCE:
-            continue
-        out.append(ExtraVerdict(onset_s=float(s.onset_s), duration_s=float(s.duration_s),
-                                midi=int(round(pitch)), after_index=last_written,
-                                confidence=float(confidence)))
-    return out

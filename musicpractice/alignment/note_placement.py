@@ -1,0 +1,188 @@
+"""Where the sung notes of a take sit against the written part, before any verdict.
+
+The note follower (:mod:`.note_follow`) matches sung notes to written ones; this module
+gives what the note check (:mod:`.note_check`) needs around that match: the take's own
+tuning, its tempo at each moment, the left-over sung notes that sit where a left-out
+written note belongs, the span a written note takes in the take, the piece of a sung
+note where its pitch is held, where a singer going back would start, and the sung notes
+that belong to no written note (extra notes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from musicpractice.alignment.note_follow import FollowedNotes, octave_folded
+from musicpractice.analysis.notes import Note
+from musicpractice.score.model import ScoreNote
+
+MIN_EXTRA_S = 0.12
+"""Shortest unmatched sung note reported as an extra note."""
+LOCAL_TEMPO_NOTES = 4
+MIN_EXTRA_CONFIDENCE = 0.5
+"""Unmatched sung notes less likely than this to be a real note are not reported."""
+LEGATO_GAP_S = 0.03
+"""Sung pieces closer than this follow each other without a break."""
+ON_TIME_SHARE = 0.25
+"""A sung note the follower left over that starts within this share of a left-out
+written note's aligned length from where that note belongs, and lasts through at least
+half of it, is that note sung (at whatever pitch): its pitch is checked after all."""
+
+
+@dataclass(frozen=True)
+class ExtraVerdict:
+    """A sung note that belongs to no written note."""
+
+    onset_s: float
+    duration_s: float
+    midi: int
+    after_index: int
+    confidence: float
+
+
+def restart_points(notes: list[ScoreNote]) -> np.ndarray:
+    """bool per written note: where a singer going back would start -- the first note of
+    a bar, or a note after a written rest."""
+    out = np.ones(len(notes), dtype=bool)
+    for k in range(1, len(notes)):
+        previous, note = notes[k - 1], notes[k]
+        after_rest = note.onset_quarter > previous.onset_quarter + previous.duration_quarter + 1e-6
+        out[k] = note.measure != previous.measure or after_rest
+    return out
+
+
+def local_tempo(sung, followed: FollowedNotes, quarter) -> np.ndarray | None:
+    """Seconds per quarter at each sung note: the median pace between the matched notes
+    of the same attempt within ``LOCAL_TEMPO_NOTES`` matches of it."""
+    matched = np.flatnonzero(followed.sung_to_written >= 0)
+    if matched.size < 4:
+        return None
+    onset = np.array([sung[i].onset_s for i in matched])
+    q = quarter[followed.sung_to_written[matched]]
+    same = followed.attempt[matched][1:] == followed.attempt[matched][:-1]
+    dq, dt = np.diff(q), np.diff(onset)
+    good = same & (dq > 0) & (dt > 0)
+    if good.sum() < 3:
+        return None
+    pace = np.where(good, dt / np.where(dq > 0, dq, 1.0), np.nan)
+    centre = 0.5 * (onset[1:] + onset[:-1])
+    times = np.array([s.onset_s for s in sung])
+    out = np.empty(times.size)
+    for k, t in enumerate(times):
+        nearest = np.argsort(np.abs(centre - t))[:2 * LOCAL_TEMPO_NOTES]
+        values = pace[nearest]
+        values = values[np.isfinite(values)]
+        out[k] = np.median(values) if values.size else np.nanmedian(pace)
+    return out
+
+
+def sung_pitch(note: Note) -> float:
+    """A sung note's pitch as a fractional MIDI number."""
+    return note.midi + note.cents / 100.0
+
+
+def take_tuning(sung) -> float:
+    """Circular mean of the sung notes' offsets from the semitone grid (semitones), by
+    duration."""
+    if not sung:
+        return 0.0
+    offset = np.array([sung_pitch(s) for s in sung])
+    weight = np.array([s.duration_s for s in sung])
+    angle = np.angle(np.sum(weight * np.exp(2j * np.pi * offset)))
+    return float(angle / (2 * np.pi))
+
+
+def refined_tuning(sung, followed: FollowedNotes, midi, tuning: float):
+    """Median offset (semitones) of the matched notes sung within a quarter tone of the
+    written pitch, and its standard error in cents (from their median absolute spread)."""
+    matched = np.flatnonzero(followed.sung_to_written >= 0)
+    if matched.size == 0:
+        return tuning, 25.0
+    offset = octave_folded(np.array([sung_pitch(sung[i]) - midi[followed.sung_to_written[i]]
+                                     for i in matched]))
+    close = offset[np.abs(offset - tuning) < 0.5]
+    if close.size < 3:
+        return tuning, 25.0
+    centre = float(np.median(close))
+    spread = 1.4826 * float(np.median(np.abs(close - centre)))  # sd of one note's offset
+    return centre, 100.0 * 1.253 * spread / np.sqrt(close.size)  # a median's error
+
+
+def held_index(sung, followed: FollowedNotes, i: int) -> int:
+    """The piece of a written note where its pitch is held: of the sung note ``i``
+    matched to it and the left-over pieces sung on from it without a break (a slow
+    glide into the note is cut off as a piece of its own), the longest."""
+    best = i
+    k = i + 1
+    while (k < len(sung) and followed.sung_to_written[k] < 0
+           and followed.attempt[k] == followed.attempt[i]
+           and sung[k].onset_s - sung[k - 1].offset_s < LEGATO_GAP_S):
+        if sung[k].duration_s > sung[best].duration_s:
+            best = k
+        k += 1
+    return best
+
+
+def expected_span(j, notes, quarter, anchor_q, anchor_t, spq) -> tuple[float, float]:
+    """Where written note ``j`` belongs in the take (s), between the matched notes."""
+    onset = float(np.interp(quarter[j], anchor_q, anchor_t))
+    end_q = quarter[j + 1] if j + 1 < len(notes) else quarter[j] + notes[j].duration_quarter
+    end = float(np.interp(end_q, anchor_q, anchor_t,
+                          right=onset + notes[j].duration_quarter * spq))
+    return onset, end
+
+
+def on_time_leftovers(sung, followed: FollowedNotes, notes, quarter) -> FollowedNotes:
+    """The follower's path with each left-out written note given the left-over sung note
+    that sits where it belongs (see ``ON_TIME_SHARE``): the follower weighs a wrong
+    pitch against an extra note plus a left-out one, timing decides here."""
+    to_written = followed.sung_to_written.copy()
+    for attempt in np.unique(followed.attempt[followed.sung_to_written >= 0]):
+        in_attempt = np.flatnonzero((followed.attempt == attempt)
+                                    & (followed.sung_to_written >= 0))
+        js = followed.sung_to_written[in_attempt]
+        if js.size < 2:
+            continue
+        anchor_q, anchor_t = quarter[js], np.array([sung[i].onset_s for i in in_attempt])
+        leftover = [i for i in range(in_attempt[0], in_attempt[-1]) if to_written[i] < 0]
+        for j in sorted(set(range(int(js.min()), int(js.max()) + 1)) - set(js.tolist())):
+            onset, end = expected_span(j, notes, quarter, anchor_q, anchor_t,
+                                       followed.seconds_per_quarter)
+            length = max(end - onset, 0.05)
+            for i in leftover:
+                s = sung[i]
+                if (to_written[i] < 0 and abs(s.onset_s - onset) <= ON_TIME_SHARE * length
+                        and s.offset_s >= onset + 0.5 * length):
+                    to_written[i] = j
+                    break
+    return FollowedNotes(to_written, followed.attempt, followed.jumps,
+                         followed.seconds_per_quarter)
+
+
+def extra_notes(sung, followed, midi, tuning) -> list[ExtraVerdict]:
+    """Left-over sung notes that are notes of their own: not the way into a written
+    note (the pieces between its matched onset and the part where it is held)."""
+    attack = set()
+    for i in np.flatnonzero(followed.sung_to_written >= 0):
+        attack.update(range(int(i) + 1, held_index(sung, followed, int(i)) + 1))
+    out = []
+    last_written = -1
+    for i, s in enumerate(sung):
+        j = int(followed.sung_to_written[i])
+        if j >= 0:
+            last_written = j
+            continue
+        if s.duration_s < MIN_EXTRA_S or i in attack:
+            continue
+        pitch = sung_pitch(s) - tuning
+        confidence = min(1.0, s.duration_s / 0.3) * (0.5 + 0.5 * s.confidence)
+        if last_written >= 0 and abs(pitch - midi[last_written]) < 0.5:
+            continue  # the written note's own pitch again: a piece of it, not a new note
+        if confidence < MIN_EXTRA_CONFIDENCE:
+            continue
+        out.append(ExtraVerdict(onset_s=float(s.onset_s), duration_s=float(s.duration_s),
+                                midi=int(round(pitch)), after_index=last_written,
+                                confidence=float(confidence)))
+    return out
