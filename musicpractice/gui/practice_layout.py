@@ -72,6 +72,10 @@ class PracticeLayoutMixin:
         self.stop_button = QPushButton("■ Stop")
         self.stop_button.clicked.connect(self.stop)
         self.latency_label = QLabel()
+        self.input_label = QLabel("Microphone: the system's default input")
+        self.input_label.setToolTip("Sing-along takes are recorded from the input chosen in "
+                                    "the Record panel")
+        self.input_label.setWordWrap(True)
         self.measure_button = QPushButton("Measure latency…")
         self.measure_button.setToolTip("Play clicks and record them back (microphone near the "
                                        "speaker): measured once per device")
@@ -108,6 +112,7 @@ class PracticeLayoutMixin:
         sing_layout = QVBoxLayout(singing)
         sing_layout.addLayout(transport)
         sing_layout.addWidget(self.guide)
+        sing_layout.addWidget(self.input_label)
         latency = QHBoxLayout()
         latency.addWidget(self.latency_label, 1)
         latency.addWidget(self.measure_button)

@@ -75,6 +75,16 @@ class PracticeRecordingMixin:
         """The bar being played (None in the count-in or when stopped)."""
         return self._last_bar
 
+    def set_input_device(self, name: str | None) -> None:
+        """Record sing-along takes from input device ``name`` (the Record panel's choice;
+        None or "": the system default), from the next start on; the latency shown is
+        then this device pair's."""
+        self.engine.input_device = name or None
+        self._measured = None  # a measurement made this run was of the other device
+        self.input_label.setText(f"Microphone: {name}" if name else
+                                 "Microphone: the system's default input")
+        self._show_latency()
+
     def stored_latency(self):
         """This device pair's stored measurement, if any."""
         if self._measured is not None:

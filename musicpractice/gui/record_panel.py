@@ -49,9 +49,13 @@ class RecordPanel(QWidget):
         ``Session.finish_recording``.
     error(str)
         Something the user must know (a device failed...).
+    device_chosen(str)
+        The input device now chosen (its name; "" when there is none), after a choice or
+        a rescan.
     """
 
     recording_started = Signal(str)
+    device_chosen = Signal(str)
     recording_stopped = Signal(str, object)
     error = Signal(str)
 
@@ -154,6 +158,8 @@ class RecordPanel(QWidget):
         if devices:
             self.message.setText("")
             self._device_changed()
+        else:
+            self.device_chosen.emit("")
 
     def device_name(self) -> str:
         """The chosen input device's name ("" when there is none)."""
@@ -161,6 +167,7 @@ class RecordPanel(QWidget):
 
     def _device_changed(self, *_args) -> None:
         """Open the chosen device for monitoring, on a worker (opening can take a while)."""
+        self.device_chosen.emit(self.device_name())
         if self.is_recording:
             return
         self.release()

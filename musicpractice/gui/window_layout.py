@@ -91,6 +91,9 @@ class LayoutMixin:
         self.record_panel.recording_started.connect(self._recording_started)
         self.record_panel.recording_stopped.connect(self._recording_stopped)
         self.record_panel.error.connect(lambda m: self.error(m))
+        # one microphone choice for the window: the Practice tab sings into it too
+        self.record_panel.device_chosen.connect(self.practice.set_input_device)
+        self.practice.set_input_device(self.record_panel.device_name())
         self.summary = SummaryPanel()
         self.summary.beat_level_changed.connect(self.take_view.set_beat_level)
         self.cues = CuesPanel()

@@ -140,3 +140,16 @@ def test_the_window_practises_the_session_score(window, qtbot, tmp_path, chorale
     assert window.practice.title.text().startswith("<b>Chorale</b>")
     window.views.setCurrentIndex(0)  # another tab stops the practice playback
     assert not window.practice.engine.playing
+
+
+def test_the_practice_tab_sings_into_the_microphone_chosen_in_the_record_panel(
+        null_sink_env, window, qtbot):
+    panel = window.record_panel
+    panel.refresh_devices(rescan=True)
+    names = [panel.device.itemData(k) for k in range(panel.device.count())]
+    assert len(names) >= 2, names  # the null sink's server offers more than one input
+    for name in reversed(names):
+        panel.device.setCurrentIndex(names.index(name))
+        assert window.practice.engine.input_device == name
+        assert window.practice.input_label.text() == f"Microphone: {name}"
+    panel.wait_idle()
