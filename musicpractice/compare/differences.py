@@ -124,13 +124,14 @@ def _against_marked_tempo(comparison: Comparison, take: TakeResult) -> list[str]
     sentences = []
     marked = float(np.nanmedian(_column(take, "ref_tempo_bpm")))
     symbol = grid.beat_unit()[0]
+    against = "the takes' median tempo" if comparison.tempo_from_takes else "the marked tempo"
     for first, last, sign in _runs(_sign(pct / 100.0 - 1.0, TEMPO_STEP), min_run):
         r = float(np.median(pct[first:last + 1])) / 100.0
         sentences.append(f"{take.name} is {_pct(r)} {'faster' if sign > 0 else 'slower'} than "
-                         f"the marked tempo ({symbol} = {marked:.0f}) in "
+                         f"{against} ({symbol} = {marked:.0f}) in "
                          f"{grid.span_label(first, last)}.")
     if not sentences:
-        sentences.append(f"{take.name} stays within {TEMPO_STEP * 100:.0f} % of the marked tempo.")
+        sentences.append(f"{take.name} stays within {TEMPO_STEP * 100:.0f} % of {against}.")
     off = [row for row in take.bars if row.wrong]
     if off:
         bars = ", ".join(dict.fromkeys(str(row.bar) for row in off))  # a repeat: once

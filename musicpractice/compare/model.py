@@ -120,9 +120,11 @@ def _against_score(session, reference, take_ids, part, analyse, audio, steps,
         monophonic = monophonic or detail.monophonic
         alignment = detail.alignment or alignment  # pinned to the sung notes
         prepared.append((take_id, analysis, alignment, detail))
+    from_takes = False
     if score.tempo_assumed:  # compare with the takes' own tempo, not an invented one
         tempo = played_tempo_bpm([alignment for _id, _a, alignment, _d in prepared])
-        if math.isfinite(tempo):
+        from_takes = math.isfinite(tempo)
+        if from_takes:
             grid = replace(grid, ref_tempo_bpm=np.full(len(grid), tempo))
             warnings = [w for w in warnings if "no tempo mark" not in w]
             symbol, name = grid.beat_unit()
@@ -134,7 +136,8 @@ def _against_score(session, reference, take_ids, part, analyse, audio, steps,
     results = [take_result(session.take(take_id), grid, alignment, analysis, score=score,
                            detail=detail) for take_id, analysis, alignment, detail in prepared]
     return Comparison(session.title, reference, grid, tuple(results), part_name, monophonic,
-                      tuple(dict.fromkeys(warnings)), tolerance_cents=float(tolerance_cents))
+                      tuple(dict.fromkeys(warnings)), tolerance_cents=float(tolerance_cents),
+                      tempo_from_takes=from_takes)
 
 
 def played_tempo_bpm(alignments) -> float:

@@ -229,6 +229,8 @@ class Comparison:
     warnings : tuple of str
     tolerance_cents : float or None
         The intonation tolerance the note verdicts were made with (None: no score).
+    tempo_from_takes : bool
+        The score has no tempo mark: the grid's tempo is the takes' own median tempo.
     """
 
     session_title: str
@@ -239,6 +241,7 @@ class Comparison:
     monophonic: bool
     warnings: tuple[str, ...] = ()
     tolerance_cents: float | None = None
+    tempo_from_takes: bool = False
 
     @property
     def compared(self) -> tuple[TakeResult, ...]:

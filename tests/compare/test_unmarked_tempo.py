@@ -6,6 +6,7 @@ import music21
 import numpy as np
 import soundfile as sf
 
+from musicpractice.compare.differences import TEMPO_STEP, describe_differences
 from musicpractice.compare.model import compare_takes
 from musicpractice.score import load_score
 from musicpractice.session.store import Session
@@ -36,3 +37,7 @@ def test_tempo_is_read_against_the_takes_when_the_score_marks_none(tmp_path):
     said = next(w for w in comparison.warnings if "takes' own median tempo" in w)
     assert abs(float(said.split("tempo, ")[1].split(" ")[0]) - 72) <= 2
     assert not any("played at 100 quarter notes" in w for w in comparison.warnings)
+    # the sentences name what the tempo is read against: no marked tempo exists
+    said = describe_differences(comparison)
+    assert any(f"within {TEMPO_STEP * 100:.0f} % of the takes' median tempo" in s for s in said), said
+    assert not any("marked tempo" in s for s in said), said
