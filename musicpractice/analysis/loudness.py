@@ -25,7 +25,7 @@ The measurement:
    below their mean), averaged in the power domain.
 5. **Loudness range** (Tech 3342): the short-term values above -70 LUFS and above a
    relative gate 20 LU below their power mean; LRA is the spread between their 10th and
-   95th percentiles.
+   95th percentiles. (Steps 4 and 5: :mod:`musicpractice.analysis.loudness_gating`.)
 6. **True peak** (BS.1770-4 Annex 2): the highest sample after oversampling to at least
    176.4 kHz (4x below 96 kHz, 2x below 192 kHz) with a linear-phase interpolation
    filter (Kaiser-window FIR, 50 dB image rejection, flat to 85 % of Nyquist) whose
@@ -48,6 +48,7 @@ from musicpractice.analysis.loudness_filters import (  # noqa: F401 (part of thi
     TruePeakMeter,
     k_weighting_sos,
 )
+from musicpractice.analysis.loudness_gating import integrated_lufs, loudness_range, lufs
 from musicpractice.analysis.signal import check_sample_rate
 from musicpractice.core.errors import InvalidParameterError
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
@@ -59,13 +60,6 @@ MOMENTARY_SUB_BLOCKS = 4
 """400 ms momentary window = the BS.1770 gating block."""
 SHORT_TERM_SUB_BLOCKS = 30
 """3 s short-term window."""
-ABSOLUTE_GATE_LUFS = -70.0
-INTEGRATED_RELATIVE_GATE_LU = -10.0
-LRA_RELATIVE_GATE_LU = -20.0
-LRA_LOW_PERCENTILE = 10.0
-LRA_HIGH_PERCENTILE = 95.0
-LOUDNESS_OFFSET_DB = -0.691
-"""BS.1770 constant that makes a 997 Hz sine at 0 dBFS peak on one front channel -3.01 LUFS."""
 SURROUND_WEIGHT = 1.41
 """BS.1770 weight of the surround channels (about +1.5 dB)."""
 CONFIDENT_GATED_DURATION_S = 3.0
@@ -300,10 +294,10 @@ class LoudnessMeter:
 
     def result(self) -> LoudnessResult:
         """The loudness of everything fed so far (the meter can go on being fed)."""
-        momentary = _lufs(np.frombuffer(self._momentary_power, dtype=np.float64))
-        short_term = _lufs(np.frombuffer(self._short_term_power, dtype=np.float64))
-        integrated, gated_blocks = _integrated_lufs(momentary)
-        lra, low, high = _loudness_range(short_term)
+        momentary = lufs(np.frombuffer(self._momentary_power, dtype=np.float64))
+        short_term = lufs(np.frombuffer(self._short_term_power, dtype=np.float64))
+        integrated, gated_blocks = integrated_lufs(momentary)
+        lra, low, high = loudness_range(short_term)
         duration_s = self._frames / self._sr
         peak_dbfs = _dbfs(self._peak)
         warnings = list(self._layout_warnings)
@@ -396,34 +390,3 @@ def _window_power(recent: deque[tuple[float, int]], sub_blocks: int) -> float:
     """Mean weighted power over the last ``sub_blocks`` sub-blocks."""
     window = list(recent)[-sub_blocks:]
     return math.fsum(s for s, _ in window) / sum(n for _, n in window)
-
-
-def _lufs(power: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore"):
-        return LOUDNESS_OFFSET_DB + 10.0 * np.log10(power)
-
-
-def _power_mean_lufs(lufs: np.ndarray) -> float:
-    return LOUDNESS_OFFSET_DB + 10.0 * math.log10(
-        float(np.mean(10.0 ** ((lufs - LOUDNESS_OFFSET_DB) / 10.0))))
-
-
-def _integrated_lufs(momentary_lufs: np.ndarray) -> tuple[float, int]:
-    """Gated integrated loudness and the number of gating blocks it averages."""
-    above_absolute = momentary_lufs[momentary_lufs > ABSOLUTE_GATE_LUFS]
-    if len(above_absolute) == 0:
-        return -math.inf, 0
-    relative_gate = _power_mean_lufs(above_absolute) + INTEGRATED_RELATIVE_GATE_LU
-    gated = above_absolute[above_absolute > relative_gate]
-    return _power_mean_lufs(gated), len(gated)
-
-
-def _loudness_range(short_term_lufs: np.ndarray) -> tuple[float, float, float]:
-    """EBU Tech 3342 loudness range in LU, with its low and high ends in LUFS."""
-    above_absolute = short_term_lufs[short_term_lufs > ABSOLUTE_GATE_LUFS]
-    if len(above_absolute) < 2:
-        return 0.0, -math.inf, -math.inf
-    relative_gate = _power_mean_lufs(above_absolute) + LRA_RELATIVE_GATE_LU
-    gated = above_absolute[above_absolute > relative_gate]
-    low, high = np.percentile(gated, [LRA_LOW_PERCENTILE, LRA_HIGH_PERCENTILE])
-    return float(high - low), float(low), float(high)
