@@ -167,7 +167,8 @@ class PartEvidence:
             return float("nan")
         return float(np.mean(np.sum(est * w, axis=0)[heard] / total[heard]))
 
-    def reattacked(self, pitch_midi: float, at_s: float) -> bool:
+    def reattacked(self, pitch_midi: float, at_s: float, *,
+                   until_s: float | None = None) -> bool:
         """Whether the level of ``pitch_midi``'s partials that no other part comes near
         dips ``REATTACK_DB`` within ``REATTACK_NEAR_S`` of ``at_s`` below the louder
         moments on both sides (a new attack of the same pitch, not one note held on).
@@ -179,6 +180,9 @@ class PartEvidence:
             Absolute pitch (MIDI number at A4 = 440 Hz).
         at_s : float
             Where the new note would start (seconds).
+        until_s : float, optional
+            Look for the dip anywhere from ``at_s`` to this (seconds): where a note
+            placed by the alignment really starts is not known to a tenth of a second.
 
         Returns
         -------
@@ -187,7 +191,9 @@ class PartEvidence:
         """
         if not (np.isfinite(pitch_midi) and np.isfinite(at_s)):
             return True
-        free = self.partial_levels_db(pitch_midi, at_s - REATTACK_SIDE_S, at_s + REATTACK_SIDE_S)
+        last_s = at_s if until_s is None or not np.isfinite(until_s) else max(until_s, at_s)
+        free = self.partial_levels_db(pitch_midi, at_s - REATTACK_SIDE_S,
+                                      last_s + REATTACK_SIDE_S)
         harmonics = np.flatnonzero(np.isfinite(free)) + 1
         if harmonics.size == 0:
             return True
@@ -196,10 +202,10 @@ class PartEvidence:
                                               hop_length=self._hop // 2, center=True)) ** 2
         hop_s = (self._hop // 2) / self._sr
         bin_hz = self._sr / SHORT_N_FFT
-        centre = int(round(at_s / hop_s))
+        first, last = int(round(at_s / hop_s)), int(round(last_s / hop_s))
         side, near = int(round(REATTACK_SIDE_S / hop_s)), int(round(REATTACK_NEAR_S / hop_s))
-        a, b = max(centre - side, 0), min(centre + side + 1, self._short.shape[1])
-        if centre - near - 1 <= a or centre + near + 1 >= b:
+        a, b = max(first - side, 0), min(last + side + 1, self._short.shape[1])
+        if first - near - 1 <= a or last + near + 1 >= b:
             return True
         level = np.zeros(b - a)
         for h in harmonics:  # the strongest bin within the vibrato's reach of each partial
@@ -208,10 +214,13 @@ class PartEvidence:
             lo, hi = int(np.floor((centre_hz - reach) / bin_hz)), int(np.ceil((centre_hz + reach) / bin_hz))
             level += np.max(self._short[max(lo, 0):min(hi + 1, self._short.shape[0]), a:b], axis=0)
         level = 10.0 * np.log10(level + 1e-20)
-        c = centre - a
-        dip = float(np.min(level[c - near:c + near + 1]))
-        sides = min(float(np.max(level[:c - near])), float(np.max(level[c + near + 1:])))
-        return sides - dip >= REATTACK_DB
+        for c in range(first - a, last - a + 1):
+            dip = float(np.min(level[c - near:c + near + 1]))
+            sides = min(float(np.max(level[max(c - side, 0):c - near])),
+                        float(np.max(level[c + near + 1:c + side + 1])))
+            if sides - dip >= REATTACK_DB:
+                return True
+        return False
 
     def _frames(self, start_s: float, end_s: float):
         """(first frame, end frame, core start s, core end s) of a note's core, or None."""

@@ -34,6 +34,9 @@ HELD_CONFIDENCE = 0.92
 was left out (as :mod:`.note_check` states it)."""
 FAR_CENTS = 100.0
 """A wrong pitch this far from the written one leaves the written pitch's partials free."""
+HELD_SKIP_S = 0.15
+"""A note held on has no new attack from this long after the note before began to this
+long before its own span ends (the neighbours' attacks left out)."""
 AGREE_CENTS = 10.0
 """The own-partials pitch and the tracker's agreeing this closely ..."""
 AGREE_SD_CENTS = 6.0
@@ -53,9 +56,13 @@ def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarra
       ``missing`` if no pitch within ``SCAN_SEMITONES`` of the written one comes within
       ``SILENT_DB`` of their level, else ``unsure``; so is a note the tracker did not
       find (unless the note check already states it missing);
-    - a wrong pitch found that is the previous note's, its partials' level not dipping
-      where the note would start (:meth:`PartEvidence.reattacked`), is that note held
-      on: ``missing``;
+    - a pitch found that is the previous note's (sung or written), its partials' level
+      not dipping anywhere from just after the previous note began to just before this
+      one's span ends (:meth:`PartEvidence.reattacked`; where the alignment puts a note
+      is not known to a tenth of a second), is that note held on: ``missing``; so is a
+      note without a pitch of its own (none found, or one that is not the singer's)
+      through whose span the previous note's pitch sounds at the singer's level without
+      a new attack;
     - a note given ``missing`` whose written pitch is there at the singer's level is
       ``unsure``; one given a wrong pitch ``FAR_CENTS`` or more from the written one while
       the written pitch is there at the singer's level, its own-partials pitch within
@@ -100,32 +107,61 @@ def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarra
         def silent():  # no pitch near the written one is sung at the singer's level
             return _loudest_near(evidence, centre, start, end, near[k]) < SILENT_DB
 
+        previous = out[-1] if out and out[-1].attempt == v.attempt and (
+            out[-1].index == v.index - 1) else None
+        before = _sung_at(previous, written_midi, tuning_semitones)
+
+        def held_on(pitch):  # no new attack of pitch since the note before began
+            return not evidence.reattacked(pitch, previous.onset_s + HELD_SKIP_S,
+                                           until_s=end - HELD_SKIP_S)
+
         if np.isfinite(v.cents):
             pitch = centre + v.cents / 100.0  # found
             if found < ABSENT_DB and silent():
-                v = replace(v, status="missing", cents=float("nan"), played_midi=None,
-                            confidence=ABSENT_CONFIDENCE)
+                v = _missing(v, ABSENT_CONFIDENCE)
             elif found < ABSENT_DB:  # the pitch found is not the singer's
                 v = _unsure(v)
+                if _there(evidence, before, start, end, near[k]) and held_on(before):
+                    v = _missing(v, HELD_CONFIDENCE)
             elif found >= PRESENT_DB:
                 v = _remeasured(v, 100.0 * (evidence.own_pitch(pitch, start, end) - pitch),
                                 written_midi[v.index], tolerance_cents)
-                if (v.status != "ok" and out and out[-1].attempt == v.attempt
-                        and out[-1].index == v.index - 1
-                        and _same_pitch(out[-1], pitch, written_midi, tuning_semitones)
-                        and not evidence.reattacked(pitch, v.onset_s)):
-                    v = replace(v, status="missing", cents=float("nan"), played_midi=None,
-                                confidence=HELD_CONFIDENCE)  # the note before, held on
+                if (previous is not None
+                        and _same_pitch(previous, pitch, written_midi, tuning_semitones)
+                        and held_on(pitch)):
+                    v = _missing(v, HELD_CONFIDENCE)  # the note before, held on
             if (v.status == "wrong" and abs(v.cents) >= FAR_CENTS and written > PRESENT_DB
                     and abs(evidence.own_pitch(centre, start, end, besides=pitch) - centre)
                     <= AGREE_CENTS / 100.0):
                 v = _unsure(v)  # the written pitch is sung there: the wrong one is not sure
+        elif _there(evidence, before, start, end, near[k]) and held_on(before):
+            v = _missing(v, max(v.confidence, HELD_CONFIDENCE) if v.status == "missing"
+                         else HELD_CONFIDENCE)
         elif written > PRESENT_DB:
             v = _unsure(v)
         elif written < ABSENT_DB and v.status != "missing" and silent():
-            v = replace(v, status="missing", confidence=ABSENT_CONFIDENCE)
+            v = _missing(v, ABSENT_CONFIDENCE)
         out.append(v)
     return tuple(out)
+
+
+def _sung_at(row, written_midi, tuning_semitones: float) -> float | None:
+    """The pitch (MIDI) a row was found at, or None (no row, no pitch)."""
+    if row is None or not np.isfinite(row.cents):
+        return None
+    return float(written_midi[row.index] + tuning_semitones + row.cents / 100.0)
+
+
+def _there(evidence: PartEvidence, pitch: float | None, start: float, end: float,
+           near: list) -> bool:
+    """Whether ``pitch`` (MIDI) is sung in the span at the singer's level."""
+    return pitch is not None and relative_level_db(
+        evidence.partial_levels_db(pitch, start, end), near) >= PRESENT_DB
+
+
+def _missing(v, confidence: float):
+    return replace(v, status="missing", cents=float("nan"), played_midi=None,
+                   confidence=float(confidence))
 
 
 def _loudest_near(evidence: PartEvidence, centre: float, start: float, end: float,

@@ -108,3 +108,25 @@ def test_silence_gives_no_pitch_and_a_span_outside_the_take_no_level():
     assert np.all(np.isnan(evidence.partial_levels_db(69.0, 5.0, 6.0)))
     assert np.all(np.isnan(evidence.partial_levels_db(69.0, np.nan, 0.5)))
     assert evidence.reattacked(69.0, np.nan)  # cannot tell: not called held
+
+
+def test_a_new_attack_of_the_same_pitch_is_found_wherever_it_falls_in_the_span():
+    # truth by construction: one voice sings A4 and attacks it again (20 cents higher,
+    # legato: only the release and a 30 ms breath between), another holds A4 through;
+    # both over a second voice 6 dB below whose notes are known
+    other = [VoiceNote(0.3 + 0.6 * k, 0.85 + 0.6 * k, 62.0 + (k % 2)) for k in range(4)]
+    backing = render_voice(other, sr=SR, vowel="o", seed=2)
+    takes = {}
+    for name, notes in {"again": [VoiceNote(0.3, 1.2, 69.0), VoiceNote(1.23, 2.2, 69.2)],
+                        "held": [VoiceNote(0.3, 2.2, 69.0)]}.items():
+        audio = render_voice(notes, sr=SR, seed=1).astype(np.float64)
+        m = min(audio.size, backing.size)
+        audio[:m] += 0.5 * backing[:m] * np.sqrt(np.mean(audio ** 2) / np.mean(backing[:m] ** 2))
+        takes[name] = PartEvidence(audio, SR, others_midi=np.array([n.midi for n in other]),
+                                   others_on_s=np.array([n.onset_s for n in other]),
+                                   others_off_s=np.array([n.offset_s for n in other]))
+    # the alignment put the second note 0.25 s early: looked for only there, the attack
+    # is missed; looked for over the span, it is found, and a note held on has none
+    assert not takes["again"].reattacked(69.1, 0.98)
+    assert takes["again"].reattacked(69.1, 0.5, until_s=1.9)
+    assert not takes["held"].reattacked(69.0, 0.5, until_s=1.9)
