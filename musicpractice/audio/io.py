@@ -43,7 +43,8 @@ CLIP_LEVEL = 0.999
 FFMPEG_EXTENSIONS = {".m4a", ".aac", ".mp4", ".m4b", ".wma", ".webm", ".mka", ".ac3", ".amr"}
 AUDIO_EXTENSIONS = frozenset({".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif",
                               ".aiff", ".aifc", ".w64", ".caf"} | FFMPEG_EXTENSIONS)
-"""File name endings taken for audio when a folder is searched (batch analysis)."""
+"""File name endings taken for audio: when a folder is searched (batch analysis), files
+are dropped on the window, or offered in its Import dialog."""
 
 
 @dataclass(frozen=True)

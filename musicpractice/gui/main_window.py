@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from musicpractice.analysis.voices import VOICE_RANGES
+from musicpractice.audio.io import AUDIO_EXTENSIONS
 from musicpractice.core.errors import MusicPracticeError
 from musicpractice.gui.workers.analysis_process import AnalysisProcess
 from musicpractice.gui.dialogs import show_error
@@ -33,7 +34,7 @@ from musicpractice.gui.workers.take_data import TakeData
 from musicpractice.session.archive import ARCHIVE_SUFFIX, import_session
 from musicpractice.session.store import SESSION_FILE, Session
 
-from musicpractice.gui.main_window_constants import AUDIO_SUFFIXES, ICON, VIEW  # noqa: F401 (app.py takes ICON from here)
+from musicpractice.gui.main_window_constants import ICON, VIEW  # noqa: F401 (app.py takes ICON from here)
 from musicpractice.gui.window_layout import LayoutMixin
 from musicpractice.gui.window_menus import MenusMixin
 from musicpractice.gui.window_takes import TakeJobsMixin
@@ -191,7 +192,7 @@ class MainWindow(MenusMixin, LayoutMixin, TakeJobsMixin, QMainWindow):
         """File > Import audio."""
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Import audio", str(Path.home()),
-            "Audio (" + " ".join(f"*{s}" for s in sorted(AUDIO_SUFFIXES)) + ");;All files (*)")
+            "Audio (" + " ".join(f"*{s}" for s in sorted(AUDIO_EXTENSIONS)) + ");;All files (*)")
         if paths:
             self.import_files(paths)
 
@@ -227,7 +228,7 @@ class MainWindow(MenusMixin, LayoutMixin, TakeJobsMixin, QMainWindow):
         if archives:
             self.open_archive(archives[0])
             return
-        audio = [p for p in paths if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES]
+        audio = [p for p in paths if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS]
         if audio:
             self.import_files(audio)
         else:
