@@ -27,6 +27,10 @@ from musicpractice.gui.takes_list import TakesList
 from musicpractice.gui.transport import Transport
 
 
+SUMMARY_DOCK_PX = 270
+"""Height of the Summary dock at first (its text with a take's analysis)."""
+
+
 class LayoutMixin:
     """The window's widgets and docks, and which show for a session and a tab (mixed into
     :class:`MainWindow`)."""
@@ -128,12 +132,25 @@ class LayoutMixin:
             self._docks_aside = self._docks_aside or list(self.docks)
         for dock in self.docks.values():
             dock.setVisible(visible and not aside)
+        if visible and not aside and not getattr(self, "_docks_fitted", False):
+            self._fit_docks()
         for action in (self.import_action, self.save_action, self.close_action, self.delete_action):
             action.setEnabled(visible)
         if visible:
             self.record_panel.refresh_devices(preferred=str(self.settings.value("input_device", "")))
         else:
             self.record_panel.release()
+
+    def _fit_docks(self) -> None:
+        """The first time the docks show in a window without a saved layout: the summary
+        as tall as its text needs, the expressive cues the rest (whatever the window's
+        size; a layout the user arranged is restored instead)."""
+        self._docks_fitted = True
+        if self.settings.value("window_state"):
+            return
+        self.resizeDocks([self.docks["summary"], self.docks["cues"]],
+                         [SUMMARY_DOCK_PX, max(self.height() - SUMMARY_DOCK_PX, 300)],
+                         Qt.Orientation.Vertical)
 
     def _view_changed(self, _index: int) -> None:
         """Only the shown view plays; the comparison gets the whole window (the docks of

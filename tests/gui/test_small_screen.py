@@ -66,3 +66,22 @@ def test_the_cues_panel_says_vibrato_does_not_apply_to_the_piano_take(qtbot, win
         assert value == "-" and meaning.startswith("does not apply to a piano")
     rate, extent, _articulation = vibrato_rows("Twinkle - student")  # the singer's vibrato is measured
     assert rate[0].endswith("Hz") and extent[0].endswith("cents")
+
+
+def test_at_1920x1080_the_summary_is_as_tall_as_its_text_and_the_cues_get_the_rest(
+        qtbot, window, tmp_path):
+    window.resize(1920, 1080)
+    session = window.open_session(copy_demo_session(tmp_path))
+    assert session is not None, window.last_error
+    window.takes.select_take(next(t.id for t in session.takes if t.title == "Twinkle - student"))
+    qtbot.waitUntil(lambda: window.view_data is not None
+                    and window.cues.analysis is window.view_data.analysis, timeout=60_000)
+    qtbot.wait(300)
+    summary, cues = window.docks["summary"], window.docks["cues"]
+    # every line of the summary is on screen, with no empty half-screen under it
+    assert window.summary.minimumSizeHint().height() <= summary.widget().height()
+    assert summary.height() < 0.35 * window.height() < cues.height()
+    table = window.cues.table
+    rows = sum(1 for r in range(table.rowCount())
+               if table.visualRect(table.model().index(r, 0)).bottom() <= table.viewport().height())
+    assert rows >= 12
