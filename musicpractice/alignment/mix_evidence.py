@@ -25,6 +25,8 @@ SEARCH_CENTS = 30.0
 """A partial's energy is the strongest bin this close to its nominal frequency (vibrato)."""
 PITCH_REACH_CENTS = 70.0
 """A partial's peak is looked for this far from where the pitch found puts it (vibrato)."""
+PEAK_DB = 6.0
+"""A partial stands this far above the spectrum beside it to be a reference level."""
 CORE = (0.2, 0.8)
 """The part of a note's span measured (the glide into it and the release left out)."""
 SHORT_N_FFT = 1024
@@ -69,7 +71,8 @@ class PartEvidence:
         self._off = np.asarray(others_off_s, dtype=float)[ok]
 
     def partial_levels_db(self, pitch_midi: float, start_s: float, end_s: float, *,
-                          besides: float | None = None) -> np.ndarray:
+                          besides: float | None = None, peaks_only: bool = False
+                          ) -> np.ndarray:
         """Power (dB) of each partial of ``pitch_midi`` over the core of a note's span,
         NaN where another part's note sounding then (or a note at ``besides``) shares the
         partial.
@@ -83,6 +86,10 @@ class PartEvidence:
         besides : float, optional
             A pitch (MIDI) heard there too whose partials are left out as well (the pitch
             the singer was found at, when the written one is measured).
+        peaks_only : bool
+            Leave out (NaN) partials that do not stand ``PEAK_DB`` above the spectrum
+            half-way to the partials beside them: a level a note's partial is compared
+            with must be a partial, not the noise floor both would share.
 
         Returns
         -------
@@ -95,8 +102,8 @@ class PartEvidence:
         if frames is None or not np.isfinite(pitch_midi):
             return out
         a, b, t0, t1 = frames
-        other_partials = self._other_partials(t0, t1, besides)
         f0 = float(midi_to_hz(pitch_midi))
+        other_partials = self._other_partials(t0, t1, besides, up_to_hz=2 * HARMONICS * f0)
         power = self._power[:, a:b]
         for h in range(1, HARMONICS + 1):
             centre = h * f0
@@ -108,8 +115,23 @@ class PartEvidence:
                 continue
             lo = int(np.floor((centre - half) / self._bin_hz))
             hi = int(np.ceil((centre + half) / self._bin_hz)) + 1
-            out[h - 1] = 10.0 * np.log10(float(np.mean(np.max(power[lo:hi], axis=0))) + 1e-20)
+            level = float(np.mean(np.max(power[lo:hi], axis=0)))
+            if peaks_only and level <= 10.0 ** (PEAK_DB / 10.0) * self._between(
+                    power, centre, f0, half):
+                continue
+            out[h - 1] = 10.0 * np.log10(level + 1e-20)
         return out
+
+    def _between(self, power: np.ndarray, centre: float, f0: float, half: float) -> float:
+        """Mean power half-way from a partial at ``centre`` (Hz) to the partials beside
+        it, on the quieter side (the louder may hold another sound's partial)."""
+        sides = []
+        for mid in (centre - 0.5 * f0, centre + 0.5 * f0):
+            lo = max(int(np.floor((mid - half) / self._bin_hz)), 0)
+            hi = min(int(np.ceil((mid + half) / self._bin_hz)) + 1, power.shape[0])
+            if hi > lo:
+                sides.append(float(np.mean(np.max(power[lo:hi], axis=0))))
+        return min(sides) if sides else 0.0
 
     def own_pitch(self, pitch_midi: float, start_s: float, end_s: float, *,
                   besides: float | None = None) -> float:
@@ -136,8 +158,8 @@ class PartEvidence:
         if frames is None or not np.isfinite(pitch_midi):
             return float("nan")
         a, b, t0, t1 = frames
-        others = self._other_partials(t0, t1, besides)
         f0 = float(midi_to_hz(pitch_midi))
+        others = self._other_partials(t0, t1, besides, up_to_hz=2 * HARMONICS * f0)
         power = self._power[:, a:b]
         estimates, weights = [], []
         for h in range(1, HARMONICS + 1):
@@ -232,13 +254,18 @@ class PartEvidence:
         b = min(max(int(np.ceil(t1 * self._sr / self._hop)), a + 1), self._power.shape[1])
         return None if b <= a else (a, b, t0, t1)
 
-    def _other_partials(self, t0: float, t1: float, besides: float | None = None) -> np.ndarray:
+    def _other_partials(self, t0: float, t1: float, besides: float | None = None, *,
+                        up_to_hz: float) -> np.ndarray:
         """Frequencies (Hz) of the partials of the other parts' notes sounding in a span
-        (and of a note at ``besides``, MIDI, when given)."""
+        (the first ``HARMONICS``) and of a note at ``besides`` (MIDI, when given: the
+        singer's own pitch, loud, so all its partials up to ``up_to_hz``: the 9th of a
+        note sung a tone low is the written note's 8th)."""
         pitches = self._midi[(self._on < t1) & (self._off > t0)]
+        out = (np.arange(1, HARMONICS + 1)[None, :] * midi_to_hz(pitches)[:, None]).ravel()
         if besides is not None and np.isfinite(besides):
-            pitches = np.append(pitches, besides)
-        return (np.arange(1, HARMONICS + 1)[None, :] * midi_to_hz(pitches)[:, None]).ravel()
+            f0 = float(midi_to_hz(besides))
+            out = np.append(out, f0 * np.arange(1, int(up_to_hz // f0) + 1))
+        return out
 
 
 def relative_level_db(levels: np.ndarray, neighbours: list[np.ndarray]) -> float:

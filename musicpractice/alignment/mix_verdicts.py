@@ -229,6 +229,8 @@ def levels_in_mix(rows, *, written_midi: np.ndarray, durations_s: np.ndarray,
     pitch = [written_midi[v.index] + tuning_semitones
              + (v.cents / 100.0 if np.isfinite(v.cents) else 0.0) for v in rows]
     found = [evidence.partial_levels_db(p, a, b) for p, (a, b) in zip(pitch, spans)]
+    heard = [evidence.partial_levels_db(p, a, b, peaks_only=True)  # the references
+             for p, (a, b) in zip(pitch, spans)]
     written = [evidence.partial_levels_db(  # without the partials of a wrong pitch found
         written_midi[v.index] + tuning_semitones, a, b,
         besides=p if np.isfinite(v.cents) and abs(v.cents) >= FAR_CENTS / 2 else None)
@@ -237,7 +239,7 @@ def levels_in_mix(rows, *, written_midi: np.ndarray, durations_s: np.ndarray,
     at_written = np.full(len(rows), np.nan)
     neighbours = []
     for k, v in enumerate(rows):
-        near = [found[i] for i in range(max(0, k - NEIGHBOURS), min(len(rows), k + NEIGHBOURS + 1))
+        near = [heard[i] for i in range(max(0, k - NEIGHBOURS), min(len(rows), k + NEIGHBOURS + 1))
                 if i != k and rows[i].attempt == v.attempt and np.isfinite(rows[i].cents)]
         neighbours.append(near)
         at_written[k] = relative_level_db(written[k], near)

@@ -130,3 +130,17 @@ def test_a_new_attack_of_the_same_pitch_is_found_wherever_it_falls_in_the_span()
     assert not takes["again"].reattacked(69.1, 0.98)
     assert takes["again"].reattacked(69.1, 0.5, until_s=1.9)
     assert not takes["held"].reattacked(69.0, 0.5, until_s=1.9)
+
+
+def test_the_written_pitch_is_not_read_from_the_sung_pitchs_higher_partials():
+    # truth by construction: E4 sung where F#4 is written, nothing else sounding
+    audio = render_voice([VoiceNote(0.2, 1.2, 64.0)], sr=SR, seed=3)
+    audio = np.concatenate([audio, np.zeros(SR // 2, dtype=audio.dtype)])
+    none = np.array([])
+    evidence = PartEvidence(audio, SR, others_midi=none, others_on_s=none, others_off_s=none)
+    sung = evidence.partial_levels_db(64.0, 0.2, 1.2, peaks_only=True)
+    written = evidence.partial_levels_db(66.0, 0.2, 1.2, besides=64.0)
+    assert np.isnan(written[7])  # F#4's 8th partial (2960 Hz) is E4's 9th (2966 Hz)
+    assert relative_level_db(written, [sung]) < -8.0  # F#4 is not sung
+    # in silence no partial stands above the spectrum beside it: no reference level
+    assert np.all(np.isnan(evidence.partial_levels_db(64.0, 1.4, 1.6, peaks_only=True)))
