@@ -12,7 +12,11 @@ struck notes around it) gives its evidence and its truth, and isotonic regressio
 - ``CONTRAST_CALIBRATION``: P(played | ln(evidence / evidence of the strongest unwritten
   neighbour)), where that neighbour is clearly struck;
 - ``WRONG_KEY_CALIBRATION``: P(the key played instead is that neighbour | ln its evidence),
-  for written notes not played.
+  for written notes not played;
+- ``PLAYED_WEIGHTS`` / ``HARMONIC_WEIGHTS``: a logistic P(played) over
+  ``piano_check.played_features`` (ln evidence, the key's level after and before its
+  onset, ln evidence of the clearest unwritten neighbour), for keys that are not / are a harmonic of a lower sounding note (Newton's
+  method, a small ridge penalty).
 
 It also prints the precision and recall of the extra notes reported at each
 ``extra_evidence`` threshold. Paste the printed tuples into the ``Calibration`` of that method in
@@ -66,6 +70,24 @@ def isotonic(x: np.ndarray, y: np.ndarray, knots) -> tuple[float, ...]:
     return tuple(np.round(np.maximum.accumulate(out), 3).tolist())
 
 
+def logistic(x: np.ndarray, y: np.ndarray, *, ridge: float = 1.0) -> tuple[float, ...]:
+    """Intercept and coefficients of a logistic regression of ``y`` (0/1, shape (n,)) on
+    ``x`` (shape (n, features)), fitted by Newton's method with a ridge penalty on the
+    coefficients (not the intercept)."""
+    a = np.column_stack([np.ones(len(x)), x])
+    w = np.zeros(a.shape[1])
+    penalty = np.diag([0.0] + [ridge] * x.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-a @ w))
+        grad = a.T @ (p - y) + penalty @ w
+        hess = (a * (p * (1 - p))[:, None]).T @ a + penalty
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return tuple(np.round(w, 3).tolist())
+
+
 def take_features(performance: str, rows_out: dict, *, method: str = "model",
                   seed: int = 0) -> None:
     """Evidence and truth of one fit take's judged notes, appended to ``rows_out``."""
@@ -95,6 +117,10 @@ def take_features(performance: str, rows_out: dict, *, method: str = "model",
                                                       chords=chord_ids_of(as_rows), onset=onset)
     scale = pc._local_scale(act, local, centres)
     support = pc._timing_support(centres, evidence)
+    neighbour = np.array([pc._wrong_key(act, rise, k, centres, midis, scale)[1]
+                          for k in range(len(notes))])
+    features = pc.played_features(act, centres=centres, midis=midis, evidence=evidence,
+                                  neighbour_evidence=neighbour)
     harmonic = pc.harmonic_of_sounding_note(score, as_rows)
     unison = pc.unison_with_earlier_row(as_rows)  # one stroke for two voices: no truth
     s0 = min(n.onset_quarter for n in score.notes)
@@ -115,6 +141,8 @@ def take_features(performance: str, rows_out: dict, *, method: str = "model",
         key, key_evidence = pc._wrong_key(act, rise, k, centres, midis, scale)
         rows_out["played_harmonic" if harmonic[k] else "played"].append(
             (np.log(max(evidence[k], pc.EVIDENCE_FLOOR)), played))
+        rows_out["harmonic_weights" if harmonic[k] else "played_weights"].append(
+            (*features[k], played))
         if key_evidence >= pc.CLEAR_EVIDENCE:
             rows_out["contrast"].append(
                 (np.log(max(evidence[k], pc.EVIDENCE_FLOOR) / key_evidence), played))
@@ -143,7 +171,7 @@ def main() -> None:
     from musicpractice.alignment import piano_check as pc
 
     rows: dict = {"played": [], "played_harmonic": [], "contrast": [], "wrong_key": [],
-                  "extra": {}}
+                  "played_weights": [], "harmonic_weights": [], "extra": {}}
     fit = PIANO_SPLITS["fit"][:1] if args.quick else PIANO_SPLITS["fit"]
     for performance in fit:
         for seed in range(args.seeds):  # the takes of piano_verdicts.py's fit split
@@ -155,6 +183,9 @@ def main() -> None:
         data = np.array(rows[name], dtype=float)
         table = isotonic(data[:, 0], data[:, 1], knots)
         print(f"{name.upper()}_CALIBRATION = {table}  # n={len(data)}")
+    for name in ("played_weights", "harmonic_weights"):
+        data = np.array(rows[name], dtype=float)
+        print(f"{name.upper()} = {logistic(data[:, :-1], data[:, -1])}  # n={len(data)}")
     for threshold, (reported, right, extras, hit) in rows["extra"].items():
         print(f"extra_evidence {threshold}: precision {right / max(reported, 1):.2f} "
               f"recall {hit / max(extras, 1):.2f} ({reported} reported, {extras} extras)")

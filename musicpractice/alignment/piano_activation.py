@@ -48,6 +48,13 @@ class Calibration:
         A verdict is sure when its probability reaches this; otherwise ``unsure``.
     extra_evidence : float
         Evidence an unwritten key's rise needs to be reported as an extra note.
+    played_weights : tuple of float or None
+        Intercept and coefficients of a logistic P(played) over
+        ``piano_check.played_features`` of a key that is not a harmonic of a lower sounding
+        note; ``None``: ``played`` (and ``contrast``) alone.
+    harmonic_weights : tuple of float or None
+        The same for a key that is such a harmonic; ``None``: such a key is called
+        missing only with ``played_harmonic``.
     """
 
     method: str
@@ -57,6 +64,8 @@ class Calibration:
     contrast: tuple
     sure_probability: float
     extra_evidence: float
+    played_weights: tuple | None = None
+    harmonic_weights: tuple | None = None
 
 
 NMF_CALIBRATION = Calibration(
@@ -78,7 +87,9 @@ MODEL_CALIBRATION = Calibration(
                0.937, 0.943),  # 586 notes
     contrast=(0.041, 0.041, 0.144, 0.144, 0.5, 0.5, 0.839, 0.945, 0.994, 0.994, 0.997, 0.997,
               0.997, 0.997),  # 1267 notes
-    sure_probability=0.6, extra_evidence=0.7)
+    sure_probability=0.6, extra_evidence=0.7,
+    played_weights=(-1.134, 0.738, 6.276, -1.26, -0.846),  # 3722 notes
+    harmonic_weights=(-1.583, 0.405, 4.803, 0.447, -0.981))  # 1742 notes
 """Fitted on the fit performers (``piano_check_fit.py --method model``: the two takes per
 performance of ``piano_verdicts.py``'s fit split, each chord placed on its own onset by
 ``piano_timing``); extra notes at ``extra_evidence`` 0.7 there: precision 0.62, recall

@@ -66,6 +66,12 @@ much more clearly means the written key's own rise is mostly its leakage)."""
 ACTIVATION_METHOD = "auto"
 """Which key activation the check reads (``piano_activation.METHODS``): the note model
 when it can run, else the NMF. Benchmarks set it to compare the two."""
+PRE_S = (-0.3, -0.08)
+POST_S = (-0.03, 0.15)
+"""Windows around a note's found onset in which its key's activation level is read before
+and after the stroke (``played_features``): a key sounding from an earlier stroke and not
+struck again has its rise read from a dip and recovery of the held level (the note model's
+posterior of a held key dips at other keys' onsets), which the level before tells apart."""
 EVIDENCE_FLOOR = 1e-4
 CLEAR_EVIDENCE = 0.1
 MIN_SUPPORT = 0.6
@@ -119,6 +125,9 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
                                                    chords=chord_ids_of(rows), onset=onset)
     scale = _local_scale(act, local, centres)
     support = _timing_support(centres, evidence)
+    neighbours = [_wrong_key(act, rise, k, centres, midis, scale) for k in range(len(rows))]
+    features = played_features(act, centres=centres, midis=midis, evidence=evidence,
+                               neighbour_evidence=np.array([e for _, e in neighbours]))
     masked = harmonic_of_sounding_note(score, rows)
     unison = unison_with_earlier_row(rows)
     out = list(rows)
@@ -129,8 +138,11 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
             continue
         harmonic = masked[k] and cal.played_harmonic is not None
         p_played = _probability(evidence[k], cal.played_harmonic if harmonic else cal.played)
-        key, key_evidence = _wrong_key(act, rise, k, centres, midis, scale)
-        if key_evidence >= CLEAR_EVIDENCE:  # a neighbour struck: is the written key leakage?
+        weights = cal.harmonic_weights if masked[k] else cal.played_weights
+        key, key_evidence = neighbours[k]
+        if weights is not None:  # the neighbour's evidence is one of the features
+            p_played = _logistic(weights, features[k])
+        elif key_evidence >= CLEAR_EVIDENCE:  # a neighbour struck: is the key leakage?
             contrast = np.log(max(evidence[k], EVIDENCE_FLOOR) / key_evidence)
             p_played = min(p_played, float(np.interp(contrast, CONTRAST_KNOTS, cal.contrast)))
         status, confidence, played = "ok", p_played, None
@@ -142,7 +154,8 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
                 confidence = (1.0 - p_played) * p_key
                 claimed.append((centres[k], key))
         if (confidence < cal.sure_probability
-                or (status == "missing" and masked[k] and cal.played_harmonic is None)
+                or (status == "missing" and masked[k] and cal.played_harmonic is None
+                    and cal.harmonic_weights is None)
                 or (status == "ok" and unison[k])):
             status = "unsure"
         out[k] = replace(rows[k], status=status, confidence=float(confidence),
@@ -232,6 +245,37 @@ def note_evidence(act: PitchActivation, *, onsets: np.ndarray, midis: np.ndarray
     evidence = np.array([_evidence(act, rise, midis[k], centres[k], scale[k], JUDGE_S)
                          for k in range(onsets.size)])
     return rise, local, centres, evidence
+
+
+def played_features(act: PitchActivation, *, centres: np.ndarray, midis: np.ndarray,
+                    evidence: np.ndarray, neighbour_evidence: np.ndarray) -> np.ndarray:
+    """What says whether each written key was struck, shape (notes, 4): ln(evidence); the
+    key's highest activation in ``POST_S`` and in ``PRE_S`` around its found onset (0
+    where the key is outside the activation or the onset unknown); ln(the evidence of the
+    unwritten neighbour struck most clearly, ``_wrong_key``, at least ``CLEAR_EVIDENCE``).
+
+    ``Calibration.played_weights`` (and ``harmonic_weights``) turn these into the
+    probability that the key was played (``_logistic``): a rise read at a key that sounded
+    as loud just before is most often the dip and recovery of a held key, not a stroke;
+    a neighbour struck clearly makes the written key's own rise likely its leakage.
+    """
+    out = np.zeros((centres.size, 4))
+    out[:, 0] = np.log(np.maximum(evidence, EVIDENCE_FLOOR))
+    out[:, 3] = np.log(np.maximum(neighbour_evidence, CLEAR_EVIDENCE))
+    for k, (centre, midi) in enumerate(zip(centres, midis)):
+        row = act.row(int(midi))
+        if row is None or not np.isfinite(centre):
+            continue
+        for j, (start, end) in ((1, POST_S), (2, PRE_S)):
+            segment = row[_frames(act, centre + start, centre + end)]
+            out[k, j] = float(segment.max()) if segment.size else 0.0
+    return out
+
+
+def _logistic(weights, features: np.ndarray) -> float:
+    """P(played) of a logistic model: ``weights`` = (intercept, *coefficients)."""
+    z = weights[0] + float(np.dot(weights[1:], features))
+    return float(1.0 / (1.0 + np.exp(-z)))
 
 
 def _timing_support(centres: np.ndarray, evidence: np.ndarray) -> np.ndarray:

@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 
 from musicpractice.alignment import align_to_score, compare_with_score, piano_check
+from musicpractice.alignment.piano_activation import MODEL_CALIBRATION
 from musicpractice.analysis.note_model import note_model_available
-from musicpractice.analysis.pitch_activation import pitch_activation
+from musicpractice.analysis.pitch_activation import PitchActivation, pitch_activation
 from musicpractice.audio.fluidsynth_render import PROGRAM_PIANO, fluidsynth_available, render_notes
 from musicpractice.score.model import Measure, Score, ScoreNote, TempoMark
 from tests.alignment.synth import SR, render, tempo_curve
@@ -151,3 +152,49 @@ def test_pitch_activation_of_a_chord():
     top = set(act.midi[np.argsort(mean)[-3:]].tolist())
     assert top == {60, 67, 76}
     assert mean[act.midi == 72][0] < 0.2 * mean[act.midi == 60][0]
+
+
+def _activation(levels: dict[int, np.ndarray], hop_s: float = 0.0116) -> PitchActivation:
+    frames = len(next(iter(levels.values())))
+    keys = sorted(levels)
+    midi = np.arange(keys[0], keys[-1] + 1)
+    activation = np.full((midi.size, frames), 0.1)
+    for key, level in levels.items():
+        activation[key - keys[0]] = level
+    return PitchActivation(times_s=np.arange(frames) * hop_s, midi=midi, activation=activation,
+                           energy=activation.sum(axis=0), hop_s=hop_s)
+
+
+def test_played_features_read_the_levels_around_the_onset():
+    """A key held from an earlier stroke (0.7, dipping at another key's onset and
+    recovering), a key struck at the onset (0.1 to 0.75) and a quiet key that only leaks
+    (0.1 to 0.15): ``played_features`` reads each key's level before and after the onset;
+    with the note model's fitted weights the struck key is played, the quiet one is not,
+    and a clearly struck unwritten neighbour makes the quiet one less likely still."""
+    t = np.arange(200) * 0.0116
+    onset = 1.2
+    held = np.where(t < onset - 0.05, 0.7, 0.4 + 0.3 * np.clip((t - onset + 0.05) / 0.1, 0, 1))
+    struck = np.where(t < onset - 0.02, 0.1, 0.75)
+    quiet = np.where(t < onset - 0.02, 0.1, 0.15)
+    act = _activation({50: held, 55: struck, 60: quiet})
+    rise = piano_check._rise(act.activation)
+    local = piano_check._running_max(act, rise)
+    midis = np.array([50, 55, 60])
+    centres = np.full(3, onset)
+    scale = piano_check._local_scale(act, local, centres)
+    evidence = np.array([piano_check._evidence(act, rise, m, onset, s, piano_check.JUDGE_S)
+                         for m, s in zip(midis, scale)])
+    assert evidence[0] >= piano_check.CLEAR_EVIDENCE  # the recovery reads as a rise
+    features = piano_check.played_features(act, centres=centres, midis=midis,
+                                           evidence=evidence,
+                                           neighbour_evidence=np.full(3, 1e-4))
+    np.testing.assert_allclose(features[:, 1], [0.7, 0.75, 0.15], atol=0.02)  # level after
+    np.testing.assert_allclose(features[:, 2], [0.7, 0.1, 0.1], atol=0.02)  # level before
+    np.testing.assert_allclose(features[:, 3], np.log(piano_check.CLEAR_EVIDENCE))
+    weights = MODEL_CALIBRATION.played_weights
+    assert piano_check._logistic(weights, features[1]) > 0.9
+    quiet_alone = piano_check._logistic(weights, features[2])
+    assert quiet_alone < 0.5
+    with_neighbour = features[2].copy()
+    with_neighbour[3] = np.log(0.8)
+    assert piano_check._logistic(weights, with_neighbour) < quiet_alone
