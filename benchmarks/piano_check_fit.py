@@ -8,7 +8,7 @@ struck notes around it) gives its evidence and its truth, and isotonic regressio
 
 - ``PLAYED_CALIBRATION``: P(played | ln evidence of the written key);
 - ``PLAYED_HARMONIC_CALIBRATION``: the same for keys that are a harmonic of a lower
-  written note sounding at their onset (``piano_check.harmonic_of_sounding_note``);
+  written note sounding at their onset (``piano_written.harmonic_of_sounding_note``);
 - ``CONTRAST_CALIBRATION``: P(played | ln(evidence / evidence of the strongest unwritten
   neighbour)), where that neighbour is clearly struck;
 - ``WRONG_KEY_CALIBRATION``: P(the key played instead is that neighbour | ln its evidence),

@@ -36,7 +36,7 @@ class Calibration:
         P(a written key was played) at each of ``piano_check.KNOTS`` of ln(evidence).
     played_harmonic : tuple of float or None
         The same for a key that is a harmonic of a lower written note sounding at its onset
-        (``piano_check.harmonic_of_sounding_note``); ``None``: such a key is never said to
+        (``piano_written.harmonic_of_sounding_note``); ``None``: such a key is never said to
         be missing (its evidence is hidden in the lower note's partials).
     wrong_key : tuple of float
         P(the key played instead of a written note judged not played is the neighbour with
@@ -104,7 +104,11 @@ timing, only on keys whose lower note is held from before, it still called 20 pl
 missing for 24 left out on the benchmark takes). ``sure_probability``
 0.5 called a note of a two-part synthetic take missing at 0.51; 0.6 as for the NMF (with
 these tables 0.5 found 3 % more wrong notes on each split, but then a verdict half likely
-wrong is stated as sure)."""
+wrong is stated as sure). ``played_weights`` and ``harmonic_weights`` (logistic, fitted by
+the same script on the same notes) replace ``played`` and ``contrast`` for the model: of
+the left-out keys that are not harmonics, 40 of 203 judged on the fit split still look
+played (their key sounds as loud after the onset as a stroke would: pedal, a held key's
+posterior recovering after a dip), which is what bounds missing recall there."""
 
 
 def key_activation(take: np.ndarray, sr: int, *, low_midi: int, high_midi: int,

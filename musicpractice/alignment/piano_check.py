@@ -20,8 +20,11 @@ chords, ornaments); a chord left out keeps the offset of its neighbours. (Weight
 key's rise by its onset probability was tried: on the benchmark takes it changed little,
 on a real Chopin take the model's weak onsets of the low B1 made 13 false "missing".)
 An isotonic calibration turns the evidence into the probability that the note was played
-(keys that are a harmonic of a lower note sounding with them are never
-called missing: ``harmonic_of_sounding_note``); the tables were fitted on Vienna 4x22
+(with the NMF, keys that are a harmonic of a lower note sounding with them are never
+called missing: ``harmonic_of_sounding_note``); with the note model a logistic model over
+``played_features`` does (the evidence, the key's level after and before the onset, the
+clearest unwritten neighbour's evidence), one for such harmonic keys and one for the
+others; the tables were fitted on Vienna 4x22
 performances with injected mistakes (``benchmarks/piano_check_fit.py``, fit performers) and
 checked on held-out ones (``benchmarks/piano_verdicts.py``). Verdicts whose probability is
 below the calibration's ``sure_probability`` are ``unsure``.
@@ -39,12 +42,11 @@ from musicpractice.alignment.compare import ExtraNote, NoteComparison
 from musicpractice.alignment.timemap import Alignment
 from musicpractice.alignment.piano_activation import key_activation
 from musicpractice.alignment.piano_timing import chord_ids_of, place_chords
+from musicpractice.alignment.piano_written import harmonic_of_sounding_note, unison_with_earlier_row
 from musicpractice.analysis.pitch_activation import PitchActivation
 from musicpractice.core.progress import CancelToken, ProgressFn
 from musicpractice.score.model import Score
 
-HARMONIC_STEPS = (12, 19, 24, 28, 31, 36)
-"""Semitones from a note up to its 2nd, 3rd, 4th, 5th, 6th and 8th harmonics."""
 JUDGE_S = (-0.07, 0.1)
 """Window around the chord's found onset (``piano_timing.place_chords``) the verdict is
 made on."""
@@ -162,48 +164,6 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
                          played_midi=played)
     extras = _extra_notes(act, rise, local, centres, midis, claimed, score, alignment, cal)
     return tuple(out), tuple(extras)
-
-
-def harmonic_of_sounding_note(score: Score, rows: Sequence[NoteComparison]) -> np.ndarray:
-    """For each row, whether its key is a harmonic (2nd, 3rd, 4th, 5th, 6th or 8th) of
-    another written note sounding at its onset, shape (rows,).
-
-    Such a key's own rise is hidden in the lower note's overtones: the NMF cannot tell it
-    was left out, so with the NMF "missing" is not said of it (it is ``unsure``); the note
-    model tells better, but not well enough: a key whose lower note was struck before and
-    is only held has no rise of its own when left out, yet on the benchmark takes (fit and
-    held-out performers) a calibration of their own (``played_harmonic``) called 24 such
-    keys missing rightly and 20 wrongly (played softly, or the lower note's partial read as
-    a rise); where the lower note is struck with the key the onset is the lower note's and
-    left-out keys could hardly be told from played ones (a fifth of them at 1 % false
-    flags). So with either activation "missing" is not said of such a key. With the NMF,
-    on the two
-    real Chopin Op. 10/3 recordings against the Vienna MusicXML score (professional takes
-    of bars 1-8, every note played) 20 of the 23 notes called missing before were such
-    keys, mostly the inner B3 an octave above the bass; 3 false "missing" remain.
-    """
-    starts = np.array([n.onset_quarter for n in score.notes], dtype=float)
-    ends = starts + np.array([n.duration_quarter for n in score.notes], dtype=float)
-    midis = np.array([n.midi for n in score.notes], dtype=int)
-    masked = np.zeros(len(rows), dtype=bool)
-    for k, row in enumerate(rows):
-        q = row.ref_quarter + 1e-3
-        sounding = midis[(starts <= q) & (q < ends)]
-        masked[k] = bool(np.isin(row.midi - np.array(HARMONIC_STEPS), sounding).any())
-    return masked
-
-
-def unison_with_earlier_row(rows: Sequence[NoteComparison]) -> np.ndarray:
-    """For each row, whether an earlier row writes the same key at the same score time,
-    shape (rows,): two voices on one key are one stroke, so the sound cannot say whether
-    the second was left out; it is not said to be played (``unsure``) when the key is."""
-    seen: set[tuple[int, float, int]] = set()
-    out = np.zeros(len(rows), dtype=bool)
-    for k, row in enumerate(rows):
-        key = (int(row.attempt), round(row.ref_quarter * 480) / 480, int(row.midi))
-        out[k] = key in seen
-        seen.add(key)
-    return out
 
 
 def note_evidence(act: PitchActivation, *, onsets: np.ndarray, midis: np.ndarray,
