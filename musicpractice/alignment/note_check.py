@@ -36,17 +36,18 @@ from musicpractice.alignment.rival_readings import (
     matched_late,
     timing_fit,
 )
-from musicpractice.alignment.steady_pitch import steady_pitch
+from musicpractice.alignment.steady_pitch import singer_vibrato_hz, steady_pitch
 from musicpractice.analysis.melody import PitchTrack
 from musicpractice.analysis.notes import Note
 from musicpractice.core.pitch import hz_to_midi
 from musicpractice.score.model import ScoreNote
 
-VERSION = 3
+VERSION = 4
 """Bumped whenever a change to the note check changes its verdicts (cached comparisons).
 2: a note's pitch and its precision from a vibrato fit (.steady_pitch); deviations for
 every attempt. 3: that fit only on windows holding 1.5 vibrato cycles; timing weighs
-the rival readings (.rival_readings)."""
+the rival readings (.rival_readings). 4: with the singer's vibrato rate known from the
+take, the steady window is chosen per note (the glide left out where it is)."""
 DEFAULT_TOLERANCE_CENTS = 50.0
 SURE = 0.9
 """Verdicts at least this likely to be right are stated; others are ``unsure``."""
@@ -131,11 +132,15 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
     tuning, tuning_sd = refined_tuning(sung, followed, midi, tuning)
     floor = MIX_MEASURE_SD_CENTS if track.polyphonic else float(np.hypot(TRACKER_SD_CENTS,
                                                                          tuning_sd))
+    vibrato_hz = singer_vibrato_hz(
+        [track.f0_hz[slice(*np.searchsorted(track.times_s, [s.onset_s, s.offset_s]))]
+         for s in sung], hop_s=track.hop_s)
     verdicts = []
     for attempt in np.unique(followed.attempt[followed.sung_to_written >= 0]):
         verdicts.extend(_attempt_verdicts(int(attempt), sung, track, followed, notes, midi,
                                           quarter, tuning, tolerance_cents, heard_others,
-                                          floor_cents=floor, restart_points=points))
+                                          floor_cents=floor, restart_points=points,
+                                          vibrato_hz=vibrato_hz))
     extras = extra_notes(sung, followed, midi, tuning)
     matched = np.flatnonzero(followed.sung_to_written >= 0)
     jumps = tuple((float(sung[int(matched[matched < i][-1])].offset_s), int(a), int(b))
@@ -145,11 +150,12 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
 
 
 def _steady_cents(note: Note, track: PitchTrack, written: int, tuning: float,
-                  floor_cents: float):
+                  floor_cents: float, *, vibrato_hz: float | None = None):
     """(cents from the written pitch, their uncertainty) of a sung note's steady part
-    (see :mod:`.steady_pitch`); ``floor_cents`` is what one note cannot show."""
+    (see :mod:`.steady_pitch`; ``vibrato_hz``: the singer's rate over the take);
+    ``floor_cents`` is what one note cannot show."""
     a, b = np.searchsorted(track.times_s, [note.onset_s, note.offset_s])
-    steady = steady_pitch(track.f0_hz[a:b], hop_s=track.hop_s)
+    steady = steady_pitch(track.f0_hz[a:b], hop_s=track.hop_s, vibrato_hz=vibrato_hz)
     centre = steady.centre_semitones if np.isfinite(steady.centre_semitones) else \
         sung_pitch(note)
     cents = 100.0 * float(octave_folded(centre - tuning - written))
@@ -165,7 +171,7 @@ def prob_within(cents: float, sd: float, tolerance: float) -> float:
 
 def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuning,
                       tolerance, heard_others=None, *, floor_cents: float,
-                      restart_points=None):
+                      restart_points=None, vibrato_hz=None):
     in_attempt = np.flatnonzero((followed.attempt == attempt) & (followed.sung_to_written >= 0))
     matched = {int(followed.sung_to_written[i]): int(i) for i in in_attempt}
     js = sorted(matched)
@@ -184,7 +190,8 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
         if j in matched:
             onset = sung[matched[j]].onset_s
             s = sung[held_index(sung, followed, matched[j])]
-            cents, sd = _steady_cents(s, track, int(midi[j]), tuning, floor_cents)
+            cents, sd = _steady_cents(s, track, int(midi[j]), tuning, floor_cents,
+                                      vibrato_hz=vibrato_hz)
             p_ok = prob_within(cents, sd, tolerance)
             timing = timing_fit(j, onset, anchor_q, anchor_t, quarter, spq)
             if p_ok >= 0.5:
