@@ -10,6 +10,8 @@ the singer sang around it, it tells a sung note from a left-out one.
 
 from __future__ import annotations
 
+import copy
+
 import librosa
 import numpy as np
 
@@ -27,6 +29,8 @@ PITCH_REACH_CENTS = 70.0
 """A partial's peak is looked for this far from where the pitch found puts it (vibrato)."""
 PEAK_DB = 6.0
 """A partial stands this far above the spectrum beside it to be a reference level."""
+OTHERS_MIN_S = 0.3
+"""Shortest note of another part read for the tuning the other parts sing at."""
 CORE = (0.2, 0.8)
 """The part of a note's span measured (the glide into it and the release left out)."""
 SHORT_N_FFT = 1024
@@ -66,6 +70,7 @@ class PartEvidence:
                                           hop_length=self._hop, center=True)) ** 2
         self._bin_hz = sr / N_FFT
         ok = np.isfinite(others_on_s) & np.isfinite(others_off_s)
+        self._tuning = tuning_semitones
         self._midi = np.asarray(others_midi, dtype=float)[ok] + tuning_semitones
         self._on = np.asarray(others_on_s, dtype=float)[ok]
         self._off = np.asarray(others_off_s, dtype=float)[ok]
@@ -160,7 +165,54 @@ class PartEvidence:
         a, b, t0, t1 = frames
         f0 = float(midi_to_hz(pitch_midi))
         others = self._other_partials(t0, t1, besides, up_to_hz=2 * HARMONICS * f0)
-        power = self._power[:, a:b]
+        return self._pitch_from_partials(f0, self._power[:, a:b], others)
+
+    def others_offset_cents(self, *, part_midi: np.ndarray, part_on_s: np.ndarray,
+                            part_off_s: np.ndarray) -> tuple[float, int]:
+        """How far the other parts sing from their written pitches at the tuning given:
+        each of their notes at least ``OTHERS_MIN_S`` long read from its partials that no
+        other sounding note (the part's own written notes included) comes near.
+
+        Parameters
+        ----------
+        part_midi, part_on_s, part_off_s : numpy.ndarray
+            The part's own written notes (MIDI, at A4 = 440 Hz) and their aligned start
+            and end in the take (seconds).
+
+        Returns
+        -------
+        offset_cents : float
+            The median over the notes read (NaN when none could be).
+        count : int
+            How many notes were read.
+        """
+        part = np.asarray(part_midi, dtype=float) + self._tuning
+        part_on, part_off = np.asarray(part_on_s, dtype=float), np.asarray(part_off_s, dtype=float)
+        offsets = []
+        for i, (m, on, off) in enumerate(zip(self._midi, self._on, self._off)):
+            frames = self._frames(on, off) if off - on >= OTHERS_MIN_S else None
+            if frames is None:
+                continue
+            a, b, t0, t1 = frames
+            near = np.concatenate([
+                np.delete(self._midi, i)[(np.delete(self._on, i) < t1) & (np.delete(self._off, i) > t0)],
+                part[(part_on < t1) & (part_off > t0)]])
+            partials = (np.arange(1, HARMONICS + 1)[None, :] * midi_to_hz(near)[:, None]).ravel()
+            found = self._pitch_from_partials(float(midi_to_hz(m)), self._power[:, a:b], partials)
+            if np.isfinite(found):
+                offsets.append(100.0 * (found - m))
+        return (float(np.median(offsets)) if offsets else float("nan")), len(offsets)
+
+    def retuned(self, tuning_semitones: float) -> "PartEvidence":
+        """The same evidence with the other parts placed at another tuning."""
+        out = copy.copy(self)
+        out._midi = self._midi - self._tuning + tuning_semitones
+        out._tuning = tuning_semitones
+        return out
+
+    def _pitch_from_partials(self, f0: float, power: np.ndarray, others: np.ndarray) -> float:
+        """Pitch (MIDI) within ``PITCH_REACH_CENTS`` of ``f0`` (Hz) read from its partials
+        in ``power`` (bins x frames) that no frequency in ``others`` (Hz) comes near."""
         estimates, weights = [], []
         for h in range(1, HARMONICS + 1):
             centre = h * f0

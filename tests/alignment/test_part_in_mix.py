@@ -144,3 +144,31 @@ def test_the_written_pitch_is_not_read_from_the_sung_pitchs_higher_partials():
     assert relative_level_db(written, [sung]) < -8.0  # F#4 is not sung
     # in silence no partial stands above the spectrum beside it: no reference level
     assert np.all(np.isnan(evidence.partial_levels_db(64.0, 1.4, 1.6, peaks_only=True)))
+
+
+def test_the_other_parts_tuning_is_read_from_their_own_partials():
+    # truth by construction: a choir 20 cents sharp of A4 = 440 Hz; the singer is 35 cents
+    # flat of the choir on every note and must not pull the choir's tuning
+    melody = [69, 71, 72, 74, 72, 71, 69, 67]
+    alto = [m - d for m, d in zip(melody, [3, 4, 5, 3, 4, 5, 3, 4])]
+    bass = [m - 12 - d for m, d in zip(melody, [0, 5, 7, 3, 0, 5, 7, 3])]
+    on = 0.3 + 0.6 * np.arange(len(melody))
+    off = on + 0.55
+    singer = render_voice([VoiceNote(a, b, m + 0.2 - 0.35) for a, b, m in zip(on, off, melody)],
+                          sr=SR, seed=1).astype(np.float64)
+    choir = sum(render_voice([VoiceNote(a, b, m + 0.2) for a, b, m in zip(on, off, part)],
+                             sr=SR, vowel=vowel, seed=seed)[:singer.size]
+                for part, vowel, seed in ((alto, "o", 2), (bass, "u", 3)))
+    m = min(singer.size, choir.size)
+    audio = singer[:m] + 0.5 * choir[:m] * np.sqrt(np.mean(singer ** 2) / np.mean(choir[:m] ** 2))
+    evidence = PartEvidence(audio, SR, others_midi=np.array(alto + bass),
+                            others_on_s=np.concatenate([on, on]),
+                            others_off_s=np.concatenate([off, off]))
+    offset, count = evidence.others_offset_cents(part_midi=np.array(melody), part_on_s=on,
+                                                 part_off_s=off)
+    assert count >= 12
+    assert offset == pytest.approx(20.0, abs=4.0)
+    # placed at that tuning, the other parts read 0 cents off
+    retuned = evidence.retuned(0.2)
+    assert retuned.others_offset_cents(part_midi=np.array(melody), part_on_s=on,
+                                       part_off_s=off)[0] == pytest.approx(0.0, abs=4.0)
