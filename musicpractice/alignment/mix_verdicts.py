@@ -55,7 +55,9 @@ def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarra
       theirs, the singer did not sing it (the tracker followed another part): it is
       ``missing`` if no pitch within ``SCAN_SEMITONES`` of the written one comes within
       ``SILENT_DB`` of their level, else ``unsure``; so is a note the tracker did not
-      find (unless the note check already states it missing);
+      find (unless the note check already states it missing), and one whose pitch found
+      cannot be measured (every partial another part's: the tracker followed that part)
+      while the written pitch is absent;
     - a pitch found that is the previous note's (sung or written), its partials' level
       not dipping anywhere from just after the previous note began to just before this
       one's span ends (:meth:`PartEvidence.reattacked`; where the alignment puts a note
@@ -117,7 +119,7 @@ def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarra
 
         if np.isfinite(v.cents):
             pitch = centre + v.cents / 100.0  # found
-            if found < ABSENT_DB and silent():
+            if (found < ABSENT_DB or np.isnan(found) and written < ABSENT_DB) and silent():
                 v = _missing(v, ABSENT_CONFIDENCE)
             elif found < ABSENT_DB:  # the pitch found is not the singer's
                 v = _unsure(v)
