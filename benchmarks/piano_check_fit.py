@@ -15,7 +15,7 @@ struck notes around it) gives its evidence and its truth, and isotonic regressio
   for written notes not played;
 - ``PLAYED_WEIGHTS`` / ``HARMONIC_WEIGHTS``: a logistic P(played) over
   ``piano_check.played_features`` (ln evidence, the key's level after and before its
-  onset, ln evidence of the clearest unwritten neighbour), for keys that are not / are a harmonic of a lower sounding note (Newton's
+  onset, ln evidence of the clearest unwritten neighbour, ln onset probability), for keys that are not / are a harmonic of a lower sounding note (Newton's
   method, a small ridge penalty).
 
 It also prints the precision and recall of the extra notes reported at each
@@ -120,13 +120,13 @@ def take_features(performance: str, rows_out: dict, *, method: str = "model",
     neighbour = np.array([pc._wrong_key(act, rise, k, centres, midis, scale)[1]
                           for k in range(len(notes))])
     features = pc.played_features(act, centres=centres, midis=midis, evidence=evidence,
-                                  neighbour_evidence=neighbour)
+                                  neighbour_evidence=neighbour, onset=onset)
     harmonic = pc.harmonic_of_sounding_note(score, as_rows)
-    unison = pc.unison_with_earlier_row(as_rows)  # one stroke for two voices: no truth
     s0 = min(n.onset_quarter for n in score.notes)
     truth: dict = {}
     for w in take.written:
         truth.setdefault((round((w.quarter - take.first_quarter + s0) * 48), w.midi), []).append(w)
+    twice = {key for key, found in truth.items() if len(found) > 1}
     claimed = []
     for k, note in enumerate(notes):
         found = truth.get((round(note.onset_quarter * 48), note.midi))
@@ -135,8 +135,8 @@ def take_features(performance: str, rows_out: dict, *, method: str = "model",
         w = found.pop(0)
         if w.truth == "wrong":
             claimed.append((centres[k], w.played_midi))
-        if unison[k]:
-            continue
+        if (round(note.onset_quarter * 48), note.midi) in twice:
+            continue  # one stroke for two voices: no truth of its own (piano_takes.evaluate)
         played = w.truth == "ok"
         key, key_evidence = pc._wrong_key(act, rise, k, centres, midis, scale)
         rows_out["played_harmonic" if harmonic[k] else "played"].append(

@@ -173,16 +173,25 @@ def _varlen(value: int) -> bytes:
 
 
 def evaluate(comparison, take: PianoTake, score, outcome) -> None:
-    """Add one piano take's verdicts, scored against its truth, to ``outcome``."""
+    """Add one piano take's verdicts, scored against its truth, to ``outcome``.
+
+    A key two voices write at the same score time is one stroke: where the match file has
+    both written notes, it pairs the performed key with one and calls the other deleted,
+    although its key sounds. Those notes have no truth of their own and are not scored (as
+    in ``piano_check_fit.py``).
+    """
     s0 = min(n.onset_quarter for n in score.notes)
     truth: dict = {}
     for w in take.written:
         truth.setdefault((round((w.quarter - take.first_quarter + s0) * 48), w.midi), []).append(w)
+    twice = {key for key, found in truth.items() if len(found) > 1}
     for row in comparison.notes:
         found = truth.get((round(row.ref_quarter * 48), row.midi))
         if not found:
             continue
         w = found.pop(0)
+        if (round(row.ref_quarter * 48), row.midi) in twice:
+            continue
         outcome.rows += 1
         outcome.unsure += row.status == "unsure"
         if w.truth == "ok":

@@ -129,7 +129,8 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
     support = _timing_support(centres, evidence)
     neighbours = [_wrong_key(act, rise, k, centres, midis, scale) for k in range(len(rows))]
     features = played_features(act, centres=centres, midis=midis, evidence=evidence,
-                               neighbour_evidence=np.array([e for _, e in neighbours]))
+                               neighbour_evidence=np.array([e for _, e in neighbours]),
+                               onset=onset)
     masked = harmonic_of_sounding_note(score, rows)
     unison = unison_with_earlier_row(rows)
     out = list(rows)
@@ -208,18 +209,21 @@ def note_evidence(act: PitchActivation, *, onsets: np.ndarray, midis: np.ndarray
 
 
 def played_features(act: PitchActivation, *, centres: np.ndarray, midis: np.ndarray,
-                    evidence: np.ndarray, neighbour_evidence: np.ndarray) -> np.ndarray:
-    """What says whether each written key was struck, shape (notes, 4): ln(evidence); the
+                    evidence: np.ndarray, neighbour_evidence: np.ndarray,
+                    onset: np.ndarray | None = None) -> np.ndarray:
+    """What says whether each written key was struck, shape (notes, 5): ln(evidence); the
     key's highest activation in ``POST_S`` and in ``PRE_S`` around its found onset (0
     where the key is outside the activation or the onset unknown); ln(the evidence of the
-    unwritten neighbour struck most clearly, ``_wrong_key``, at least ``CLEAR_EVIDENCE``).
+    unwritten neighbour struck most clearly, ``_wrong_key``, at least ``CLEAR_EVIDENCE``);
+    ln(the key's highest onset probability in ``JUDGE_S``, at least ``EVIDENCE_FLOOR``;
+    ``onset``: the note model's, shape like ``act.activation``; ``None``: 0).
 
     ``Calibration.played_weights`` (and ``harmonic_weights``) turn these into the
     probability that the key was played (``_logistic``): a rise read at a key that sounded
     as loud just before is most often the dip and recovery of a held key, not a stroke;
     a neighbour struck clearly makes the written key's own rise likely its leakage.
     """
-    out = np.zeros((centres.size, 4))
+    out = np.zeros((centres.size, 5))
     out[:, 0] = np.log(np.maximum(evidence, EVIDENCE_FLOOR))
     out[:, 3] = np.log(np.maximum(neighbour_evidence, CLEAR_EVIDENCE))
     for k, (centre, midi) in enumerate(zip(centres, midis)):
@@ -229,6 +233,11 @@ def played_features(act: PitchActivation, *, centres: np.ndarray, midis: np.ndar
         for j, (start, end) in ((1, POST_S), (2, PRE_S)):
             segment = row[_frames(act, centre + start, centre + end)]
             out[k, j] = float(segment.max()) if segment.size else 0.0
+        if onset is not None:
+            segment = onset[int(midi) - int(act.midi[0]),
+                            _frames(act, centre + JUDGE_S[0], centre + JUDGE_S[1])]
+            out[k, 4] = np.log(max(float(segment.max()) if segment.size else 0.0,
+                                   EVIDENCE_FLOOR))
     return out
 
 

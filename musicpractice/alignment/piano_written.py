@@ -32,10 +32,13 @@ def harmonic_of_sounding_note(score: Score, rows: Sequence[NoteComparison]) -> n
     a rise); where the lower note is struck with the key the onset is the lower note's and
     left-out keys could hardly be told from played ones (a fifth of them at 1 % false
     flags). So with the NMF "missing" is not said of such a key. With the note model's
-    logistic ``harmonic_weights`` (the level after and before the onset and the clearest
-    neighbour read with the evidence) it is: on the benchmark takes it found 23 of 119
-    left-out harmonic keys on the fit split at 0.2 % more false flags, and on the two
-    real Chopin takes below it calls 5 of 350 played keys missing (2 before). With the NMF,
+    logistic ``harmonic_weights`` (the level after and before the onset, the clearest
+    neighbour and the onset probability read with the evidence) it is: on the benchmark
+    takes it calls 31 of the 102 judged left-out harmonic keys missing on the fit split
+    (34 of 103 held-out; 46 and 43 still look played), and on the two real Chopin takes
+    below 4 of 350 played keys (2 with the tables before). The rise of the key's own
+    partials over the lower note's other partials in the spectrum (STFT, 35 cents around
+    each) added nothing to it on the fit split. With the NMF,
     on the two
     real Chopin Op. 10/3 recordings against the Vienna MusicXML score (professional takes
     of bars 1-8, every note played) 20 of the 23 notes called missing before were such

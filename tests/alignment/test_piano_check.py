@@ -168,7 +168,8 @@ def _activation(levels: dict[int, np.ndarray], hop_s: float = 0.0116) -> PitchAc
 def test_played_features_read_the_levels_around_the_onset():
     """A key held from an earlier stroke (0.7, dipping at another key's onset and
     recovering), a key struck at the onset (0.1 to 0.75) and a quiet key that only leaks
-    (0.1 to 0.15): ``played_features`` reads each key's level before and after the onset;
+    (0.1 to 0.15): ``played_features`` reads each key's level before and after the onset
+    and its onset probability;
     with the note model's fitted weights the struck key is played, the quiet one is not,
     and a clearly struck unwritten neighbour makes the quiet one less likely still."""
     t = np.arange(200) * 0.0116
@@ -185,9 +186,15 @@ def test_played_features_read_the_levels_around_the_onset():
     evidence = np.array([piano_check._evidence(act, rise, m, onset, s, piano_check.JUDGE_S)
                          for m, s in zip(midis, scale)])
     assert evidence[0] >= piano_check.CLEAR_EVIDENCE  # the recovery reads as a rise
+    onset_probability = np.zeros_like(act.activation)
+    frame = int(np.searchsorted(act.times_s, onset))
+    for key, probability in ((50, 0.2), (55, 0.8), (60, 0.05)):
+        onset_probability[key - int(act.midi[0]), frame] = probability
     features = piano_check.played_features(act, centres=centres, midis=midis,
                                            evidence=evidence,
-                                           neighbour_evidence=np.full(3, 1e-4))
+                                           neighbour_evidence=np.full(3, 1e-4),
+                                           onset=onset_probability)
+    np.testing.assert_allclose(features[:, 4], np.log([0.2, 0.8, 0.05]))
     np.testing.assert_allclose(features[:, 1], [0.7, 0.75, 0.15], atol=0.02)  # level after
     np.testing.assert_allclose(features[:, 2], [0.7, 0.1, 0.1], atol=0.02)  # level before
     np.testing.assert_allclose(features[:, 3], np.log(piano_check.CLEAR_EVIDENCE))
