@@ -14,7 +14,8 @@ are searched (``RATE_SPREAD``), and the glide and the release are left out where
 are rather than by a fixed share: a glide may take a third of a short note or none of it
 (the note tracker may already have cut it off), so the fit is made on each window that
 leaves out one of ``START_SHARES`` at the start and one of ``END_SHARES`` at the end,
-and the window whose centre is most precise is kept. A glide left in shows as residual
+and the window whose centre is most precise is kept (the middle fitted at any rate, as
+without the singer's rate, among them). A glide left in shows as residual
 the sinusoid cannot follow (a wider spread); a window cut too short holds fewer frames
 and cycles (a wider spread too). A window whose best rate is only the slowest it allowed
 is not used (the singer's may be slower, and the window holds less of it than it seems).
@@ -106,8 +107,9 @@ def steady_pitch(f0_hz: np.ndarray, *, hop_s: float,
         The singer's vibrato rate over the whole take (see
         :func:`singer_vibrato_hz`). Given, only rates within
         ``RATE_SPREAD`` of it are searched and the steady window is chosen per note
-        (``START_SHARES`` x ``END_SHARES``); otherwise all ``VIBRATO_RATES_HZ`` are
-        searched on the middle of the note (``EDGE_SHARE`` left out at each end).
+        (``START_SHARES`` x ``END_SHARES``), the middle of the note at any rate being
+        one of the candidates; otherwise all ``VIBRATO_RATES_HZ`` are searched on the
+        middle of the note (``EDGE_SHARE`` left out at each end).
 
     Returns
     -------
@@ -116,22 +118,19 @@ def steady_pitch(f0_hz: np.ndarray, *, hop_s: float,
     f0 = np.asarray(f0_hz, dtype=float)
     f0 = f0[f0 > 0]
     cents = 1200.0 * np.log2(f0 / 440.0) + 6900.0
-    rates = VIBRATO_RATES_HZ
-    best = None
+    edge = int(cents.size * EDGE_SHARE) if cents.size > 10 else 0
+    best = _window_pitch(cents[edge:cents.size - edge], hop_s=hop_s, rates=VIBRATO_RATES_HZ,
+                         strict=False)  # the middle of the note, any rate
     if vibrato_hz is not None and np.isfinite(vibrato_hz):
-        rates = rates[(rates >= vibrato_hz / (1.0 + RATE_SPREAD))
-                      & (rates <= vibrato_hz * (1.0 + RATE_SPREAD))]
+        rates = VIBRATO_RATES_HZ[(VIBRATO_RATES_HZ >= vibrato_hz / (1.0 + RATE_SPREAD))
+                                 & (VIBRATO_RATES_HZ <= vibrato_hz * (1.0 + RATE_SPREAD))]
         for start in START_SHARES:
             for end in END_SHARES:
                 a = int(round(start * cents.size))
                 b = cents.size - int(round(end * cents.size))
                 pitch = _window_pitch(cents[a:b], hop_s=hop_s, rates=rates, strict=True)
-                if pitch is not None and (best is None or pitch.sd_cents < best.sd_cents):
+                if pitch is not None and pitch.sd_cents < best.sd_cents:
                     best = pitch
-    if best is None:  # the middle of the note
-        edge = int(cents.size * EDGE_SHARE) if cents.size > 10 else 0
-        best = _window_pitch(cents[edge:cents.size - edge], hop_s=hop_s, rates=rates,
-                             strict=False)
     return best
 
 
