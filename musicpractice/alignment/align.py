@@ -21,6 +21,10 @@ from musicpractice.score.model import Score
 
 LOW_CONFIDENCE = 0.3
 """Below this overall confidence the reference is probably not what was played."""
+HEARD_PARTS_MARGIN = 0.3
+"""A take aligned to a named part that matches the whole score this much better (overall
+confidence) contains the other parts (a singer recorded with the choir): its timing is
+read from all the parts (``score_parts.MIN_MARGIN``, the same margin)."""
 
 
 def align_takes(take: np.ndarray, reference: np.ndarray, sr: int, *,
@@ -71,7 +75,10 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
         Name of the part that was played or sung (see :meth:`Score.find_part`). When
         omitted, a take that performs one single-line part of a score with several (a
         singer's line of a chorale) follows that part (see :mod:`.score_parts`; the
-        alignment's ``part`` and a warning say so); otherwise all parts.
+        alignment's ``part`` and a warning say so); otherwise all parts. A take aligned
+        to a named part that matches the whole score clearly better (the other parts are
+        heard: a singer recorded with the choir) is timed by all the parts
+        (``HEARD_PARTS_MARGIN``); its ``part`` stays the one named.
     bars : (int, int), optional
         First and last written bar the take covers (a rehearsal of bars 17-32).
     subsequence : bool or None
@@ -108,18 +115,27 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
         warnings.append(choice.sentence())
         ref_f = written_features(score, notes, q0, q1)
         frames = choice.frames
+    timing_notes = notes
+    if part_name is not None and choice is None and len(score.parts) > 1:
+        whole = [n for n in score.notes if q0 - 1e-9 <= n.onset_quarter < q1 - 1e-9]
+        whole_f = written_features(score, whole, q0, q1)
+        with_all = align_features(take_f, whole_f, subsequence=subsequence, cancel=cancel)
+        if with_all.overall_confidence >= frames.overall_confidence + HEARD_PARTS_MARGIN:
+            frames, ref_f, timing_notes = with_all, whole_f, whole  # the other parts are heard
+            warnings.append(f"The other parts are heard in the take: it was aligned to the "
+                            f"whole score, and the {part_name} part's notes are checked.")
     grid_q = np.linspace(q0, q1, max(2, int((q1 - q0) * 48) + 1))
     grid_s = score.seconds_at(grid_q) - start_s
     ref_q = np.interp(frames.ref_frames / frames.rate_hz, grid_s, grid_q)
     ref_q[frames.ref_frames >= ref_f.n_frames - 1] = q1  # the last frame ends the excerpt
-    if choice is None and part_name is not None and len(score.parts) > 1:
+    if choice is None and part_name is not None and len(score.parts) > 1 and timing_notes is notes:
         warnings.append(f"Aligned to the {part_name} part only.")
     alignment = replace(_alignment(frames, "score", ref_q, take_f.tuning_cents, warnings),
                         part=part_name)
     report(steps.stage("note onsets"), 0.0, "placing notes")
-    chord_q = np.unique([n.onset_quarter for n in notes])
-    pitches = np.array([n.midi for n in notes])
-    chord_of = np.searchsorted(chord_q, [n.onset_quarter for n in notes])
+    chord_q = np.unique([n.onset_quarter for n in timing_notes])
+    pitches = np.array([n.midi for n in timing_notes])
+    chord_of = np.searchsorted(chord_q, [n.onset_quarter for n in timing_notes])
     chords = [pitches[chord_of == k] for k in range(chord_q.size)]
     return refine_to_onsets(alignment, pitch_onsets(take, sr, cancel=cancel), chord_q, chords)
 
