@@ -46,10 +46,12 @@ def check_score_file(path: Path) -> None:
     Raises
     ------
     ScoreFileError
-        Too large, an ``.mxl`` unpacking to too much, a repeat played too often, a MIDI
+        Empty, too large, an ``.mxl`` unpacking to too much, a repeat played too often, a MIDI
         file with too many tracks or lasting too long.
     """
     size = path.stat().st_size
+    if size == 0:
+        raise ScoreFileError(f"The score {path.name} is an empty file (0 bytes).")
     if size > MAX_FILE_BYTES:
         raise ScoreFileError(f"The score {path.name} is {size / 1e6:.0f} MB; scores of up to "
                              f"{MAX_FILE_BYTES >> 20} MB are read.")

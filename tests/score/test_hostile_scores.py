@@ -140,3 +140,11 @@ def test_too_many_notes_are_refused(tmp_path):
     path.write_text(text)
     with pytest.raises(ScoreFileError, match="notes; at most"):
         load_score(path)
+
+
+@pytest.mark.parametrize("name", ["empty.mid", "empty.musicxml", "empty.mxl", "empty.abc"])
+def test_an_empty_score_file_is_said_to_be_empty(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"")
+    with pytest.raises(ScoreFileError, match=r"^The score empty\.\w+ is an empty file"):
+        load_score(path)
