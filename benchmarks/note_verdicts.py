@@ -203,7 +203,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=2, help="takes per piece")
     parser.add_argument("--voice", choices=sorted(VOICES), default="ours",
                         help="the sung rows' voice: ours (the constants were chosen on it) "
-                        "or second (built differently, never used to choose them)")
+                        "or second / third (built differently, never used to choose them)")
     parser.add_argument("--details", action="store_true",
                         help="print each misjudged note (kind, true cents, status, cents)")
     args = parser.parse_args()
