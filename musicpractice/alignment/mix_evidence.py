@@ -320,7 +320,8 @@ class PartEvidence:
         return out
 
 
-def relative_level_db(levels: np.ndarray, neighbours: list[np.ndarray]) -> float:
+def relative_level_db(levels: np.ndarray, neighbours: list[np.ndarray], *,
+                      min_common: int = 1) -> float:
     """How much louder (dB) a note's own partials are than its neighbours' same partials.
 
     Parameters
@@ -330,6 +331,9 @@ def relative_level_db(levels: np.ndarray, neighbours: list[np.ndarray]) -> float
         :meth:`PartEvidence.partial_levels_db`).
     neighbours : list of numpy.ndarray
         The same for notes sung around it.
+    min_common : int
+        A neighbour counts only when it has at least this many unshared partials in
+        common with the note.
 
     Returns
     -------
@@ -340,6 +344,6 @@ def relative_level_db(levels: np.ndarray, neighbours: list[np.ndarray]) -> float
     diffs = []
     for other in neighbours:
         common = np.isfinite(levels) & np.isfinite(other)
-        if common.any():
+        if common.sum() >= max(min_common, 1):
             diffs.append(float(np.mean(levels[common] - other[common])))
     return float(np.median(diffs)) if diffs else float("nan")

@@ -25,6 +25,9 @@ PRESENT_DB = -4.0
 """... this close to the neighbours' or louder: the singer is singing it."""
 ABSENT_CONFIDENCE = 0.95
 SCAN_SEMITONES, SCAN_STEP_CENTS = 4.0, 20.0
+SCAN_MIN_PARTIALS = 2
+"""... a pitch counting there only when measured on at least this many partials no other
+part shares (one high partial catches another part's upper partials)."""
 SILENT_DB = -6.0
 """A note is left out only when no pitch within ``SCAN_SEMITONES`` of the written one
 (the largest mistakes are a few semitones) comes within this of the neighbours' level
@@ -174,7 +177,8 @@ def _loudest_near(evidence: PartEvidence, centre: float, start: float, end: floa
     best = -np.inf
     for pitch in centre + np.arange(-SCAN_SEMITONES, SCAN_SEMITONES + 1e-9,
                                     SCAN_STEP_CENTS / 100.0):
-        level = relative_level_db(evidence.partial_levels_db(pitch, start, end), near)
+        level = relative_level_db(evidence.partial_levels_db(pitch, start, end), near,
+                                  min_common=SCAN_MIN_PARTIALS)
         if np.isfinite(level):
             best = max(best, level)
     return best
