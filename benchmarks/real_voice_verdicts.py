@@ -1,0 +1,196 @@
+"""Note verdicts on a real singer (issue 10): the shared vocadito recording, never used to
+choose a constant.
+
+A real amateur voice cannot be given mistakes with exact truth, but its score can:
+annotator A1's notes of ``melody/vocadito_1.wav`` (onset, pitch, duration) are written as
+a one-part score at 60 quarter notes a minute (one quarter = one second, onsets and
+durations on a 1/16-quarter grid), each note at the semitone nearest to what was sung at
+the singer's tuning. Then, per seed,
+
+- about one written note in eight is moved 1-3 semitones up or down: the singer now sang
+  it wrong by a known amount (what was sung minus the new written pitch);
+- a note is written into some of the rests of 0.6 s or more: the singer left it out.
+
+Only notes both annotators agree on (onset within 50 ms, pitch within 30 cents) are
+scored. A note whose sung pitch is 30-70 cents from its semitone is neither good nor
+wrong for the truth (the tolerance is 50 cents) and is not scored as either. The take
+goes through the product path (``align_to_score``, ``compare_with_score``) and the table
+prints what ``note_verdicts.py`` prints: wrong-note recall (flagged ``wrong``, right
+direction, within 25 cents), good notes flagged, missing recall, unsure share, and the
+share of sure verdicts that are wrong.
+
+Usage: ``.venv/bin/python benchmarks/real_voice_verdicts.py [--seeds N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import require_data  # noqa: E402
+
+GRID_Q = 1.0 / 16.0
+TOLERANCE_CENTS = 50.0
+GOOD_CENTS, WRONG_MIN_CENTS = 30.0, 70.0
+AGREE_S, AGREE_CENTS = 0.05, 30.0
+MIN_REST_S = 0.6
+
+
+def _annotation(folder: Path, name: str) -> np.ndarray:
+    """Rows ``(onset_s, midi (float), duration_s)``."""
+    a = np.loadtxt(folder / name, delimiter=",", ndmin=2)
+    return np.column_stack([a[:, 0], 69.0 + 12.0 * np.log2(a[:, 1] / 440.0), a[:, 2]])
+
+
+def singer_tuning(midi: np.ndarray) -> float:
+    """The offset (semitones, in [-0.5, 0.5)) that puts the sung pitches nearest to a
+    semitone grid (least absolute deviation over a 1-cent grid of offsets)."""
+    offsets = np.arange(-50, 50) / 100.0
+    cost = [np.abs(((midi - o) + 0.5) % 1.0 - 0.5).sum() for o in offsets]
+    return float(offsets[int(np.argmin(cost))])
+
+
+def _agreed(a1: np.ndarray, a2: np.ndarray) -> np.ndarray:
+    """Per A1 note: does A2 have a note within AGREE_S and AGREE_CENTS of it?"""
+    return np.array([np.any((np.abs(a2[:, 0] - on) <= AGREE_S)
+                            & (np.abs(a2[:, 1] - m) * 100 <= AGREE_CENTS)) for on, m, _ in a1])
+
+
+def _write_score(path: Path, notes: list[tuple[float, float, int]]) -> None:
+    """A one-part MusicXML of ``(onset_q, duration_q, midi)`` at 60 quarter notes a minute."""
+    import music21
+
+    part = music21.stream.Part()
+    part.partName = "Voice"
+    part.insert(0, music21.meter.TimeSignature("4/4"))
+    part.insert(0, music21.tempo.MetronomeMark(number=60))
+    for onset, duration, midi in notes:
+        part.insert(onset, music21.note.Note(midi, quarterLength=duration))
+    part.makeRests(fillGaps=True, inPlace=True)
+    measures = part.makeMeasures()
+    measures.makeTies(inPlace=True)  # a note over a barline: tied, not a longer bar
+    measures.partName = "Voice"
+    score = music21.stream.Score([measures])
+    score.write("musicxml", fp=str(path))
+
+
+def build_truth(a1: np.ndarray, agreed: np.ndarray, tuning: float, *, seed: int):
+    """The written notes ``(onset_q, duration_q, midi)`` and per written note its truth
+    ``(kind, true_cents)`` (kind ``ok`` / ``wrong`` / ``missing`` / ``skip``)."""
+    rng = np.random.default_rng(seed)
+    snap = lambda x: max(GRID_Q, round(x / GRID_Q) * GRID_Q)  # noqa: E731
+    written, truth = [], []
+    last_moved = -3
+    for k, (onset, midi, duration) in enumerate(a1):
+        nearest = int(round(midi - tuning))
+        dev = 100.0 * (midi - tuning - nearest)
+        on_q = round(onset / GRID_Q) * GRID_Q
+        dur_q = snap(min(duration, (a1[k + 1, 0] - onset) if k + 1 < len(a1) else duration))
+        kind, cents = ("ok", dev) if abs(dev) <= GOOD_CENTS else ("skip", dev)
+        if agreed[k] and abs(dev) <= GOOD_CENTS and k - last_moved > 2 and rng.random() < 0.14:
+            shift = int(rng.choice([-3, -2, -1, 1, 2, 3]))
+            nearest += shift
+            kind, cents = "wrong", dev - 100.0 * shift
+            last_moved = k
+        if not agreed[k]:
+            kind = "skip"
+        written.append((on_q, dur_q, nearest))
+        truth.append((kind, cents))
+        gap = (a1[k + 1, 0] - onset - duration) if k + 1 < len(a1) else 0.0
+        if gap >= MIN_REST_S and rng.random() < 0.5:  # a note written where nothing is sung
+            start = onset + duration + 0.5 * gap - 0.15
+            written.append((round(start / GRID_Q) * GRID_Q, snap(0.3), nearest - shift_of(rng)))
+            truth.append(("missing", float("nan")))
+    order = sorted(range(len(written)), key=lambda k: written[k][0])
+    written = [written[k] for k in order]
+    truth = [truth[k] for k in order]
+    for k in range(len(written) - 1):  # a duration rounded up must not overlap the next note
+        on, dur, midi = written[k]
+        written[k] = (on, max(GRID_Q, min(dur, written[k + 1][0] - on)), midi)
+    return written, truth
+
+
+def shift_of(rng) -> int:
+    """A left-out note's pitch: a step from the note before."""
+    return int(rng.choice([-2, -1, 1, 2]))
+
+
+def evaluate(audio: np.ndarray, sr: int, written, truth, folder: Path) -> dict:
+    """Counts of one seed's score against the real take."""
+    from musicpractice.alignment import align_to_score, compare_with_score
+    from musicpractice.score import load_score
+
+    path = folder / "vocadito_score.musicxml"
+    _write_score(path, written)
+    score = load_score(path)
+    alignment = align_to_score(audio, sr, score, part="Voice")
+    comparison = compare_with_score(audio, sr, score, alignment, part="Voice")
+    rows = {}
+    for r in comparison.notes:
+        rows.setdefault((round(r.ref_quarter / GRID_Q), r.midi), r)
+    c = dict(wrong=0, wrong_found=0, good=0, false=0, missing=0, missing_found=0,
+             rows=0, unsure=0, sure=0, sure_bad=0)
+    for (on_q, _dur, midi), (kind, cents) in zip(written, truth):
+        row = rows.get((round(on_q / GRID_Q), midi))
+        status = row.status if row is not None else "absent"
+        found = row.cents if row is not None else np.nan
+        c["rows"] += 1
+        c["unsure"] += status == "unsure"
+        right_wrong = (status == "wrong" and np.isfinite(found) and np.isfinite(cents)
+                       and np.sign(found) == np.sign(cents))
+        if kind == "wrong":
+            c["wrong"] += 1
+            c["wrong_found"] += bool(right_wrong and abs(found - cents) <= 25.0)
+        elif kind == "missing":
+            c["missing"] += 1
+            c["missing_found"] += status == "missing"
+        elif kind == "ok":
+            c["good"] += 1
+            c["false"] += status in ("wrong", "missing")
+        if kind != "skip" and status in ("ok", "wrong", "missing"):
+            c["sure"] += 1
+            c["sure_bad"] += not (status == kind and (kind != "wrong" or right_wrong))
+    return c
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=3, help="scores with other mistakes")
+    args = parser.parse_args()
+    folder = require_data() / "melody"
+    from musicpractice.audio.io import load_signal
+
+    signal = load_signal(folder / "vocadito_1.wav")
+    a1 = _annotation(folder, "vocadito_1_notesA1.csv")
+    a2 = _annotation(folder, "vocadito_1_notesA2.csv")
+    agreed = _agreed(a1, a2)
+    tuning = singer_tuning(a1[:, 1])
+    print(f"vocadito_1: {len(a1)} notes (A1), {agreed.sum()} agreed by A2; singer's tuning "
+          f"{tuning * 100:+.0f} cents; sung within {GOOD_CENTS:.0f} cents of a semitone: "
+          f"{int(np.sum(np.abs(((a1[:, 1] - tuning) + 0.5) % 1 - 0.5) * 100 <= GOOD_CENTS))}")
+    total: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in range(args.seeds):
+            written, truth = build_truth(a1, agreed, tuning, seed=seed)
+            c = evaluate(signal.samples, signal.sr, written, truth, Path(tmp))
+            for key, value in c.items():
+                total[key] = total.get(key, 0) + value
+
+    def ratio(a, b):
+        return f"{total[a] / total[b]:.2f}" if total[b] else "  - "
+
+    print(f"{'take':<22} {'wrong rec':>9} {'false fl':>8} {'miss rec':>8} {'unsure':>6} "
+          f"{'sure bad':>8}   (wrong {total['wrong']}, good {total['good']}, missing "
+          f"{total['missing']}, sure {total['sure']})")
+    print(f"{'vocadito_1 (real)':<22} {ratio('wrong_found', 'wrong'):>9} "
+          f"{ratio('false', 'good'):>8} {ratio('missing_found', 'missing'):>8} "
+          f"{ratio('unsure', 'rows'):>6} {ratio('sure_bad', 'sure'):>8}")
+
+
+if __name__ == "__main__":
+    main()
