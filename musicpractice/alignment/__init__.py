@@ -1,6 +1,6 @@
 """Take-to-take and take-to-score alignment."""
 
-ALGORITHM_VERSION = 5
+ALGORITHM_VERSION = 6
 """Bumped whenever a change to the aligner changes its results (invalidates cached
 alignments). 2: onset refinement, silent ends, slow partial takes (2026-11-30).
 3: multiscale bands projected by the exact ratio between levels (long takes); what only
@@ -8,7 +8,10 @@ one recording has before or after the music is left out (see .edges).
 4: with no part named, a take performing one line of a choir score follows that part
 (see .score_parts); ``Alignment.part``.
 5: sung verdicts from a vibrato fit with rival readings, the time map pinned to the sung
-notes, piano chords placed on their onsets with the note model (cached comparisons too)."""
+notes, piano chords placed on their onsets with the note model (cached comparisons too).
+6: a named part whose take holds the other parts is timed by the whole score; a part in a
+mix judged at the ensemble's tuning with its own partials; piano P(played) a logistic over
+the note model's evidence; sung notes' steady part at the singer's vibrato rate."""
 
 from musicpractice.alignment.align import align_takes, align_to_score
 from musicpractice.alignment.compare import (
