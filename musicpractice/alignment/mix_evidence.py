@@ -76,8 +76,8 @@ class PartEvidence:
         self._off = np.asarray(others_off_s, dtype=float)[ok]
 
     def partial_levels_db(self, pitch_midi: float, start_s: float, end_s: float, *,
-                          besides: float | None = None, peaks_only: bool = False
-                          ) -> np.ndarray:
+                          besides: float | None = None, besides_all: bool = True,
+                          peaks_only: bool = False) -> np.ndarray:
         """Power (dB) of each partial of ``pitch_midi`` over the core of a note's span,
         NaN where another part's note sounding then (or a note at ``besides``) shares the
         partial.
@@ -91,6 +91,9 @@ class PartEvidence:
         besides : float, optional
             A pitch (MIDI) heard there too whose partials are left out as well (the pitch
             the singer was found at, when the written one is measured).
+        besides_all : bool
+            Leave out all partials of ``besides`` up to this note's 16th (a singer's
+            voice has them), not only its first ``HARMONICS`` (another part's).
         peaks_only : bool
             Leave out (NaN) partials that do not stand ``PEAK_DB`` above the spectrum
             half-way to the partials beside them: a level a note's partial is compared
@@ -108,7 +111,8 @@ class PartEvidence:
             return out
         a, b, t0, t1 = frames
         f0 = float(midi_to_hz(pitch_midi))
-        other_partials = self._other_partials(t0, t1, besides, up_to_hz=2 * HARMONICS * f0)
+        other_partials = self._other_partials(
+            t0, t1, besides, up_to_hz=2 * HARMONICS * f0 if besides_all else 0.0)
         power = self._power[:, a:b]
         for h in range(1, HARMONICS + 1):
             centre = h * f0
@@ -309,14 +313,14 @@ class PartEvidence:
     def _other_partials(self, t0: float, t1: float, besides: float | None = None, *,
                         up_to_hz: float) -> np.ndarray:
         """Frequencies (Hz) of the partials of the other parts' notes sounding in a span
-        (the first ``HARMONICS``) and of a note at ``besides`` (MIDI, when given: the
-        singer's own pitch, loud, so all its partials up to ``up_to_hz``: the 9th of a
-        note sung a tone low is the written note's 8th)."""
+        (the first ``HARMONICS``) and of a note at ``besides`` (MIDI, when given: its first
+        ``HARMONICS`` and any more up to ``up_to_hz``: the 9th of a note sung a tone low is
+        the written note's 8th)."""
         pitches = self._midi[(self._on < t1) & (self._off > t0)]
         out = (np.arange(1, HARMONICS + 1)[None, :] * midi_to_hz(pitches)[:, None]).ravel()
         if besides is not None and np.isfinite(besides):
             f0 = float(midi_to_hz(besides))
-            out = np.append(out, f0 * np.arange(1, int(up_to_hz // f0) + 1))
+            out = np.append(out, f0 * np.arange(1, max(int(up_to_hz // f0), HARMONICS) + 1))
         return out
 
 

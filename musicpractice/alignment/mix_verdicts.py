@@ -243,10 +243,6 @@ def levels_in_mix(rows, *, written_midi: np.ndarray, durations_s: np.ndarray,
     found = [evidence.partial_levels_db(p, a, b) for p, (a, b) in zip(pitch, spans)]
     heard = [evidence.partial_levels_db(p, a, b, peaks_only=True)  # the references
              for p, (a, b) in zip(pitch, spans)]
-    written = [evidence.partial_levels_db(  # without the partials of a wrong pitch found
-        written_midi[v.index] + tuning_semitones, a, b,
-        besides=p if np.isfinite(v.cents) and abs(v.cents) >= FAR_CENTS / 2 else None)
-        for v, p, (a, b) in zip(rows, pitch, spans)]
     at_found = np.full(len(rows), np.nan)
     at_written = np.full(len(rows), np.nan)
     neighbours = []
@@ -254,9 +250,14 @@ def levels_in_mix(rows, *, written_midi: np.ndarray, durations_s: np.ndarray,
         near = [heard[i] for i in range(max(0, k - NEIGHBOURS), min(len(rows), k + NEIGHBOURS + 1))
                 if i != k and rows[i].attempt == v.attempt and np.isfinite(rows[i].cents)]
         neighbours.append(near)
-        at_written[k] = relative_level_db(written[k], near)
         if np.isfinite(v.cents):
             at_found[k] = relative_level_db(found[k], near)
+        a, b = spans[k]
+        written = evidence.partial_levels_db(  # without the partials of a wrong pitch found
+            written_midi[v.index] + tuning_semitones, a, b,
+            besides=pitch[k] if np.isfinite(v.cents) and abs(v.cents) >= FAR_CENTS / 2 else None,
+            besides_all=bool(at_found[k] >= PRESENT_DB))  # all of them when it is the singer
+        at_written[k] = relative_level_db(written, near)
     return at_found, at_written, neighbours
 
 
