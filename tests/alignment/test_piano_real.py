@@ -21,3 +21,30 @@ def test_a_professional_take_is_not_marked_wrong(shared_data, who):
     assert total > 150
     assert counts["missing"] + counts["wrong"] <= 0.03 * total, counts
     assert counts["ok"] >= 0.8 * total, counts
+
+
+def test_mistakes_written_into_the_score_are_found_on_a_real_take(shared_data, tmp_path):
+    """The score gets the mistakes (benchmarks/real_piano_verdicts.py: keys moved a step,
+    keys added that the pianist did not play); the real take is then checked against it.
+    The builder and the scoring are the benchmark's, so this floor and the README's
+    number are one measurement."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "real_piano_verdicts.py"
+    spec = importlib.util.spec_from_file_location("real_piano_verdicts", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    folder = shared_data / "alignment"
+    source = folder / "vienna4x22" / "musicxml" / "Chopin_op10_no3.musicxml"
+    total: dict = {}
+    for seed in (0, 1, 2):
+        score = tmp_path / f"chopin_{seed}.musicxml"
+        truth = bench.mistaken_score(source, score, seed=seed)
+        counts = bench.evaluate(folder / "Chopin_Op010-03-Measures1-8_Varsi.wav", score, truth)
+        for key, value in counts.items():
+            total[key] = total.get(key, 0) + value
+    assert total["missing"] >= 10 and total["good"] >= 300, total
+    assert total["missing_found"] >= 0.7 * total["missing"], total
+    assert total["false"] <= 0.03 * total["good"], total
+    assert total["sure_bad"] <= 0.05 * total["sure"], total
