@@ -11,6 +11,11 @@ the singer's tuning. Then, per seed,
   it wrong by a known amount (what was sung minus the new written pitch);
 - a note is written into some of the rests of 0.6 s or more: the singer left it out.
 
+The same scores are then checked against the take with a restart spliced in (the singer
+stops in a rest, pauses 2 s and sings again from a phrase start at least 4 s back; the
+notes between are scored at both attempts; the restarts column gives restarts reported /
+spliced in).
+
 Only notes both annotators agree on (onset within 50 ms, pitch within 30 cents) are
 scored. A note whose sung pitch is 30-70 cents from its semitone is neither good nor
 wrong for the truth (the tolerance is 50 cents) and is not scored as either. The take
@@ -39,6 +44,9 @@ TOLERANCE_CENTS = 50.0
 GOOD_CENTS, WRONG_MIN_CENTS = 30.0, 70.0
 AGREE_S, AGREE_CENTS = 0.05, 30.0
 MIN_REST_S = 0.6
+SECONDS_PER_QUARTER = 1.0
+"""The score is written at 60 quarter notes a minute: a quarter lasts a second."""
+RESTART_PAUSE_S = 2.0
 
 
 def _annotation(folder: Path, name: str) -> np.ndarray:
@@ -120,8 +128,36 @@ def shift_of(rng) -> int:
     return int(rng.choice([-2, -1, 1, 2]))
 
 
-def evaluate(audio: np.ndarray, sr: int, written, truth, folder: Path) -> dict:
-    """Counts of one seed's score against the real take."""
+def with_restart(audio: np.ndarray, sr: int, a1: np.ndarray, *, pause_s: float = RESTART_PAUSE_S):
+    """The take with a restart spliced in: the singer stops in the rest after the note
+    nearest 60 % of the take, pauses ``pause_s`` and sings again from the start of the
+    phrase (the first note after a rest of 0.3 s or more) at least 4 s before.
+
+    Returns ``(audio, occurrences)``: ``occurrences(onset_s)`` gives the take times at
+    which a note sung at ``onset_s`` in the original is heard (twice between the two
+    points)."""
+    ends = a1[:, 0] + a1[:, 2]
+    gaps = np.append(a1[1:, 0] - ends[:-1], 0.0)
+    stop_k = int(np.argmin(np.abs(ends - 0.6 * ends[-1]) + 100.0 * (gaps < 0.3)))
+    stop_s = float(ends[stop_k] + 0.5 * gaps[stop_k])
+    starts = [k for k in range(1, stop_k) if a1[k, 0] - ends[k - 1] >= 0.3
+              and a1[k, 0] <= stop_s - 4.0]
+    back_s = float(a1[starts[-1], 0] - 0.1) if starts else float(a1[0, 0] - 0.1)
+    cut, again = int(stop_s * sr), int(back_s * sr)
+    spliced = np.concatenate([audio[:cut], np.zeros(int(pause_s * sr), audio.dtype),
+                              audio[again:]])
+    shift = stop_s + pause_s - back_s
+
+    def occurrences(onset_s: float) -> list[float]:
+        return ([onset_s] if onset_s < stop_s else []) + (
+            [onset_s + shift] if onset_s >= back_s else [])
+    return spliced, occurrences
+
+
+def evaluate(audio: np.ndarray, sr: int, written, truth, folder: Path,
+             occurrences=lambda onset_s: [onset_s]) -> dict:
+    """Counts of one seed's score against the real take (each time a written note is
+    sung in it: ``occurrences(onset_s)``, see :func:`with_restart`)."""
     from musicpractice.alignment import align_to_score, compare_with_score
     from musicpractice.score import load_score
 
@@ -130,13 +166,17 @@ def evaluate(audio: np.ndarray, sr: int, written, truth, folder: Path) -> dict:
     score = load_score(path)
     alignment = align_to_score(audio, sr, score, part="Voice")
     comparison = compare_with_score(audio, sr, score, alignment, part="Voice")
-    rows = {}
+    rows: dict = {}
     for r in comparison.notes:
-        rows.setdefault((round(r.ref_quarter / GRID_Q), r.midi), r)
+        rows.setdefault((round(r.ref_quarter / GRID_Q), r.midi), []).append(r)
     c = dict(wrong=0, wrong_found=0, good=0, false=0, missing=0, missing_found=0,
-             rows=0, unsure=0, sure=0, sure_bad=0)
-    for (on_q, _dur, midi), (kind, cents) in zip(written, truth):
-        row = rows.get((round(on_q / GRID_Q), midi))
+             rows=0, unsure=0, sure=0, sure_bad=0, restarts=len(comparison.restarts))
+    heard = [(on_q, midi, kind, cents, t) for (on_q, _d, midi), (kind, cents)
+             in zip(written, truth) for t in occurrences(on_q * SECONDS_PER_QUARTER)]
+    for on_q, midi, kind, cents, t in heard:
+        row = min(rows.get((round(on_q / GRID_Q), midi), []), default=None,
+                  key=lambda r: abs(r.take_onset_s - t) if np.isfinite(r.take_onset_s)
+                  else np.inf)
         status = row.status if row is not None else "absent"
         found = row.cents if row is not None else np.nan
         c["rows"] += 1
@@ -173,23 +213,29 @@ def main() -> None:
     print(f"vocadito_1: {len(a1)} notes (A1), {agreed.sum()} agreed by A2; singer's tuning "
           f"{tuning * 100:+.0f} cents; sung within {GOOD_CENTS:.0f} cents of a semitone: "
           f"{int(np.sum(np.abs(((a1[:, 1] - tuning) + 0.5) % 1 - 0.5) * 100 <= GOOD_CENTS))}")
-    total: dict = {}
+    print(f"{'take':<26} {'wrong rec':>9} {'false fl':>8} {'miss rec':>8} {'unsure':>6} "
+          f"{'sure bad':>8} {'restarts':>8}")
+    spliced, occurrences = with_restart(signal.samples, signal.sr, a1)
+    takes = (("vocadito_1 (real)", signal.samples, lambda t: [t]),
+             ("vocadito_1, a restart", spliced, occurrences))
     with tempfile.TemporaryDirectory() as tmp:
-        for seed in range(args.seeds):
-            written, truth = build_truth(a1, agreed, tuning, seed=seed)
-            c = evaluate(signal.samples, signal.sr, written, truth, Path(tmp))
-            for key, value in c.items():
-                total[key] = total.get(key, 0) + value
+        for name, audio, heard in takes:
+            total: dict = {}
+            for seed in range(args.seeds):
+                written, truth = build_truth(a1, agreed, tuning, seed=seed)
+                c = evaluate(audio, signal.sr, written, truth, Path(tmp), heard)
+                for key, value in c.items():
+                    total[key] = total.get(key, 0) + value
 
-    def ratio(a, b):
-        return f"{total[a] / total[b]:.2f}" if total[b] else "  - "
+            def ratio(a, b):
+                return f"{total[a] / total[b]:.2f}" if total[b] else "  - "
 
-    print(f"{'take':<22} {'wrong rec':>9} {'false fl':>8} {'miss rec':>8} {'unsure':>6} "
-          f"{'sure bad':>8}   (wrong {total['wrong']}, good {total['good']}, missing "
-          f"{total['missing']}, sure {total['sure']})")
-    print(f"{'vocadito_1 (real)':<22} {ratio('wrong_found', 'wrong'):>9} "
-          f"{ratio('false', 'good'):>8} {ratio('missing_found', 'missing'):>8} "
-          f"{ratio('unsure', 'rows'):>6} {ratio('sure_bad', 'sure'):>8}")
+            print(f"{name:<26} {ratio('wrong_found', 'wrong'):>9} "
+                  f"{ratio('false', 'good'):>8} {ratio('missing_found', 'missing'):>8} "
+                  f"{ratio('unsure', 'rows'):>6} {ratio('sure_bad', 'sure'):>8} "
+                  f"{total['restarts']:>4}/{args.seeds if heard is occurrences else 0:<3}"
+                  f"  (wrong {total['wrong']}, good {total['good']}, missing "
+                  f"{total['missing']}, sure {total['sure']})", flush=True)
 
 
 if __name__ == "__main__":
