@@ -16,6 +16,10 @@ stops in a rest, pauses 2 s and sings again from a phrase start at least 4 s bac
 notes between are scored at both attempts; the restarts column gives restarts reported /
 spliced in).
 
+And against the take with a second part mixed 6 dB below (a third to a fourth under each
+sung note, written into the score as "Alto" and sung in time with the singer by the
+synthetic voice): a real voice inside a mix.
+
 Only notes both annotators agree on (onset within 50 ms, pitch within 30 cents) are
 scored. A note whose sung pitch is 30-70 cents from its semitone is neither good nor
 wrong for the truth (the tolerance is 50 cents) and is not scored as either. The take
@@ -47,6 +51,8 @@ MIN_REST_S = 0.6
 SECONDS_PER_QUARTER = 1.0
 """The score is written at 60 quarter notes a minute: a quarter lasts a second."""
 RESTART_PAUSE_S = 2.0
+SR_OTHERS = 22_050
+MIX_DB = 6.0
 
 
 def _annotation(folder: Path, name: str) -> np.ndarray:
@@ -69,22 +75,41 @@ def _agreed(a1: np.ndarray, a2: np.ndarray) -> np.ndarray:
                             & (np.abs(a2[:, 1] - m) * 100 <= AGREE_CENTS)) for on, m, _ in a1])
 
 
-def _write_score(path: Path, notes: list[tuple[float, float, int]]) -> None:
-    """A one-part MusicXML of ``(onset_q, duration_q, midi)`` at 60 quarter notes a minute."""
+def _write_score(path: Path, parts: dict[str, list[tuple[float, float, int]]]) -> None:
+    """A MusicXML of parts of ``(onset_q, duration_q, midi)`` at 60 quarter notes a minute."""
     import music21
 
-    part = music21.stream.Part()
-    part.partName = "Voice"
-    part.insert(0, music21.meter.TimeSignature("4/4"))
-    part.insert(0, music21.tempo.MetronomeMark(number=60))
-    for onset, duration, midi in notes:
-        part.insert(onset, music21.note.Note(midi, quarterLength=duration))
-    part.makeRests(fillGaps=True, inPlace=True)
-    measures = part.makeMeasures()
-    measures.makeTies(inPlace=True)  # a note over a barline: tied, not a longer bar
-    measures.partName = "Voice"
-    score = music21.stream.Score([measures])
-    score.write("musicxml", fp=str(path))
+    streams = []
+    for name, notes in parts.items():
+        part = music21.stream.Part()
+        part.insert(0, music21.meter.TimeSignature("4/4"))
+        part.insert(0, music21.tempo.MetronomeMark(number=60))
+        for onset, duration, midi in notes:
+            part.insert(onset, music21.note.Note(midi, quarterLength=duration))
+        part.makeRests(fillGaps=True, inPlace=True)
+        measures = part.makeMeasures()
+        measures.makeTies(inPlace=True)  # a note over a barline: tied, not a longer bar
+        measures.partName = name
+        streams.append(measures)
+    music21.stream.Score(streams).write("musicxml", fp=str(path))
+
+
+def second_part(a1: np.ndarray, tuning: float, *, seed: int):
+    """A lower part in time with the singer (a third or a fourth below each sung note, as
+    written), and its rendering by the synthetic voice: ``(notes, audio)``."""
+    from musicpractice.score.render_voice import VoiceNote, render_voice
+
+    rng = np.random.default_rng(1000 + seed)
+    notes, sung = [], []
+    for onset, midi, duration in a1:
+        below = int(round(midi - tuning)) - int(rng.choice([3, 4, 5]))
+        notes.append((round(onset / GRID_Q) * GRID_Q, max(GRID_Q, round(duration / GRID_Q) * GRID_Q),
+                      below))
+        sung.append(VoiceNote(onset, onset + duration - 0.03, below + tuning))
+    for k in range(len(notes) - 1):
+        on, dur, midi = notes[k]
+        notes[k] = (on, max(GRID_Q, min(dur, notes[k + 1][0] - on)), midi)
+    return notes, render_voice(sung, sr=SR_OTHERS, vowel="o", seed=seed, tail_s=0.0)
 
 
 def build_truth(a1: np.ndarray, agreed: np.ndarray, tuning: float, *, seed: int):
@@ -128,6 +153,17 @@ def shift_of(rng) -> int:
     return int(rng.choice([-2, -1, 1, 2]))
 
 
+def mix_below(audio: np.ndarray, sr: int, other: np.ndarray, other_sr: int) -> np.ndarray:
+    """``other`` (resampled to ``sr``) added ``MIX_DB`` below ``audio`` (RMS)."""
+    import librosa
+
+    other = librosa.resample(other.astype(np.float32), orig_sr=other_sr, target_sr=sr)
+    other = np.pad(other, (0, max(0, audio.size - other.size)))[:audio.size]
+    gain = np.sqrt(np.mean(audio ** 2) / max(np.mean(other ** 2), 1e-12)) * 10 ** (-MIX_DB / 20)
+    mixed = audio + gain * other
+    return (0.9 * mixed / np.max(np.abs(mixed))).astype(np.float32)
+
+
 def with_restart(audio: np.ndarray, sr: int, a1: np.ndarray, *, pause_s: float = RESTART_PAUSE_S):
     """The take with a restart spliced in: the singer stops in the rest after the note
     nearest 60 % of the take, pauses ``pause_s`` and sings again from the start of the
@@ -155,14 +191,14 @@ def with_restart(audio: np.ndarray, sr: int, a1: np.ndarray, *, pause_s: float =
 
 
 def evaluate(audio: np.ndarray, sr: int, written, truth, folder: Path,
-             occurrences=lambda onset_s: [onset_s]) -> dict:
+             occurrences=lambda onset_s: [onset_s], others: dict | None = None) -> dict:
     """Counts of one seed's score against the real take (each time a written note is
     sung in it: ``occurrences(onset_s)``, see :func:`with_restart`)."""
     from musicpractice.alignment import align_to_score, compare_with_score
     from musicpractice.score import load_score
 
     path = folder / "vocadito_score.musicxml"
-    _write_score(path, written)
+    _write_score(path, {"Voice": written, **(others or {})})
     score = load_score(path)
     alignment = align_to_score(audio, sr, score, part="Voice")
     comparison = compare_with_score(audio, sr, score, alignment, part="Voice")
@@ -216,14 +252,20 @@ def main() -> None:
     print(f"{'take':<26} {'wrong rec':>9} {'false fl':>8} {'miss rec':>8} {'unsure':>6} "
           f"{'sure bad':>8} {'restarts':>8}")
     spliced, occurrences = with_restart(signal.samples, signal.sr, a1)
-    takes = (("vocadito_1 (real)", signal.samples, lambda t: [t]),
-             ("vocadito_1, a restart", spliced, occurrences))
+    takes = (("vocadito_1 (real)", signal.samples, lambda t: [t], False),
+             ("vocadito_1, a restart", spliced, occurrences, False),
+             (f"vocadito_1, a part {MIX_DB:.0f} dB below", signal.samples, lambda t: [t], True))
     with tempfile.TemporaryDirectory() as tmp:
-        for name, audio, heard in takes:
+        for name, audio, heard, mixed in takes:
             total: dict = {}
             for seed in range(args.seeds):
                 written, truth = build_truth(a1, agreed, tuning, seed=seed)
-                c = evaluate(audio, signal.sr, written, truth, Path(tmp), heard)
+                others = None
+                if mixed:  # a lower part, synthetic, in time with the singer
+                    notes, other = second_part(a1, tuning, seed=seed)
+                    audio = mix_below(signal.samples, signal.sr, other, SR_OTHERS)
+                    others = {"Alto": notes}
+                c = evaluate(audio, signal.sr, written, truth, Path(tmp), heard, others)
                 for key, value in c.items():
                     total[key] = total.get(key, 0) + value
 
