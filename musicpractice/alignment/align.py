@@ -21,6 +21,9 @@ from musicpractice.score.model import Score
 
 LOW_CONFIDENCE = 0.3
 """Below this overall confidence the reference is probably not what was played."""
+HARDLY_MATCH = ("The take and the reference hardly match: is it the right piece? "
+                "The alignment is unreliable.")
+"""The warning of an alignment below ``LOW_CONFIDENCE``."""
 HEARD_PARTS_MARGIN = 0.3
 """A take aligned to a named part that matches the whole score this much better (overall
 confidence) contains the other parts (a singer recorded with the choir): its timing is
@@ -143,8 +146,7 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
 def _alignment(frames: FrameAlignment, kind: str, ref: np.ndarray, tuning_cents: float,
                warnings: list[str]) -> Alignment:
     if frames.overall_confidence < LOW_CONFIDENCE:
-        warnings.append("The take and the reference hardly match: is it the right piece? "
-                        "The alignment is unreliable.")
+        warnings.append(HARDLY_MATCH)
     if frames.transposition_semitones:
         warnings.append(f"The take sounds {abs(frames.transposition_semitones)} semitone(s) "
                         f"{'above' if frames.transposition_semitones > 0 else 'below'} "

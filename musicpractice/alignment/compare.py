@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from musicpractice.alignment.align import HARDLY_MATCH
 from musicpractice.alignment.anchors import pinned_to_notes
 from musicpractice.alignment.bar_checks import UNSURE_CONFIDENCE, check_bars
 from musicpractice.alignment.comparison_rows import (  # noqa: F401  (re-exported here)
@@ -34,6 +35,9 @@ WRONG_CENTS = 50.0
 """A note sung or played further than this from the written pitch is wrong."""
 SURE_PIN = 0.9
 """Sung notes at least this sure pin the time map (see :mod:`.anchors`)."""
+CONFIRMED_SHARE = 0.5
+"""Half the written notes sung surely right where the alignment puts them confirm it
+(:func:`confirmed_by_notes`)."""
 
 
 def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Alignment, *,
@@ -99,6 +103,7 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
             q0, q1 = alignment.ref_span
             notes = [n for n in score.part_notes(part_name)
                      if q0 - 1e-6 <= n.onset_quarter <= q1]
+        alignment = confirmed_by_notes(alignment, sung_rows)
     elif part_name is None and len(score.parts) > 1:
         warnings.append("All parts were checked together, note by note, as one polyphonic "
                         "recording; choose a part to check a singer's intonation in cents.")
@@ -131,6 +136,26 @@ def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Align
                            tuning_hz=float(tuning_hz), warnings=tuple(warnings),
                            restarts=tuple(restarts), tolerance_cents=float(tolerance_cents),
                            alignment=None if alignment is engine_alignment else alignment)
+
+
+def confirmed_by_notes(alignment: Alignment, rows) -> Alignment:
+    """The alignment of a sung part whose notes confirm it.
+
+    The engine's overall confidence compares the take's features with the score's; a real
+    voice (breath, vibrato, glides, an amateur's intonation) can match its own part at
+    0.3 or less (``align.LOW_CONFIDENCE``: "is it the right piece?"). When at least
+    ``CONFIRMED_SHARE`` of the written notes of the first attempt are found surely at
+    their place and pitch (``ok``, confidence ``SURE_PIN``; a ``wrong`` note confirms
+    nothing: another tune sung against the score has its notes wrong), it is the piece:
+    the overall confidence is raised to that share and the warning is dropped.
+    """
+    first = [r for r in rows if r.attempt == 0]
+    found = sum(r.status == "ok" and r.confidence >= SURE_PIN for r in first)
+    share = found / len(first) if first else 0.0
+    if share < CONFIRMED_SHARE or alignment.overall_confidence >= share:
+        return alignment
+    return replace(alignment, overall_confidence=float(share),
+                   warnings=tuple(w for w in alignment.warnings if w != HARDLY_MATCH))
 
 
 def _sure_points(rows) -> tuple[np.ndarray, np.ndarray]:

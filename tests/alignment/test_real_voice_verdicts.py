@@ -42,3 +42,48 @@ def test_a_real_singers_wrong_and_left_out_notes_are_found_and_sure_verdicts_hol
     assert total["missing_found"] >= 0.8 * total["missing"], total
     assert total["false"] <= 0.05 * total["good"], total
     assert total["sure_bad"] <= 0.05 * total["sure"], total
+
+
+def test_a_real_voice_confirmed_by_its_notes_is_not_called_another_piece(bench, shared_data,
+                                                                          tmp_path):
+    """The real singer with a second part 6 dB below matches its part at under 0.3 ("is
+    it the right piece?"); most of its notes are then found surely where the alignment
+    puts them, which confirms it (compare.confirmed_by_notes)."""
+    from musicpractice.alignment import align_to_score, compare_with_score
+    from musicpractice.alignment.align import HARDLY_MATCH
+    from musicpractice.score import load_score
+
+    folder = shared_data / "melody"
+    signal = load_signal(folder / "vocadito_1.wav")
+    a1 = bench._annotation(folder, "vocadito_1_notesA1.csv")
+    agreed = bench._agreed(a1, bench._annotation(folder, "vocadito_1_notesA2.csv"))
+    tuning = bench.singer_tuning(a1[:, 1])
+    written, _truth = bench.build_truth(a1, agreed, tuning, seed=0)
+    notes, other = bench.second_part(a1, tuning, seed=0)
+    audio = bench.mix_below(signal.samples, signal.sr, other, bench.SR_OTHERS)
+    path = tmp_path / "score.musicxml"
+    bench._write_score(path, {"Voice": written, "Alto": notes})
+    score = load_score(path)
+    alignment = align_to_score(audio, signal.sr, score, part="Voice")
+    assert HARDLY_MATCH in alignment.warnings  # the engine alone doubts it
+    comparison = compare_with_score(audio, signal.sr, score, alignment, part="Voice")
+    assert HARDLY_MATCH not in comparison.alignment.warnings
+    assert comparison.alignment.overall_confidence >= 0.5
+
+
+def test_a_sung_take_of_another_tune_keeps_the_doubt(tmp_path):
+    """A singer singing another tune than the score's: few notes are found where the
+    alignment puts them, so the warning stays."""
+    from musicpractice.alignment import align_to_score, compare_with_score
+    from musicpractice.alignment.align import HARDLY_MATCH
+    from tests.alignment.sung import sing
+    from tests.alignment.synth import SR, melody_score, random_melody
+
+    score = melody_score(random_melody(3, n=48, low=60, high=72), bpm=90.0)
+    other = melody_score(random_melody(7, n=64, low=50, high=66), bpm=100.0)
+    take, _onsets, _extras = sing(sorted(other.notes, key=lambda n: n.onset_quarter), seed=2)
+    alignment = align_to_score(take, SR, score, part=score.parts[0])
+    assert HARDLY_MATCH in alignment.warnings, alignment.overall_confidence
+    comparison = compare_with_score(take, SR, score, alignment, part=score.parts[0])
+    final = comparison.alignment or alignment
+    assert HARDLY_MATCH in final.warnings, (final.overall_confidence, final.warnings)
