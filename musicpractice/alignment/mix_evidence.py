@@ -36,6 +36,8 @@ CORE = (0.2, 0.8)
 SHORT_N_FFT = 1024
 VIBRATO_CENTS = 50.0
 """How far a sung partial swings (vibrato) on the short spectrum."""
+FOLLOWED_SEMITONES = 1.0
+"""A pitch found this close to another part's note (or its octave) may be that part."""
 REATTACK_DB = 6.0
 """A dip this deep in a pitch's own partials is a new attack of it."""
 REATTACK_SIDE_S, REATTACK_NEAR_S = 0.25, 0.08
@@ -299,6 +301,16 @@ class PartEvidence:
             if sides - dip >= REATTACK_DB:
                 return True
         return False
+
+    def other_part_near(self, pitch_midi: float, start_s: float, end_s: float) -> bool:
+        """Whether another part's note sounding in the span lies within
+        ``FOLLOWED_SEMITONES`` of ``pitch_midi`` (MIDI), or an octave above or below it:
+        a pitch tracker that lost the singer follows such a note."""
+        if not np.isfinite(pitch_midi):
+            return False
+        sounding = self._midi[(self._on < end_s) & (self._off > start_s)]
+        steps = np.abs(sounding[:, None] + np.array([-12.0, 0.0, 12.0])[None, :] - pitch_midi)
+        return bool((steps <= FOLLOWED_SEMITONES).any())
 
     def _frames(self, start_s: float, end_s: float):
         """(first frame, end frame, core start s, core end s) of a note's core, or None."""

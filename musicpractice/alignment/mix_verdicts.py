@@ -55,9 +55,12 @@ def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarra
     ``NEIGHBOURS`` on each side):
 
     - where the partials of the pitch found for a note are ``ABSENT_DB`` weaker than
-      theirs, the singer did not sing it (the tracker followed another part): it is
-      ``missing`` if no pitch within ``SCAN_SEMITONES`` of the written one comes within
-      ``SILENT_DB`` of their level, else ``unsure``; so is a note the tracker did not
+      theirs and another part's note sounds near that pitch
+      (:meth:`PartEvidence.other_part_near`), the singer did not sing it (the tracker
+      followed that part): it is ``missing`` if no pitch within ``SCAN_SEMITONES`` of the
+      written one comes within ``SILENT_DB`` of their level, else ``unsure``; with no
+      other part near, the pitch found is the singer's, only weak (a real voice's soft
+      low note was 15-23 dB under its neighbours' partials): ``unsure``; so is a note the tracker did not
       find (unless the note check already states it missing), and one whose pitch found
       cannot be measured (every partial another part's: the tracker followed that part)
       while the written pitch is absent;
@@ -122,7 +125,8 @@ def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarra
 
         if np.isfinite(v.cents):
             pitch = centre + v.cents / 100.0  # found
-            if (found < ABSENT_DB or np.isnan(found) and written < ABSENT_DB) and silent():
+            if ((found < ABSENT_DB and evidence.other_part_near(pitch, start, end)
+                 or np.isnan(found) and written < ABSENT_DB) and silent()):
                 v = _missing(v, ABSENT_CONFIDENCE)
             elif found < ABSENT_DB:  # the pitch found is not the singer's
                 v = _unsure(v)

@@ -13,7 +13,8 @@ def sing(notes, *, seconds_per_quarter: float = 0.5, start_s: float = 0.6,
          cents: dict | None = None, silent: set | None = None, held: set | None = None,
          extra_after: dict | None = None, restart: tuple[int, int] | None = None,
          pause_s: float = 2.0, others=None, others_db: float = 6.0, tuning_cents: float = 0.0,
-         seed: int = 0, again_cents: dict | None = None, voice_options: dict | None = None):
+         seed: int = 0, again_cents: dict | None = None, voice_options: dict | None = None,
+         soft_db: dict | None = None):
     """Render ``notes`` (ScoreNotes of one part, in order) sung with mistakes.
 
     Parameters
@@ -33,6 +34,8 @@ def sing(notes, *, seconds_per_quarter: float = 0.5, start_s: float = 0.6,
         Note index -> pitch error in cents in the second pass (after the restart).
     voice_options : dict
         More settings of :func:`render_voice` (vibrato, portamento, ...).
+    soft_db : dict
+        Note index -> dB the note is sung softer than the others (first pass).
 
     Returns
     -------
@@ -76,7 +79,8 @@ def sing(notes, *, seconds_per_quarter: float = 0.5, start_s: float = 0.6,
                 voice.append(VoiceNote(middle + 0.02, off, n.midi + extra_after[k]))
                 extras.append((middle + 0.02, n.midi + extra_after[k]))
             else:
-                voice.append(VoiceNote(on, off, pitch))
+                level = 10.0 ** (-(soft_db or {}).get(k, 0.0) / 20.0) if first_pass else 1.0
+                voice.append(VoiceNote(on, off, pitch, level))
         t0 = time_of(notes[b - 1].onset_quarter + notes[b - 1].duration_quarter) + pause_s
     audio = render_voice(voice, sr=SR, seed=seed, **(voice_options or {})).astype(np.float64)
     if others:
