@@ -37,7 +37,9 @@ SURE_PIN = 0.9
 """Sung notes at least this sure pin the time map (see :mod:`.anchors`)."""
 CONFIRMED_SHARE = 0.5
 """Half the written notes sung surely right where the alignment puts them confirm it
-(:func:`confirmed_by_notes`)."""
+(:func:`confirmed_by_notes`)..."""
+CONFIRMING_NOTES = 8
+"""... when they are at least this many (``score_parts.MIN_NOTES``, the same count)."""
 
 
 def compare_with_score(take: np.ndarray, sr: int, score: Score, alignment: Alignment, *,
@@ -144,7 +146,8 @@ def confirmed_by_notes(alignment: Alignment, rows) -> Alignment:
     The engine's overall confidence compares the take's features with the score's; a real
     voice (breath, vibrato, glides, an amateur's intonation) can match its own part at
     0.3 or less (``align.LOW_CONFIDENCE``: "is it the right piece?"). When at least
-    ``CONFIRMED_SHARE`` of the written notes of the first attempt are found surely at
+    ``CONFIRMED_SHARE`` of the written notes of the first attempt, and at least
+    ``CONFIRMING_NOTES`` (a take of another piece can match three notes), are found surely at
     their place and pitch (``ok``, confidence ``SURE_PIN``; a ``wrong`` note confirms
     nothing: another tune sung against the score has its notes wrong), it is the piece:
     the overall confidence is raised to that share and the warning is dropped.
@@ -152,7 +155,8 @@ def confirmed_by_notes(alignment: Alignment, rows) -> Alignment:
     first = [r for r in rows if r.attempt == 0]
     found = sum(r.status == "ok" and r.confidence >= SURE_PIN for r in first)
     share = found / len(first) if first else 0.0
-    if share < CONFIRMED_SHARE or alignment.overall_confidence >= share:
+    if (share < CONFIRMED_SHARE or found < CONFIRMING_NOTES
+            or alignment.overall_confidence >= share):
         return alignment
     return replace(alignment, overall_confidence=float(share),
                    warnings=tuple(w for w in alignment.warnings if w != HARDLY_MATCH))
