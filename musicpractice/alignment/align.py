@@ -118,20 +118,22 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
         warnings.append(choice.sentence())
         ref_f = written_features(score, notes, q0, q1)
         frames = choice.frames
-    timing_notes = notes
+    timing_notes, heard_parts = notes, False
     if part_name is not None and choice is None and len(score.parts) > 1:
         whole = [n for n in score.notes if q0 - 1e-9 <= n.onset_quarter < q1 - 1e-9]
         whole_f = written_features(score, whole, q0, q1)
         with_all = align_features(take_f, whole_f, subsequence=subsequence, cancel=cancel)
-        if with_all.overall_confidence >= frames.overall_confidence + HEARD_PARTS_MARGIN:
-            frames, ref_f, timing_notes = with_all, whole_f, whole  # the other parts are heard
+        heard_parts = (with_all.overall_confidence
+                       >= frames.overall_confidence + HEARD_PARTS_MARGIN)
+        if heard_parts:  # the other parts are heard: time the take by all of them
+            frames, ref_f, timing_notes = with_all, whole_f, whole
             warnings.append(f"The other parts are heard in the take: it was aligned to the "
                             f"whole score, and the {part_name} part's notes are checked.")
     grid_q = np.linspace(q0, q1, max(2, int((q1 - q0) * 48) + 1))
     grid_s = score.seconds_at(grid_q) - start_s
     ref_q = np.interp(frames.ref_frames / frames.rate_hz, grid_s, grid_q)
     ref_q[frames.ref_frames >= ref_f.n_frames - 1] = q1  # the last frame ends the excerpt
-    if choice is None and part_name is not None and len(score.parts) > 1 and timing_notes is notes:
+    if choice is None and part_name is not None and len(score.parts) > 1 and not heard_parts:
         warnings.append(f"Aligned to the {part_name} part only.")
     alignment = replace(_alignment(frames, "score", ref_q, take_f.tuning_cents, warnings),
                         part=part_name)

@@ -308,9 +308,14 @@ class PartEvidence:
         a pitch tracker that lost the singer follows such a note."""
         if not np.isfinite(pitch_midi):
             return False
-        sounding = self._midi[(self._on < end_s) & (self._off > start_s)]
-        steps = np.abs(sounding[:, None] + np.array([-12.0, 0.0, 12.0])[None, :] - pitch_midi)
+        octaves = np.array([-12.0, 0.0, 12.0])
+        steps = np.abs(self._sounding(start_s, end_s)[:, None] + octaves[None, :] - pitch_midi)
         return bool((steps <= FOLLOWED_SEMITONES).any())
+
+    def _sounding(self, start_s: float, end_s: float) -> np.ndarray:
+        """Pitches (MIDI, at the take's tuning) of the other parts' notes sounding at some
+        moment of a span (seconds), shape (notes,)."""
+        return self._midi[(self._on < end_s) & (self._off > start_s)]
 
     def _frames(self, start_s: float, end_s: float):
         """(first frame, end frame, core start s, core end s) of a note's core, or None."""
@@ -328,7 +333,7 @@ class PartEvidence:
         (the first ``HARMONICS``) and of a note at ``besides`` (MIDI, when given: its first
         ``HARMONICS`` and any more up to ``up_to_hz``: the 9th of a note sung a tone low is
         the written note's 8th)."""
-        pitches = self._midi[(self._on < t1) & (self._off > t0)]
+        pitches = self._sounding(t0, t1)
         out = (np.arange(1, HARMONICS + 1)[None, :] * midi_to_hz(pitches)[:, None]).ravel()
         if besides is not None and np.isfinite(besides):
             f0 = float(midi_to_hz(besides))

@@ -298,7 +298,8 @@ class CompareView(CompareLayoutMixin, ComparePlaybackMixin, QWidget):
         ids = [t.take.id for t in data.comparison.takes]
         take = data.comparison.takes[ids.index(take_id) if take_id in ids else 0]
         self.score_view.show_verdicts(take.notes, tolerance_cents=self.tolerance_cents)
-        parts = {getattr(t.alignment, "part", None) for t in data.comparison.takes}
+        parts = {t.alignment.part if t.alignment is not None else None
+                 for t in data.comparison.takes}
         if take_id is None and len(parts) == 1 and None not in parts:  # all followed as one part
             self.score_view.follow_part(parts.pop())
         if take_id is None:

@@ -35,6 +35,9 @@ class LayoutMixin:
     """The window's widgets and docks, and which show for a session and a tab (mixed into
     :class:`MainWindow`)."""
 
+    _docks_fitted = False
+    """Whether the docks were given their first sizes (:meth:`_fit_docks`)."""
+
     # -- construction --------------------------------------------------------------
     def _build_widgets(self) -> None:
         self.stack = QStackedWidget()
@@ -132,7 +135,7 @@ class LayoutMixin:
             self._docks_aside = self._docks_aside or list(self.docks)
         for dock in self.docks.values():
             dock.setVisible(visible and not aside)
-        if visible and not aside and not getattr(self, "_docks_fitted", False):
+        if visible and not aside and not self._docks_fitted:
             self._fit_docks()
         for action in (self.import_action, self.save_action, self.close_action, self.delete_action):
             action.setEnabled(visible)
