@@ -240,12 +240,13 @@ class ScoreView(QWidget):
         self.part_changed.emit(self.part.currentData() or "")
 
     def follow_part(self, name: str) -> bool:
-        """Show part ``name`` alone when all parts are shown (a comparison found that the
-        take performs that part; the user's own choice of a part is never changed).
-        Returns whether the view switched (it then engraves that part again, and the note
-        verdicts are drawn on it)."""
+        """Show part ``name`` alone when all parts of a score with several are shown (a
+        comparison found that the take performs that part; the user's own choice of a part
+        is never changed, and a one-part score is already shown as it is). Returns whether
+        the view switched (it then engraves that part again, and the note verdicts are
+        drawn on it)."""
         index = self.part.findData(name)
-        if self.selected_part() is not None or index <= 0:
+        if self.selected_part() is not None or index <= 0 or len(self.parts) < 2:
             return False
         self.part.setCurrentIndex(index)
         return True

@@ -65,6 +65,8 @@ def test_engraves_highlights_and_clicks_bars(qtbot, view, shared_data):
         qtbot.wait(50)
         qtbot.mouseRelease(target, Qt.MouseButton.LeftButton, pos=centre)
     assert clicked.args == [5]
+    # a one-part score (a piano MIDI file): a comparison never re-engraves it as "its part"
+    assert not view.follow_part(score.parts[0]) and view.selected_part() is None
 
 
 def test_one_part_for_a_singer(qtbot, view, tmp_path):
