@@ -131,9 +131,5 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
               for e in check.extras]
     restarts = [Restart(take_s=t, from_measure=notes[a].measure, to_measure=notes[b].measure)
                 for t, a, b in check.jumps]
-    warnings = list(track.warnings) + warnings_mix
-    unsure = sum(r.status == "unsure" for r in rows)
-    if unsure:
-        warnings.append(f"{unsure} of {len(rows)} notes could not be judged for sure "
-                        "(marked unsure).")
+    warnings = list(track.warnings) + warnings_mix  # the unsure count is the renderers'
     return rows, extras, restarts, 440.0 * 2.0 ** (check.tuning_cents / 1200.0), warnings

@@ -8,6 +8,7 @@ expanded (``_quarter``), ``null`` for what could not be measured.
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 
@@ -94,6 +95,7 @@ def alignment_document(alignment: Alignment, *, take: str, reference: str,
                          "status": n.status, "confidence": _num(n.confidence),
                          "played_midi": n.played_midi, "attempt": n.attempt}
                         for n in comparison.notes]
+        doc["note_counts"] = dict(sorted(Counter(n.status for n in comparison.notes).items()))
         doc["extra_notes"] = [{"take_onset_s": _num(e.take_onset_s),
                                "duration_s": _num(e.duration_s), "midi": e.midi,
                                "measure": e.measure, "confidence": _num(e.confidence)}

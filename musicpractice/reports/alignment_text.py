@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from musicpractice.compare.model import UNSURE_CONFIDENCE
-from musicpractice.reports.verdicts import unsure_sentence, verdict_phrase
+from musicpractice.reports.verdicts import notes_unsure_sentence, verdict_phrase
 
 
 def _fmt(value, spec: str, missing: str = "-") -> str:
@@ -73,7 +73,7 @@ def _bar_lines(document: dict) -> list[str]:
     lines.append("")
     lines.append("Notes: " + ", ".join(f"{counts[k]} {k}" for k in sorted(counts))
                  + (f"; {len(document['extra_notes'])} extra" if document["monophonic"] else ""))
-    unsure = unsure_sentence(counts["unsure"], len(document["notes"]))
+    unsure = notes_unsure_sentence(n["status"] for n in document["notes"])
     if unsure:
         lines.append(unsure)
     for r in document.get("restarts", []):

@@ -35,7 +35,7 @@ from musicpractice.reports.plots import (
 from musicpractice.compare.progress import Progress
 from musicpractice.reports.listener_agreement import agreement_rows, describe_alpha
 from musicpractice.session.agreement import Agreement
-from musicpractice.reports.verdicts import unsure_sentence, verdict_phrase
+from musicpractice.reports.verdicts import notes_unsure_sentence, verdict_phrase
 
 CAREFUL = 0.5
 """Below this overall alignment confidence the report asks to read a take's bars with care."""
@@ -343,8 +343,7 @@ def _notes_to_hear(comparison: Comparison) -> list[str]:
                                   fixed_pitch=not take.analysis.pitch_shaped,
                                   key=take.spelling)
             lines.append(f"{take.name}, {bar} ({_clock(note.take_onset_s)}): {what}.")
-        written = [n for n in take.notes if n.status != "extra"]
-        unsure = unsure_sentence(sum(n.status == "unsure" for n in written), len(written))
+        unsure = notes_unsure_sentence(n.status for n in take.notes)
         if unsure:
             lines.append(f"{take.name}: {unsure}")
     return lines

@@ -8,6 +8,7 @@ was, in cents.
 from __future__ import annotations
 
 import math
+from typing import Iterable
 
 from musicpractice.core.pitch import note_name
 
@@ -51,9 +52,13 @@ def verdict_phrase(*, midi: int, status: str, cents: float | None,
     return written
 
 
-def unsure_sentence(unsure: int, total: int) -> str | None:
-    """How many notes could not be judged for sure, or None when all could."""
-    if not unsure or not total:
+def notes_unsure_sentence(statuses: Iterable[str]) -> str | None:
+    """How many of a take's written notes could not be judged for sure, or None when all
+    could: ``statuses`` are its notes' statuses (extra notes are not written ones). The one
+    place the window, the text summary, the command line and the report count them."""
+    written = [s for s in statuses if s != "extra"]
+    unsure = sum(s == "unsure" for s in written)
+    if not unsure:
         return None
-    return (f"{unsure} of {total} notes ({100.0 * unsure / total:.0f} %) could not be judged "
-            "for sure and are marked unsure.")
+    return (f"{unsure} of {len(written)} notes ({100.0 * unsure / len(written):.0f} %) could "
+            "not be judged for sure and are marked unsure.")

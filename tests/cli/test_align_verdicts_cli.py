@@ -68,3 +68,31 @@ def test_a_bad_tolerance_is_refused_with_a_message(files, capsys):
         parse(["align", str(take), "--ref", str(score_path), "--tolerance-cents", "lots"])
     assert raised.value.code == 2
     assert "tolerance must be a number of cents" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def on_the_edge(tmp_path_factory):
+    """A take with three notes sung right at the 50-cent tolerance: whether they are within
+    it the sound cannot decide, so they are ``unsure``."""
+    folder = tmp_path_factory.mktemp("edge")
+    score_path, notes = write_hymn(folder, seed=22, n=24, bpm=110)
+    take, _, _ = sing(notes, cents={4: 50.0, 11: -50.0, 17: 50.0})
+    take_path = folder / "take.wav"
+    sf.write(take_path, take, SR)
+    return take_path, score_path
+
+
+def test_unsure_notes_are_counted_once(on_the_edge, capsys):
+    take, score_path = on_the_edge
+    args = parse(["align", str(take), "--ref", str(score_path), "--part", "soprano", "--json"])
+    assert args.run(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    statuses = [r["status"] for r in doc["notes"]]
+    assert doc["note_counts"] == {s: statuses.count(s) for s in sorted(set(statuses))}
+    unsure = statuses.count("unsure")
+    assert unsure >= 2
+    args = parse(["align", str(take), "--ref", str(score_path), "--part", "soprano"])
+    assert args.run(args) == 0
+    text = capsys.readouterr().out
+    assert text.count("could not be judged for sure") == 1
+    assert f"{unsure} of {len(statuses)} notes" in text
