@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections import Counter
 from pathlib import Path
 
 from musicpractice import __version__
@@ -98,6 +99,7 @@ def comparison_document(comparison: Comparison, differences: list[str],
                    "date": t.take.date, "is_reference": t.is_reference,
                    "alignment_confidence": number(t.alignment.overall_confidence, 3)
                    if t.alignment is not None else None,
+                   "note_counts": dict(sorted(Counter(n.status for n in t.notes).items())),
                    "warnings": list(t.warnings)} for t in comparison.takes],
         "differences": list(differences),
         "bars": bar_records(comparison),

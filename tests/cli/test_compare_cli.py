@@ -46,6 +46,10 @@ def test_compare_with_score_writes_report_csv_and_json(sung, capsys):
     assert doc["differences"][0] == "Over bars 1–5, Tuesday and Monday take about the same time."
     wrong = [b["bar"] for b in doc["bars"] if b["wrong"]]
     assert wrong == [2, 2]
+    for take in doc["takes"]:
+        statuses = [n["status"] for n in doc["notes"] if n["take_id"] == take["id"]]
+        assert take["note_counts"] == {s: statuses.count(s) for s in sorted(set(statuses))}
+        assert take["note_counts"]["wrong"] >= 1
     assert f"report: {report}" in out.err
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(report).pages).split())
     assert "Notes to listen to again" in text
