@@ -16,7 +16,11 @@ struck notes around it) gives its evidence and its truth, and isotonic regressio
 - ``PLAYED_WEIGHTS`` / ``HARMONIC_WEIGHTS``: a logistic P(played) over
   ``piano_check.played_features`` (ln evidence, the key's level after and before its
   onset, ln evidence of the clearest unwritten neighbour, ln onset probability), for keys that are not / are a harmonic of a lower sounding note (Newton's
-  method, a small ridge penalty).
+  method, a small ridge penalty);
+- ``NEIGHBOUR_WEIGHTS``: a multinomial logistic P(ok / missing / wrong at the neighbour)
+  over the same features and the neighbour's ln onset probability, for keys that are not
+  such a harmonic whose clearest unwritten neighbour is struck clearly
+  (``piano_neighbour.STRUCK_NEIGHBOUR_EVIDENCE``) and is no partial of a written note.
 
 It also prints the precision and recall of the extra notes reported at each
 ``extra_evidence`` threshold. Paste the printed tuples into the ``Calibration`` of that method in
@@ -88,6 +92,32 @@ def logistic(x: np.ndarray, y: np.ndarray, *, ridge: float = 1.0) -> tuple[float
     return tuple(np.round(w, 3).tolist())
 
 
+def softmax_fit(x: np.ndarray, y: np.ndarray, *, ridge: float = 1.0,
+                classes: int = 3) -> tuple[tuple[float, ...], ...]:
+    """Rows (intercept, *coefficients) of a multinomial logistic regression of ``y``
+    (class 0 .. ``classes`` - 1, shape (n,)) on ``x`` (shape (n, features)), each row the
+    weights of classes 1.. against class 0 (L-BFGS, ridge penalty on the coefficients)."""
+    from scipy.optimize import minimize
+
+    a = np.column_stack([np.ones(len(x)), x])
+    onehot = np.eye(classes)[y.astype(int)]
+    mask = np.ones((a.shape[1], 1))
+    mask[0] = 0.0
+
+    def cost(flat):
+        w = np.column_stack([np.zeros(a.shape[1]), flat.reshape(a.shape[1], classes - 1)])
+        z = a @ w
+        z -= z.max(axis=1, keepdims=True)
+        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        grad = a.T @ (np.exp(log_p) - onehot) + ridge * mask * w
+        return (-(log_p * onehot).sum() + 0.5 * ridge * (mask * w ** 2).sum(),
+                grad[:, 1:].ravel())
+
+    flat = minimize(cost, np.zeros(a.shape[1] * (classes - 1)), jac=True, method="L-BFGS-B",
+                    options={"maxiter": 2000}).x
+    return tuple(tuple(np.round(row, 3).tolist()) for row in flat.reshape(a.shape[1], -1))
+
+
 def take_features(performance: str, rows_out: dict, *, method: str = "model",
                   seed: int = 0) -> None:
     """Evidence and truth of one fit take's judged notes, appended to ``rows_out``."""
@@ -121,6 +151,9 @@ def take_features(performance: str, rows_out: dict, *, method: str = "model",
                           for k in range(len(notes))])
     features = pc.played_features(act, centres=centres, midis=midis, evidence=evidence,
                                   neighbour_evidence=neighbour, onset=onset)
+    neighbour_onset = pc.neighbour_onset_feature(
+        act, onset, centres=centres, window_s=pc.JUDGE_S, floor=pc.EVIDENCE_FLOOR,
+        keys=[pc._wrong_key(act, rise, k, centres, midis, scale)[0] for k in range(len(notes))])
     harmonic = pc.harmonic_of_sounding_note(score, as_rows)
     s0 = min(n.onset_quarter for n in score.notes)
     truth: dict = {}
@@ -143,6 +176,13 @@ def take_features(performance: str, rows_out: dict, *, method: str = "model",
             (np.log(max(evidence[k], pc.EVIDENCE_FLOOR)), played))
         rows_out["harmonic_weights" if harmonic[k] else "played_weights"].append(
             (*features[k], played))
+        if (key_evidence >= pc.STRUCK_NEIGHBOUR_EVIDENCE and not harmonic[k]
+                and not pc.partial_of_written(key, centres[k], centres=centres, midis=midis,
+                                              within_s=pc.WRITTEN_NEARBY_S)):
+            # ok 0, missing 1, wrong at the neighbour 2 (piano_neighbour.STATUSES)
+            named = w.truth == "wrong" and w.played_midi == key
+            rows_out["neighbour_weights"].append(
+                (*features[k], neighbour_onset[k], 0 if played else 2 if named else 1))
         if key_evidence >= pc.CLEAR_EVIDENCE:
             rows_out["contrast"].append(
                 (np.log(max(evidence[k], pc.EVIDENCE_FLOOR) / key_evidence), played))
@@ -171,7 +211,8 @@ def main() -> None:
     from musicpractice.alignment import piano_check as pc
 
     rows: dict = {"played": [], "played_harmonic": [], "contrast": [], "wrong_key": [],
-                  "played_weights": [], "harmonic_weights": [], "extra": {}}
+                  "played_weights": [], "harmonic_weights": [], "neighbour_weights": [],
+                  "extra": {}}
     fit = PIANO_SPLITS["fit"][:1] if args.quick else PIANO_SPLITS["fit"]
     for performance in fit:
         for seed in range(args.seeds):  # the takes of piano_verdicts.py's fit split
@@ -186,6 +227,8 @@ def main() -> None:
     for name in ("played_weights", "harmonic_weights"):
         data = np.array(rows[name], dtype=float)
         print(f"{name.upper()} = {logistic(data[:, :-1], data[:, -1])}  # n={len(data)}")
+    data = np.array(rows["neighbour_weights"], dtype=float)
+    print(f"NEIGHBOUR_WEIGHTS = {softmax_fit(data[:, :-1], data[:, -1])}  # n={len(data)}")
     for threshold, (reported, right, extras, hit) in rows["extra"].items():
         print(f"extra_evidence {threshold}: precision {right / max(reported, 1):.2f} "
               f"recall {hit / max(extras, 1):.2f} ({reported} reported, {extras} extras)")

@@ -24,7 +24,9 @@ An isotonic calibration turns the evidence into the probability that the note wa
 called missing: ``harmonic_of_sounding_note``); with the note model a logistic model over
 ``played_features`` does (the evidence, the key's level after and before the onset, the
 clearest unwritten neighbour's evidence), one for such harmonic keys and one for the
-others; the tables were fitted on Vienna 4x22
+others; where that neighbour is struck clearly (and is no partial of a written note), a
+multinomial model gives P(ok), P(missing) and P(wrong at the neighbour) at once
+(:mod:`musicpractice.alignment.piano_neighbour`); the tables were fitted on Vienna 4x22
 performances with injected mistakes (``benchmarks/piano_check_fit.py``, fit performers) and
 checked on held-out ones (``benchmarks/piano_verdicts.py``). Verdicts whose probability is
 below the calibration's ``sure_probability`` are ``unsure``.
@@ -41,6 +43,12 @@ from scipy.ndimage import maximum_filter1d
 from musicpractice.alignment.compare import ExtraNote, NoteComparison
 from musicpractice.alignment.timemap import Alignment
 from musicpractice.alignment.piano_activation import key_activation
+from musicpractice.alignment.piano_neighbour import (
+    STRUCK_NEIGHBOUR_EVIDENCE,
+    neighbour_onset_feature,
+    partial_of_written,
+    struck_neighbour_verdict,
+)
 from musicpractice.alignment.piano_timing import chord_ids_of, place_chords
 from musicpractice.alignment.piano_written import harmonic_of_sounding_note, unison_with_earlier_row
 from musicpractice.analysis.pitch_activation import PitchActivation
@@ -131,6 +139,9 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
     features = played_features(act, centres=centres, midis=midis, evidence=evidence,
                                neighbour_evidence=np.array([e for _, e in neighbours]),
                                onset=onset)
+    neighbour_onset = neighbour_onset_feature(act, onset, centres=centres,
+                                              keys=[key for key, _ in neighbours],
+                                              window_s=JUDGE_S, floor=EVIDENCE_FLOOR)
     masked = harmonic_of_sounding_note(score, rows)
     unison = unison_with_earlier_row(rows)
     out = list(rows)
@@ -149,7 +160,15 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
             contrast = np.log(max(evidence[k], EVIDENCE_FLOOR) / key_evidence)
             p_played = min(p_played, float(np.interp(contrast, CONTRAST_KNOTS, cal.contrast)))
         status, confidence, played = "ok", p_played, None
-        if p_played < 0.5:
+        if (cal.neighbour_weights is not None and key_evidence >= STRUCK_NEIGHBOUR_EVIDENCE
+                and not masked[k] and not partial_of_written(key, centres[k], centres=centres, midis=midis,
+                                           within_s=WRITTEN_NEARBY_S)):
+            status, confidence = struck_neighbour_verdict(
+                cal.neighbour_weights, (*features[k], neighbour_onset[k]))
+            if status == "wrong":
+                played = key
+                claimed.append((centres[k], key))
+        elif p_played < 0.5:
             p_key = _probability(key_evidence, cal.wrong_key)
             status, confidence = "missing", (1.0 - p_played) * (1.0 - p_key)
             if p_key >= 0.5:
