@@ -133,6 +133,7 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
     grid_s = score.seconds_at(grid_q) - start_s
     ref_q = np.interp(frames.ref_frames / frames.rate_hz, grid_s, grid_q)
     ref_q[frames.ref_frames >= ref_f.n_frames - 1] = q1  # the last frame ends the excerpt
+    ref_q = started_on_an_attack(ref_q, timing_notes)
     if choice is None and part_name is not None and len(score.parts) > 1 and not heard_parts:
         warnings.append(f"Aligned to the {part_name} part only.")
     alignment = replace(_alignment(frames, "score", ref_q, take_f.tuning_cents, warnings),
@@ -143,6 +144,44 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
     chord_of = np.searchsorted(chord_q, [n.onset_quarter for n in timing_notes])
     chords = [pitches[chord_of == k] for k in range(chord_q.size)]
     return refine_to_onsets(alignment, pitch_onsets(take, sr, cancel=cancel), chord_q, chords)
+
+
+def started_on_an_attack(ref_q: np.ndarray, notes) -> np.ndarray:
+    """A path that starts inside a written note, held: the take started with that note.
+
+    A free match may begin a take anywhere in the score, and a first note held long (a
+    pickup under a fermata, a slow first chord) matches the end of the written note as
+    well as its start: the path then waits at a position inside the note and the note's
+    own onset is never reached, so the note is left out of the verdicts and the take said
+    to start later. A performer starts with an attack, so where the path's first positions
+    (at least two) stay at one score position inside notes that all began at one earlier
+    onset, with no other onset between, those positions are spread evenly from that onset
+    on (the take's first sound is the note's start).
+
+    Parameters
+    ----------
+    ref_q : numpy.ndarray
+        Score positions of the path, quarter notes, non-decreasing, shape (n,).
+    notes : sequence of Note
+        The written notes the take was aligned to.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``ref_q``, or a copy with its first held run spread back to the note's onset.
+    """
+    q = float(ref_q[0])
+    held = int(np.searchsorted(ref_q, q, side="right"))
+    sounding = [n.onset_quarter for n in notes
+                if n.onset_quarter < q - 1e-6 < n.onset_quarter + n.duration_quarter]
+    if held < 2 or not sounding or max(sounding) != min(sounding):
+        return ref_q
+    start = sounding[0]
+    if any(start < n.onset_quarter <= q + 1e-6 for n in notes):
+        return ref_q
+    out = ref_q.copy()
+    out[:held] = np.linspace(start, q, held)
+    return out
 
 
 def _alignment(frames: FrameAlignment, kind: str, ref: np.ndarray, tuning_cents: float,

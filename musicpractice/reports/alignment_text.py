@@ -81,11 +81,12 @@ def _bar_lines(document: dict) -> list[str]:
                      f"back to bar {r['to_measure']}")
     spelling = document.get("spelling_key")
     key = (spelling["tonic"], spelling["mode"]) if spelling else None  # F#4 in D major
-    for n in document["notes"]:
-        if n["status"] in ("wrong", "missing"):
-            phrase = verdict_phrase(midi=n["midi"], status=n["status"], cents=n["cents"],
-                                    played_midi=n.get("played_midi"), key=key)
-            lines.append(f"  bar {n['measure']}: {phrase} at {_fmt(n['take_onset_s'], '.2f')} s")
+    said = [f"  bar {n['measure']}: "
+            + verdict_phrase(midi=n["midi"], status=n["status"], cents=n["cents"],
+                             played_midi=n.get("played_midi"), key=key)
+            + f" at {_fmt(n['take_onset_s'], '.2f')} s"
+            for n in document["notes"] if n["status"] in ("wrong", "missing")]
+    lines += dict.fromkeys(said)  # one key written in two voices is one stroke: said once
     for e in document.get("extra_notes", []):
         where = f"bar {e['measure']}" if e.get("measure") is not None else "extra"
         phrase = verdict_phrase(midi=e["midi"], status="extra", cents=None, key=key)

@@ -342,7 +342,9 @@ def _notes_to_hear(comparison: Comparison) -> list[str]:
                                   played_midi=note.played_midi,
                                   fixed_pitch=not take.analysis.pitch_shaped,
                                   key=take.spelling)
-            lines.append(f"{take.name}, {bar} ({_clock(note.take_onset_s)}): {what}.")
+            line = f"{take.name}, {bar} ({_clock(note.take_onset_s)}): {what}."
+            if line not in lines:  # one key written in two voices is one stroke: said once
+                lines.append(line)
         unsure = notes_unsure_sentence(n.status for n in take.notes)
         if unsure:
             lines.append(f"{take.name}: {unsure}")

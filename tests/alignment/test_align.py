@@ -139,3 +139,32 @@ def test_unknown_part_and_bars_are_refused(score):
         align_to_score(take, SR, score, part="Tenor")
     with pytest.raises(InvalidParameterError, match="not in the score"):
         align_to_score(take, SR, score, bars=(40, 50))
+
+
+def _note(onset: float, duration: float, midi: int = 60):
+    from musicpractice.score.model import ScoreNote
+
+    return ScoreNote(part="P", voice=1, midi=midi, onset_quarter=onset,
+                     duration_quarter=duration, measure=1, beat=1.0)
+
+
+def test_a_take_that_starts_holding_a_written_note_starts_at_its_onset():
+    """A path that waits at a position inside the first note (a held pickup matched by its
+    end) is spread back to the note's onset; other paths are left alone."""
+    from musicpractice.alignment.align import started_on_an_attack
+
+    notes = [_note(0.0, 0.5, 59), _note(0.5, 1.0, 40), _note(0.5, 1.0, 64), _note(1.5, 1.0)]
+    held = np.array([0.47] * 5 + [0.5, 0.7, 0.9, 1.5])
+    spread = started_on_an_attack(held, notes)
+    assert spread[0] == 0.0 and np.allclose(spread[:5], np.linspace(0.0, 0.47, 5))
+    assert np.array_equal(spread[5:], held[5:]) and np.all(np.diff(spread) >= 0)
+    for path in (np.array([0.5] * 3 + [0.7, 1.0]),  # starts on an onset
+                 np.array([0.47, 0.6, 0.8, 1.0]),   # inside the note, but moving on
+                 np.array([0.9] * 4 + [1.2])):       # inside notes begun at 0.5 (chord)
+        expected = path.copy()
+        if path[0] == 0.9:  # the chord's notes all began at 0.5, none since
+            expected[:4] = np.linspace(0.5, 0.9, 4)
+        assert np.allclose(started_on_an_attack(path, notes), expected)
+    overlapping = [_note(0.0, 2.0, 48), _note(1.0, 1.0, 60)]  # a held bass, then a melody
+    path = np.array([1.5] * 4 + [2.0])
+    assert np.array_equal(started_on_an_attack(path, overlapping), path)
