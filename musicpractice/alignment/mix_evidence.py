@@ -216,6 +216,19 @@ class PartEvidence:
         out._tuning = tuning_semitones
         return out
 
+    def with_window(self, seconds: float) -> "PartEvidence":
+        """The same evidence read on a spectrum whose window lasts about ``seconds`` (the
+        nearest power of two of samples; same hop): a window shorter than ``N_FFT``'s
+        measures a span of a fifth of a second without the notes before and after it
+        smeared in, at a coarser frequency resolution."""
+        n_fft = int(2 ** round(np.log2(max(seconds * self._sr, 64))))
+        out = copy.copy(self)
+        out._power = np.abs(librosa.stft(self._take, n_fft=n_fft, hop_length=self._hop,
+                                         center=True)) ** 2
+        out._bin_hz = self._sr / n_fft
+        out._short = None
+        return out
+
     def _pitch_from_partials(self, f0: float, power: np.ndarray, others: np.ndarray) -> float:
         """Pitch (MIDI) within ``PITCH_REACH_CENTS`` of ``f0`` (Hz) read from its partials
         in ``power`` (bins x frames) that no frequency in ``others`` (Hz) comes near."""

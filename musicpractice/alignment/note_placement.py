@@ -25,6 +25,14 @@ MIN_EXTRA_CONFIDENCE = 0.5
 """Unmatched sung notes less likely than this to be a real note are not reported."""
 LEGATO_GAP_S = 0.03
 """Sung pieces closer than this follow each other without a break."""
+WAY_IN_GAP_S = 0.06
+"""A glide into a note runs into it closer than this: the tracker leaves a few frames
+unvoiced where the glide is steepest (a breath between notes is longer)."""
+WAY_IN_SEMITONES = 1.0
+"""A left-over piece running into a sung note closer than this to its pitch is the way
+into it (a scoop from below, a fall from above), not a note of its own."""
+PIECE_SEMITONES = 0.5
+"""A left-over piece this close to the pitch of the note before is a piece of it."""
 ON_TIME_SHARE = 0.25
 """A sung note the follower left over that starts within this share of a left-out
 written note's aligned length from where that note belongs, and lasts through at least
@@ -40,6 +48,8 @@ class ExtraVerdict:
     midi: int
     after_index: int
     confidence: float
+    sung_index: int = -1
+    """The sung note (piece) it is, in the sung notes checked."""
 
 
 def restart_points(notes: list[ScoreNote]) -> np.ndarray:
@@ -163,26 +173,49 @@ def on_time_leftovers(sung, followed: FollowedNotes, notes, quarter) -> Followed
 
 def extra_notes(sung, followed, midi, tuning) -> list[ExtraVerdict]:
     """Left-over sung notes that are notes of their own: not the way into a written
-    note (the pieces between its matched onset and the part where it is held)."""
-    attack = set()
+    note (the pieces between its matched onset and the part where it is held, and a
+    glide or scoop running into it: see :func:`ways_in`), not a piece of the note before
+    (at its written pitch or at the pitch it was sung at)."""
+    attack = set(ways_in(sung, followed))
     for i in np.flatnonzero(followed.sung_to_written >= 0):
         attack.update(range(int(i) + 1, held_index(sung, followed, int(i)) + 1))
     out = []
-    last_written = -1
+    last_written, last_sung = -1, np.nan
     for i, s in enumerate(sung):
         j = int(followed.sung_to_written[i])
         if j >= 0:
             last_written = j
+            last_sung = sung_pitch(sung[held_index(sung, followed, i)]) - tuning
             continue
         if s.duration_s < MIN_EXTRA_S or i in attack:
             continue
         pitch = sung_pitch(s) - tuning
         confidence = min(1.0, s.duration_s / 0.3) * (0.5 + 0.5 * s.confidence)
-        if last_written >= 0 and abs(pitch - midi[last_written]) < 0.5:
-            continue  # the written note's own pitch again: a piece of it, not a new note
+        if last_written >= 0 and min(abs(pitch - midi[last_written]),
+                                     abs(pitch - last_sung)) < PIECE_SEMITONES:
+            continue  # the note before again (as written or as sung): a piece of it
         if confidence < MIN_EXTRA_CONFIDENCE:
             continue
         out.append(ExtraVerdict(onset_s=float(s.onset_s), duration_s=float(s.duration_s),
                                 midi=int(round(pitch)), after_index=last_written,
-                                confidence=float(confidence)))
+                                confidence=float(confidence), sung_index=i))
+    return out
+
+
+def ways_in(sung, followed: FollowedNotes) -> list[int]:
+    """Left-over sung pieces that are the way into the sung note after them: each runs
+    into the next without a break (``WAY_IN_GAP_S``) up to a piece matched to a written
+    note, and lies within ``WAY_IN_SEMITONES`` of the pitch that note is held at (a
+    singer's scoop into a note from below, or a glide cut into pieces by the tracker)."""
+    out = []
+    for i in np.flatnonzero(followed.sung_to_written >= 0):
+        i = int(i)
+        target = sung_pitch(sung[held_index(sung, followed, i)])
+        k = i - 1
+        while (k >= 0 and followed.sung_to_written[k] < 0
+               and followed.attempt[k] == followed.attempt[i]
+               and sung[k + 1].onset_s - sung[k].offset_s < WAY_IN_GAP_S
+               and abs(sung_pitch(sung[k]) - target) < WAY_IN_SEMITONES):
+            out.append(k)
+            k -= 1
     return out

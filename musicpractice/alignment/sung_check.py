@@ -10,6 +10,7 @@ import numpy as np
 
 from musicpractice.alignment.compare import ExtraNote, NoteComparison, Restart
 from musicpractice.alignment.mix_evidence import PartEvidence
+from musicpractice.alignment.mix_extras import extras_in_mix
 from musicpractice.alignment.mix_verdicts import revised_in_mix
 from musicpractice.alignment.note_check import check_sung_part
 from musicpractice.alignment.part_in_mix import masked_part_track
@@ -104,7 +105,7 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
         sung = without_other_parts(sung, take, sr, **other_notes, mixed=track.polyphonic)
     check = check_sung_part(sung, track, notes, seconds_per_quarter=spq, first=first,
                             last=last, tolerance_cents=tolerance_cents, heard_others=heard)
-    verdicts = check.verdicts
+    verdicts, extra_verdicts = check.verdicts, check.extras
     apart = 100.0 * ensemble - check.tuning_cents if ensemble is not None else 0.0
     if abs(apart) >= ENSEMBLE_APART_CENTS:
         warnings_mix = [f"The other parts sound {abs(apart):.0f} cents "
@@ -119,6 +120,7 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
             durations_s=np.array([n.duration_quarter for n in notes]) * spq,
             tuning_semitones=check.tuning_cents / 100.0, tolerance_cents=tolerance_cents,
             evidence=evidence)
+        extra_verdicts = extras_in_mix(extra_verdicts, sung, evidence=evidence)
     rows = []
     for v in verdicts:
         n = notes[v.index]
@@ -128,7 +130,7 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
             confidence=v.confidence, played_midi=v.played_midi, attempt=v.attempt))
     extras = [ExtraNote(take_onset_s=e.onset_s, duration_s=e.duration_s, midi=e.midi,
                         measure=notes[max(e.after_index, 0)].measure, confidence=e.confidence)
-              for e in check.extras]
+              for e in extra_verdicts]
     restarts = [Restart(take_s=t, from_measure=notes[a].measure, to_measure=notes[b].measure)
                 for t, a, b in check.jumps]
     warnings = list(track.warnings) + warnings_mix  # the unsure count is the renderers'
