@@ -3,9 +3,10 @@
 Inside a mix the pitch tracker sometimes leaves the singer for a moment and follows
 another part's note (or a partial of it) while the singer holds a note on. The piece it
 cuts there belongs to no written note of the part and would be reported as an extra note.
-A singer sings one note at a time: when the pitch of the sung piece before the extra one
-still sounds through it at the level the singer sang that piece at, the singer was still
-singing that note, and the extra piece is someone else's.
+A singer sings one note at a time: when another part's note (or its octave) sounds near
+the extra piece's pitch and the pitch of the sung piece before it still sounds through it
+at the level the singer sang that piece at, the singer was still singing that note, and
+the extra piece is that part's.
 """
 
 from __future__ import annotations
@@ -47,13 +48,22 @@ def extras_in_mix(extras, sung, *, evidence: PartEvidence) -> list[ExtraVerdict]
     Returns
     -------
     list of ExtraVerdict
-        Those through which the pitch sung before is not sung on (see
-        ``STILL_SUNG_DB``); one that cannot be measured is kept.
+        All but those near another part's note sounding then
+        (:meth:`PartEvidence.other_part_near`) through which the pitch sung before is
+        sung on (see ``STILL_SUNG_DB``); one that cannot be measured is kept.
     """
     if not extras:
         return []
     short = evidence.with_window(WINDOW_S)
-    return [e for e in extras if not _neighbour_still_sung(e, sung, short)]
+    out = []
+    for e in extras:
+        if 0 <= e.sung_index < len(sung):
+            piece = sung[e.sung_index]
+            if (evidence.other_part_near(sung_pitch(piece), piece.onset_s, piece.offset_s)
+                    and _neighbour_still_sung(e, sung, short)):
+                continue
+        out.append(e)
+    return out
 
 
 def _neighbour_still_sung(extra: ExtraVerdict, sung, evidence: PartEvidence) -> bool:

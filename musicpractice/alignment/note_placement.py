@@ -28,9 +28,11 @@ LEGATO_GAP_S = 0.03
 WAY_IN_GAP_S = 0.06
 """A glide into a note runs into it closer than this: the tracker leaves a few frames
 unvoiced where the glide is steepest (a breath between notes is longer)."""
-WAY_IN_SEMITONES = 1.0
-"""A left-over piece running into a sung note closer than this to its pitch is the way
-into it (a scoop from below, a fall from above), not a note of its own."""
+WAY_IN_SEMITONES = 0.75
+"""A left-over piece running into a sung note closer than this to its written pitch is the
+way into it (a scoop from below, a fall from above), not a note of its own; a semitone
+away it is a neighbour note, sung (the real singer's scoop: 0.6 semitone under; the
+benchmark's extra notes a semitone from the next note read 0.82-0.92 away)."""
 PIECE_SEMITONES = 0.5
 """A left-over piece this close to the pitch of the note before is a piece of it."""
 ON_TIME_SHARE = 0.25
@@ -176,7 +178,7 @@ def extra_notes(sung, followed, midi, tuning) -> list[ExtraVerdict]:
     note (the pieces between its matched onset and the part where it is held, and a
     glide or scoop running into it: see :func:`ways_in`), not a piece of the note before
     (at its written pitch or at the pitch it was sung at)."""
-    attack = set(ways_in(sung, followed))
+    attack = set(ways_in(sung, followed, midi, tuning))
     for i in np.flatnonzero(followed.sung_to_written >= 0):
         attack.update(range(int(i) + 1, held_index(sung, followed, int(i)) + 1))
     out = []
@@ -202,15 +204,16 @@ def extra_notes(sung, followed, midi, tuning) -> list[ExtraVerdict]:
     return out
 
 
-def ways_in(sung, followed: FollowedNotes) -> list[int]:
+def ways_in(sung, followed: FollowedNotes, midi, tuning: float) -> list[int]:
     """Left-over sung pieces that are the way into the sung note after them: each runs
     into the next without a break (``WAY_IN_GAP_S``) up to a piece matched to a written
-    note, and lies within ``WAY_IN_SEMITONES`` of the pitch that note is held at (a
-    singer's scoop into a note from below, or a glide cut into pieces by the tracker)."""
+    note, and lies within ``WAY_IN_SEMITONES`` of that note's written pitch at the take's
+    tuning (``tuning``, semitones; ``midi``: the written pitches) -- a singer's scoop into
+    a note from below, or a glide cut into pieces by the tracker."""
     out = []
     for i in np.flatnonzero(followed.sung_to_written >= 0):
         i = int(i)
-        target = sung_pitch(sung[held_index(sung, followed, i)])
+        target = midi[followed.sung_to_written[i]] + tuning
         k = i - 1
         while (k >= 0 and followed.sung_to_written[k] < 0
                and followed.attempt[k] == followed.attempt[i]

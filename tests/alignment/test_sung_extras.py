@@ -20,9 +20,10 @@ from tests.alignment.synth import SR, melody_score
 
 MELODY = [62, 65, 64, 67, 69, 67, 65, 64, 62, 64, 65, 69, 67, 65, 64, 62]
 SCOOPED = (3, 7, 11)
-"""Notes the singer scoops into: a quarter of a second 70 cents under, then up into the
-note (a real singer's scoop: vocadito_1's last note, 0.25 s about 50-60 cents under)."""
-SCOOP_S, SCOOP_CENTS = 0.25, -70.0
+"""Notes the singer scoops into after a breath: a quarter of a second 60 cents under, then
+up into the note (a real singer's scoop: vocadito_1's last note, 0.25 s about 50-60 cents
+under, after a breath)."""
+SCOOP_S, SCOOP_CENTS, BREATH_S = 0.25, -60.0, 0.12
 EXTRA_AFTER, EXTRA_STEP = 5, 4
 """After the first half of this note the singer sings a note this many semitones above."""
 SECONDS_PER_QUARTER = 0.75
@@ -35,7 +36,8 @@ def _scooped_take():
     voice, scoops, extra = [], [], None
     for k, n in enumerate(notes):
         on = 0.6 + n.onset_quarter * SECONDS_PER_QUARTER
-        off = on + n.duration_quarter * SECONDS_PER_QUARTER - 0.03
+        off = on + n.duration_quarter * SECONDS_PER_QUARTER - (
+            BREATH_S if k + 1 in SCOOPED else 0.03)
         if k in SCOOPED:
             voice.append(VoiceNote(on, on + SCOOP_S, n.midi + SCOOP_CENTS / 100.0))
             voice.append(VoiceNote(on + SCOOP_S, off, float(n.midi)))
