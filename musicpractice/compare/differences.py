@@ -132,13 +132,25 @@ def _against_marked_tempo(comparison: Comparison, take: TakeResult) -> list[str]
                          f"{grid.span_label(first, last)}.")
     if not sentences:
         sentences.append(f"{take.name} stays within {TEMPO_STEP * 100:.0f} % of {against}.")
-    off = [row for row in take.bars if row.wrong]
-    if off:
-        bars = ", ".join(dict.fromkeys(str(row.bar) for row in off))  # a repeat: once
-        count = sum(row.wrong for row in off)
-        # the verdict already holds the user's intonation tolerance: name no number here
-        sentences.append(f"{take.name} has {count} wrong note(s) (bar {bars}).")
+    # the verdicts already hold the user's intonation tolerance: name no number here
+    kinds = [_note_count(take, kind) for kind in ("wrong", "missing", "extra")]
+    kinds = [k for k in kinds if k]
+    if kinds:
+        listed = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
+        sentences.append(f"{take.name} has {listed}.")
     return sentences
+
+
+def _note_count(take: TakeResult, kind: str) -> str | None:
+    """``"2 wrong notes (bars 3, 5)"``: the take's sure ``kind`` verdicts and their bars,
+    or None when it has none."""
+    off = [row for row in take.bars if getattr(row, kind)]
+    if not off:
+        return None
+    bars = list(dict.fromkeys(str(row.bar) for row in off))  # a repeated bar: once
+    count = sum(getattr(row, kind) for row in off)
+    return (f"{count} {kind} note{'s' if count > 1 else ''} "
+            f"(bar{'s' if len(bars) > 1 else ''} {', '.join(bars)})")
 
 
 def _cue_sentences(take: TakeResult, base: TakeResult) -> list[str]:

@@ -57,8 +57,9 @@ class BarRow:
         Median pitch deviation of the bar's notes, cents: from the written pitch for a
         monophonic part against a score, else from equal temperament; NaN for polyphony.
     wrong, missing, extra : int or None
-        Notes more than 50 cents off, not heard, or sung/played where the score has
-        none; ``None`` when not checked (no monophonic part against a score).
+        Notes judged surely wrong (more than the intonation tolerance off, or another
+        key), surely not heard, or sung/played where the score has none; ``None`` when
+        not checked.
     confidence : float
         Alignment confidence over the bar, 0-1.
     tempo_beat : str

@@ -140,7 +140,9 @@ def test_sung_melody_pitch_per_bar(melody):
         assert row.tempo_bpm == pytest.approx(BPM, rel=0.06)
         assert abs(row.deviation_ms) < 60
     sentences = describe_differences(comparison)
-    assert any(s.endswith("1 wrong note(s) (bar 2).") for s in sentences), sentences
+    assert sum(r.extra for r in take.bars) == 0  # none was sung
+    assert any(s.endswith(f"has 1 wrong note (bar {SHARP // 4 + 1}) and 1 missing note "
+                          f"(bar {SILENT // 4 + 1}).") for s in sentences), sentences
 
 
 def test_synthetic_grids():
