@@ -60,14 +60,18 @@ def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarra
       followed that part): it is ``missing`` if no pitch within ``SCAN_SEMITONES`` of the
       written one comes within ``SILENT_DB`` of their level, else ``unsure``; with no
       other part near, the pitch found is the singer's, only weak (a real voice's soft
-      low note was 15-23 dB under its neighbours' partials): ``unsure``; so is a note the tracker did not
+      low note was 15-23 dB under its neighbours' partials; its wrong notes too, so not
+      even a pitch far from the written one with nothing sung near it is taken for a
+      note left out): ``unsure``; so is a note the tracker did not
       find (unless the note check already states it missing), and one whose pitch found
       cannot be measured (every partial another part's: the tracker followed that part)
       while the written pitch is absent;
     - a pitch found that is the previous note's (sung or written), its partials' level
-      not dipping anywhere from just after the previous note began to just before this
-      one's span ends (:meth:`PartEvidence.reattacked`; where the alignment puts a note
-      is not known to a tenth of a second), is that note held on: ``missing``; so is a
+      not dipping anywhere from just after the previous note began to the middle of
+      this one's span (:meth:`PartEvidence.reattacked`; where the alignment puts a note
+      is not known to a tenth of a second, and a dip later in the span is the next
+      note's attack), is that note held on: ``missing``, whatever the level of the pitch
+      found (unless it is another part's); so is a
       note without a pitch of its own (none found, or one that is not the singer's)
       through whose span the previous note's pitch sounds at the singer's level without
       a new attack;
@@ -81,7 +85,8 @@ def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarra
       within ``AGREE_CENTS`` the two together are trusted to ``AGREE_SD_CENTS`` (on the
       fit split such notes were measured within 16 cents of the truth, 134 of 134), and
       the verdict is taken afresh at that precision; disagreeing, a sure verdict the
-      own-partials pitch would not give is ``unsure``.
+      own-partials pitch would not give is ``unsure``, and an ``unsure`` one is taken
+      afresh (trusted as far as the two part) when both pitches give the same verdict.
 
     Parameters
     ----------
@@ -121,7 +126,7 @@ def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarra
 
         def held_on(pitch):  # no new attack of pitch since the note before began
             return not evidence.reattacked(pitch, previous.onset_s + HELD_SKIP_S,
-                                           until_s=end - HELD_SKIP_S)
+                                           until_s=_attack_until(start, end))
 
         if np.isfinite(v.cents):
             pitch = centre + v.cents / 100.0  # found
@@ -132,9 +137,10 @@ def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarra
                 v = _unsure(v)
                 if _there(evidence, before, start, end, near[k]) and held_on(before):
                     v = _missing(v, HELD_CONFIDENCE)
-            elif found >= PRESENT_DB:
-                v = _remeasured(v, 100.0 * (evidence.own_pitch(pitch, start, end) - pitch),
-                                written_midi[v.index], tolerance_cents)
+            else:  # the singer's pitch (or too weak to tell whose)
+                if found >= PRESENT_DB:
+                    v = _remeasured(v, 100.0 * (evidence.own_pitch(pitch, start, end) - pitch),
+                                    written_midi[v.index], tolerance_cents)
                 if (previous is not None
                         and _same_pitch(previous, pitch, written_midi, tuning_semitones)
                         and held_on(pitch)):
@@ -152,6 +158,13 @@ def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarra
             v = _missing(v, ABSENT_CONFIDENCE)
         out.append(v)
     return tuple(out)
+
+
+def _attack_until(start: float, end: float) -> float:
+    """Where a note's own attack is looked for up to (seconds): ``HELD_SKIP_S`` before its
+    span ends, and no later than the span's middle: a dip in its second half is the next
+    note's attack (a note placed 0.1-0.2 s late ends its span after the next one began)."""
+    return max(start, min(end - HELD_SKIP_S, 0.5 * (start + end)))
 
 
 def _sung_at(row, written_midi, tuning_semitones: float) -> float | None:
@@ -219,6 +232,13 @@ def _remeasured(v, own_minus_found_cents: float, written: int, tolerance: float)
                        played_midi=played)
     cents = v.cents + d  # the own-partials pitch: where the two part, it is the closer one
     p_ok = prob_within(cents, abs(d), tolerance)
+    if v.status == "unsure" and max(p_ok, 1.0 - p_ok) >= SURE and (
+            prob_within(v.cents, abs(d), tolerance) >= 0.5) == (p_ok >= 0.5):
+        status = "ok" if p_ok >= 0.5 else "wrong"  # both pitches give it: taken afresh
+        return replace(v, status=status, cents=float(cents),
+                       confidence=float(max(p_ok, 1.0 - p_ok)),
+                       played_midi=int(round(written + cents / 100.0)) if status == "wrong"
+                       else None)
     played = int(round(written + cents / 100.0)) if v.status == "wrong" else None
     if v.status in ("ok", "wrong") and (
             (p_ok >= 0.5) != (v.status == "ok") or max(p_ok, 1.0 - p_ok) < SURE):
