@@ -29,10 +29,11 @@ WAY_IN_GAP_S = 0.06
 """A glide into a note runs into it closer than this: the tracker leaves a few frames
 unvoiced where the glide is steepest (a breath between notes is longer)."""
 WAY_IN_SEMITONES = 0.75
-"""A left-over piece running into a sung note closer than this to its written pitch is the
-way into it (a scoop from below, a fall from above), not a note of its own; a semitone
-away it is a neighbour note, sung (the real singer's scoop: 0.6 semitone under; the
-benchmark's extra notes a semitone from the next note read 0.82-0.92 away)."""
+"""After a break, a left-over piece running into a sung note closer than this to its
+written pitch is the way into it (a scoop from below, a fall from above), not a note of
+its own; a semitone away it is a neighbour note, sung (the real singer's scoop: 0.6
+semitone under; the benchmark's extra notes a semitone from the next note read 0.82-0.92
+away with our voice's vibrato)."""
 PIECE_SEMITONES = 0.5
 """A left-over piece this close to the pitch of the note before is a piece of it."""
 ON_TIME_SHARE = 0.25
@@ -205,20 +206,45 @@ def extra_notes(sung, followed, midi, tuning) -> list[ExtraVerdict]:
 
 
 def ways_in(sung, followed: FollowedNotes, midi, tuning: float) -> list[int]:
-    """Left-over sung pieces that are the way into the sung note after them: each runs
-    into the next without a break (``WAY_IN_GAP_S``) up to a piece matched to a written
-    note, and lies within ``WAY_IN_SEMITONES`` of that note's written pitch at the take's
-    tuning (``tuning``, semitones; ``midi``: the written pitches) -- a singer's scoop into
-    a note from below, or a glide cut into pieces by the tracker."""
+    """Left-over sung pieces that are the way into the sung note after them.
+
+    Each runs into the next without a break (``WAY_IN_GAP_S``) up to a piece matched to
+    a written note, and lies within ``PIECE_SEMITONES`` of that note's written pitch at
+    the take's tuning (a piece of the note the tracker cut off), or -- when the run
+    starts after a break (a breath, or the take's start) -- within ``WAY_IN_SEMITONES``
+    of it (a singer's scoop into a note). Sung legato from the note before, a piece a
+    semitone off is a neighbour note of its own: with a wide vibrato it reads within
+    0.7 semitone of the next note.
+
+    Parameters
+    ----------
+    sung : sequence of Note
+    followed : FollowedNotes
+    midi : numpy.ndarray
+        The written pitches (MIDI).
+    tuning : float
+        The take's tuning (semitones from A4 = 440 Hz).
+
+    Returns
+    -------
+    list of int
+        Indexes into ``sung``.
+    """
     out = []
     for i in np.flatnonzero(followed.sung_to_written >= 0):
         i = int(i)
         target = midi[followed.sung_to_written[i]] + tuning
+        run = []
         k = i - 1
         while (k >= 0 and followed.sung_to_written[k] < 0
                and followed.attempt[k] == followed.attempt[i]
                and sung[k + 1].onset_s - sung[k].offset_s < WAY_IN_GAP_S
                and abs(sung_pitch(sung[k]) - target) < WAY_IN_SEMITONES):
-            out.append(k)
+            run.append(k)
             k -= 1
+        after_break = k < 0 or sung[k + 1].onset_s - sung[k].offset_s >= WAY_IN_GAP_S
+        for k in run:
+            if not after_break and abs(sung_pitch(sung[k]) - target) >= PIECE_SEMITONES:
+                break
+            out.append(k)
     return out
