@@ -86,7 +86,9 @@ def revised_in_mix(verdicts, *, written_midi: np.ndarray, durations_s: np.ndarra
       fit split such notes were measured within 16 cents of the truth, 134 of 134), and
       the verdict is taken afresh at that precision; disagreeing, a sure verdict the
       own-partials pitch would not give is ``unsure``, and an ``unsure`` one is taken
-      afresh (trusted as far as the two part) when both pitches give the same verdict.
+      afresh (trusted as far as the two part) when both pitches put it in tune (not when
+      both put it out of tune: so stated, half such notes were good notes whose span
+      held a neighbour's pitch).
 
     Parameters
     ----------
@@ -232,13 +234,10 @@ def _remeasured(v, own_minus_found_cents: float, written: int, tolerance: float)
                        played_midi=played)
     cents = v.cents + d  # the own-partials pitch: where the two part, it is the closer one
     p_ok = prob_within(cents, abs(d), tolerance)
-    if v.status == "unsure" and max(p_ok, 1.0 - p_ok) >= SURE and (
-            prob_within(v.cents, abs(d), tolerance) >= 0.5) == (p_ok >= 0.5):
-        status = "ok" if p_ok >= 0.5 else "wrong"  # both pitches give it: taken afresh
-        return replace(v, status=status, cents=float(cents),
-                       confidence=float(max(p_ok, 1.0 - p_ok)),
-                       played_midi=int(round(written + cents / 100.0)) if status == "wrong"
-                       else None)
+    if v.status == "unsure" and p_ok >= SURE and prob_within(v.cents, abs(d), tolerance) >= 0.5:
+        # both pitches put it in tune: taken afresh. Not so a wrong note: such upgrades
+        # were right 8 times in 17 over the benchmark's voices (the span held a neighbour)
+        return replace(v, status="ok", cents=float(cents), confidence=float(p_ok))
     played = int(round(written + cents / 100.0)) if v.status == "wrong" else None
     if v.status in ("ok", "wrong") and (
             (p_ok >= 0.5) != (v.status == "ok") or max(p_ok, 1.0 - p_ok) < SURE):

@@ -70,20 +70,20 @@ def test_a_note_left_out_while_the_one_before_is_held_is_missing_though_the_next
     assert _revised(rows, _take(again))[2].status == "wrong"
 
 
-def test_an_unsure_wrong_note_both_pitch_readings_place_beyond_the_tolerance_is_wrong():
-    # truth by construction: note 2 sung 200 cents sharp; the note check's tracker read
-    # +170 and left it unsure (the confidence its timing allowed); the pitch read from
-    # the singer's own partials is +200: both beyond the tolerance, on the same side
-    sung = [VoiceNote(_on(k), _on(k + 1) - 0.03, float(m) + (2.0 if k == 2 else 0.0))
-            for k, m in enumerate(WRITTEN)]
+def test_an_unsure_note_both_pitch_readings_put_in_tune_is_ok_but_not_one_they_put_out():
+    # truth by construction: note 2 sung in tune; the note check's tracker read +25 and
+    # left it unsure; the pitch read from the singer's own partials is in tune: both
+    # readings put it within the tolerance, and it is stated ok
+    sung = [VoiceNote(_on(k), _on(k + 1) - 0.03, float(m)) for k, m in enumerate(WRITTEN)]
     rows = [_row(k, "ok", 0.0) for k in range(WRITTEN.size)]
-    rows[2] = _row(2, "unsure", 170.0, confidence=0.5)
+    rows[2] = _row(2, "unsure", 25.0, confidence=0.5)
     out = _revised(rows, _take(sung))
-    assert out[2].status == "wrong"
-    assert abs(out[2].cents - 200.0) <= 15.0
-    assert out[2].played_midi == 73
-    # read +40 by the tracker, the two readings disagree on the verdict: still unsure
-    rows[2] = _row(2, "unsure", 40.0, confidence=0.5)
+    assert out[2].status == "ok" and abs(out[2].cents) <= 10.0
+    # sung 200 cents sharp and read +170 by the tracker, both readings put it out of
+    # tune, but a wrong note is not stated on that: on the benchmark's voices half the
+    # notes so read were good notes whose span held a neighbour's pitch
+    sung[2] = VoiceNote(_on(2), _on(3) - 0.03, WRITTEN[2] + 2.0)
+    rows[2] = _row(2, "unsure", 170.0, confidence=0.5)
     assert _revised(rows, _take(sung))[2].status == "unsure"
 
 
