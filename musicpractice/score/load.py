@@ -138,6 +138,10 @@ def _convert(parsed, p: Path, expand_repeats: bool, warnings: list[str],
         notes.extend(_part_notes(part.stripTies(), name))
     if not notes:
         raise ScoreFileError(f"The score {p.name} has no notes.")
+    graces = sum(1 for part in parts for el in part.recurse().notes if el.duration.isGrace)
+    if graces:
+        warnings.append(f"The score's {graces} grace note{'s are' if graces > 1 else ' is'} "
+                        "not checked (an ornament has no written length to place it by).")
     notes.sort(key=lambda n: (n.onset_quarter, n.midi, n.part))
     measures = _measures(parts[0])
     tempos = _tempos(parts, warnings)

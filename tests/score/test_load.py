@@ -201,3 +201,24 @@ def test_real_vienna_scores(shared_data):
     assert chopin.measures[-1].number >= 21 and chopin.keys[0].sharps == 4
     mozart = load_score(folder / "Mozart_K331_1st-mov.musicxml")
     assert mozart.measures[0].time_signature == "6/8" and mozart.duration_quarter == 108
+
+
+def test_grace_notes_are_named_as_not_checked(tmp_path):
+    """A grace note has no written length: it is not among the notes a take is checked
+    against, and the score says so (the shared Chopin Op. 10/3 score has such ornaments)."""
+    part = music21.stream.Part()
+    part.append(music21.tempo.MetronomeMark(number=80))
+    for pitch in "CDEF":
+        part.append(music21.note.Note(pitch + "4", quarterLength=1))
+    part.insert(1.0, music21.note.Note("E4").getGrace())
+    path = tmp_path / "grace.musicxml"
+    music21.stream.Score([part]).write("musicxml", fp=path)
+    score = load_score(path)
+    assert [n.midi for n in score.notes] == [60, 62, 64, 65]
+    assert score.warnings == ("The score's 1 grace note is not checked (an ornament has no "
+                              "written length to place it by).",)
+    plain = tmp_path / "plain.musicxml"
+    music21.stream.Score([music21.stream.Part(
+        [music21.tempo.MetronomeMark(number=80), music21.note.Note("C4")])]).write(
+        "musicxml", fp=plain)
+    assert load_score(plain).warnings == ()
