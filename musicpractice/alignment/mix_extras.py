@@ -14,7 +14,12 @@ from __future__ import annotations
 import numpy as np
 
 from musicpractice.alignment.mix_evidence import PartEvidence, relative_level_db
-from musicpractice.alignment.note_placement import ExtraVerdict, sung_pitch
+from musicpractice.alignment.note_placement import (
+    PIECE_SEMITONES,
+    WAY_IN_GAP_S,
+    ExtraVerdict,
+    sung_pitch,
+)
 
 STILL_SUNG_DB = -6.0
 """The pitch sung before an extra piece, its own partials through the extra piece's span
@@ -50,7 +55,9 @@ def extras_in_mix(extras, sung, *, evidence: PartEvidence) -> list[ExtraVerdict]
     list of ExtraVerdict
         All but those near another part's note sounding then
         (:meth:`PartEvidence.other_part_near`) through which the pitch sung before is
-        sung on (see ``STILL_SUNG_DB``); one that cannot be measured is kept.
+        sung on (see ``STILL_SUNG_DB``), and those that are the start of the sung note
+        after them cut off (see ``_split_from_next``); one that cannot be measured is
+        kept.
     """
     if not extras:
         return []
@@ -62,8 +69,24 @@ def extras_in_mix(extras, sung, *, evidence: PartEvidence) -> list[ExtraVerdict]
             if (evidence.other_part_near(sung_pitch(piece), piece.onset_s, piece.offset_s)
                     and _neighbour_still_sung(e, sung, short)):
                 continue
+            if _split_from_next(e.sung_index, sung, evidence):
+                continue
         out.append(e)
     return out
+
+
+def _split_from_next(i: int, sung, evidence: PartEvidence) -> bool:
+    """Whether sung piece ``i`` runs without a break (``WAY_IN_GAP_S``) into a piece
+    within ``PIECE_SEMITONES`` of its pitch with no new attack of that pitch between them
+    (:meth:`PartEvidence.reattacked`): one note the masked tracker cut in two where the
+    other parts changed."""
+    if i + 1 >= len(sung):
+        return False
+    piece, after = sung[i], sung[i + 1]
+    pitch = sung_pitch(piece)
+    return (after.onset_s - piece.offset_s < WAY_IN_GAP_S
+            and abs(sung_pitch(after) - pitch) < PIECE_SEMITONES
+            and not evidence.reattacked(pitch, piece.offset_s, until_s=after.onset_s))
 
 
 def _neighbour_still_sung(extra: ExtraVerdict, sung, evidence: PartEvidence) -> bool:

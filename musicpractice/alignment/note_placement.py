@@ -206,16 +206,15 @@ def extra_notes(sung, followed, midi, tuning) -> list[ExtraVerdict]:
 
 
 def ways_in(sung, followed: FollowedNotes, midi, tuning: float) -> list[int]:
-    """Left-over sung pieces that are the way into the sung note after them.
-
-    Each runs into the next without a break (``WAY_IN_GAP_S``) up to a piece matched to
-    a written note, and lies within ``PIECE_SEMITONES`` of that note's written pitch at
-    the take's tuning (a piece of the note the tracker cut off), or -- when the run
-    starts after a break (``LEGATO_GAP_S`` or more after the piece before: a breath, or
-    the take's start) -- within ``WAY_IN_SEMITONES`` of it (a singer's scoop into a
-    note; inside a mix the tracker shortens the breath before it to 0.06 s). Sung legato from the note before, a piece a
-    semitone off is a neighbour note of its own: with a wide vibrato it reads within
-    0.7 semitone of the next note.
+    """Left-over sung pieces that are the way into the sung note after them: a run of
+    pieces that starts after a break (``LEGATO_GAP_S`` or more after the piece before: a
+    breath, or the take's start; inside a mix the tracker shortens the breath to 0.06
+    s), each running into the next without a break (``WAY_IN_GAP_S``) up to a piece
+    matched to a written note, each within ``WAY_IN_SEMITONES`` of that note's written
+    pitch at the take's tuning: a singer's scoop into a note. Sung legato from the note
+    before, a piece near the next note's pitch that the note segmentation left apart from
+    it was attacked anew: a note of its own (inside a mix, where the tracker also cuts a
+    note where the other parts change, see :mod:`.mix_extras`).
 
     Parameters
     ----------
@@ -243,9 +242,6 @@ def ways_in(sung, followed: FollowedNotes, midi, tuning: float) -> list[int]:
                and abs(sung_pitch(sung[k]) - target) < WAY_IN_SEMITONES):
             run.append(k)
             k -= 1
-        after_break = k < 0 or sung[k + 1].onset_s - sung[k].offset_s >= LEGATO_GAP_S
-        for k in run:
-            if not after_break and abs(sung_pitch(sung[k]) - target) >= PIECE_SEMITONES:
-                break
-            out.append(k)
+        if k < 0 or sung[k + 1].onset_s - sung[k].offset_s >= LEGATO_GAP_S:  # a break
+            out.extend(run)
     return out
