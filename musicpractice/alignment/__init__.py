@@ -1,6 +1,6 @@
 """Take-to-take and take-to-score alignment."""
 
-ALGORITHM_VERSION = 6
+ALGORITHM_VERSION = 7
 """Bumped whenever a change to the aligner changes its results (invalidates cached
 alignments). 2: onset refinement, silent ends, slow partial takes (2026-11-30).
 3: multiscale bands projected by the exact ratio between levels (long takes); what only
@@ -11,7 +11,11 @@ one recording has before or after the music is left out (see .edges).
 notes, piano chords placed on their onsets with the note model (cached comparisons too).
 6: a named part whose take holds the other parts is timed by the whole score; a part in a
 mix judged at the ensemble's tuning with its own partials; piano P(played) a logistic over
-the note model's evidence; sung notes' steady part at the singer's vibrato rate."""
+the note model's evidence; sung notes' steady part at the singer's vibrato rate.
+7: a take that starts holding its first written note starts at its onset; piano keys with
+a clearly struck unwritten neighbour judged by one multinomial model; in a mix, held-on
+notes and agreeing pitch readings; extra notes: scoops and another part's leakage are no
+extras."""
 
 from musicpractice.alignment.align import align_takes, align_to_score
 from musicpractice.alignment.compare import (
