@@ -108,6 +108,8 @@ def alignment_document(alignment: Alignment, *, take: str, reference: str,
             _spell_and_count_beats(doc, score_model, comparison)
     elif not score:
         doc["tempo"] = take_tempo_windows(alignment)
+    if score_model is not None:  # what the score itself says (grace notes not checked, ...)
+        doc["warnings"] += list(score_model.warnings)
     doc["warnings"] = list(dict.fromkeys(doc["warnings"]))
     return doc
 

@@ -11,6 +11,7 @@ import pytest
 import soundfile as sf
 
 from musicpractice.alignment.pipeline import align_file
+from musicpractice.reports.alignment_json import alignment_document
 
 
 @pytest.mark.parametrize("who", ["Igoshina", "Varsi"])
@@ -29,6 +30,11 @@ def test_a_professional_take_is_not_marked_wrong(shared_data, who):
     pickup = result.comparison.notes[0]
     assert (pickup.measure, pickup.ref_quarter, pickup.midi) == (1, 0.0, 59)
     assert pickup.status == "ok" and abs(pickup.take_onset_s - first_sound) < 0.12
+    # its ornaments are not checked, and the align command's document says so
+    doc = alignment_document(result.alignment, take="take", reference="score",
+                             comparison=result.comparison, part=result.part,
+                             score_model=result.score)
+    assert any("grace notes are not checked" in w for w in doc["warnings"])
     assert counts["missing"] + counts["wrong"] <= 0.03 * total, counts
     assert counts["ok"] >= 0.8 * total, counts
 
