@@ -99,7 +99,7 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
     part_name = score.find_part(part) if part is not None else None
     notes = score.part_notes(part_name)
     q0, q1 = (score.measure_range(*bars) if bars is not None else (0.0, score.duration_quarter))
-    notes = [n for n in notes if q0 - 1e-9 <= n.onset_quarter < q1 - 1e-9]
+    notes = _starting_within(notes, q0, q1)
     if not notes:
         raise InvalidParameterError("There are no notes to align to in the chosen part and bars.")
     steps = Steps(progress, [("take features", 2), ("aligning", 1), ("note onsets", 1)])
@@ -120,7 +120,7 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
         frames = choice.frames
     timing_notes, heard_parts = notes, False
     if part_name is not None and choice is None and len(score.parts) > 1:
-        whole = [n for n in score.notes if q0 - 1e-9 <= n.onset_quarter < q1 - 1e-9]
+        whole = _starting_within(score.notes, q0, q1)
         whole_f = written_features(score, whole, q0, q1)
         with_all = align_features(take_f, whole_f, subsequence=subsequence, cancel=cancel)
         heard_parts = (with_all.overall_confidence
@@ -144,6 +144,11 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
     chord_of = np.searchsorted(chord_q, [n.onset_quarter for n in timing_notes])
     chords = [pitches[chord_of == k] for k in range(chord_q.size)]
     return refine_to_onsets(alignment, pitch_onsets(take, sr, cancel=cancel), chord_q, chords)
+
+
+def _starting_within(notes, q0: float, q1: float) -> list:
+    """The notes starting in [q0, q1) (quarter notes)."""
+    return [n for n in notes if q0 - 1e-9 <= n.onset_quarter < q1 - 1e-9]
 
 
 def started_on_an_attack(ref_q: np.ndarray, notes) -> np.ndarray:

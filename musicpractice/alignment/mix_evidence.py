@@ -203,8 +203,8 @@ class PartEvidence:
             near = np.concatenate([
                 np.delete(self._midi, i)[(np.delete(self._on, i) < t1) & (np.delete(self._off, i) > t0)],
                 part[(part_on < t1) & (part_off > t0)]])
-            partials = (np.arange(1, HARMONICS + 1)[None, :] * midi_to_hz(near)[:, None]).ravel()
-            found = self._pitch_from_partials(float(midi_to_hz(m)), self._power[:, a:b], partials)
+            found = self._pitch_from_partials(float(midi_to_hz(m)), self._power[:, a:b],
+                                              _partials_hz(near))
             if np.isfinite(found):
                 offsets.append(100.0 * (found - m))
         return (float(np.median(offsets)) if offsets else float("nan")), len(offsets)
@@ -346,12 +346,17 @@ class PartEvidence:
         (the first ``HARMONICS``) and of a note at ``besides`` (MIDI, when given: its first
         ``HARMONICS`` and any more up to ``up_to_hz``: the 9th of a note sung a tone low is
         the written note's 8th)."""
-        pitches = self._sounding(t0, t1)
-        out = (np.arange(1, HARMONICS + 1)[None, :] * midi_to_hz(pitches)[:, None]).ravel()
+        out = _partials_hz(self._sounding(t0, t1))
         if besides is not None and np.isfinite(besides):
             f0 = float(midi_to_hz(besides))
             out = np.append(out, f0 * np.arange(1, max(int(up_to_hz // f0), HARMONICS) + 1))
         return out
+
+
+def _partials_hz(pitches: np.ndarray) -> np.ndarray:
+    """Frequencies (Hz) of the first ``HARMONICS`` partials of each pitch (MIDI), shape
+    (pitches * HARMONICS,)."""
+    return (np.arange(1, HARMONICS + 1)[None, :] * midi_to_hz(pitches)[:, None]).ravel()
 
 
 def relative_level_db(levels: np.ndarray, neighbours: list[np.ndarray], *,

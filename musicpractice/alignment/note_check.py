@@ -90,8 +90,8 @@ class SungCheck:
 def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[ScoreNote], *,
                     seconds_per_quarter: float, first: int = 0, last: int | None = None,
                     tolerance_cents: float = DEFAULT_TOLERANCE_CENTS,
-                    heard_others: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-                    tuning_semitones: float | None = None) -> SungCheck:
+                    heard_others: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+                    ) -> SungCheck:
     """Verdicts for every written note the take covers, per attempt.
 
     Parameters
@@ -111,10 +111,6 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
     heard_others : (midi, on_s, off_s) arrays, optional
         The other parts' notes when they are heard in the take (a mix): a wrong pitch
         that one of them sings at that moment may be that part, so it is not sure.
-    tuning_semitones : float, optional
-        The take's tuning (semitones from A4 = 440 Hz) when it is known otherwise (inside
-        a mix: the tuning the other parts sing at); estimated from the sung notes when
-        None.
 
     Returns
     -------
@@ -122,8 +118,7 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
     """
     midi = np.array([n.midi for n in notes])
     quarter = np.array([n.onset_quarter for n in notes])
-    known = tuning_semitones
-    tuning = take_tuning(sung) if known is None else float(known)
+    tuning = take_tuning(sung)
     points = restart_points(notes)
     followed = follow_notes(sung, midi, quarter, seconds_per_quarter=seconds_per_quarter,
                             tuning_semitones=tuning, first=first, last=last,
@@ -134,8 +129,7 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
                                 tuning_semitones=tuning, first=first, last=last,
                                 restart_points=points)
     followed = on_time_leftovers(sung, followed, notes, quarter)
-    tuning, tuning_sd = refined_tuning(sung, followed, midi, tuning) if known is None else (
-        tuning, 0.0)
+    tuning, tuning_sd = refined_tuning(sung, followed, midi, tuning)
     floor = MIX_MEASURE_SD_CENTS if track.polyphonic else float(np.hypot(TRACKER_SD_CENTS,
                                                                          tuning_sd))
     vibrato_hz = singer_vibrato_hz(

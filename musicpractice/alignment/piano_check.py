@@ -45,6 +45,7 @@ from musicpractice.alignment.timemap import Alignment
 from musicpractice.alignment.piano_activation import key_activation
 from musicpractice.alignment.piano_neighbour import (
     STRUCK_NEIGHBOUR_EVIDENCE,
+    key_onset_ln,
     neighbour_onset_feature,
     partial_of_written,
     struck_neighbour_verdict,
@@ -161,7 +162,8 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
             p_played = min(p_played, float(np.interp(contrast, CONTRAST_KNOTS, cal.contrast)))
         status, confidence, played = "ok", p_played, None
         if (cal.neighbour_weights is not None and key_evidence >= STRUCK_NEIGHBOUR_EVIDENCE
-                and not masked[k] and not partial_of_written(key, centres[k], centres=centres, midis=midis,
+                and not masked[k]
+                and not partial_of_written(key, centres[k], centres=centres, midis=midis,
                                            within_s=WRITTEN_NEARBY_S)):
             status, confidence = struck_neighbour_verdict(
                 cal.neighbour_weights, (*features[k], neighbour_onset[k]))
@@ -253,10 +255,8 @@ def played_features(act: PitchActivation, *, centres: np.ndarray, midis: np.ndar
             segment = row[_frames(act, centre + start, centre + end)]
             out[k, j] = float(segment.max()) if segment.size else 0.0
         if onset is not None:
-            segment = onset[int(midi) - int(act.midi[0]),
-                            _frames(act, centre + JUDGE_S[0], centre + JUDGE_S[1])]
-            out[k, 4] = np.log(max(float(segment.max()) if segment.size else 0.0,
-                                   EVIDENCE_FLOOR))
+            out[k, 4] = key_onset_ln(act, onset, int(midi), centre, window_s=JUDGE_S,
+                                     floor=EVIDENCE_FLOOR)
     return out
 
 

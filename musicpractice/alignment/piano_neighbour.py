@@ -59,11 +59,20 @@ def neighbour_onset_feature(act: PitchActivation, onset: np.ndarray | None, *,
     for k, (centre, key) in enumerate(zip(centres, keys)):
         if key is None or act.row(key) is None or not np.isfinite(centre):
             continue
-        start = int(np.searchsorted(act.times_s, centre + window_s[0]))
-        end = max(int(np.searchsorted(act.times_s, centre + window_s[1])), start + 1)
-        segment = onset[int(key) - int(act.midi[0]), start:end]
-        out[k] = np.log(max(float(segment.max()) if segment.size else 0.0, floor))
+        out[k] = key_onset_ln(act, onset, key, centre, window_s=window_s, floor=floor)
     return out
+
+
+def key_onset_ln(act: PitchActivation, onset: np.ndarray, key: int, centre: float, *,
+                 window_s: tuple[float, float], floor: float) -> float:
+    """ln(the highest onset probability of ``key`` (MIDI, a row of ``act``) within
+    ``window_s`` (seconds, relative) of ``centre`` (seconds, finite)), at least ``floor``;
+    ``onset`` is shaped like ``act.activation``. The one reading of a key's onset that
+    ``piano_check.played_features`` and :func:`neighbour_onset_feature` share."""
+    start = int(np.searchsorted(act.times_s, centre + window_s[0]))
+    end = max(int(np.searchsorted(act.times_s, centre + window_s[1])), start + 1)
+    segment = onset[int(key) - int(act.midi[0]), start:end]
+    return float(np.log(max(float(segment.max()) if segment.size else 0.0, floor)))
 
 
 def partial_of_written(key: int | None, centre: float, *, centres: np.ndarray,
