@@ -28,7 +28,7 @@ from musicpractice.gui.intonation import DEFAULT_TOLERANCE_CENTS
 from musicpractice.gui.jobs import JobRunner
 from musicpractice.gui.compare_layout import CompareLayoutMixin
 from musicpractice.gui.compare_playback import ComparePlaybackMixin
-from musicpractice.reports.verdicts import notes_unsure_sentence
+from musicpractice.reports.verdicts import take_warnings
 from musicpractice.score.load import SCORE_EXTENSIONS
 from musicpractice.session.store import Session
 
@@ -206,7 +206,7 @@ class CompareView(CompareLayoutMixin, ComparePlaybackMixin, QWidget):
         several = len(data.comparison.takes) > 1  # then each take's warnings say whose
         self.status.setText(" ".join(data.comparison.warnings + tuple(
             f"{t.take.title}: {w}" if several else w
-            for t in data.comparison.takes for w in _take_warnings(t)))[:600])
+            for t in data.comparison.takes for w in take_warnings(t)))[:600])
         self._show(data)
 
     def _failed(self, _key: str, message: str, _details: str) -> None:
@@ -320,10 +320,3 @@ def _take_label(take) -> str:
     bits = [take.title or take.id]
     extra = ", ".join(b for b in (take.performer, take.date) if b)
     return f"{bits[0]} ({extra})" if extra else bits[0]
-
-
-
-def _take_warnings(take) -> tuple[str, ...]:
-    """A compared take's warnings and, when some of its notes are unsure, how many."""
-    unsure = notes_unsure_sentence(n.status for n in take.notes)
-    return tuple(take.warnings) + ((unsure,) if unsure else ())

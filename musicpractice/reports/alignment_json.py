@@ -8,7 +8,6 @@ expanded (``_quarter``), ``null`` for what could not be measured.
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 import numpy as np
 
@@ -17,6 +16,7 @@ from musicpractice.alignment.pitch_standard import PitchStandard
 from musicpractice.alignment.timemap import Alignment
 from musicpractice.analysis.key import KeyEstimate
 from musicpractice.compare.bar_grid import beat_name
+from musicpractice.reports.verdicts import note_counts
 from musicpractice.core.pitch import note_name
 from musicpractice.score import Score
 from musicpractice.score.spelling import signature_key
@@ -95,7 +95,7 @@ def alignment_document(alignment: Alignment, *, take: str, reference: str,
                          "status": n.status, "confidence": _num(n.confidence),
                          "played_midi": n.played_midi, "attempt": n.attempt}
                         for n in comparison.notes]
-        doc["note_counts"] = dict(sorted(Counter(n.status for n in comparison.notes).items()))
+        doc["note_counts"] = note_counts(n.status for n in comparison.notes)
         doc["extra_notes"] = [{"take_onset_s": _num(e.take_onset_s),
                                "duration_s": _num(e.duration_s), "midi": e.midi,
                                "measure": e.measure, "confidence": _num(e.confidence)}

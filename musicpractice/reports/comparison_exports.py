@@ -17,7 +17,7 @@ from musicpractice.reports.html_report import report_html
 from musicpractice.reports.pdf_report import report_pdf
 from musicpractice.compare.progress import Progress
 from musicpractice.session.agreement import Agreement
-from musicpractice.reports.verdicts import notes_unsure_sentence
+from musicpractice.reports.verdicts import take_warnings
 from musicpractice.reports.report_content import Table, bar_table, build_report
 
 REPORT_SUFFIXES = (".html", ".htm", ".pdf")
@@ -79,7 +79,6 @@ def comparison_summary(comparison: Comparison, differences: list[str]) -> str:
         table = bar_table(comparison, take)
         lines += [table.title, *text_table(table), ""]
     for take in comparison.takes:
-        unsure = notes_unsure_sentence(n.status for n in take.notes)
-        lines += [f"Note: {take.name}: {w}" for w in take.warnings + ((unsure,) if unsure else ())]
+        lines += [f"Note: {take.name}: {w}" for w in take_warnings(take)]
     lines += [f"Note: {w}" for w in comparison.warnings]
     return "\n".join(lines).rstrip() + "\n"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections import Counter
 from pathlib import Path
 
 from musicpractice import __version__
@@ -20,6 +19,7 @@ from musicpractice.compare.model import Comparison
 from musicpractice.reports.files import ExportError, write_file
 from musicpractice.reports.formats import COMPARISON_SCHEMA
 from musicpractice.reports.json_values import number
+from musicpractice.reports.verdicts import note_counts
 from musicpractice.compare.progress import Progress
 
 BAR_COLUMNS = ("take_id", "take", "index", "bar", "ref_start", "take_start_s", "duration_s",
@@ -99,7 +99,7 @@ def comparison_document(comparison: Comparison, differences: list[str],
                    "date": t.take.date, "is_reference": t.is_reference,
                    "alignment_confidence": number(t.alignment.overall_confidence, 3)
                    if t.alignment is not None else None,
-                   "note_counts": dict(sorted(Counter(n.status for n in t.notes).items())),
+                   "note_counts": note_counts(n.status for n in t.notes),
                    "warnings": list(t.warnings)} for t in comparison.takes],
         "differences": list(differences),
         "bars": bar_records(comparison),

@@ -8,6 +8,7 @@ was, in cents.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Iterable
 
 from musicpractice.core.pitch import note_name
@@ -62,3 +63,16 @@ def notes_unsure_sentence(statuses: Iterable[str]) -> str | None:
         return None
     return (f"{unsure} of {len(written)} notes ({100.0 * unsure / len(written):.0f} %) could "
             "not be judged for sure and are marked unsure.")
+
+
+def note_counts(statuses: Iterable[str]) -> dict[str, int]:
+    """How many notes have each status, by status name in order (the ``note_counts`` of
+    the ``align`` and ``compare`` JSON documents)."""
+    return dict(sorted(Counter(statuses).items()))
+
+
+def take_warnings(take) -> tuple[str, ...]:
+    """A compared take's (:class:`~musicpractice.compare.results.TakeResult`) warnings
+    and, when some of its notes are unsure, how many (:func:`notes_unsure_sentence`)."""
+    unsure = notes_unsure_sentence(n.status for n in take.notes)
+    return tuple(take.warnings) + ((unsure,) if unsure else ())
