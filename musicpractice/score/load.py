@@ -132,13 +132,15 @@ def _convert(parsed, p: Path, expand_repeats: bool, warnings: list[str],
                             "bars are kept in written order.")
     names = _part_names(parts)
     notes: list[ScoreNote] = []
+    graces = 0
     for k, (part, name) in enumerate(zip(parts, names)):
         check_cancel(cancel)
         report(progress, 0.2 + 0.7 * k / len(parts), f"reading part {name}")
-        notes.extend(_part_notes(part.stripTies(), name))
+        part_notes, part_graces = _part_notes(part.stripTies(), name)
+        notes.extend(part_notes)
+        graces += part_graces
     if not notes:
         raise ScoreFileError(f"The score {p.name} has no notes.")
-    graces = sum(1 for part in parts for el in part.recurse().notes if el.duration.isGrace)
     if graces:
         warnings.append(f"The score's {graces} grace note{'s are' if graces > 1 else ' is'} "
                         "not checked (an ornament has no written length to place it by).")
@@ -168,12 +170,14 @@ def _part_names(parts) -> list[str]:
     return names
 
 
-def _part_notes(part, name: str) -> list[ScoreNote]:
-    notes = []
+def _part_notes(part, name: str) -> tuple[list[ScoreNote], int]:
+    """The part's notes and how many grace notes (left out: no written length) it has."""
+    notes, graces = [], 0
     for m, ts in _with_time_signatures(part):
         beat_q = float(ts.beatDuration.quarterLength)
         padding = float(m.paddingLeft or 0.0)
         for el in m.recurse().notes:
+            graces += bool(el.duration.isGrace)
             if el.duration.isGrace or float(el.duration.quarterLength) <= 0:
                 continue
             in_bar = float(el.getOffsetInHierarchy(m))
@@ -189,7 +193,7 @@ def _part_notes(part, name: str) -> list[ScoreNote]:
                     onset_quarter=float(m.offset) + in_bar,
                     duration_quarter=float(el.duration.quarterLength),
                     measure=int(m.number), beat=1.0 + (in_bar + padding) / beat_q))
-    return notes
+    return notes, graces
 
 
 def _measures(part) -> list[Measure]:
