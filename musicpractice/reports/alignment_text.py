@@ -3,10 +3,9 @@ a table per bar (score) or per reference window (another take)."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 from musicpractice.compare.model import UNSURE_CONFIDENCE
-from musicpractice.reports.verdicts import notes_unsure_sentence, verdict_phrase
+from musicpractice.reports.verdicts import (note_counts, notes_unsure_sentence, said_once,
+                                            verdict_phrase)
 
 
 def _fmt(value, spec: str, missing: str = "-") -> str:
@@ -69,9 +68,9 @@ def _bar_lines(document: dict) -> list[str]:
                      f"  {_fmt(b['confidence'], '10.2f', '         -')}"
                      + ("  unsure" if (b["confidence"] or 0.0) < UNSURE_CONFIDENCE else ""))
     lines += [f"Bar {b['measure']}: {b['reason']}." for b in bars if b.get("reason")]
-    counts = Counter(n["status"] for n in document["notes"])
+    counts = note_counts(n["status"] for n in document["notes"])
     lines.append("")
-    lines.append("Notes: " + ", ".join(f"{counts[k]} {k}" for k in sorted(counts))
+    lines.append("Notes: " + ", ".join(f"{counts[k]} {k}" for k in counts)
                  + (f"; {len(document['extra_notes'])} extra" if document["monophonic"] else ""))
     unsure = notes_unsure_sentence(n["status"] for n in document["notes"])
     if unsure:
@@ -86,7 +85,7 @@ def _bar_lines(document: dict) -> list[str]:
                              played_midi=n.get("played_midi"), key=key)
             + f" at {_fmt(n['take_onset_s'], '.2f')} s"
             for n in document["notes"] if n["status"] in ("wrong", "missing")]
-    lines += dict.fromkeys(said)  # one key written in two voices is one stroke: said once
+    lines += said_once(said)
     for e in document.get("extra_notes", []):
         where = f"bar {e['measure']}" if e.get("measure") is not None else "extra"
         phrase = verdict_phrase(midi=e["midi"], status="extra", cents=None, key=key)

@@ -35,7 +35,7 @@ from musicpractice.reports.plots import (
 from musicpractice.compare.progress import Progress
 from musicpractice.reports.listener_agreement import agreement_rows, describe_alpha
 from musicpractice.session.agreement import Agreement
-from musicpractice.reports.verdicts import notes_unsure_sentence, verdict_phrase
+from musicpractice.reports.verdicts import notes_unsure_sentence, said_once, verdict_phrase
 
 CAREFUL = 0.5
 """Below this overall alignment confidence the report asks to read a take's bars with care."""
@@ -332,6 +332,7 @@ def _notes_to_hear(comparison: Comparison) -> list[str]:
                 "skipped ahead to"
             lines.append(f"{take.name} ({_clock(restart.take_s)}): stopped in bar "
                          f"{restart.from_measure} and {went} bar {restart.to_measure}.")
+        said = []
         for note in take.notes:
             if note.status not in ("wrong", "missing", "extra"):
                 continue
@@ -342,9 +343,8 @@ def _notes_to_hear(comparison: Comparison) -> list[str]:
                                   played_midi=note.played_midi,
                                   fixed_pitch=not take.analysis.pitch_shaped,
                                   key=take.spelling)
-            line = f"{take.name}, {bar} ({_clock(note.take_onset_s)}): {what}."
-            if line not in lines:  # one key written in two voices is one stroke: said once
-                lines.append(line)
+            said.append(f"{take.name}, {bar} ({_clock(note.take_onset_s)}): {what}")
+        lines += [f"{line}." for line in said_once(said)]
         unsure = notes_unsure_sentence(n.status for n in take.notes)
         if unsure:
             lines.append(f"{take.name}: {unsure}")

@@ -71,6 +71,15 @@ def note_counts(statuses: Iterable[str]) -> dict[str, int]:
     return dict(sorted(Counter(statuses).items()))
 
 
+def said_once(lines: Iterable[str]) -> list[str]:
+    """Verdict lines in order with each said once: a key written in two voices is one
+    stroke, so its repeated line is said once, ending "(written in 2 voices)", and a
+    count of the notes still matches the lines a reader sees."""
+    times = Counter(lines)
+    return [line + (f" (written in {times[line]} voices)" if times[line] > 1 else "")
+            for line in times]
+
+
 def take_warnings(take) -> tuple[str, ...]:
     """A compared take's (:class:`~musicpractice.compare.results.TakeResult`) warnings
     and, when some of its notes are unsure, how many (:func:`notes_unsure_sentence`)."""

@@ -4,6 +4,7 @@ almost all notes must be found, and the rest left unsure rather than called mist
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import numpy as np
@@ -12,6 +13,7 @@ import soundfile as sf
 
 from musicpractice.alignment.pipeline import align_file
 from musicpractice.reports.alignment_json import alignment_document
+from musicpractice.reports.alignment_text import alignment_summary
 
 
 @pytest.mark.parametrize("who", ["Igoshina", "Varsi"])
@@ -35,6 +37,14 @@ def test_a_professional_take_is_not_marked_wrong(shared_data, who):
                              comparison=result.comparison, part=result.part,
                              score_model=result.score)
     assert any("grace notes are not checked" in w for w in doc["warnings"])
+    # the summary lists each key once; one written in two voices says so, so the lines
+    # a pianist reads add up to the count of wrong and missing notes above them
+    listed = [line for line in alignment_summary(doc).splitlines()
+              if line.startswith("  bar ") and ("not heard" in line or "played" in line)]
+    assert len(set(listed)) == len(listed)
+    voices = [int(re.search(r"written in (\d) voices", line)[1]) if "voices)" in line else 1
+              for line in listed]
+    assert sum(voices) == counts["missing"] + counts["wrong"]
     assert counts["missing"] + counts["wrong"] <= 0.03 * total, counts
     assert counts["ok"] >= 0.8 * total, counts
 
