@@ -18,6 +18,8 @@ never were) the table prints:
   within 0.2 s, pitch within a semitone);
 - unsure: share of note rows given ``unsure``;
 - sure but wrong: share of the ``ok``/``wrong``/``missing`` verdicts that are false;
+- flags ok: share of the ``wrong``/``missing`` verdicts that are right (the mistakes a
+  report names: what a teacher reads; a ``wrong`` needs the right direction too);
 - restarts found / inserted.
 
 Piano rows (H2) plug in through ``CONDITIONS``: a condition is a name plus a function
@@ -71,6 +73,8 @@ class Outcome:
     unsure: int = 0
     sure: int = 0
     sure_wrong: int = 0
+    flagged: int = 0
+    flagged_right: int = 0
     restarts: int = 0
     restarts_found: int = 0
     seconds: float = 0.0
@@ -145,6 +149,8 @@ def evaluate_sung(score, *, seed: int, restart: bool = False,
             out.sure += 1
             right = (status == t.kind) and (t.kind != "wrong" or right_wrong)
             out.sure_wrong += not right
+            out.flagged += status in ("wrong", "missing")
+            out.flagged_right += status in ("wrong", "missing") and right
         out.notes.append((t.kind, t.cents, status, cents))
     reported = [(e.take_onset_s, e.midi) for e in comparison.extra_notes]
     out.extras = len(take.extras)
@@ -181,7 +187,7 @@ PIECES: dict = {"piano, both hands": PIANO_SPLITS}
 
 HEADER = (f"{'condition':<24} {'split':<9} {'takes':>5} {'wrong rec':>9} {'false fl':>8} "
           f"{'miss rec':>8} {'xtra P':>6} {'xtra R':>6} {'unsure':>6} {'sure bad':>8} "
-          f"{'restarts':>8} {'s/take':>6}")
+          f"{'flags ok':>8} {'restarts':>8} {'s/take':>6}")
 
 
 def table_row(name: str, split: str, o: Outcome) -> str:
@@ -191,7 +197,8 @@ def table_row(name: str, split: str, o: Outcome) -> str:
             f"{_ratio(o.false_flags, o.good):>8} {_ratio(o.missing_found, o.missing):>8} "
             f"{_ratio(o.extras_reported_right, o.extras_reported):>6} "
             f"{_ratio(o.extras_found, o.extras):>6} {_ratio(o.unsure, o.rows):>6} "
-            f"{_ratio(o.sure_wrong, o.sure):>8} {restarts:>8} "
+            f"{_ratio(o.sure_wrong, o.sure):>8} {_ratio(o.flagged_right, o.flagged):>8} "
+            f"{restarts:>8} "
             f"{o.seconds / max(o.takes, 1):>6.1f}")
 
 

@@ -208,6 +208,8 @@ def evaluate(comparison, take: PianoTake, score, outcome) -> None:
             right = row.status == w.truth and (row.status != "wrong"
                                                or row.played_midi == w.played_midi)
             outcome.sure_wrong += not right
+            outcome.flagged += row.status in ("wrong", "missing")
+            outcome.flagged_right += row.status in ("wrong", "missing") and right
         true_cents = 100.0 * (w.played_midi - w.midi) if w.played_midi is not None else 0.0
         found_cents = (100.0 * (row.played_midi - row.midi) if row.played_midi is not None
                        else float("nan"))

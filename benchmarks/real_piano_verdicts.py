@@ -14,7 +14,8 @@ score instead (``vienna4x22/musicxml/Chopin_op10_no3.musicxml``), per seed:
 The take goes through the product path (``align_file``, the note model by default) and the
 table prints, per take and in total: wrong-note recall (``wrong`` naming the key played),
 wrong notes found as mistakes at all (``wrong`` or ``missing``), good notes flagged,
-missing recall, unsure share and the share of sure verdicts that are wrong.
+missing recall, unsure share, the share of sure verdicts that are wrong and the share of
+the ``wrong``/``missing`` verdicts that are right (the mistakes a report names).
 
 Usage: ``.venv/bin/python benchmarks/real_piano_verdicts.py [--seeds N]``
 """
@@ -111,7 +112,7 @@ def evaluate(take: Path, score: Path, truth: dict) -> dict:
     result = align_file(take, score, bars=(1, LAST_BAR))
     rows = {(round(r.ref_quarter * 48), r.midi): r for r in result.comparison.notes}
     c = dict(wrong=0, wrong_named=0, wrong_flagged=0, good=0, false=0, missing=0,
-             missing_found=0, rows=0, unsure=0, sure=0, sure_bad=0)
+             missing_found=0, rows=0, unsure=0, sure=0, sure_bad=0, flags=0, flags_ok=0)
     for (q, midi), (kind, played) in truth.items():
         row = rows.get((round(q * 48), midi))
         status = row.status if row is not None else "absent"
@@ -131,6 +132,9 @@ def evaluate(take: Path, score: Path, truth: dict) -> dict:
         if status in ("ok", "wrong", "missing"):
             c["sure"] += 1
             c["sure_bad"] += not (status == kind and (kind != "wrong" or named))
+        c["flags"] += status in ("wrong", "missing")
+        c["flags_ok"] += status in ("wrong", "missing") and status == kind and (
+            kind != "wrong" or named)
     return c
 
 
@@ -139,7 +143,7 @@ def _line(name: str, c: dict) -> str:
         return f"{c[a] / c[b]:.2f}" if c[b] else "  - "
     return (f"{name:<14} {r('wrong_named', 'wrong'):>9} {r('wrong_flagged', 'wrong'):>9} "
             f"{r('false', 'good'):>8} {r('missing_found', 'missing'):>8} {r('unsure', 'rows'):>6} "
-            f"{r('sure_bad', 'sure'):>8}   (wrong {c['wrong']}, missing {c['missing']}, "
+            f"{r('sure_bad', 'sure'):>8} {r('flags_ok', 'flags'):>8}   (wrong {c['wrong']}, missing {c['missing']}, "
             f"good {c['good']})")
 
 
@@ -150,7 +154,7 @@ def main() -> None:
     folder = require_data() / "alignment"
     source = folder / "vienna4x22" / "musicxml" / "Chopin_op10_no3.musicxml"
     print(f"{'take':<14} {'wrong rec':>9} {'flagged':>9} {'false fl':>8} {'miss rec':>8} "
-          f"{'unsure':>6} {'sure bad':>8}")
+          f"{'unsure':>6} {'sure bad':>8} {'flags ok':>8}")
     total: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         for who in TAKES:
