@@ -90,8 +90,8 @@ class SungCheck:
 def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[ScoreNote], *,
                     seconds_per_quarter: float, first: int = 0, last: int | None = None,
                     tolerance_cents: float = DEFAULT_TOLERANCE_CENTS,
-                    heard_others: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-                    ) -> SungCheck:
+                    heard_others: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                    timed_onsets_s: np.ndarray | None = None) -> SungCheck:
     """Verdicts for every written note the take covers, per attempt.
 
     Parameters
@@ -111,6 +111,9 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
     heard_others : (midi, on_s, off_s) arrays, optional
         The other parts' notes when they are heard in the take (a mix): a wrong pitch
         that one of them sings at that moment may be that part, so it is not sure.
+    timed_onsets_s : numpy.ndarray, optional
+        Shape ``(len(notes),)``: where the other parts heard in the take put each
+        written note (seconds, NaN unknown); see :func:`.note_follow.follow_notes`.
 
     Returns
     -------
@@ -122,12 +125,12 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
     points = restart_points(notes)
     followed = follow_notes(sung, midi, quarter, seconds_per_quarter=seconds_per_quarter,
                             tuning_semitones=tuning, first=first, last=last,
-                            restart_points=points)
+                            restart_points=points, timed_onsets_s=timed_onsets_s)
     local = local_tempo(sung, followed, quarter)
     if local is not None:  # again, with the tempo the first pass found at each moment
         followed = follow_notes(sung, midi, quarter, seconds_per_quarter=local,
                                 tuning_semitones=tuning, first=first, last=last,
-                                restart_points=points)
+                                restart_points=points, timed_onsets_s=timed_onsets_s)
     followed = on_time_leftovers(sung, followed, notes, quarter)
     tuning, tuning_sd = refined_tuning(sung, followed, midi, tuning)
     floor = MIX_MEASURE_SD_CENTS if track.polyphonic else float(np.hypot(TRACKER_SD_CENTS,

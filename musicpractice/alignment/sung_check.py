@@ -103,8 +103,13 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
     sung = sung_notes(take, sr, track)
     if other_notes:
         sung = without_other_parts(sung, take, sr, **other_notes, mixed=track.polyphonic)
+    timed = None
+    if heard is not None:  # the other parts time the written notes (see follow_notes)
+        timed = np.where((quarter >= q0 - 1e-6) & (quarter <= q1 + 1e-6),
+                         alignment.take_at(quarter), np.nan)
     check = check_sung_part(sung, track, notes, seconds_per_quarter=spq, first=first,
-                            last=last, tolerance_cents=tolerance_cents, heard_others=heard)
+                            last=last, tolerance_cents=tolerance_cents, heard_others=heard,
+                            timed_onsets_s=timed)
     verdicts, extra_verdicts = check.verdicts, check.extras
     apart = 100.0 * ensemble - check.tuning_cents if ensemble is not None else 0.0
     if abs(apart) >= ENSEMBLE_APART_CENTS:
