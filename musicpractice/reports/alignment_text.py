@@ -4,8 +4,8 @@ a table per bar (score) or per reference window (another take)."""
 from __future__ import annotations
 
 from musicpractice.compare.model import UNSURE_CONFIDENCE
-from musicpractice.reports.verdicts import (note_counts, notes_unsure_sentence, said_once,
-                                            verdict_phrase)
+from musicpractice.reports.verdicts import (note_counts, notes_unsure_sentence, remarks,
+                                            said_once, sureness, verdict_phrase)
 
 
 def _fmt(value, spec: str, missing: str = "-") -> str:
@@ -80,14 +80,15 @@ def _bar_lines(document: dict) -> list[str]:
                      f"back to bar {r['to_measure']}")
     spelling = document.get("spelling_key")
     key = (spelling["tonic"], spelling["mode"]) if spelling else None  # F#4 in D major
-    said = [f"  bar {n['measure']}: "
-            + verdict_phrase(midi=n["midi"], status=n["status"], cents=n["cents"],
-                             played_midi=n.get("played_midi"), key=key)
-            + f" at {_fmt(n['take_onset_s'], '.2f')} s"
+    said = [(f"  bar {n['measure']}: "
+             + verdict_phrase(midi=n["midi"], status=n["status"], cents=n["cents"],
+                              played_midi=n.get("played_midi"), key=key)
+             + f" at {_fmt(n['take_onset_s'], '.2f')} s", n["confidence"])
             for n in document["notes"] if n["status"] in ("wrong", "missing")]
     lines += said_once(said)
     for e in document.get("extra_notes", []):
         where = f"bar {e['measure']}" if e.get("measure") is not None else "extra"
         phrase = verdict_phrase(midi=e["midi"], status="extra", cents=None, key=key)
-        lines.append(f"  {where}: {phrase} at {_fmt(e['take_onset_s'], '.2f')} s")
+        lines.append(f"  {where}: {phrase} at {_fmt(e['take_onset_s'], '.2f')} s"
+                     + remarks(sureness(e.get("confidence"))))
     return lines

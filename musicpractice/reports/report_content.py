@@ -35,7 +35,8 @@ from musicpractice.reports.plots import (
 from musicpractice.compare.progress import Progress
 from musicpractice.reports.listener_agreement import agreement_rows, describe_alpha
 from musicpractice.session.agreement import Agreement
-from musicpractice.reports.verdicts import notes_unsure_sentence, said_once, verdict_phrase
+from musicpractice.reports.verdicts import (notes_unsure_sentence, remarks, said_once,
+                                            sureness, verdict_phrase)
 
 CAREFUL = 0.5
 """Below this overall alignment confidence the report asks to read a take's bars with care."""
@@ -168,7 +169,7 @@ def _note_points(comparison: Comparison) -> list[str]:
                 + verdict_phrase(midi=n.midi, status=n.status, cents=n.cents,
                                  played_midi=n.played_midi,
                                  fixed_pitch=not take.analysis.pitch_shaped, key=take.spelling)
-                for n in mistakes) + ".")
+                + remarks(sureness(n.confidence)) for n in mistakes) + ".")
         else:
             bars = sorted({n.bar for n in mistakes if n.bar is not None})
             points.append(f"{take.name}: {len(mistakes)} notes wrong, missing or extra, in "
@@ -343,7 +344,8 @@ def _notes_to_hear(comparison: Comparison) -> list[str]:
                                   played_midi=note.played_midi,
                                   fixed_pitch=not take.analysis.pitch_shaped,
                                   key=take.spelling)
-            said.append(f"{take.name}, {bar} ({_clock(note.take_onset_s)}): {what}")
+            said.append((f"{take.name}, {bar} ({_clock(note.take_onset_s)}): {what}",
+                         note.confidence))
         lines += [f"{line}." for line in said_once(said)]
         unsure = notes_unsure_sentence(n.status for n in take.notes)
         if unsure:

@@ -42,7 +42,7 @@ def test_a_professional_take_is_not_marked_wrong(shared_data, who):
     listed = [line for line in alignment_summary(doc).splitlines()
               if line.startswith("  bar ") and ("not heard" in line or "played" in line)]
     assert len(set(listed)) == len(listed)
-    voices = [int(re.search(r"written in (\d) voices", line)[1]) if "voices)" in line else 1
+    voices = [int(re.search(r"written in (\d) voices", line)[1]) if " voices" in line else 1
               for line in listed]
     assert sum(voices) == counts["missing"] + counts["wrong"]
     assert counts["missing"] + counts["wrong"] <= 0.03 * total, counts
