@@ -13,6 +13,7 @@ import numpy as np
 
 from musicpractice.score.spelling import signature_key
 from musicpractice.core.pitch import note_name
+from musicpractice.reports.verdicts import SAY_SURENESS_BELOW
 
 OK_COLOUR = "#2ea043"
 WRONG_COLOUR = "#d62728"
@@ -128,15 +129,21 @@ def _mark(row, tolerance_cents: float, key: tuple[str, str] | None = None) -> No
         if played is not None and math.isfinite(cents):
             label = f"{sung} {cents - 100 * (int(played) - int(row.midi)):+.0f}¢"
             tip = f"{written} written, {sung} sung ({cents:+.0f} cents){sure}"
-        return NoteMark(WRONG_COLOUR, label, tip)
+        return NoteMark(WRONG_COLOUR, label + _doubt(confidence), tip)
     if row.status == "missing":
-        return NoteMark(MISSING_COLOUR, "", f"{written} not played or sung{sure}")
+        return NoteMark(MISSING_COLOUR, _doubt(confidence), f"{written} not played or sung{sure}")
     if row.status == "unsure":
         return NoteMark(UNSURE_COLOUR, "", f"{written}: the recording does not tell for sure")
     if math.isfinite(cents) and abs(cents) > tolerance_cents:
         return NoteMark(OFF_COLOUR, f"{cents:+.0f}¢", f"{written} {_cents_words(cents)}")
     detail = f" ({cents:+.0f} cents)" if math.isfinite(cents) else ""
     return NoteMark(OK_COLOUR, "", f"{written} right{detail}{sure}")
+
+
+def _doubt(confidence: float) -> str:
+    """ "?" beside a wrong or missing note stated less sure than the lists of mistakes say
+    without a percentage (:data:`~musicpractice.reports.verdicts.SAY_SURENESS_BELOW`)."""
+    return "?" if math.isfinite(confidence) and confidence < SAY_SURENESS_BELOW else ""
 
 
 def _cents_words(cents: float) -> str:

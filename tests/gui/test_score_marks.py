@@ -68,6 +68,18 @@ def test_the_tolerance_setting_colours_a_note_judged_ok(sung):
     assert tight.colour == OFF_COLOUR and tight.label == "+30¢"
 
 
+def test_a_mistake_stated_less_sure_carries_a_question_mark(sung):
+    score, _, comparison = sung
+    rows, engraved = list(comparison.notes), _engraved(score)
+    sure = note_marks(rows, engraved, score.measures, tolerance_cents=50.0)
+    assert rows[MISSING].confidence >= 0.9 and sure[f"n{MISSING}"].label == ""
+    rows[MISSING] = replace(rows[MISSING], confidence=0.77)
+    rows[WRONG] = replace(rows[WRONG], confidence=0.8)
+    doubtful = note_marks(rows, engraved, score.measures, tolerance_cents=50.0)
+    assert doubtful[f"n{MISSING}"].label == "?" and "77% sure" in doubtful[f"n{MISSING}"].tooltip
+    assert doubtful[f"n{WRONG}"].label == sure[f"n{WRONG}"].label + "?"
+
+
 def test_the_takes_notes_are_matched_to_the_written_notes(sung):
     _, take, comparison = sung
     notes = segment_notes_of(take)
