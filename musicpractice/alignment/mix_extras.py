@@ -59,17 +59,15 @@ def extras_in_mix(extras, sung, *, evidence: PartEvidence) -> list[ExtraVerdict]
         after them cut off (see ``_split_from_next``); one that cannot be measured is
         kept.
     """
-    if not extras:
-        return []
-    short = evidence.with_window(WINDOW_S)
-    out = []
+    short, out = None, []  # the short spectrum only when another part is near an extra
     for e in extras:
         if 0 <= e.sung_index < len(sung):
-            piece = sung[e.sung_index]
-            if (evidence.other_part_near(sung_pitch(piece), piece.onset_s, piece.offset_s)
-                    and _neighbour_still_sung(e, sung, short)):
-                continue
-            if _split_from_next(e.sung_index, sung, evidence):
+            piece, end = sung[e.sung_index], e.onset_s + e.duration_s
+            if evidence.other_part_near(sung_pitch(piece), piece.onset_s, end):
+                short = evidence.with_window(WINDOW_S) if short is None else short
+                if _neighbour_still_sung(e, sung, short):
+                    continue
+            if _split_from_next(max(e.last_index, e.sung_index), sung, evidence):
                 continue
         out.append(e)
     return out
@@ -101,8 +99,8 @@ def _neighbour_still_sung(extra: ExtraVerdict, sung, evidence: PartEvidence) -> 
     if piece.onset_s - before.offset_s > NEIGHBOUR_GAP_S:
         return False
     pitch, held = sung_pitch(piece), sung_pitch(before)
-    through = evidence.partial_levels_db(held, piece.onset_s, piece.offset_s, besides=pitch,
-                                         besides_all=False)
+    through = evidence.partial_levels_db(held, extra.onset_s, extra.onset_s + extra.duration_s,
+                                         besides=pitch, besides_all=False)
     own = evidence.partial_levels_db(held, before.onset_s, before.offset_s, besides=pitch,
                                      besides_all=False, peaks_only=True)
     drop = relative_level_db(through, [own], min_common=MIN_COMMON_PARTIALS)

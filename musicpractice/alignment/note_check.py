@@ -192,7 +192,7 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
     for j in range(js[0], js[-1] + 1):
         if j in matched:
             onset = sung[matched[j]].onset_s
-            s = sung[held_index(sung, followed, matched[j])]
+            s = sung[held_index(sung, followed, matched[j], midi=midi, tuning=tuning)]
             cents, sd = _steady_cents(s, track, int(midi[j]), tuning, floor_cents,
                                       vibrato_hz=vibrato_hz)
             p_ok = prob_within(cents, sd, tolerance)
@@ -221,7 +221,8 @@ def _attempt_verdicts(attempt, sung, track, followed, notes, midi, quarter, tuni
                     j, quarter, np.array([n.duration_quarter for n in notes]),
                     previous_onset_s=previous.onset_s,
                     next_onset_s=sung[matched[j + 1]].onset_s,
-                    next_offset_s=sung[held_index(sung, followed, matched[j + 1])].offset_s,
+                    next_offset_s=sung[held_index(sung, followed, matched[j + 1], midi=midi,
+                                                  tuning=tuning)].offset_s,
                     seconds_per_quarter=spq):
                 confidence = min(confidence, UNDECIDED)  # or sung wrong and held on
             if previous is not None and j - 2 in matched and matched_late(

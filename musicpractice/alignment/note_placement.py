@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from musicpractice.alignment.note_follow import FollowedNotes, octave_folded
+from musicpractice.alignment.sung_segments import MERGE_SEMITONES
 from musicpractice.analysis.notes import Note
 from musicpractice.score.model import ScoreNote
 
@@ -34,6 +35,10 @@ written pitch is the way into it (a scoop from below, a fall from above), not a 
 its own; a semitone away it is a neighbour note, sung (the real singer's scoop: 0.6
 semitone under; the benchmark's extra notes a semitone from the next note read 0.82-0.92
 away with our voice's vibrato)."""
+HELD_MIN_S = 0.2
+"""A piece at a note's written pitch shorter than this may be a glide passing through it
+into the pitch the note is sung at (a singer's portamento takes 0.1-0.2 s); this long,
+the note was held there."""
 PIECE_SEMITONES = 0.5
 """A left-over piece this close to the pitch of the note before is a piece of it."""
 ON_TIME_SHARE = 0.25
@@ -53,6 +58,9 @@ class ExtraVerdict:
     confidence: float
     sung_index: int = -1
     """The sung note (piece) it is, in the sung notes checked."""
+    last_index: int = -1
+    """Its last piece when the note segmentation cut it in two or more (see
+    :func:`_cut_apart`); -1: ``sung_index`` only."""
 
 
 def restart_points(notes: list[ScoreNote]) -> np.ndarray:
@@ -123,15 +131,52 @@ def refined_tuning(sung, followed: FollowedNotes, midi, tuning: float):
     return centre, 100.0 * 1.253 * spread / np.sqrt(close.size)  # a median's error
 
 
-def held_index(sung, followed: FollowedNotes, i: int) -> int:
-    """The piece of a written note where its pitch is held: of the sung note ``i``
-    matched to it and the left-over pieces sung on from it without a break (a slow
-    glide into the note is cut off as a piece of its own), the longest."""
+def held_index(sung, followed: FollowedNotes, i: int, *, midi, tuning: float) -> int:
+    """The piece of a written note where its pitch is held.
+
+    Of the sung note ``i`` matched to the note and the left-over pieces sung on from it
+    without a break (a slow glide into the note is cut off as a piece of its own), the
+    longest -- up to a piece that is a note of its own: sung legato after the note was
+    held within ``PIECE_SEMITONES`` of its written pitch (for ``HELD_MIN_S`` or more, or
+    ``MIN_EXTRA_S`` from an attack of its own: no glide into it), at least
+    ``MIN_EXTRA_S`` long and more than ``WAY_IN_SEMITONES`` from that pitch and
+    from the pitch it was held at (a next note, however long, is not the held part of
+    the note before; closer, it may be the note reached after a scoop through its
+    written pitch). A note written at the pitch of the note before shows no such hold:
+    the piece at that pitch may be the note before sung on.
+
+    Parameters
+    ----------
+    sung : sequence of Note
+    followed : FollowedNotes
+    i : int
+        The sung note matched to the written note.
+    midi : numpy.ndarray
+        The written pitches (MIDI).
+    tuning : float
+        The take's tuning (semitones from A4 = 440 Hz).
+
+    Returns
+    -------
+    int
+        Index into ``sung``.
+    """
+    j = int(followed.sung_to_written[i])
+    written = midi[j] + tuning
+    repeated = j > 0 and midi[j - 1] == midi[j]
+    attacked = i == 0 or sung[i].onset_s - sung[i - 1].offset_s >= WAY_IN_GAP_S
     best = i
     k = i + 1
     while (k < len(sung) and followed.sung_to_written[k] < 0
            and followed.attempt[k] == followed.attempt[i]
            and sung[k].onset_s - sung[k - 1].offset_s < LEGATO_GAP_S):
+        held, length = sung_pitch(sung[best]), sung[best].duration_s
+        if (not repeated and abs(held - written) < PIECE_SEMITONES
+                and (length >= HELD_MIN_S or (best == i and attacked and length >= MIN_EXTRA_S))
+                and sung[k].duration_s >= MIN_EXTRA_S
+                and min(abs(sung_pitch(sung[k]) - written),
+                        abs(sung_pitch(sung[k]) - held)) > WAY_IN_SEMITONES):
+            break  # a note of its own, sung legato after this one
         if sung[k].duration_s > sung[best].duration_s:
             best = k
         k += 1
@@ -181,28 +226,54 @@ def extra_notes(sung, followed, midi, tuning) -> list[ExtraVerdict]:
     (at its written pitch or at the pitch it was sung at)."""
     attack = set(ways_in(sung, followed, midi, tuning))
     for i in np.flatnonzero(followed.sung_to_written >= 0):
-        attack.update(range(int(i) + 1, held_index(sung, followed, int(i)) + 1))
-    out = []
+        attack.update(range(int(i) + 1, held_index(sung, followed, int(i), midi=midi,
+                                                   tuning=tuning) + 1))
+    out, taken = [], set()
     last_written, last_sung = -1, np.nan
     for i, s in enumerate(sung):
         j = int(followed.sung_to_written[i])
         if j >= 0:
             last_written = j
-            last_sung = sung_pitch(sung[held_index(sung, followed, i)]) - tuning
+            last_sung = sung_pitch(sung[held_index(sung, followed, i, midi=midi,
+                                                   tuning=tuning)]) - tuning
             continue
-        if s.duration_s < MIN_EXTRA_S or i in attack:
+        if i in attack or i in taken:
             continue
-        pitch = sung_pitch(s) - tuning
-        confidence = min(1.0, s.duration_s / 0.3) * (0.5 + 0.5 * s.confidence)
+        pieces = _cut_apart(i, sung, followed, attack)
+        taken.update(pieces)
+        duration = sung[pieces[-1]].offset_s - s.onset_s
+        if duration < MIN_EXTRA_S:
+            continue
+        weight = [sung[k].duration_s for k in pieces]
+        pitch = float(np.average([sung_pitch(sung[k]) for k in pieces], weights=weight)) - tuning
+        steady = float(np.average([sung[k].confidence for k in pieces], weights=weight))
+        confidence = min(1.0, duration / 0.3) * (0.5 + 0.5 * steady)
         if last_written >= 0 and min(abs(pitch - midi[last_written]),
                                      abs(pitch - last_sung)) < PIECE_SEMITONES:
             continue  # the note before again (as written or as sung): a piece of it
         if confidence < MIN_EXTRA_CONFIDENCE:
             continue
-        out.append(ExtraVerdict(onset_s=float(s.onset_s), duration_s=float(s.duration_s),
+        out.append(ExtraVerdict(onset_s=float(s.onset_s), duration_s=float(duration),
                                 midi=int(round(pitch)), after_index=last_written,
-                                confidence=float(confidence), sung_index=i))
+                                confidence=float(confidence), sung_index=i,
+                                last_index=pieces[-1]))
     return out
+
+
+def _cut_apart(i: int, sung, followed: FollowedNotes, attack) -> list[int]:
+    """Left-over piece ``i`` and the left-over pieces after it that are the same sung
+    note cut apart (at a dip of the voicing): each following the one before without a
+    break (``LEGATO_GAP_S``), within ``PIECE_SEMITONES`` of piece ``i``'s pitch, none
+    the way into a written note (``attack``)."""
+    pieces = [i]
+    k = i + 1
+    while (k < len(sung) and followed.sung_to_written[k] < 0 and k not in attack
+           and followed.attempt[k] == followed.attempt[i]
+           and sung[k].onset_s - sung[k - 1].offset_s < LEGATO_GAP_S
+           and abs(sung_pitch(sung[k]) - sung_pitch(sung[i])) < PIECE_SEMITONES):
+        pieces.append(k)
+        k += 1
+    return pieces
 
 
 def ways_in(sung, followed: FollowedNotes, midi, tuning: float) -> list[int]:
@@ -212,9 +283,11 @@ def ways_in(sung, followed: FollowedNotes, midi, tuning: float) -> list[int]:
     s), each running into the next without a break (``WAY_IN_GAP_S``) up to a piece
     matched to a written note, each within ``WAY_IN_SEMITONES`` of that note's written
     pitch at the take's tuning: a singer's scoop into a note. Sung legato from the note
-    before, a piece near the next note's pitch that the note segmentation left apart from
-    it was attacked anew: a note of its own (inside a mix, where the tracker also cuts a
-    note where the other parts change, see :mod:`.mix_extras`).
+    before, such a run is the way in only when it is the glide from the pitch sung before
+    to the pitch the note is held at (see :func:`_glide_between`); a piece near the next
+    note's pitch that the note segmentation left apart from it was attacked anew: a note
+    of its own (inside a mix, where the tracker also cuts a note where the other parts
+    change, see :mod:`.mix_extras`).
 
     Parameters
     ----------
@@ -244,4 +317,21 @@ def ways_in(sung, followed: FollowedNotes, midi, tuning: float) -> list[int]:
             k -= 1
         if k < 0 or sung[k + 1].onset_s - sung[k].offset_s >= LEGATO_GAP_S:  # a break
             out.extend(run)
+        elif run:  # sung legato from the piece before: only the glide from it is a way in
+            held = sung_pitch(sung[held_index(sung, followed, i, midi=midi, tuning=tuning)])
+            out.extend(_glide_between(run, sung, before=sung_pitch(sung[k]), after=held))
     return out
+
+
+def _glide_between(run: list[int], sung, *, before: float, after: float) -> list[int]:
+    """The pieces of a legato ``run`` (indexes into ``sung``, latest first) that are the
+    glide from the pitch sung before it to the pitch the note after it is held at: all
+    of them when each lies strictly between the two, and further than
+    ``MERGE_SEMITONES`` from the note after (closer, the note segmentation parts a piece
+    from the note only where it was attacked anew: a note of its own at that pitch);
+    none otherwise (pitches in fractional MIDI)."""
+    low, high = min(before, after), max(before, after)
+    pitches = [sung_pitch(sung[k]) for k in run]
+    if all(low < p < high and abs(p - after) > MERGE_SEMITONES for p in pitches):
+        return list(run)
+    return []
