@@ -15,12 +15,14 @@ struck notes around it) gives its evidence and its truth, and isotonic regressio
   for written notes not played;
 - ``PLAYED_WEIGHTS`` / ``HARMONIC_WEIGHTS``: a logistic P(played) over
   ``piano_check.played_features`` (ln evidence, the key's level after and before its
-  onset, ln evidence of the clearest unwritten neighbour, ln onset probability), for keys that are not / are a harmonic of a lower sounding note (Newton's
-  method, a small ridge penalty);
-- ``NEIGHBOUR_WEIGHTS``: a multinomial logistic P(ok / missing / wrong at the neighbour)
-  over the same features and the neighbour's ln onset probability, for keys that are not
-  such a harmonic whose clearest unwritten neighbour is struck clearly
-  (``piano_neighbour.STRUCK_NEIGHBOUR_EVIDENCE``) and is no partial of a written note.
+  onset, ln evidence of the clearest unwritten neighbour, ln onset probability, the level
+  after the onset over the key's median at its other written onsets), for keys that are
+  not / are a harmonic of a lower sounding note (Newton's method, a small ridge penalty);
+- ``NEIGHBOUR_WEIGHTS`` / ``HARMONIC_NEIGHBOUR_WEIGHTS``: a multinomial logistic P(ok /
+  missing / wrong at the neighbour) over the same features and the neighbour's ln onset
+  probability, for keys that are not / are such a harmonic whose clearest unwritten
+  neighbour is struck clearly (``piano_neighbour.STRUCK_NEIGHBOUR_EVIDENCE``) and is no
+  partial of a written note.
 
 It also prints the precision and recall of the extra notes reported at each
 ``extra_evidence`` threshold. Paste the printed tuples into the ``Calibration`` of that method in
@@ -176,12 +178,13 @@ def take_features(performance: str, rows_out: dict, *, method: str = "model",
             (np.log(max(evidence[k], pc.EVIDENCE_FLOOR)), played))
         rows_out["harmonic_weights" if harmonic[k] else "played_weights"].append(
             (*features[k], played))
-        if (key_evidence >= pc.STRUCK_NEIGHBOUR_EVIDENCE and not harmonic[k]
+        if (key_evidence >= pc.STRUCK_NEIGHBOUR_EVIDENCE
                 and not pc.partial_of_written(key, centres[k], centres=centres, midis=midis,
                                               within_s=pc.WRITTEN_NEARBY_S)):
             # ok 0, missing 1, wrong at the neighbour 2 (piano_neighbour.STATUSES)
             named = w.truth == "wrong" and w.played_midi == key
-            rows_out["neighbour_weights"].append(
+            name = "harmonic_neighbour_weights" if harmonic[k] else "neighbour_weights"
+            rows_out[name].append(
                 (*features[k], neighbour_onset[k], 0 if played else 2 if named else 1))
         if key_evidence >= pc.CLEAR_EVIDENCE:
             rows_out["contrast"].append(
@@ -212,6 +215,7 @@ def main() -> None:
 
     rows: dict = {"played": [], "played_harmonic": [], "contrast": [], "wrong_key": [],
                   "played_weights": [], "harmonic_weights": [], "neighbour_weights": [],
+                  "harmonic_neighbour_weights": [],
                   "extra": {}}
     fit = PIANO_SPLITS["fit"][:1] if args.quick else PIANO_SPLITS["fit"]
     for performance in fit:
@@ -227,8 +231,9 @@ def main() -> None:
     for name in ("played_weights", "harmonic_weights"):
         data = np.array(rows[name], dtype=float)
         print(f"{name.upper()} = {logistic(data[:, :-1], data[:, -1])}  # n={len(data)}")
-    data = np.array(rows["neighbour_weights"], dtype=float)
-    print(f"NEIGHBOUR_WEIGHTS = {softmax_fit(data[:, :-1], data[:, -1])}  # n={len(data)}")
+    for name in ("neighbour_weights", "harmonic_neighbour_weights"):
+        data = np.array(rows[name], dtype=float)
+        print(f"{name.upper()} = {softmax_fit(data[:, :-1], data[:, -1])}  # n={len(data)}")
     for threshold, (reported, right, extras, hit) in rows["extra"].items():
         print(f"extra_evidence {threshold}: precision {right / max(reported, 1):.2f} "
               f"recall {hit / max(extras, 1):.2f} ({reported} reported, {extras} extras)")

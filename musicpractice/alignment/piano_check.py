@@ -23,9 +23,11 @@ An isotonic calibration turns the evidence into the probability that the note wa
 (with the NMF, keys that are a harmonic of a lower note sounding with them are never
 called missing: ``harmonic_of_sounding_note``); with the note model a logistic model over
 ``played_features`` does (the evidence, the key's level after and before the onset, the
-clearest unwritten neighbour's evidence), one for such harmonic keys and one for the
+clearest unwritten neighbour's evidence, the onset probability, the level after over the
+key's usual level in the take), one for such harmonic keys and one for the
 others; where that neighbour is struck clearly (and is no partial of a written note), a
-multinomial model gives P(ok), P(missing) and P(wrong at the neighbour) at once
+multinomial model (again one for harmonic keys, one for the others) gives P(ok),
+P(missing) and P(wrong at the neighbour) at once
 (:mod:`musicpractice.alignment.piano_neighbour`); the tables were fitted on Vienna 4x22
 performances with injected mistakes (``benchmarks/piano_check_fit.py``, fit performers) and
 checked on held-out ones (``benchmarks/piano_verdicts.py``). Verdicts whose probability is
@@ -43,6 +45,7 @@ from scipy.ndimage import maximum_filter1d
 from musicpractice.alignment.compare import ExtraNote, NoteComparison
 from musicpractice.alignment.timemap import Alignment
 from musicpractice.alignment.piano_activation import key_activation
+from musicpractice.alignment.piano_key_level import level_over_key_median
 from musicpractice.alignment.piano_neighbour import (
     STRUCK_NEIGHBOUR_EVIDENCE,
     key_onset_ln,
@@ -161,12 +164,13 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
             contrast = np.log(max(evidence[k], EVIDENCE_FLOOR) / key_evidence)
             p_played = min(p_played, float(np.interp(contrast, CONTRAST_KNOTS, cal.contrast)))
         status, confidence, played = "ok", p_played, None
-        if (cal.neighbour_weights is not None and key_evidence >= STRUCK_NEIGHBOUR_EVIDENCE
-                and not masked[k]
+        neighbour_weights = (cal.harmonic_neighbour_weights if masked[k]
+                             else cal.neighbour_weights)
+        if (neighbour_weights is not None and key_evidence >= STRUCK_NEIGHBOUR_EVIDENCE
                 and not partial_of_written(key, centres[k], centres=centres, midis=midis,
                                            within_s=WRITTEN_NEARBY_S)):
             status, confidence = struck_neighbour_verdict(
-                cal.neighbour_weights, (*features[k], neighbour_onset[k]))
+                neighbour_weights, (*features[k], neighbour_onset[k]))
             if status == "wrong":
                 played = key
                 claimed.append((centres[k], key))
@@ -232,31 +236,39 @@ def note_evidence(act: PitchActivation, *, onsets: np.ndarray, midis: np.ndarray
 def played_features(act: PitchActivation, *, centres: np.ndarray, midis: np.ndarray,
                     evidence: np.ndarray, neighbour_evidence: np.ndarray,
                     onset: np.ndarray | None = None) -> np.ndarray:
-    """What says whether each written key was struck, shape (notes, 5): ln(evidence); the
+    """What says whether each written key was struck, shape (notes, 6): ln(evidence); the
     key's highest activation in ``POST_S`` and in ``PRE_S`` around its found onset (0
     where the key is outside the activation or the onset unknown); ln(the evidence of the
     unwritten neighbour struck most clearly, ``_wrong_key``, at least ``CLEAR_EVIDENCE``);
     ln(the key's highest onset probability in ``JUDGE_S``, at least ``EVIDENCE_FLOOR``;
-    ``onset``: the note model's, shape like ``act.activation``; ``None``: 0).
+    ``onset``: the note model's, shape like ``act.activation``; ``None``: 0); the level
+    after the onset over the same key's median level after its other written onsets
+    (a log ratio, ``piano_key_level.level_over_key_median``; a key written too rarely is
+    read against the nearest keys).
 
     ``Calibration.played_weights`` (and ``harmonic_weights``) turn these into the
     probability that the key was played (``_logistic``): a rise read at a key that sounded
     as loud just before is most often the dip and recovery of a held key, not a stroke;
-    a neighbour struck clearly makes the written key's own rise likely its leakage.
+    a neighbour struck clearly makes the written key's own rise likely its leakage; a
+    level after the onset below what this key reads at its other strokes in the take is
+    most often a key held, or heard in a lower note's partials, and not struck.
     """
-    out = np.zeros((centres.size, 5))
+    out = np.zeros((centres.size, 6))
+    read = np.zeros(centres.size, dtype=bool)
     out[:, 0] = np.log(np.maximum(evidence, EVIDENCE_FLOOR))
     out[:, 3] = np.log(np.maximum(neighbour_evidence, CLEAR_EVIDENCE))
     for k, (centre, midi) in enumerate(zip(centres, midis)):
         row = act.row(int(midi))
         if row is None or not np.isfinite(centre):
             continue
+        read[k] = True
         for j, (start, end) in ((1, POST_S), (2, PRE_S)):
             segment = row[_frames(act, centre + start, centre + end)]
             out[k, j] = float(segment.max()) if segment.size else 0.0
         if onset is not None:
             out[k, 4] = key_onset_ln(act, onset, int(midi), centre, window_s=JUDGE_S,
                                      floor=EVIDENCE_FLOOR)
+    out[:, 5] = level_over_key_median(np.where(read, out[:, 1], np.nan), midis)
     return out
 
 

@@ -8,6 +8,7 @@ neighbour's evidence alone. Where that neighbour is struck clearly, the two ques
 one: the written key's own rise is then often the neighbour's leakage, and whether the
 neighbour was struck *instead* of the written key or beside it shows in both keys'
 evidence at once. So there a multinomial logistic model (``Calibration.neighbour_weights``,
+or ``harmonic_neighbour_weights`` for a key that is a harmonic of a lower sounding note,
 fitted by ``benchmarks/piano_check_fit.py`` on the fit performers) gives P(ok),
 P(missing) and P(wrong at the neighbour) together, over ``played_features`` and the
 neighbour's onset probability. A neighbour whose rise a partial of a written note

@@ -39,8 +39,11 @@ def _take(levels: dict[int, tuple[float, float, float]]):
     return act, onset
 
 
-def _verdict(levels, written=60):
-    """The struck-neighbour verdict of the written key ``written`` (alone at ONSET_S)."""
+def _verdict(levels, written=60, *, weights=MODEL_CALIBRATION.neighbour_weights,
+             relative=None):
+    """The struck-neighbour verdict of the written key ``written`` (alone at ONSET_S);
+    ``relative``: its level over its usual level in the take (``played_features`` column
+    5, which a key written once reads as 0), given as ln ratio."""
     act, onset = _take(levels)
     rise = piano_check._rise(act.activation)
     local = piano_check._running_max(act, rise)
@@ -53,10 +56,11 @@ def _verdict(levels, written=60):
                                            evidence=evidence,
                                            neighbour_evidence=np.array([key_evidence]),
                                            onset=onset)
+    if relative is not None:
+        features[0, 5] = relative
     on = neighbour_onset_feature(act, onset, centres=centres, keys=[key],
                                  window_s=piano_check.JUDGE_S, floor=piano_check.EVIDENCE_FLOOR)
-    return key, key_evidence, struck_neighbour_verdict(MODEL_CALIBRATION.neighbour_weights,
-                                                       (*features[0], on[0]))
+    return key, key_evidence, struck_neighbour_verdict(weights, (*features[0], on[0]))
 
 
 def test_a_neighbour_struck_instead_of_the_written_key_is_the_wrong_key_played():
@@ -99,3 +103,22 @@ def test_the_neighbour_onset_is_read_in_the_window_around_the_onset():
     none = neighbour_onset_feature(act, None, centres=centres[:1], keys=[62],
                                    window_s=piano_check.JUDGE_S, floor=1e-4)
     np.testing.assert_allclose(none, np.log([1e-4]))
+
+
+def test_a_harmonic_key_replaced_by_its_neighbour_is_named_when_it_reads_below_its_strokes():
+    """60 is a harmonic of a lower note sounding with it (its level 0.3 -> 0.4 is that
+    note's partial, onset 0.1); 62 is struck (0.05 -> 0.8, onset 0.9). Where 60 reads a
+    third of its level at its other strokes in the take (ln -1.1), the harmonic model names
+    the wrong key 62 surely; where it reads as at its strokes, the partial may be the key
+    and no sure wrong note is said. Struck again (0.4 -> 0.8, onset 0.9) beside the
+    neighbour it is ok, surely."""
+    weights = MODEL_CALIBRATION.harmonic_neighbour_weights
+    replaced = {62: (0.05, 0.8, 0.9), 60: (0.3, 0.4, 0.1)}
+    key, _, (status, confidence) = _verdict(replaced, weights=weights, relative=np.log(1 / 3))
+    assert (key, status) == (62, "wrong")
+    assert confidence >= MODEL_CALIBRATION.sure_probability
+    _, _, (status, confidence) = _verdict(replaced, weights=weights, relative=0.0)
+    assert status != "wrong" and confidence < MODEL_CALIBRATION.sure_probability
+    _, _, (status, confidence) = _verdict({62: (0.05, 0.8, 0.9), 60: (0.4, 0.8, 0.9)},
+                                          weights=weights, relative=0.0)
+    assert status == "ok" and confidence >= MODEL_CALIBRATION.sure_probability
