@@ -137,7 +137,7 @@ def align_to_score(take: np.ndarray, sr: int, score: Score, *, part: str | None 
     if choice is None and part_name is not None and len(score.parts) > 1 and not heard_parts:
         warnings.append(f"Aligned to the {part_name} part only.")
     alignment = replace(_alignment(frames, "score", ref_q, take_f.tuning_cents, warnings),
-                        part=part_name)
+                        part=part_name, timed_by_parts=heard_parts)
     report(steps.stage("note onsets"), 0.0, "placing notes")
     chord_q = np.unique([n.onset_quarter for n in timing_notes])
     pitches = np.array([n.midi for n in timing_notes])

@@ -104,7 +104,7 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
     if other_notes:
         sung = without_other_parts(sung, take, sr, **other_notes, mixed=track.polyphonic)
     timed = None
-    if heard is not None:  # the other parts time the written notes (see follow_notes)
+    if heard is not None and alignment.timed_by_parts:  # their onsets place the notes
         timed = np.where((quarter >= q0 - 1e-6) & (quarter <= q1 + 1e-6),
                          alignment.take_at(quarter), np.nan)
     check = check_sung_part(sung, track, notes, seconds_per_quarter=spq, first=first,

@@ -39,6 +39,9 @@ class Alignment:
     part : str or None
         The score part the take was followed as (named by the user or found, see
         :mod:`.score_parts`); None for all parts or a take reference.
+    timed_by_parts : bool
+        Whether the take followed as ``part`` was timed by the whole score: the other
+        parts are heard in it (a mix), and their onsets place the written notes.
     """
 
     reference_kind: str
@@ -51,6 +54,7 @@ class Alignment:
     partial: bool = False
     warnings: tuple[str, ...] = ()
     part: str | None = None
+    timed_by_parts: bool = False
 
     @property
     def take_span_s(self) -> tuple[float, float]:
