@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from musicpractice.alignment.mix_evidence import PartEvidence
-from musicpractice.alignment.mix_verdicts import revised_in_mix
+from musicpractice.alignment.mix_verdicts import AGREE_WRONG_CONFIDENCE, revised_in_mix
 from musicpractice.alignment.note_check import NoteVerdict
 from musicpractice.score.render_voice import VoiceNote, render_voice
 from tests.alignment.synth import SR
@@ -100,3 +100,18 @@ def test_a_wrong_note_sung_softly_is_not_called_missing():
     out = _revised(rows, _take(sung))
     assert out[2].status in ("wrong", "unsure")
     assert [v.status for k, v in enumerate(out) if k != 2] == ["ok"] * 5
+
+
+def test_a_wrong_note_both_readings_measure_is_stated_as_sure_as_such_verdicts_are_right():
+    # truth by construction: note 2 sung 150 cents sharp, read +150 by the tracker. Its
+    # pitch is measured to a few cents, but a wrong verdict in a mix is right only as
+    # often as its row is on the right note (fit split: 91 of 99); it is stated wrong at
+    # that confidence, not at the pitch's near-certainty
+    sung = [VoiceNote(_on(k), _on(k + 1) - 0.03, float(m) + (1.5 if k == 2 else 0.0))
+            for k, m in enumerate(WRITTEN)]
+    rows = [_row(k, "ok", 0.0) for k in range(WRITTEN.size)]
+    rows[2] = _row(2, "wrong", 150.0)
+    out = _revised(rows, _take(sung))
+    assert out[2].status == "wrong" and abs(out[2].cents - 150.0) <= 15.0
+    assert out[2].confidence == AGREE_WRONG_CONFIDENCE
+    assert all(v.confidence > AGREE_WRONG_CONFIDENCE for k, v in enumerate(out) if k != 2)
