@@ -25,7 +25,7 @@ never were) the table prints:
 Piano rows (H2) plug in through ``CONDITIONS``: a condition is a name plus a function
 ``(piece, seed) -> Outcome``. Usage::
 
-    .venv/bin/python benchmarks/note_verdicts.py [--quick] [--only NAME] [--voice second]
+    .venv/bin/python benchmarks/note_verdicts.py [--quick] [--only NAME] [--voice second] [--extra-bins]
 
 ``--voice second`` sings the sung rows with a voice built differently from the one the
 constants were chosen on (see ``_sung_takes.VOICES``).
@@ -80,11 +80,13 @@ class Outcome:
     seconds: float = 0.0
     takes: int = 0
     notes: list = field(default_factory=list)
+    extra_confidence: list = field(default_factory=list)
+    """(stated confidence, right) per reported extra note."""
 
     def add(self, other: "Outcome") -> None:
         for name in self.__dataclass_fields__:
-            if name == "notes":
-                self.notes.extend(other.notes)
+            if isinstance(getattr(self, name), list):
+                getattr(self, name).extend(getattr(other, name))
             else:
                 setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -158,9 +160,11 @@ def evaluate_sung(score, *, seed: int, restart: bool = False,
     for onset, _, midi in take.extras:
         out.extras_found += any(abs(o - onset) <= EXTRA_WITHIN_S and abs(m - midi) <= 1
                                 for o, m in reported)
-    for o, m in reported:
-        out.extras_reported_right += any(abs(o - onset) <= EXTRA_WITHIN_S and abs(m - midi) <= 1
-                                         for onset, _, midi in take.extras)
+    for e in comparison.extra_notes:
+        right = any(abs(e.take_onset_s - onset) <= EXTRA_WITHIN_S and abs(e.midi - midi) <= 1
+                    for onset, _, midi in take.extras)
+        out.extras_reported_right += right
+        out.extra_confidence.append((e.confidence, right))
     out.restarts = len(take.restarts)
     out.restarts_found = sum(any(abs(r.take_s - t0) < 3.0 for r in comparison.restarts)
                              for t0, _, _ in take.restarts)
@@ -202,6 +206,20 @@ def table_row(name: str, split: str, o: Outcome) -> str:
             f"{o.seconds / max(o.takes, 1):>6.1f}")
 
 
+EXTRA_BINS = (0.5, 0.7, 0.8, 0.9, 1.01)
+"""Stated confidence bins of the extra notes (0.9 and up: stated sure, said without a
+sureness in the reports)."""
+
+
+def extra_reliability(rows) -> str:
+    """'stated a-b: right/n' per ``EXTRA_BINS`` bin of ``(confidence, right)`` rows."""
+    said = []
+    for lo, hi in zip(EXTRA_BINS[:-1], EXTRA_BINS[1:]):
+        right = [r for c, r in rows if lo <= c < hi]
+        said.append(f"{lo:.1f}-{min(hi, 1.0):.1f}: {sum(right)}/{len(right)}")
+    return "extras right per stated confidence " + ", ".join(said)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one piece per split")
@@ -213,6 +231,8 @@ def main() -> None:
                         "or second / third (built differently, never used to choose them)")
     parser.add_argument("--details", action="store_true",
                         help="print each misjudged note (kind, true cents, status, cents)")
+    parser.add_argument("--extra-bins", action="store_true",
+                        help="print the reported extra notes' share right per stated confidence")
     args = parser.parse_args()
     print(HEADER)
     for name, run in CONDITIONS.items():
@@ -232,6 +252,8 @@ def main() -> None:
                     kwargs = {"voice": args.voice} if sung else {}
                     total.add(run(score, seed + 7 * len(piece_name), **kwargs))
             print(table_row(label, split, total), flush=True)
+            if args.extra_bins:
+                print("    " + extra_reliability(total.extra_confidence), flush=True)
             if args.details:
                 err = np.array([c - t for k, t, st, c in total.notes
                                 if k != "missing" and np.isfinite(c) and abs(c - t) < 100])
