@@ -206,7 +206,7 @@ def table_row(name: str, split: str, o: Outcome) -> str:
             f"{o.seconds / max(o.takes, 1):>6.1f}")
 
 
-EXTRA_BINS = (0.5, 0.7, 0.8, 0.9, 1.01)
+EXTRA_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 1.01)
 """Stated confidence bins of the extra notes (0.9 and up: stated sure, said without a
 sureness in the reports)."""
 
