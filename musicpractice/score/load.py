@@ -14,6 +14,7 @@ from musicpractice.core.file_kinds import file_kind, is_regular_file
 from musicpractice.core.progress import CancelToken, ProgressFn, check_cancel, report
 from musicpractice.core.time_box import TimeBoxError, run_time_boxed
 from musicpractice.score.errors import ScoreFileError
+from musicpractice.score.ties import joined_ties
 from musicpractice.score.limits import (
     PARSE_MEMORY_BYTES, PARSE_TIME_LIMIT_S, check_score_file, check_score_size)
 from musicpractice.score.model import (
@@ -136,7 +137,7 @@ def _convert(parsed, p: Path, expand_repeats: bool, warnings: list[str],
     for k, (part, name) in enumerate(zip(parts, names)):
         check_cancel(cancel)
         report(progress, 0.2 + 0.7 * k / len(parts), f"reading part {name}")
-        part_notes, part_graces = _part_notes(part.stripTies(), name)
+        part_notes, part_graces = _part_notes(part, name)
         notes.extend(part_notes)
         graces += part_graces
     if not notes:
@@ -171,7 +172,8 @@ def _part_names(parts) -> list[str]:
 
 
 def _part_notes(part, name: str) -> tuple[list[ScoreNote], int]:
-    """The part's notes and how many grace notes (left out: no written length) it has."""
+    """The part's notes, tied notes joined (:func:`~musicpractice.score.ties.joined_ties`),
+    and how many grace notes (left out: no written length) it has."""
     notes, graces = [], 0
     for m, ts in _with_time_signatures(part):
         beat_q = float(ts.beatDuration.quarterLength)
@@ -186,14 +188,15 @@ def _part_notes(part, name: str) -> tuple[list[ScoreNote], int]:
             if isinstance(site, music21.stream.Voice):
                 voice = (int(site.id) if str(site.id).isdigit() and int(site.id) < 100
                          else 1 + list(m.voices).index(site))
-            pitches = el.pitches if el.isChord else (el.pitch,)
-            for pitch in pitches:
-                notes.append(ScoreNote(
-                    part=name, voice=voice, midi=int(round(pitch.ps)),
+            for one in (el.notes if el.isChord else (el,)):
+                tie = one.tie  # a chord's notes carry their own ties
+                notes.append((ScoreNote(
+                    part=name, voice=voice, midi=int(round(one.pitch.ps)),
                     onset_quarter=float(m.offset) + in_bar,
                     duration_quarter=float(el.duration.quarterLength),
-                    measure=int(m.number), beat=1.0 + (in_bar + padding) / beat_q))
-    return notes, graces
+                    measure=int(m.number), beat=1.0 + (in_bar + padding) / beat_q),
+                    tie.type if tie is not None else None))
+    return joined_ties(notes), graces
 
 
 def _measures(part) -> list[Measure]:

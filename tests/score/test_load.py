@@ -222,3 +222,40 @@ def test_grace_notes_are_named_as_not_checked(tmp_path):
         [music21.tempo.MetronomeMark(number=80), music21.note.Note("C4")])]).write(
         "musicxml", fp=plain)
     assert load_score(plain).warnings == ()
+
+
+def _voiced(step: str, octave: int, duration: int, kind: str, voice: int,
+            tie: str | None = None, chord: bool = False) -> str:
+    note = _note(step, octave, duration, kind, tie).replace(
+        "<type>", f"<voice>{voice}</voice><type>")
+    return note.replace("<note>", "<note><chord/>") if chord else note
+
+
+def test_a_tie_joins_notes_across_bars_and_voices(tmp_path):
+    """Bar 1: voice 1 in quarters, voice 2 rests then a half note E4 tied into bar 2's
+    voice 2; a chord C4-G4 in voice 1 ties only its G4 into bar 2. Each tie is one note."""
+    bar1 = (_voiced("C", 5, 1, "quarter", 1) * 2 + _voiced("C", 4, 2, "half", 1)
+            + _voiced("G", 4, 2, "half", 1, tie="start", chord=True)
+            + "<backup><duration>4</duration></backup>"
+            + "<note><rest/><duration>2</duration><voice>2</voice><type>half</type></note>"
+            + _voiced("E", 4, 2, "half", 2, tie="start"))
+    bar2 = (_voiced("D", 5, 2, "half", 1) + _voiced("G", 4, 2, "half", 1, tie="stop", chord=True)
+            + _voiced("B", 4, 2, "half", 1)
+            + "<backup><duration>4</duration></backup>"
+            + _voiced("E", 4, 1, "quarter", 2, tie="stop") + _voiced("E", 4, 1, "quarter", 2)
+            + "<note><rest/><duration>2</duration><voice>2</voice><type>half</type></note>")
+    path = write(tmp_path, "ties.musicxml", musicxml(
+        {"Piano": [_measure(1, bar1, attributes=ATTRS), _measure(2, bar2)]}))
+    notes = {(n.midi, n.onset_quarter): n.duration_quarter for n in load_score(path).notes}
+    assert notes[64, 2.0] == 3.0 and (64, 4.0) not in notes and notes[64, 5.0] == 1.0
+    assert notes[67, 2.0] == 4.0 and (67, 4.0) not in notes and notes[60, 2.0] == 2.0
+
+
+def test_the_real_chopin_tie_from_voice_to_voice_is_one_note(shared_data):
+    """Vienna Chopin Op. 10/3 ties D#4 from bar 2 (voice 2, quarter 1.5) into bar 3: one
+    note struck in bar 2 and held 1.5 quarters, none struck at bar 3's downbeat (2.5)."""
+    score = load_score(shared_data / "alignment" / "vienna4x22" / "musicxml"
+                       / "Chopin_op10_no3.musicxml")
+    d_sharp = [(n.onset_quarter, n.duration_quarter) for n in score.notes
+               if n.midi == 63 and 1.0 <= n.onset_quarter <= 3.0]
+    assert d_sharp == [(1.0, 0.25), (1.5, 1.5), (3.0, 0.5)]
