@@ -133,16 +133,17 @@ def _convert(parsed, p: Path, expand_repeats: bool, warnings: list[str],
                             "bars are kept in written order.")
     names = _part_names(parts)
     notes: list[ScoreNote] = []
-    graces = 0
+    ornaments: list[ScoreNote] = []
     for k, (part, name) in enumerate(zip(parts, names)):
         check_cancel(cancel)
         report(progress, 0.2 + 0.7 * k / len(parts), f"reading part {name}")
-        part_notes, part_graces = _part_notes(part, name)
+        part_notes, part_ornaments = _part_notes(part, name)
         notes.extend(part_notes)
-        graces += part_graces
+        ornaments.extend(part_ornaments)
     if not notes:
         raise ScoreFileError(f"The score {p.name} has no notes.")
-    if graces:
+    if ornaments:
+        graces = len(ornaments)
         warnings.append(f"The score's {graces} grace note{'s are' if graces > 1 else ' is'} "
                         "not checked (an ornament has no written length to place it by).")
     notes.sort(key=lambda n: (n.onset_quarter, n.midi, n.part))
@@ -152,7 +153,8 @@ def _convert(parsed, p: Path, expand_repeats: bool, warnings: list[str],
     report(progress, 1.0, "score read")
     return Score(path=str(p), title=str(title), parts=tuple(names), notes=tuple(notes),
                  measures=tuple(measures), keys=tuple(_keys(parts[0])),
-                 tempos=tuple(tempos), repeats_expanded=expanded, warnings=tuple(warnings))
+                 tempos=tuple(tempos), repeats_expanded=expanded, warnings=tuple(warnings),
+                 ornaments=tuple(sorted(ornaments, key=lambda n: (n.onset_quarter, n.midi))))
 
 
 def _part_names(parts) -> list[str]:
@@ -171,16 +173,16 @@ def _part_names(parts) -> list[str]:
     return names
 
 
-def _part_notes(part, name: str) -> tuple[list[ScoreNote], int]:
+def _part_notes(part, name: str) -> tuple[list[ScoreNote], list[ScoreNote]]:
     """The part's notes, tied notes joined (:func:`~musicpractice.score.ties.joined_ties`),
-    and how many grace notes (left out: no written length) it has."""
-    notes, graces = [], 0
+    and its grace notes (no written length: ``duration_quarter`` 0)."""
+    notes, ornaments = [], []
     for m, ts in _with_time_signatures(part):
         beat_q = float(ts.beatDuration.quarterLength)
         padding = float(m.paddingLeft or 0.0)
         for el in m.recurse().notes:
-            graces += bool(el.duration.isGrace)
-            if el.duration.isGrace or float(el.duration.quarterLength) <= 0:
+            grace = el.duration.isGrace
+            if not grace and float(el.duration.quarterLength) <= 0:
                 continue
             in_bar = float(el.getOffsetInHierarchy(m))
             site = el.activeSite
@@ -190,13 +192,16 @@ def _part_notes(part, name: str) -> tuple[list[ScoreNote], int]:
                          else 1 + list(m.voices).index(site))
             for one in (el.notes if el.isChord else (el,)):
                 tie = one.tie  # a chord's notes carry their own ties
-                notes.append((ScoreNote(
+                note = ScoreNote(
                     part=name, voice=voice, midi=int(round(one.pitch.ps)),
                     onset_quarter=float(m.offset) + in_bar,
-                    duration_quarter=float(el.duration.quarterLength),
-                    measure=int(m.number), beat=1.0 + (in_bar + padding) / beat_q),
-                    tie.type if tie is not None else None))
-    return joined_ties(notes), graces
+                    duration_quarter=0.0 if grace else float(el.duration.quarterLength),
+                    measure=int(m.number), beat=1.0 + (in_bar + padding) / beat_q)
+                if grace:
+                    ornaments.append(note)
+                else:
+                    notes.append((note, tie.type if tie is not None else None))
+    return joined_ties(notes), ornaments
 
 
 def _measures(part) -> list[Measure]:

@@ -114,6 +114,10 @@ class Score:
         Whether repeats and voltas were played out.
     warnings : tuple of str
         Plain-language remarks (no tempo mark, repeats that could not be expanded...).
+    ornaments : tuple of ScoreNote
+        Grace notes, with no written length (``duration_quarter`` 0) at the onset of the
+        note they lead into: not checked (nothing places them in time), but a key struck
+        for one is no extra note.
     """
 
     path: str
@@ -125,6 +129,7 @@ class Score:
     tempos: tuple[TempoMark, ...]
     repeats_expanded: bool
     warnings: tuple[str, ...] = ()
+    ornaments: tuple[ScoreNote, ...] = ()
 
     @property
     def duration_quarter(self) -> float:
