@@ -70,10 +70,6 @@ WRONG_RANGE = 3
 """A wrong note is looked for this many semitones around the written one."""
 WRITTEN_NEARBY_S = 0.3
 """A key written this close to a note's onset cannot be that note's wrong key, nor extra."""
-ORNAMENT_NEAR_QUARTERS = 0.5
-"""A key struck this close (quarter notes, on the aligned score) to a grace note of that
-key is the grace note: it has no written length, so it sounds just before or on the note
-it leads into."""
 KNOTS = (-9.0, -7.0, -6.0, -5.0, -4.5, -4.0, -3.5, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0)
 """ln(evidence) at which the calibrations (``piano_activation.Calibration``) are given."""
 CONTRAST_KNOTS = (-6.0, -4.0, -3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0)
@@ -369,8 +365,7 @@ def _extra_notes(act, rise, local, centres, midis, claimed, score, alignment,
     out = []
     for t, key, strength in sorted(found):
         quarter = float(alignment.ref_at(t))
-        if any(o.midi == key and abs(o.onset_quarter - quarter) <= ORNAMENT_NEAR_QUARTERS
-               for o in score.ornaments):
+        if score.grace_note_near(midi=key, quarter=quarter):
             continue  # a grace note played, as written (not checked, no extra either)
         k = int(np.clip(np.searchsorted(starts, quarter, side="right") - 1,
                         0, len(starts) - 1))

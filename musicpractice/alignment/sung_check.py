@@ -135,7 +135,9 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
             confidence=v.confidence, played_midi=v.played_midi, attempt=v.attempt))
     extras = [ExtraNote(take_onset_s=e.onset_s, duration_s=e.duration_s, midi=e.midi,
                         measure=notes[max(e.after_index, 0)].measure, confidence=e.confidence)
-              for e in extra_verdicts]
+              for e in extra_verdicts  # a grace note sung as written is no extra note
+              if not score.grace_note_near(midi=e.midi, part=part_name,
+                                           quarter=float(alignment.ref_at(e.onset_s)))]
     restarts = [Restart(take_s=t, from_measure=notes[a].measure, to_measure=notes[b].measure)
                 for t, a, b in check.jumps]
     warnings = list(track.warnings) + warnings_mix  # the unsure count is the renderers'

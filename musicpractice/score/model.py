@@ -166,6 +166,16 @@ class Score:
             return self.notes
         return tuple(n for n in self.notes if n.part == part)
 
+    def grace_note_near(self, *, midi: int, quarter: float, part: str | None = None,
+                        within_quarter: float = 0.5) -> bool:
+        """Whether a grace note (:attr:`ornaments`) of ``midi`` is written within
+        ``within_quarter`` quarter notes of score position ``quarter`` (in ``part``, or in
+        any part when None): a note sung or played there is that ornament, not an extra
+        one. A grace note has no written length, so it sounds just before or on the note
+        it leads into."""
+        return any(o.midi == midi and abs(o.onset_quarter - quarter) <= within_quarter
+                   and (part is None or o.part == part) for o in self.ornaments)
+
     def is_single_line(self, part: str | None) -> bool:
         """Whether the part (all parts when None) is one line: each note ends before the
         next starts (a melody a singer or a wind player can perform)."""
