@@ -125,11 +125,15 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
     points = restart_points(notes)
     followed = follow_notes(sung, midi, quarter, seconds_per_quarter=seconds_per_quarter,
                             tuning_semitones=tuning, first=first, last=last,
-                            restart_points=points, timed_onsets_s=timed_onsets_s)
+                            restart_points=points)
+    if followed.jumps:  # a take that goes back: the heard parts' one-way timing is wrong
+        timed_onsets_s = None
     local = local_tempo(sung, followed, quarter)
-    if local is not None:  # again, with the tempo the first pass found at each moment
-        followed = follow_notes(sung, midi, quarter, seconds_per_quarter=local,
-                                tuning_semitones=tuning, first=first, last=last,
+    if local is not None or timed_onsets_s is not None:  # again, with the tempo the first
+        # pass found at each moment (and where the heard parts put the notes)
+        followed = follow_notes(sung, midi, quarter,
+                                seconds_per_quarter=seconds_per_quarter if local is None
+                                else local, tuning_semitones=tuning, first=first, last=last,
                                 restart_points=points, timed_onsets_s=timed_onsets_s)
     followed = on_time_leftovers(sung, followed, notes, quarter)
     tuning, tuning_sd = refined_tuning(sung, followed, midi, tuning)
