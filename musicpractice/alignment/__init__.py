@@ -1,6 +1,6 @@
 """Take-to-take and take-to-score alignment."""
 
-ALGORITHM_VERSION = 7
+ALGORITHM_VERSION = 8
 """Bumped whenever a change to the aligner changes its results (invalidates cached
 alignments). 2: onset refinement, silent ends, slow partial takes (2026-11-30).
 3: multiscale bands projected by the exact ratio between levels (long takes); what only
@@ -15,7 +15,10 @@ the note model's evidence; sung notes' steady part at the singer's vibrato rate.
 7: a take that starts holding its first written note starts at its onset; piano keys with
 a clearly struck unwritten neighbour judged by one multinomial model; in a mix, held-on
 notes and agreeing pitch readings; extra notes: scoops and another part's leakage are no
-extras."""
+extras.
+8: ties joined by pitch and time, grace notes no extras; piano keys read against their
+own strokes in the take; in a mix, sung notes placed where the heard parts put them and
+each rule stated as sure as it was right; legato unwritten notes are extras."""
 
 from musicpractice.alignment.align import align_takes, align_to_score
 from musicpractice.alignment.compare import (
