@@ -31,26 +31,30 @@ EXTRA_MIDI = 90
 EXTRA_QUARTER = 13.5
 
 
-def two_hands(seed: int = 3) -> Score:
-    """Eight bars of 4/4: right-hand quarter notes over left-hand half-note dyads."""
-    rng = np.random.default_rng(seed)
-    notes = []
-    rh = 67 + np.cumsum(rng.choice([-2, -1, 1, 2, 3], size=32)) % 12
-    for k, midi in enumerate(rh):
-        notes.append(ScoreNote(part="Piano", voice=1, midi=int(midi), onset_quarter=float(k),
-                               duration_quarter=1.0, measure=k // 4 + 1, beat=1.0 + k % 4))
+def over_left_hand_dyads(right_hand, *, title: str) -> Score:
+    """Eight bars of 4/4 at 96 quarters a minute: 32 right-hand quarter notes (MIDI
+    numbers ``right_hand``, one per quarter) over left-hand half-note fifths."""
+    notes = [ScoreNote(part="Piano", voice=1, midi=int(midi), onset_quarter=float(k),
+                       duration_quarter=1.0, measure=k // 4 + 1, beat=1.0 + k % 4)
+             for k, midi in enumerate(right_hand)]
     for k in range(16):
         root = int(43 + (5 * k) % 12)
-        for midi in (root, root + 7):
-            notes.append(ScoreNote(part="Piano", voice=2, midi=midi, onset_quarter=2.0 * k,
-                                   duration_quarter=2.0, measure=k // 2 + 1,
-                                   beat=1.0 + (2 * k) % 4))
+        notes += [ScoreNote(part="Piano", voice=2, midi=midi, onset_quarter=2.0 * k,
+                            duration_quarter=2.0, measure=k // 2 + 1, beat=1.0 + (2 * k) % 4)
+                  for midi in (root, root + 7)]
     measures = tuple(Measure(number=k + 1, start_quarter=4.0 * k, duration_quarter=4.0,
                              time_signature="4/4", beat_quarter=1.0) for k in range(8))
-    return Score(path="synthetic", title="two hands", parts=("Piano",),
+    return Score(path="synthetic", title=title, parts=("Piano",),
                  notes=tuple(sorted(notes, key=lambda n: (n.onset_quarter, n.midi))),
                  measures=measures, keys=(), tempos=(TempoMark(0.0, 96.0, ""),),
                  repeats_expanded=True)
+
+
+def two_hands(seed: int = 3) -> Score:
+    """Eight bars of 4/4: right-hand quarter notes over left-hand half-note dyads."""
+    rng = np.random.default_rng(seed)
+    rh = 67 + np.cumsum(rng.choice([-2, -1, 1, 2, 3], size=32)) % 12
+    return over_left_hand_dyads(rh, title="two hands")
 
 
 def played(score: Score):

@@ -15,8 +15,9 @@ import pytest
 from musicpractice.alignment import align_to_score, compare_with_score
 from musicpractice.analysis.note_model import note_model_available
 from musicpractice.audio.fluidsynth_render import PROGRAM_PIANO, fluidsynth_available, render_notes
-from musicpractice.score.model import Measure, Score, ScoreNote, TempoMark
+from musicpractice.score.model import Score
 from tests.alignment.synth import SR, tempo_curve
+from tests.alignment.test_piano_check import over_left_hand_dyads
 
 HELD = (5, 11, 19, 27)
 """Quarters at which the right hand's repeated key is held over instead of struck."""
@@ -26,20 +27,7 @@ def repeated_keys(seed: int = 5) -> Score:
     """Eight bars of 4/4: each right-hand key written twice (quarters), left-hand dyads."""
     rng = np.random.default_rng(seed)
     melody = 67 + np.cumsum(rng.choice([-2, -1, 1, 2, 3], size=16)) % 12
-    notes = [ScoreNote(part="Piano", voice=1, midi=int(melody[k // 2]), onset_quarter=float(k),
-                       duration_quarter=1.0, measure=k // 4 + 1, beat=1.0 + k % 4)
-             for k in range(32)]
-    for k in range(16):
-        root = int(43 + (5 * k) % 12)
-        notes += [ScoreNote(part="Piano", voice=2, midi=midi, onset_quarter=2.0 * k,
-                            duration_quarter=2.0, measure=k // 2 + 1, beat=1.0 + (2 * k) % 4)
-                  for midi in (root, root + 7)]
-    measures = tuple(Measure(number=k + 1, start_quarter=4.0 * k, duration_quarter=4.0,
-                             time_signature="4/4", beat_quarter=1.0) for k in range(8))
-    return Score(path="synthetic", title="repeated keys", parts=("Piano",),
-                 notes=tuple(sorted(notes, key=lambda n: (n.onset_quarter, n.midi))),
-                 measures=measures, keys=(), tempos=(TempoMark(0.0, 96.0, ""),),
-                 repeats_expanded=True)
+    return over_left_hand_dyads(np.repeat(melody, 2), title="repeated keys")
 
 
 def test_a_repeated_key_held_instead_of_struck_again_is_not_played():
