@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from musicpractice.alignment.bar_checks import UNSURE_CONFIDENCE
 from musicpractice.alignment.compare import ExtraNote, NoteComparison, Restart
 from musicpractice.alignment.mix_evidence import PartEvidence
 from musicpractice.alignment.mix_extras import extras_in_mix
@@ -103,10 +104,7 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
     sung = sung_notes(take, sr, track)
     if other_notes:
         sung = without_other_parts(sung, take, sr, **other_notes, mixed=track.polyphonic)
-    timed = None
-    if heard is not None and alignment.timed_by_parts:  # their onsets place the notes
-        timed = np.where((quarter >= q0 - 1e-6) & (quarter <= q1 + 1e-6),
-                         alignment.take_at(quarter), np.nan)
+    timed = timed_onsets(alignment, quarter) if heard is not None else None
     check = check_sung_part(sung, track, notes, seconds_per_quarter=spq, first=first,
                             last=last, tolerance_cents=tolerance_cents, heard_others=heard,
                             timed_onsets_s=timed)
@@ -142,3 +140,33 @@ def check_sung_take(take: np.ndarray, sr: int, score: Score, alignment: Alignmen
                 for t, a, b in check.jumps]
     warnings = list(track.warnings) + warnings_mix  # the unsure count is the renderers'
     return rows, extras, restarts, 440.0 * 2.0 ** (check.tuning_cents / 1200.0), warnings
+
+
+def timed_onsets(alignment: Alignment, quarter: np.ndarray) -> np.ndarray:
+    """Where the take-to-score map places each written note of a part sung in a mix, for
+    the note follower to keep its matches near (``follow_notes(timed_onsets_s=...)``).
+
+    The map times a note where the whole score timed the take (``timed_by_parts``: the
+    other parts' onsets place it) or where it is sure of that note (its confidence there
+    at least ``bar_checks.UNSURE_CONFIDENCE``, as a bar is shown sure): a real singer whose
+    map is unsure throughout (confidence near 0) is followed by the sung notes alone.
+
+    Parameters
+    ----------
+    alignment : Alignment
+    quarter : numpy.ndarray
+        The written notes' onsets, quarter notes, shape (notes,).
+
+    Returns
+    -------
+    numpy.ndarray
+        Take seconds, shape (notes,); NaN (no constraint) outside the aligned span and
+        where the map is not sure.
+    """
+    quarter = np.asarray(quarter, dtype=float)
+    q0, q1 = alignment.ref_span
+    at = alignment.take_at(quarter)
+    with np.errstate(invalid="ignore"):
+        sure = alignment.timed_by_parts | (
+            np.interp(at, alignment.take_s, alignment.confidence) >= UNSURE_CONFIDENCE)
+    return np.where((quarter >= q0 - 1e-6) & (quarter <= q1 + 1e-6) & sure, at, np.nan)

@@ -41,3 +41,25 @@ def test_timing_the_parts_give_a_little_off_does_not_move_a_match():
     a = follow_notes(SUNG, WRITTEN, QUARTER, seconds_per_quarter=SPQ, timed_onsets_s=untimed)
     b = follow_notes(SUNG, WRITTEN, QUARTER, seconds_per_quarter=SPQ)
     assert a.sung_to_written.tolist() == b.sung_to_written.tolist()
+
+
+def _map(confidence, *, timed_by_parts: bool):
+    from musicpractice.alignment.timemap import Alignment
+    take_s = np.arange(6) * 0.5 + 1.0  # quarter q at 1.0 + 0.5 q seconds
+    return Alignment(reference_kind="score", take_s=take_s, ref=np.arange(6.0),
+                     confidence=np.asarray(confidence, dtype=float), overall_confidence=0.5,
+                     transposition_semitones=0, take_tuning_cents=0.0,
+                     timed_by_parts=timed_by_parts)
+
+
+def test_the_map_times_only_the_notes_it_is_sure_of():
+    from musicpractice.alignment.sung_check import timed_onsets
+    quarter = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 7.0])  # the last is past the span
+    # the part aligned on its own: sure at the first three notes, unsure after
+    alone = timed_onsets(_map([0.9, 0.8, 0.6, 0.1, 0.0, 0.0], timed_by_parts=False), quarter)
+    np.testing.assert_allclose(alone[:3], [1.0, 1.5, 2.0])
+    assert np.isnan(alone[3:]).all()
+    # the whole score timed the take: every note in the span, however unsure the map
+    whole = timed_onsets(_map(np.zeros(6), timed_by_parts=True), quarter)
+    np.testing.assert_allclose(whole[:5], [1.0, 1.5, 2.0, 2.5, 3.0])
+    assert np.isnan(whole[5])
