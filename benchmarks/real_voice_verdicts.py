@@ -34,8 +34,9 @@ scored. A note whose sung pitch is 30-70 cents from its semitone is neither good
 wrong for the truth (the tolerance is 50 cents) and is not scored as either. The take
 goes through the product path (``align_to_score``, ``compare_with_score``) and the table
 prints what ``note_verdicts.py`` prints: wrong-note recall (flagged ``wrong``, right
-direction, within 25 cents), good notes flagged, missing recall, unsure share, and the
-share of sure verdicts that are wrong.
+direction, within 25 cents), good notes flagged, missing recall, unsure share, the
+share of sure verdicts that are wrong and the share of the ``wrong``/``missing`` verdicts
+that are right (the mistakes a report names).
 
 Usage: ``.venv/bin/python benchmarks/real_voice_verdicts.py [--seeds N]``
 """
@@ -240,7 +241,8 @@ def evaluate(audio: np.ndarray, sr: int, written, truth, folder: Path,
     for r in comparison.notes:
         rows.setdefault((round(r.ref_quarter / GRID_Q), r.midi), []).append(r)
     c = dict(wrong=0, wrong_found=0, good=0, false=0, missing=0, missing_found=0,
-             rows=0, unsure=0, sure=0, sure_bad=0, restarts=len(comparison.restarts),
+             rows=0, unsure=0, sure=0, sure_bad=0, flags=0, flags_ok=0,
+             restarts=len(comparison.restarts),
              extras=len(extras), extras_found=0, extras_reported=len(comparison.extra_notes),
              extras_right=0)
     reported = [(e.take_onset_s, e.midi) for e in comparison.extra_notes]
@@ -273,6 +275,9 @@ def evaluate(audio: np.ndarray, sr: int, written, truth, folder: Path,
         if kind != "skip" and status in ("ok", "wrong", "missing"):
             c["sure"] += 1
             c["sure_bad"] += not (status == kind and (kind != "wrong" or right_wrong))
+        if kind != "skip" and status in ("wrong", "missing"):  # a mistake a report names
+            c["flags"] += 1
+            c["flags_ok"] += status == kind and (kind != "wrong" or right_wrong)
     return c
 
 
@@ -292,7 +297,7 @@ def main() -> None:
           f"{tuning * 100:+.0f} cents; sung within {GOOD_CENTS:.0f} cents of a semitone: "
           f"{int(np.sum(np.abs(((a1[:, 1] - tuning) + 0.5) % 1 - 0.5) * 100 <= GOOD_CENTS))}")
     print(f"{'take':<34} {'wrong rec':>9} {'false fl':>8} {'miss rec':>8} {'unsure':>6} "
-          f"{'sure bad':>8} {'xtra P':>6} {'xtra R':>6} {'restarts':>8}")
+          f"{'sure bad':>8} {'flags ok':>8} {'xtra P':>6} {'xtra R':>6} {'restarts':>8}")
     spliced, occurrences = with_restart(signal.samples, signal.sr, a1)
     takes = (("vocadito_1 (real)", signal.samples, lambda t: [t], False, False),
              ("vocadito_1, a restart", spliced, occurrences, False, False),
@@ -325,7 +330,7 @@ def main() -> None:
             print(f"{name:<34} {ratio('wrong_found', 'wrong'):>9} "
                   f"{ratio('false', 'good'):>8} {ratio('missing_found', 'missing'):>8} "
                   f"{ratio('unsure', 'rows'):>6} {ratio('sure_bad', 'sure'):>8} "
-                  f"{ratio('extras_right', 'extras_reported'):>6} "
+                  f"{ratio('flags_ok', 'flags'):>8} {ratio('extras_right', 'extras_reported'):>6} "
                   f"{ratio('extras_found', 'extras'):>6} "
                   f"{total['restarts']:>4}/{args.seeds if heard is occurrences else 0:<3}"
                   f"  (wrong {total['wrong']}, good {total['good']}, missing "
