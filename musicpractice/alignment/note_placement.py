@@ -224,18 +224,18 @@ def extra_notes(sung, followed, midi, tuning) -> list[ExtraVerdict]:
     note (the pieces between its matched onset and the part where it is held, and a
     glide or scoop running into it: see :func:`ways_in`), not a piece of the note before
     (at its written pitch or at the pitch it was sung at)."""
+    held = {int(i): held_index(sung, followed, int(i), midi=midi, tuning=tuning)
+            for i in np.flatnonzero(followed.sung_to_written >= 0)}
     attack = set(ways_in(sung, followed, midi, tuning))
-    for i in np.flatnonzero(followed.sung_to_written >= 0):
-        attack.update(range(int(i) + 1, held_index(sung, followed, int(i), midi=midi,
-                                                   tuning=tuning) + 1))
+    for i, h in held.items():
+        attack.update(range(i + 1, h + 1))
     out, taken = [], set()
     last_written, last_sung = -1, np.nan
     for i, s in enumerate(sung):
         j = int(followed.sung_to_written[i])
         if j >= 0:
             last_written = j
-            last_sung = sung_pitch(sung[held_index(sung, followed, i, midi=midi,
-                                                   tuning=tuning)]) - tuning
+            last_sung = sung_pitch(sung[held[i]]) - tuning
             continue
         if i in attack or i in taken:
             continue
