@@ -112,8 +112,9 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
         The other parts' notes when they are heard in the take (a mix): a wrong pitch
         that one of them sings at that moment may be that part, so it is not sure.
     timed_onsets_s : numpy.ndarray, optional
-        Shape ``(len(notes),)``: where the other parts heard in the take put each
-        written note (seconds, NaN unknown); see :func:`.note_follow.follow_notes`.
+        Shape ``(len(notes),)``: where the take-to-score map places each written note
+        in a mix (seconds, NaN where it is not sure: :func:`.sung_check.timed_onsets`);
+        see :func:`.note_follow.follow_notes`.
 
     Returns
     -------
@@ -126,11 +127,11 @@ def check_sung_part(sung: tuple[Note, ...], track: PitchTrack, notes: list[Score
     followed = follow_notes(sung, midi, quarter, seconds_per_quarter=seconds_per_quarter,
                             tuning_semitones=tuning, first=first, last=last,
                             restart_points=points)
-    if followed.jumps:  # a take that goes back: the heard parts' one-way timing is wrong
+    if followed.jumps:  # a take that goes back: the map's one-way timing is wrong
         timed_onsets_s = None
     local = local_tempo(sung, followed, quarter)
     if local is not None or timed_onsets_s is not None:  # again, with the tempo the first
-        # pass found at each moment (and where the heard parts put the notes)
+        # pass found at each moment (and where the map places the notes)
         followed = follow_notes(sung, midi, quarter,
                                 seconds_per_quarter=seconds_per_quarter if local is None
                                 else local, tuning_semitones=tuning, first=first, last=last,

@@ -118,8 +118,9 @@ def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
         first note, a note after a rest); a jump landing elsewhere costs more (see
         ``MIDBAR_LANDING_NOTES``). None: anywhere alike.
     timed_onsets_s : numpy.ndarray, optional
-        float, shape ``(J,)``: where the other parts heard in the take put each written
-        note's onset (seconds; NaN where they do not tell); a match further than
+        float, shape ``(J,)``: where the take-to-score map places each written note's
+        onset in a mix (seconds; NaN where it is not sure: ``sung_check.timed_onsets``);
+        a match further than
         ``TIMED_SLACK_S`` from it costs (see ``TIMED_SD_S``, ``TIMED_CAP``). None: the
         take's own timing alone places the notes.
 
@@ -212,8 +213,8 @@ def follow_notes(sung: tuple[Note, ...], written_midi: np.ndarray,
 
 
 def _timed_cost(off_s: np.ndarray) -> np.ndarray:
-    """Cost (nats) of matches ``off_s`` seconds from where the heard parts time their
-    written notes (NaN: untimed, free)."""
+    """Cost (nats) of matches ``off_s`` seconds from where the map times their written
+    notes (NaN: untimed, free)."""
     beyond = np.maximum(np.abs(np.nan_to_num(off_s, nan=0.0)) - TIMED_SLACK_S, 0.0)
     return np.minimum(0.5 * (beyond / TIMED_SD_S) ** 2, TIMED_CAP)
 

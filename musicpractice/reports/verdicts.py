@@ -97,10 +97,10 @@ def said_once(lines: Iterable[tuple[str, float | None]]) -> list[str]:
     its :func:`sureness`: a key written in two voices is one stroke, so its repeated line
     is said once with "written in 2 voices", and a count of the notes still matches the
     lines a reader sees."""
-    times = Counter(lines)
-    return [line + remarks(f"written in {times[line, c]} voices" if times[line, c] > 1 else "",
-                           sureness(c))
-            for line, c in times]
+    # keyed by the words said, not the confidence: two NaN confidences are unequal keys
+    times = Counter((line, sureness(c)) for line, c in lines)
+    return [line + remarks(f"written in {n} voices" if n > 1 else "", sure)
+            for (line, sure), n in times.items()]
 
 
 def take_warnings(take) -> tuple[str, ...]:
