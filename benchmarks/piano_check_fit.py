@@ -43,14 +43,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from piano_takes import (  # noqa: E402
-    PIANO_SPLITS,
-    inject_mistakes,
-    performances,
-    read_take,
-    render,
-    score_path,
-)
+from piano_takes import PIANO_SPLITS, mistaken_take  # noqa: E402
 
 
 EXTRA_THRESHOLDS = (0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8)
@@ -123,19 +116,12 @@ def softmax_fit(x: np.ndarray, y: np.ndarray, *, ridge: float = 1.0,
 def take_features(performance: str, rows_out: dict, *, method: str = "model",
                   seed: int = 0) -> None:
     """Evidence and truth of one fit take's judged notes, appended to ``rows_out``."""
-    import soundfile as sf
-
     from musicpractice.alignment import align_to_score
     from musicpractice.alignment import piano_check as pc
     from musicpractice.alignment.piano_activation import key_activation
     from musicpractice.alignment.piano_timing import chord_ids_of
-    from musicpractice.score import load_score
 
-    _, piece, index = performance.split(":")
-    take = inject_mistakes(read_take(performances(piece)[int(index)]), seed=seed)
-    y, sr = sf.read(render(take), dtype="float32")
-    y = y.mean(axis=1) if y.ndim > 1 else y
-    score = load_score(score_path(piece))
+    take, y, sr, score = mistaken_take(performance, seed)
     alignment = align_to_score(y, sr, score)
     q0, q1 = alignment.ref_span
     notes = [n for n in score.notes if q0 - 1e-6 <= n.onset_quarter <= q1]

@@ -31,14 +31,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from piano_takes import (  # noqa: E402
-    PIANO_SPLITS,
-    inject_mistakes,
-    performances,
-    read_take,
-    render,
-    score_path,
-)
+from piano_takes import PIANO_SPLITS, mistaken_take, scored_rows  # noqa: E402
 
 OCTAVES_ABOVE = (12, 19, 24)
 
@@ -61,35 +54,15 @@ def category(row, notes: np.ndarray, harmonic_steps) -> str:
 
 
 def take_rows(performance: str, seed: int):
-    """(row, truth) of every written note of one take that has a truth of its own."""
-    import soundfile as sf
-
+    """(row, truth, written notes) of every written note of one take that has a truth of
+    its own (``piano_takes.scored_rows``)."""
     from musicpractice.alignment import align_to_score, compare_with_score
-    from musicpractice.score import load_score
 
-    _, piece, index = performance.split(":")
-    take = inject_mistakes(read_take(performances(piece)[int(index)]), seed=seed)
-    y, sr = sf.read(render(take), dtype="float32")
-    y = y.mean(axis=1) if y.ndim > 1 else y
-    score = load_score(score_path(piece))
+    take, y, sr, score = mistaken_take(performance, seed)
     comparison = compare_with_score(y, sr, score, align_to_score(y, sr, score))
-    s0 = min(n.onset_quarter for n in score.notes)
-    truth: dict = {}
-    for w in take.written:
-        truth.setdefault((round((w.quarter - take.first_quarter + s0) * 48), w.midi), []).append(w)
-    twice = {key for key, found in truth.items() if len(found) > 1}
     notes = np.array([(n.onset_quarter, n.onset_quarter + n.duration_quarter, n.midi)
                       for n in score.notes], dtype=float)
-    out = []
-    for row in comparison.notes:
-        key = (round(row.ref_quarter * 48), row.midi)
-        found = truth.get(key)
-        if not found:
-            continue
-        w = found.pop(0)
-        if key not in twice:
-            out.append((row, w, notes))
-    return out
+    return [(row, w, notes) for row, w in scored_rows(comparison, take, score)]
 
 
 def main() -> None:

@@ -172,12 +172,27 @@ def _varlen(value: int) -> bytes:
     return bytes(reversed(out))
 
 
-def evaluate(comparison, take: PianoTake, score, outcome) -> None:
-    """Add one piano take's verdicts, scored against its truth, to ``outcome``.
+def mistaken_take(performance: str, seed: int):
+    """A Vienna performance (``vienna:<piece>:<index>``) with mistakes written in, rendered:
+    ``(take, samples, sr, score)``, the samples mono float32, shape (n,)."""
+    import soundfile as sf
+
+    from musicpractice.score import load_score
+
+    _, piece, index = performance.split(":")
+    take = inject_mistakes(read_take(performances(piece)[int(index)]), seed=seed)
+    y, sr = sf.read(render(take), dtype="float32")
+    y = y.mean(axis=1) if y.ndim > 1 else y
+    return take, y, sr, load_score(score_path(piece))
+
+
+def scored_rows(comparison, take: PianoTake, score) -> list:
+    """``(row, written)`` for each verdict row whose written note has a truth of its own
+    (``written.truth``).
 
     A key two voices write at the same score time is one stroke: where the match file has
     both written notes, it pairs the performed key with one and calls the other deleted,
-    although its key sounds. Those notes have no truth of their own and are not scored (as
+    although its key sounds. Those notes have no truth of their own and are left out (as
     in ``piano_check_fit.py``).
     """
     s0 = min(n.onset_quarter for n in score.notes)
@@ -185,13 +200,21 @@ def evaluate(comparison, take: PianoTake, score, outcome) -> None:
     for w in take.written:
         truth.setdefault((round((w.quarter - take.first_quarter + s0) * 48), w.midi), []).append(w)
     twice = {key for key, found in truth.items() if len(found) > 1}
+    out = []
     for row in comparison.notes:
-        found = truth.get((round(row.ref_quarter * 48), row.midi))
-        if not found:
-            continue
-        w = found.pop(0)
-        if (round(row.ref_quarter * 48), row.midi) in twice:
-            continue
+        key = (round(row.ref_quarter * 48), row.midi)
+        found = truth.get(key)
+        if found:
+            w = found.pop(0)
+            if key not in twice:
+                out.append((row, w))
+    return out
+
+
+def evaluate(comparison, take: PianoTake, score, outcome) -> None:
+    """Add one piano take's verdicts, scored against its truth (:func:`scored_rows`), to
+    ``outcome``."""
+    for row, w in scored_rows(comparison, take, score):
         outcome.rows += 1
         outcome.unsure += row.status == "unsure"
         if w.truth == "ok":
@@ -238,16 +261,9 @@ def piano_outcome(performance: str, seed: int, outcome):
     ``outcome`` (a ``note_verdicts.Outcome``), which is returned."""
     import time
 
-    import soundfile as sf
-
     from musicpractice.alignment import align_to_score, compare_with_score
-    from musicpractice.score import load_score
 
-    _, piece, index = performance.split(":")
-    take = inject_mistakes(read_take(performances(piece)[int(index)]), seed=seed)
-    y, sr = sf.read(render(take), dtype="float32")
-    y = y.mean(axis=1) if y.ndim > 1 else y
-    score = load_score(score_path(piece))
+    take, y, sr, score = mistaken_take(performance, seed)
     start = time.perf_counter()
     comparison = compare_with_score(y, sr, score, align_to_score(y, sr, score))
     outcome.seconds = time.perf_counter() - start
