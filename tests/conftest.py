@@ -34,3 +34,16 @@ def private_file_cache(tmp_path_factory) -> Path:
         os.environ.pop("MUSICPRACTICE_CACHE", None)
     else:
         os.environ["MUSICPRACTICE_CACHE"] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_transcriptions(tmp_path_factory) -> Path:
+    """Piano transcriptions (analysis/piano_transcription.py) kept in one temporary folder
+    for the whole run, never the user's: each real take costs about its length in CPU time
+    and is transcribed once however many tests compare it."""
+    from musicpractice.analysis.piano_transcription import CACHE_ENV
+
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("transcriptions")
+        patch.setenv(CACHE_ENV, str(folder))
+        yield folder

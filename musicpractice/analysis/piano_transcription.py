@@ -32,6 +32,7 @@ import os
 import sys
 import threading
 import types
+import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -262,7 +263,7 @@ def _disk_get(key: str) -> PianoNotes | None:
             return PianoNotes(onset_s=data["onset_s"], offset_s=data["offset_s"],
                               midi=data["midi"].astype(int),
                               velocity=data["velocity"].astype(int))
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None  # a damaged entry is transcribed again
 
 
