@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from musicpractice import __version__
+from musicpractice.workspace.note_models import keep_transcriptions
 
 ORGANISATION = "musicpractice"
 APPLICATION = "musicpractice"
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    keep_transcriptions()  # piano transcriptions outlive the process (analysis processes inherit it)
     from PySide6.QtCore import QCoreApplication, QEvent, QSettings
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication

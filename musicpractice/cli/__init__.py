@@ -20,6 +20,7 @@ from musicpractice import __version__
 from musicpractice.cli import agreement, annotate, align, analyze, batch, compare, export, record, session, play
 from musicpractice.cli.output import closed_pipe
 from musicpractice.core.errors import Cancelled, MusicPracticeError
+from musicpractice.workspace.note_models import keep_transcriptions
 
 SUBCOMMANDS = (analyze, align, session, record, compare, export, batch, play, annotate, agreement)
 
@@ -48,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    keep_transcriptions()  # a take's piano notes are transcribed once, not at every command
     try:
         status = args.run(args)
         sys.stdout.flush()

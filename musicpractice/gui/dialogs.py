@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 import musicpractice
+from musicpractice.workspace.note_models import note_model_lines
 
 
 REPORT_ADVICE = ("Nothing you recorded or saved was lost. If this happens again, press "
@@ -56,6 +57,7 @@ def versions_text() -> str:
             rows.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
             rows.append((name, "not installed"))
+    rows += [(f"{name}:", status) for name, status in note_model_lines()]
     return "<br>".join(f"{name} {version}" for name, version in rows)
 
 

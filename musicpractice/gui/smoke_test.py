@@ -21,6 +21,7 @@ from musicpractice.core.errors import MusicPracticeError
 from musicpractice.core.resources import resource_path, resources_dir
 from musicpractice.gui.main_window import VIEW, MainWindow
 from musicpractice.gui.session_controller import DEMO_SESSION
+from musicpractice.workspace.note_models import note_model_lines
 
 FLAG = "--smoke-test"
 TIMEOUT_S = 300
@@ -66,6 +67,8 @@ class SmokeTest:
 
     def _start(self) -> None:
         self.say(f"musicpractice {__version__}, resources in {resources_dir()}")
+        for name, status in note_model_lines():
+            self.say(f"{name}: {status}")
         try:
             self._example = str(resource_path("examples", "twinkle_voice.flac"))
         except MusicPracticeError as error:
