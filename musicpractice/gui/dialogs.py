@@ -52,7 +52,7 @@ def versions_text() -> str:
     """Versions of musicpractice and the libraries it stands on, as HTML lines."""
     rows = [("musicpractice", musicpractice.__version__), ("Python", platform.python_version()),
             ("Qt", qVersion()), ("PySide6", pyside_version)]
-    for name in ("pyqtgraph", "numpy", "scipy", "librosa", "soundfile", "sounddevice"):
+    for name in ("pyqtgraph", "numpy", "scipy", "librosa", "soundfile", "sounddevice", "torch"):
         try:
             rows.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
