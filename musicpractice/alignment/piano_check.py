@@ -54,9 +54,11 @@ from musicpractice.alignment.piano_neighbour import (
     struck_neighbour_verdict,
 )
 from musicpractice.alignment.piano_timing import chord_ids_of, place_chords
+from musicpractice.alignment.piano_transcribed import heard_by_transcription, transcribed_extras
 from musicpractice.alignment.piano_written import harmonic_of_sounding_note, unison_with_earlier_row
 from musicpractice.analysis.pitch_activation import PitchActivation
-from musicpractice.core.progress import CancelToken, ProgressFn
+from musicpractice.analysis.piano_transcription import piano_transcription_available
+from musicpractice.core.progress import CancelToken, ProgressFn, sub_progress
 from musicpractice.score.model import Score
 
 JUDGE_S = (-0.07, 0.1)
@@ -77,6 +79,11 @@ CONTRAST_KNOTS = (-6.0, -4.0, -3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 
 clearly) at which ``Calibration.contrast`` is given: where a neighbour is clearly struck,
 the smaller of that and the ``played`` probability is used (a key a semitone away struck
 much more clearly means the written key's own rise is mostly its leakage)."""
+TRANSCRIPTION = "off"
+"""How the piano transcription's notes (``piano_transcribed``) join the verdicts:
+``"combined"`` (beside the key activation, ``piano_transcribed.revised_verdict``),
+``"alone"`` (its reading only) or ``"off"``; benchmarks set it to compare them. Without
+the transcription model (``piano_transcription_available``) it is ``"off"``."""
 ACTIVATION_METHOD = "auto"
 """Which key activation the check reads (``piano_activation.METHODS``): the note model
 when it can run, else the NMF. Benchmarks set it to compare the two."""
@@ -130,9 +137,12 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
         return tuple(rows), ()
     low = max(21, min(r.midi for r in rows) - 12)
     high = min(108, max(r.midi for r in rows) + 12)
+    transcribed = TRANSCRIPTION != "off" and piano_transcription_available() is None
     act, cal, onset = key_activation(take, sr, low_midi=low, high_midi=high,
                                      tuning_hz=tuning_hz, method=ACTIVATION_METHOD,
-                                     progress=progress, cancel=cancel)
+                                     progress=sub_progress(progress, 0.0,
+                                                           0.3 if transcribed else 1.0),
+                                     cancel=cancel)
     onsets = np.array([r.take_onset_s for r in rows], dtype=float)
     midis = np.array([r.midi for r in rows])
     rise, local, centres, evidence = note_evidence(act, onsets=onsets, midis=midis,
@@ -189,6 +199,15 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
         out[k] = replace(rows[k], status=status, confidence=float(confidence),
                          played_midi=played)
     extras = _extra_notes(act, rise, local, centres, midis, claimed, score, alignment, cal)
+    if transcribed:
+        revised = heard_by_transcription(
+            take, sr, out, checked=[k for k in checked if support[k] >= MIN_SUPPORT],
+            centres=centres, midis=midis, chord_ids=chord_ids_of(rows),
+            alone=TRANSCRIPTION == "alone", progress=sub_progress(progress, 0.3, 1.0),
+            cancel=cancel)
+        if revised is not None:
+            out, found = revised
+            extras = transcribed_extras(found, score, alignment)
     return tuple(out), tuple(extras)
 
 

@@ -32,6 +32,7 @@ import os
 import sys
 import threading
 import types
+import warnings
 import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -149,7 +150,9 @@ def _run_model(y: np.ndarray, sr: int, *, progress, cancel) -> PianoNotes:
         report(progress, 0.98 * done[0] / segments, "Transcribing piano notes")
         return out
 
-    with _RUN_LOCK, torch.inference_mode():
+    with _RUN_LOCK, torch.inference_mode(), warnings.catch_warnings():
+        # the model's checkpointing layers warn about training options at every segment
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"torch\.")
         torch.set_num_threads(THREADS)
         model.transcribeFrames = counted
         try:

@@ -1,0 +1,360 @@
+"""What a piano transcription's notes say about each written note of an aligned take.
+
+The transcription (:mod:`musicpractice.analysis.piano_transcription`) lists the notes it
+heard, each with its onset. A written note is read as played when a transcribed note of
+its key starts within ``MATCH_S`` of the onset its chord was found at
+(``piano_timing.place_chords``); each transcribed note serves one written stroke (two
+voices writing the same key at once share it). A written note with no such note was
+left out, or replaced: a transcribed note one to ``piano_check.WRONG_RANGE`` semitones
+away, starting within ``MATCH_S``, of a key not written nearby and not matched to any
+written note, names the key played instead. Transcribed notes left over inside the
+aligned span, of a key not written within ``WRITTEN_NEARBY_S``, are extra notes.
+
+Unlike a frame posterior, an onset says that a key was struck *again*: a key still
+sounding from an earlier stroke, or heard in the partials of a lower key, has no onset of
+its own. How far each reading is trusted, alone and beside the note model's, is in
+:mod:`musicpractice.alignment.piano_check`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from musicpractice.alignment.comparison_rows import ExtraNote, NoteComparison
+from musicpractice.analysis.piano_transcription import PianoNotes, transcribe_piano
+from musicpractice.core.progress import CancelToken, ProgressFn
+
+MATCH_S = (-0.12, 0.15)
+"""Window, in seconds around a chord's found onset, in which a transcribed onset is that
+chord's stroke."""
+UNISON_S = 0.03
+"""Written notes of one key whose found onsets are this close are one stroke."""
+WRITTEN_NEARBY_S = 0.3
+"""A key written this close to a transcribed note cannot be an extra note there."""
+SEARCH_S = 1.0
+"""How far from the time map a chord is looked for among the transcribed onsets."""
+TOGETHER_S = 0.06
+"""A transcribed onset this close to a chord's time is a stroke of that chord."""
+MAP_COST = 0.3
+"""Cost, in matched keys per second, of a chord placed away from the time map."""
+SHIFT_COST = 1.5
+"""Cost, in matched keys per second, of a chord's offset from the time map changing from
+the chord before (the map's error changes slowly)."""
+CHORD_GAP_S = 0.02
+"""A chord is placed at least this long after the chord before (one stroke is one
+chord's)."""
+
+
+@dataclass(frozen=True)
+class TranscribedReading:
+    """The transcription's reading of each written note.
+
+    Attributes
+    ----------
+    status : numpy.ndarray
+        str, shape (notes,): ``"ok"`` (its key struck in ``MATCH_S``), ``"wrong"`` (a
+        neighbour struck instead: ``played_midi``), ``"missing"``, or ``""`` (not read:
+        onset unknown).
+    played_midi : numpy.ndarray
+        int, shape (notes,): the key struck instead of a ``"wrong"`` note, else -1.
+    lag_s : numpy.ndarray
+        Transcribed onset minus the found onset of the note (or of the key struck
+        instead) in seconds, NaN where none, shape (notes,).
+    velocity : numpy.ndarray
+        MIDI velocity of that transcribed note, 0 where none, shape (notes,).
+    stray_lag_s : numpy.ndarray
+        For a ``"missing"`` note: the nearest transcribed onset of its key that no written
+        note took, within ``SEARCH_S``, minus its found onset in seconds (NaN where none,
+        and for other notes), shape (notes,): a key struck, but not where the chord was
+        found.
+    held : numpy.ndarray
+        bool, shape (notes,): a ``"missing"`` note whose key the transcription hears
+        sounding at its found onset from an earlier stroke (a key held, or struck again
+        too softly to be told from its own ringing).
+    extras : tuple of (float, int, int)
+        (onset in seconds, MIDI key, velocity) of each transcribed note no written note
+        accounts for.
+    """
+
+    status: np.ndarray
+    played_midi: np.ndarray
+    lag_s: np.ndarray
+    velocity: np.ndarray
+    stray_lag_s: np.ndarray
+    held: np.ndarray
+    extras: tuple
+
+
+def read_transcription(notes: PianoNotes, *, centres: np.ndarray, midis: np.ndarray,
+                       wrong_range: int = 3) -> TranscribedReading:
+    """The transcription's verdict on each written note.
+
+    Parameters
+    ----------
+    notes : PianoNotes
+        The transcribed notes of the take.
+    centres : numpy.ndarray
+        Found onset of each written note in seconds (NaN: unknown), shape (notes,).
+    midis : numpy.ndarray
+        Written key of each note, shape (notes,).
+    wrong_range : int
+        How many semitones around a written key a key struck instead is looked for.
+
+    Returns
+    -------
+    TranscribedReading
+    """
+    n = centres.size
+    status = np.full(n, "", dtype=object)
+    played = np.full(n, -1, dtype=int)
+    lag = np.full(n, np.nan)
+    velocity = np.zeros(n, dtype=int)
+    used = np.zeros(len(notes), dtype=bool)
+    known = np.isfinite(centres)
+    # 1. each written note takes the nearest onset of its own key (closest pairs first)
+    pairs = []
+    for k in np.flatnonzero(known):
+        for j in np.flatnonzero(notes.midi == midis[k]):
+            d = notes.onset_s[j] - centres[k]
+            if MATCH_S[0] <= d <= MATCH_S[1]:
+                pairs.append((abs(d), int(k), int(j)))
+    for _, k, j in sorted(pairs):
+        if status[k]:
+            continue
+        if used[j] and not _unison_of_holder(k, j, status, centres, midis, notes):
+            continue
+        status[k], lag[k], velocity[k], used[j] = "ok", notes.onset_s[j] - centres[k], \
+            notes.velocity[j], True
+    # 2. a written note without: a neighbour struck instead, else left out
+    for k in np.flatnonzero(known & (status == "")):
+        best = None
+        for j in np.flatnonzero(~used & (np.abs(notes.midi - midis[k]) <= wrong_range)):
+            d = notes.onset_s[j] - centres[k]
+            if not MATCH_S[0] <= d <= MATCH_S[1]:
+                continue
+            rank = (abs(int(notes.midi[j]) - int(midis[k])), abs(d))
+            if best is None or rank < best[0]:
+                best = (rank, j)
+        if best is None:
+            status[k] = "missing"
+            continue
+        j = best[1]
+        status[k], played[k], used[j] = "wrong", int(notes.midi[j]), True
+        lag[k], velocity[k] = notes.onset_s[j] - centres[k], notes.velocity[j]
+    stray = np.full(n, np.nan)
+    held = np.zeros(n, dtype=bool)
+    for k in np.flatnonzero(status == "missing"):
+        same = notes.midi == midis[k]
+        held[k] = bool(np.any(same & (notes.onset_s < centres[k] + MATCH_S[0])
+                              & (notes.offset_s > centres[k])))
+        d = notes.onset_s[~used & (notes.midi == midis[k])] - centres[k]
+        d = d[np.abs(d) <= SEARCH_S]
+        if d.size:
+            stray[k] = float(d[np.argmin(np.abs(d))])
+    extras = _extras(notes, used, centres=centres, midis=midis)
+    return TranscribedReading(status=status, played_midi=played, lag_s=lag,
+                              velocity=velocity, stray_lag_s=stray, held=held,
+                              extras=extras)
+
+
+def place_on_transcription(notes: PianoNotes, *, centres: np.ndarray, midis: np.ndarray,
+                           chord_ids: np.ndarray) -> np.ndarray:
+    """Each written chord placed on the transcribed onsets of its keys.
+
+    A monotonic dynamic programme over the chords in the order of ``centres``: a chord's
+    candidate times are the transcribed onsets of its keys within ``SEARCH_S`` of its
+    time, and the offsets of the chord before carried over (a chord all wrong or left
+    out keeps its neighbours' offset); a candidate earns one per key of the chord with a
+    transcribed onset within ``TOGETHER_S`` and pays ``MAP_COST`` per second away from the
+    map and ``SHIFT_COST`` per second of change in offset from the chord before. The time
+    map's errors of up to a second (a few chords) are absorbed; repeated chords are kept
+    apart by the offset's continuity.
+
+    Parameters
+    ----------
+    notes : PianoNotes
+    centres : numpy.ndarray
+        Onset of each written note in seconds from the time map (NaN: unknown), shape
+        (notes,).
+    midis : numpy.ndarray
+        Written key of each note, shape (notes,).
+    chord_ids : numpy.ndarray
+        The chord of each note, shape (notes,) (``piano_timing.chord_ids_of``).
+
+    Returns
+    -------
+    numpy.ndarray
+        The placed onset of each note in seconds, shape (notes,) (NaN where unknown).
+    """
+    out = centres.astype(float).copy()
+    known = np.isfinite(centres)
+    chords = [c for c in np.unique(chord_ids[known])]
+    if not chords or len(notes) == 0:
+        return out
+    times = {c: float(np.median(centres[(chord_ids == c) & known])) for c in chords}
+    chords.sort(key=lambda c: times[c])
+    keys = {c: np.unique(midis[(chord_ids == c) & known]) for c in chords}
+    by_key = {int(m): notes.onset_s[notes.midi == m] for m in np.unique(midis[known])}
+    layers: list[list[tuple[float, float, int]]] = []  # (shift, score, back pointer)
+    for i, c in enumerate(chords):
+        a = times[c]
+        shifts = {round(float(t - a), 3) for m in keys[c] for t in by_key.get(int(m), ())
+                  if abs(t - a) <= SEARCH_S}
+        shifts |= {sh for sh, _, _ in layers[-1]} if layers else {0.0}
+        layer = []
+        for sh in sorted(shifts):
+            t = a + sh
+            gain = sum(bool(np.any(np.abs(by_key.get(int(m), np.empty(0)) - t) <= TOGETHER_S))
+                       for m in keys[c]) - MAP_COST * abs(sh)
+            if not layers:
+                layer.append((sh, gain, -1))
+                continue
+            prev_a = times[chords[i - 1]]
+            best = None
+            for j, (psh, pscore, _) in enumerate(layers[-1]):
+                if t < prev_a + psh + CHORD_GAP_S:
+                    continue  # chords keep their order
+                score = pscore + gain - SHIFT_COST * abs(sh - psh)
+                if best is None or score > best[0]:
+                    best = (score, j)
+            if best is not None:
+                layer.append((sh, best[0], best[1]))
+        if not layer:  # nothing fits after the chord before: keep its offset
+            psh = max(layers[-1], key=lambda e: e[1])
+            layer = [(psh[0], psh[1], layers[-1].index(psh))]
+        layers.append(layer)
+    j = int(np.argmax([e[1] for e in layers[-1]]))
+    for i in range(len(chords) - 1, -1, -1):
+        sh, _, back = layers[i][j]
+        out[(chord_ids == chords[i]) & known] = times[chords[i]] + sh
+        j = back
+    return out
+
+
+def _unison_of_holder(k, j, status, centres, midis, notes) -> bool:
+    """Whether transcribed note ``j`` (already taken) was taken by a written note of the
+    same key found within ``UNISON_S`` of note ``k`` (one stroke, two voices)."""
+    same = (status == "ok") & (midis == midis[k]) & (np.abs(centres - centres[k]) <= UNISON_S)
+    return bool(same.any())
+
+
+def _extras(notes: PianoNotes, used: np.ndarray, *, centres, midis) -> tuple:
+    """Transcribed notes inside the aligned span that no written note accounts for."""
+    known = np.isfinite(centres)
+    if not known.any():
+        return ()
+    first, last = np.nanmin(centres) - 0.1, np.nanmax(centres) + 0.3
+    out = []
+    for j in np.flatnonzero(~used):
+        t, key = float(notes.onset_s[j]), int(notes.midi[j])
+        if not first <= t <= last:
+            continue
+        near = known & (np.abs(centres - t) <= WRITTEN_NEARBY_S)
+        if (midis[near] == key).any():
+            continue  # the written key, struck once more or read twice
+        out.append((t, key, int(notes.velocity[j])))
+    return tuple(out)
+
+
+TRUSTED_AGREEMENT = 0.8
+"""The transcription is read only where it finds at least this share of the written notes
+the key activation calls surely played (``agreement``): a take of an instrument the
+piano model does not know (an organ, a synthesiser) is left to the key activation."""
+AGREE_CONFIDENCE = 0.99
+DISAGREE_CONFIDENCE = 0.9
+ALONE_CONFIDENCE = 0.99
+EXTRA_CONFIDENCE = 0.9
+
+
+def agreement(reading: TranscribedReading, statuses, confidences, *,
+              sure: float = 0.9) -> float:
+    """Share of the notes the key activation calls ``ok`` with at least ``sure``
+    confidence that the transcription reads ``ok`` too (NaN when there are none)."""
+    statuses = np.asarray(statuses, dtype=object)
+    confident = (statuses == "ok") & (np.asarray(confidences, dtype=float) >= sure)
+    confident &= reading.status != ""
+    if not confident.any():
+        return float("nan")
+    return float(np.mean(reading.status[confident] == "ok"))
+
+
+def revised_verdict(reading: TranscribedReading, k: int, status: str, confidence: float,
+                    played_midi: int | None, *, alone: bool = False
+                    ) -> tuple[str, float, int | None]:
+    """The verdict of written note ``k`` once the transcription's reading is heard beside
+    the key activation's (``status``, ``confidence``, ``played_midi``).
+
+    Returns
+    -------
+    (status, confidence, played_midi)
+    """
+    said = str(reading.status[k])
+    if not said:
+        return status, confidence, played_midi
+    key = int(reading.played_midi[k]) if said == "wrong" else None
+    if alone:
+        return said, ALONE_CONFIDENCE, key
+    agree = said == status and key == played_midi
+    return said, AGREE_CONFIDENCE if agree else DISAGREE_CONFIDENCE, key
+
+
+def transcribed_extras(reading: TranscribedReading, score, alignment) -> list:
+    """The reading's extra notes as ``ExtraNote`` rows, with their bar; a grace note the
+    score writes there is no extra (it is not checked)."""
+    starts = np.array([m.start_quarter for m in score.measures])
+    out = []
+    for t, key, _velocity in reading.extras:
+        quarter = float(alignment.ref_at(t))
+        if not np.isfinite(quarter) or score.grace_note_near(midi=key, quarter=quarter):
+            continue
+        k = int(np.clip(np.searchsorted(starts, quarter, side="right") - 1,
+                        0, len(starts) - 1))
+        out.append(ExtraNote(take_onset_s=t, duration_s=float("nan"), midi=key,
+                             measure=score.measures[k].number, confidence=EXTRA_CONFIDENCE))
+    return out
+
+
+def heard_by_transcription(take: np.ndarray, sr: int, rows: list[NoteComparison], *,
+                           checked: list[int], centres: np.ndarray, midis: np.ndarray,
+                           chord_ids: np.ndarray, alone: bool = False,
+                           progress: ProgressFn | None = None,
+                           cancel: CancelToken | None = None
+                           ) -> tuple[list[NoteComparison], TranscribedReading] | None:
+    """The key activation's verdicts (``rows``) revised by the take's transcription.
+
+    Parameters
+    ----------
+    take : numpy.ndarray
+        The mono take, shape (samples,), at ``sr`` Hz.
+    rows : list of NoteComparison
+        The verdicts so far, one per written note.
+    checked : list of int
+        Indices of the rows whose timing is trusted (only these are revised).
+    centres : numpy.ndarray
+        Each row's onset found in the take in seconds (NaN: unknown), shape (rows,).
+    midis, chord_ids : numpy.ndarray
+        Written key and chord of each row, shape (rows,).
+    alone : bool
+        The transcription's reading only (benchmarks compare).
+
+    Returns
+    -------
+    (rows, reading) or None
+        ``None`` when the transcription does not hear the take as the key activation
+        does (``agreement`` below ``TRUSTED_AGREEMENT``): the rows stand.
+    """
+    notes = transcribe_piano(take, sr, progress=progress, cancel=cancel)
+    placed = place_on_transcription(notes, centres=centres, midis=midis, chord_ids=chord_ids)
+    reading = read_transcription(notes, centres=placed, midis=midis)
+    if not agreement(reading, [r.status for r in rows],
+                     [r.confidence for r in rows]) >= TRUSTED_AGREEMENT:
+        return None
+    out = list(rows)
+    for k in checked:
+        status, confidence, played = revised_verdict(
+            reading, k, rows[k].status, rows[k].confidence, rows[k].played_midi, alone=alone)
+        out[k] = replace(rows[k], status=status, confidence=float(confidence),
+                         played_midi=played)
+    return out, reading
