@@ -1,8 +1,8 @@
 """The Transkun piano transcription model on FluidSynth's grand piano, with exact truth.
 
 One take of six seconds is transcribed once for the whole module (the model reads 16 s
-segments advanced by 8 s, so any take up to about 8 s costs three segments, about half a
-minute of CPU); its disk cache starts with a damaged entry under the take's name. Cancel
+segments advanced by 8 s, with 8 s of silence padded at both ends, so any take up to about
+8 s costs three segments: under a minute on two shared cores); its disk cache starts with a damaged entry under the take's name. Cancel
 and bad input are refused before the model runs.
 """
 
