@@ -79,7 +79,7 @@ CONTRAST_KNOTS = (-6.0, -4.0, -3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 
 clearly) at which ``Calibration.contrast`` is given: where a neighbour is clearly struck,
 the smaller of that and the ``played`` probability is used (a key a semitone away struck
 much more clearly means the written key's own rise is mostly its leakage)."""
-TRANSCRIPTION = "off"
+TRANSCRIPTION = "combined"
 """How the piano transcription's notes (``piano_transcribed``) join the verdicts:
 ``"combined"`` (beside the key activation, ``piano_transcribed.revised_verdict``),
 ``"alone"`` (its reading only) or ``"off"``; benchmarks set it to compare them. Without
@@ -203,7 +203,8 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
         revised = heard_by_transcription(
             take, sr, out, checked=[k for k in checked if support[k] >= MIN_SUPPORT],
             centres=centres, midis=midis, chord_ids=chord_ids_of(rows),
-            alone=TRANSCRIPTION == "alone", progress=sub_progress(progress, 0.3, 1.0),
+            sure=cal.sure_probability, alone=TRANSCRIPTION == "alone",
+            progress=sub_progress(progress, 0.3, 1.0),
             cancel=cancel)
         if revised is not None:
             out, found = revised

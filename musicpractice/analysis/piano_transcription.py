@@ -137,9 +137,8 @@ def _run_model(y: np.ndarray, sr: int, *, progress, cancel) -> PianoNotes:
         g = math.gcd(int(sr), MODEL_SR)
         y = resample_poly(y, MODEL_SR // g, int(sr) // g)
     model = _model()
-    segments = max(1, math.ceil((len(y) / MODEL_SR + model.segmentSizeInSecond
-                                 - model.segmentHopSizeInSecond)
-                                / model.segmentHopSizeInSecond))
+    padding = 2 * (model.segmentSizeInSecond - model.segmentHopSizeInSecond)  # both ends
+    segments = max(1, math.ceil((len(y) / MODEL_SR + padding) / model.segmentHopSizeInSecond))
     done = [0]
     inner = model.transcribeFrames
 
