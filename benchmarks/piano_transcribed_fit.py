@@ -32,15 +32,21 @@ def count_take(performance: str, seed: int, cases: dict, extras: list) -> None:
 
     take, y, sr, score = mistaken_take(performance, seed)
     alignment = align_to_score(y, sr, score)
-    readings = []
+    readings, harmonic = [], []
     real_read = transcribed.read_transcription
+    real_harmonic = piano_check.harmonic_of_sounding_note
 
     def keep(notes, **kwargs):
         readings.append(real_read(notes, **kwargs))
         return readings[-1]
 
+    def keep_harmonic(*args, **kwargs):
+        harmonic.append(real_harmonic(*args, **kwargs))
+        return harmonic[-1]
+
     found = {}
     transcribed.read_transcription = keep
+    piano_check.harmonic_of_sounding_note = keep_harmonic
     try:
         for mode in ("off", "alone"):
             piano_check.TRANSCRIPTION = mode
@@ -48,13 +54,15 @@ def count_take(performance: str, seed: int, cases: dict, extras: list) -> None:
     finally:
         piano_check.TRANSCRIPTION = "combined"
         transcribed.read_transcription = real_read
+        piano_check.harmonic_of_sounding_note = real_harmonic
     if not readings:
         return
     index = {id(row): k for k, row in enumerate(found["alone"].notes)}
     for (before, truth), (alone, _) in zip(scored_rows(found["off"], take, score),
                                            scored_rows(found["alone"], take, score)):
         k = index[id(alone)]
-        case = transcribed.reading_case(readings[0], k, before.status, before.played_midi)
+        case = transcribed.reading_case(readings[0], k, before.status, before.played_midi,
+                                        harmonic=bool(harmonic[-1][k]))
         if case is None or alone.status == "unsure":
             continue  # not read, or its timing not trusted
         right = alone.status == truth.truth and (

@@ -1,6 +1,6 @@
 """Take-to-take and take-to-score alignment."""
 
-ALGORITHM_VERSION = 8
+ALGORITHM_VERSION = 9
 """Bumped whenever a change to the aligner changes its results (invalidates cached
 alignments). 2: onset refinement, silent ends, slow partial takes (2026-11-30).
 3: multiscale bands projected by the exact ratio between levels (long takes); what only
@@ -18,7 +18,9 @@ notes and agreeing pitch readings; extra notes: scoops and another part's leakag
 extras.
 8: ties joined by pitch and time, grace notes no extras; piano keys read against their
 own strokes in the take; in a mix, sung notes placed where the heard parts put them and
-each rule stated as sure as it was right; legato unwritten notes are extras."""
+each rule stated as sure as it was right; legato unwritten notes are extras.
+9: piano verdicts and extra notes read from the Transkun piano transcription beside the
+key activation, chords placed on the transcribed onsets."""
 
 from musicpractice.alignment.align import align_takes, align_to_score
 from musicpractice.alignment.compare import (

@@ -32,6 +32,15 @@ P(missing) and P(wrong at the neighbour) at once
 performances with injected mistakes (``benchmarks/piano_check_fit.py``, fit performers) and
 checked on held-out ones (``benchmarks/piano_verdicts.py``). Verdicts whose probability is
 below the calibration's ``sure_probability`` are ``unsure``.
+
+When the piano transcription model can run (:mod:`musicpractice.analysis.
+piano_transcription`), its notes have the last word (``TRANSCRIPTION``): a written key
+without a transcribed onset of its own was not struck, whatever its activation (a key
+held from an earlier stroke, or a harmonic of a lower key, which the activation hears as
+played); each verdict takes the confidence its case earned on the fit takes, and the
+extra notes are the transcription's left-over notes
+(:mod:`musicpractice.alignment.piano_transcribed`). A take the transcription does not
+hear like the key activation (another instrument) keeps the activation's verdicts.
 """
 
 from __future__ import annotations
@@ -203,7 +212,7 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
         revised = heard_by_transcription(
             take, sr, out, checked=[k for k in checked if support[k] >= MIN_SUPPORT],
             centres=centres, midis=midis, chord_ids=chord_ids_of(rows),
-            sure=cal.sure_probability, alone=TRANSCRIPTION == "alone",
+            harmonic=np.asarray(masked, dtype=bool), sure=cal.sure_probability, alone=TRANSCRIPTION == "alone",
             progress=sub_progress(progress, 0.3, 1.0),
             cancel=cancel)
         if revised is not None:

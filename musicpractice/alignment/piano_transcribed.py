@@ -1,19 +1,21 @@
 """What a piano transcription's notes say about each written note of an aligned take.
 
 The transcription (:mod:`musicpractice.analysis.piano_transcription`) lists the notes it
-heard, each with its onset. A written note is read as played when a transcribed note of
-its key starts within ``MATCH_S`` of the onset its chord was found at
-(``piano_timing.place_chords``); each transcribed note serves one written stroke (two
-voices writing the same key at once share it). A written note with no such note was
-left out, or replaced: a transcribed note one to ``piano_check.WRONG_RANGE`` semitones
-away, starting within ``MATCH_S``, of a key not written nearby and not matched to any
-written note, names the key played instead. Transcribed notes left over inside the
-aligned span, of a key not written within ``WRITTEN_NEARBY_S``, are extra notes.
+heard, each with its onset. First each written chord is placed on the transcribed onsets
+of its keys (:func:`place_on_transcription`, a monotonic programme that absorbs time-map
+errors of up to ``SEARCH_S``). A written note is then read as played when a transcribed
+note of its key starts within ``MATCH_S`` of its chord's place; each transcribed note
+serves one written stroke (two voices writing the same key at once share it). A written
+note with no such note was left out, or replaced: a transcribed note one to
+``wrong_range`` semitones away, starting within ``MATCH_S`` and matched to no written
+note, names the key played instead. Transcribed notes left over inside the aligned span,
+of a key not written within ``WRITTEN_NEARBY_S``, are extra notes.
 
 Unlike a frame posterior, an onset says that a key was struck *again*: a key still
 sounding from an earlier stroke, or heard in the partials of a lower key, has no onset of
-its own. How far each reading is trusted, alone and beside the note model's, is in
-:mod:`musicpractice.alignment.piano_check`.
+its own. :func:`heard_by_transcription` revises the key activation's verdicts
+(:mod:`musicpractice.alignment.piano_check`) with this reading, each with the confidence
+its case earned on the fit takes (``RELIABILITY``).
 """
 
 from __future__ import annotations
@@ -69,10 +71,6 @@ class TranscribedReading:
         note took, within ``SEARCH_S``, minus its found onset in seconds (NaN where none,
         and for other notes), shape (notes,): a key struck, but not where the chord was
         found.
-    held : numpy.ndarray
-        bool, shape (notes,): a ``"missing"`` note whose key the transcription hears
-        sounding at its found onset from an earlier stroke (a key held, or struck again
-        too softly to be told from its own ringing).
     extras : tuple of (float, int, int)
         (onset in seconds, MIDI key, velocity) of each transcribed note no written note
         accounts for.
@@ -83,7 +81,6 @@ class TranscribedReading:
     lag_s: np.ndarray
     velocity: np.ndarray
     stray_lag_s: np.ndarray
-    held: np.ndarray
     extras: tuple
 
 
@@ -144,19 +141,14 @@ def read_transcription(notes: PianoNotes, *, centres: np.ndarray, midis: np.ndar
         status[k], played[k], used[j] = "wrong", int(notes.midi[j]), True
         lag[k], velocity[k] = notes.onset_s[j] - centres[k], notes.velocity[j]
     stray = np.full(n, np.nan)
-    held = np.zeros(n, dtype=bool)
     for k in np.flatnonzero(status == "missing"):
-        same = notes.midi == midis[k]
-        held[k] = bool(np.any(same & (notes.onset_s < centres[k] + MATCH_S[0])
-                              & (notes.offset_s > centres[k])))
         d = notes.onset_s[~used & (notes.midi == midis[k])] - centres[k]
         d = d[np.abs(d) <= SEARCH_S]
         if d.size:
             stray[k] = float(d[np.argmin(np.abs(d))])
     extras = _extras(notes, used, centres=centres, midis=midis)
     return TranscribedReading(status=status, played_midi=played, lag_s=lag,
-                              velocity=velocity, stray_lag_s=stray, held=held,
-                              extras=extras)
+                              velocity=velocity, stray_lag_s=stray, extras=extras)
 
 
 def place_on_transcription(notes: PianoNotes, *, centres: np.ndarray, midis: np.ndarray,
@@ -268,8 +260,8 @@ RELIABILITY = {
     "wrong, heard alike": (110, 107),
     "wrong, heard otherwise": (27, 24),
     "missing, heard alike": (105, 98),
-    "missing, activation says played": (26, 17),
-    "missing, activation says played, key ringing": (24, 18),
+    "missing, activation says played": (23, 20),
+    "missing, activation says played, a harmonic of a lower key": (27, 15),
     "missing, activation unsure": (19, 17),
     "missing, struck elsewhere": (12, 2),
 }
@@ -277,10 +269,14 @@ RELIABILITY = {
 the fit performers of ``benchmarks/piano_takes.py`` (one take each,
 ``benchmarks/piano_transcribed_fit.py``); a verdict's confidence is (right + 1) /
 (verdicts + 2). "Heard alike": the key activation gave the same verdict (the same key for
-a wrong note). On the two real Chopin takes (never fitted) the cases where the activation
-hears the key played were right 1 time in 20: the piano model misses some soft inner
-notes of a real piano that FluidSynth's piano does not play as softly; their confidence
-stays below ``piano_check``'s 0.9 so that the report says how sure it is."""
+a wrong note). A key the transcription hears no stroke of while the activation hears it
+played is left out 20 times in 23, but only 15 times in 27 when it is a harmonic of a
+lower key struck or sounding with it (``piano_written.harmonic_of_sounding_note``): the
+transcription then also takes a real stroke for the lower key's partial, so that case
+stays ``unsure``. On the two real Chopin takes (never fitted) the transcription misses a
+few soft inner notes that the activation hears."""
+
+
 EXTRA_CONFIDENCE = (77 + 1) / (113 + 2)
 """Of the 113 extra notes the transcription reported on the fit takes, 77 were extra
 (FluidSynth takes; the others mostly ornaments the pianist played that the match files
@@ -300,9 +296,10 @@ def agreement(reading: TranscribedReading, statuses, confidences, *,
 
 
 def reading_case(reading: TranscribedReading, k: int, status: str,
-                 played_midi: int | None) -> str | None:
+                 played_midi: int | None, *, harmonic: bool = False) -> str | None:
     """The case of ``RELIABILITY`` note ``k``'s reading falls in, given the key
-    activation's verdict (``status``, ``played_midi``); ``None``: not read."""
+    activation's verdict (``status``, ``played_midi``) and whether the key is a harmonic
+    of a lower written key sounding at its onset; ``None``: not read."""
     said = str(reading.status[k])
     if not said:
         return None
@@ -316,13 +313,13 @@ def reading_case(reading: TranscribedReading, k: int, status: str,
     if status in ("missing", "wrong"):
         return "missing, heard alike"
     if status == "ok":
-        return ("missing, activation says played, key ringing" if reading.held[k]
+        return ("missing, activation says played, a harmonic of a lower key" if harmonic
                 else "missing, activation says played")
     return "missing, activation unsure"
 
 
 def revised_verdict(reading: TranscribedReading, k: int, status: str, confidence: float,
-                    played_midi: int | None, *, alone: bool = False
+                    played_midi: int | None, *, harmonic: bool = False, alone: bool = False
                     ) -> tuple[str, float, int | None]:
     """The verdict of written note ``k`` once the transcription's reading is heard beside
     the key activation's (``status``, ``confidence``, ``played_midi``): the
@@ -333,7 +330,7 @@ def revised_verdict(reading: TranscribedReading, k: int, status: str, confidence
     -------
     (status, confidence, played_midi)
     """
-    case = reading_case(reading, k, status, played_midi)
+    case = reading_case(reading, k, status, played_midi, harmonic=harmonic)
     if case is None:
         return status, confidence, played_midi
     said = str(reading.status[k])
@@ -362,7 +359,8 @@ def transcribed_extras(reading: TranscribedReading, score, alignment) -> list:
 
 def heard_by_transcription(take: np.ndarray, sr: int, rows: list[NoteComparison], *,
                            checked: list[int], centres: np.ndarray, midis: np.ndarray,
-                           chord_ids: np.ndarray, sure: float, alone: bool = False,
+                           chord_ids: np.ndarray, harmonic: np.ndarray, sure: float,
+                           alone: bool = False,
                            progress: ProgressFn | None = None,
                            cancel: CancelToken | None = None
                            ) -> tuple[list[NoteComparison], TranscribedReading] | None:
@@ -380,6 +378,9 @@ def heard_by_transcription(take: np.ndarray, sr: int, rows: list[NoteComparison]
         Each row's onset found in the take in seconds (NaN: unknown), shape (rows,).
     midis, chord_ids : numpy.ndarray
         Written key and chord of each row, shape (rows,).
+    harmonic : numpy.ndarray
+        bool, shape (rows,): the written key is a harmonic of a lower written key
+        sounding at its onset (``piano_written.harmonic_of_sounding_note``).
     sure : float
         A revised verdict less probable than this is ``unsure``.
     alone : bool
@@ -400,7 +401,8 @@ def heard_by_transcription(take: np.ndarray, sr: int, rows: list[NoteComparison]
     out = list(rows)
     for k in checked:
         status, confidence, played = revised_verdict(
-            reading, k, rows[k].status, rows[k].confidence, rows[k].played_midi, alone=alone)
+            reading, k, rows[k].status, rows[k].confidence, rows[k].played_midi,
+            harmonic=bool(harmonic[k]), alone=alone)
         if confidence < sure:
             status, played = "unsure", None
         out[k] = replace(rows[k], status=status, confidence=float(confidence),
