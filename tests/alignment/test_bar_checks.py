@@ -8,11 +8,19 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from musicpractice.alignment import align_to_score, compare_with_score
+from musicpractice.alignment import align_to_score, compare_with_score, piano_check
 from musicpractice.alignment.bar_checks import UNSURE_CONFIDENCE, tempo_jumps
 from tests.alignment.synth import SR, melody_score, random_melody, render
 
 BPM = 100.0
+
+
+@pytest.fixture(autouse=True)
+def key_activation_only(monkeypatch):
+    """The bars do not depend on the note verdicts, and the test tone is no piano: the
+    piano transcription would cost a model run per take only for its guard to set the
+    reading aside (that guard is tested on test_piano_check's additive take)."""
+    monkeypatch.setattr(piano_check, "TRANSCRIPTION", "off")
 
 
 @pytest.fixture(scope="module")
