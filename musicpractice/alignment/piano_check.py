@@ -64,7 +64,12 @@ from musicpractice.alignment.piano_neighbour import (
 )
 from musicpractice.alignment.piano_timing import chord_ids_of, place_chords
 from musicpractice.alignment.piano_transcribed import heard_by_transcription, transcribed_extras
-from musicpractice.alignment.piano_written import harmonic_of_sounding_note, unison_with_earlier_row
+from musicpractice.alignment.piano_written import (
+    extra_note_rows,
+    extra_span,
+    harmonic_of_sounding_note,
+    unison_with_earlier_row,
+)
 from musicpractice.analysis.pitch_activation import PitchActivation
 from musicpractice.analysis.piano_transcription import piano_transcription_available
 from musicpractice.core.progress import CancelToken, ProgressFn, sub_progress
@@ -154,8 +159,9 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
                                      cancel=cancel)
     onsets = np.array([r.take_onset_s for r in rows], dtype=float)
     midis = np.array([r.midi for r in rows])
+    chords = chord_ids_of(rows)
     rise, local, centres, evidence = note_evidence(act, onsets=onsets, midis=midis,
-                                                   chords=chord_ids_of(rows), onset=onset)
+                                                   chords=chords, onset=onset)
     scale = _local_scale(act, local, centres)
     support = _timing_support(centres, evidence)
     neighbours = [_wrong_key(act, rise, k, centres, midis, scale) for k in range(len(rows))]
@@ -207,17 +213,17 @@ def check_piano_notes(take: np.ndarray, sr: int, rows: Sequence[NoteComparison],
             status = "unsure"
         out[k] = replace(rows[k], status=status, confidence=float(confidence),
                          played_midi=played)
-    extras = _extra_notes(act, rise, local, centres, midis, claimed, score, alignment, cal)
     if transcribed:
         revised = heard_by_transcription(
             take, sr, out, checked=[k for k in checked if support[k] >= MIN_SUPPORT],
-            centres=centres, midis=midis, chord_ids=chord_ids_of(rows),
-            harmonic=np.asarray(masked, dtype=bool), sure=cal.sure_probability, alone=TRANSCRIPTION == "alone",
-            progress=sub_progress(progress, 0.3, 1.0),
-            cancel=cancel)
-        if revised is not None:
-            out, found = revised
-            extras = transcribed_extras(found, score, alignment)
+            centres=centres, midis=midis, chord_ids=chords,
+            harmonic=np.asarray(masked, dtype=bool), wrong_range=WRONG_RANGE,
+            sure=cal.sure_probability, alone=TRANSCRIPTION == "alone",
+            progress=sub_progress(progress, 0.3, 1.0), cancel=cancel)
+        if revised is not None:  # the transcription's extra notes replace the activation's
+            out, reading = revised
+            return tuple(out), tuple(transcribed_extras(reading, score, alignment))
+    extras = _extra_notes(act, rise, local, centres, midis, claimed, score, alignment, cal)
     return tuple(out), tuple(extras)
 
 
@@ -373,9 +379,10 @@ def _wrong_key(act, rise, k, centres, midis, scale) -> tuple[int | None, float]:
 def _extra_notes(act, rise, local, centres, midis, claimed, score, alignment,
                  cal) -> list[ExtraNote]:
     """Struck keys with no written note of that key nearby (and not a wrong note)."""
-    if not np.isfinite(centres).any():
+    span = extra_span(centres)
+    if span is None:
         return []
-    span = _frames(act, np.nanmin(centres) - 0.1, np.nanmax(centres) + 0.3)
+    span = _frames(act, *span)
     ratio = rise / local[None, :]
     peak = np.zeros(rise.shape, dtype=bool)
     peak[:, 1:-1] = (rise[:, 1:-1] > rise[:, :-2]) & (rise[:, 1:-1] >= rise[:, 2:])
@@ -390,18 +397,9 @@ def _extra_notes(act, rise, local, centres, midis, claimed, score, alignment,
         if found and found[-1][1] == key and t - found[-1][0] < 0.2:
             continue
         found.append((t, key, float(ratio[row_k, f])))
-    starts = np.array([m.start_quarter for m in score.measures])
-    out = []
-    for t, key, strength in sorted(found):
-        quarter = float(alignment.ref_at(t))
-        if score.grace_note_near(midi=key, quarter=quarter):
-            continue  # a grace note played, as written (not checked, no extra either)
-        k = int(np.clip(np.searchsorted(starts, quarter, side="right") - 1,
-                        0, len(starts) - 1))
-        out.append(ExtraNote(take_onset_s=t, duration_s=float("nan"), midi=key,
-                             measure=score.measures[k].number,
-                             confidence=_probability(strength, cal.played)))
-    return out
+    return extra_note_rows([(t, key, _probability(strength, cal.played))
+                            for t, key, strength in sorted(found)],
+                           score=score, alignment=alignment)
 
 
 def _explained(t, key, centres, midis, claimed) -> bool:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from musicpractice.alignment.comparison_rows import ExtraNote, NoteComparison
+from musicpractice.alignment.piano_written import extra_note_rows, extra_span
 from musicpractice.analysis.piano_transcription import PianoNotes, transcribe_piano
 from musicpractice.core.progress import CancelToken, ProgressFn
 
@@ -120,7 +121,7 @@ def read_transcription(notes: PianoNotes, *, centres: np.ndarray, midis: np.ndar
     for _, k, j in sorted(pairs):
         if status[k]:
             continue
-        if used[j] and not _unison_of_holder(k, j, status, centres, midis, notes):
+        if used[j] and not _unison_of_holder(k, status, centres, midis):
             continue
         status[k], lag[k], velocity[k], used[j] = "ok", notes.onset_s[j] - centres[k], \
             notes.velocity[j], True
@@ -182,13 +183,13 @@ def place_on_transcription(notes: PianoNotes, *, centres: np.ndarray, midis: np.
     """
     out = centres.astype(float).copy()
     known = np.isfinite(centres)
-    chords = [c for c in np.unique(chord_ids[known])]
+    chords = list(np.unique(chord_ids[known]))
     if not chords or len(notes) == 0:
         return out
     times = {c: float(np.median(centres[(chord_ids == c) & known])) for c in chords}
     chords.sort(key=lambda c: times[c])
     keys = {c: np.unique(midis[(chord_ids == c) & known]) for c in chords}
-    by_key = {int(m): notes.onset_s[notes.midi == m] for m in np.unique(midis[known])}
+    by_key = {int(m): notes.onsets_of(int(m)) for m in np.unique(midis[known])}
     layers: list[list[tuple[float, float, int]]] = []  # (shift, score, back pointer)
     for i, c in enumerate(chords):
         a = times[c]
@@ -225,19 +226,20 @@ def place_on_transcription(notes: PianoNotes, *, centres: np.ndarray, midis: np.
     return out
 
 
-def _unison_of_holder(k, j, status, centres, midis, notes) -> bool:
-    """Whether transcribed note ``j`` (already taken) was taken by a written note of the
-    same key found within ``UNISON_S`` of note ``k`` (one stroke, two voices)."""
+def _unison_of_holder(k, status, centres, midis) -> bool:
+    """Whether a written note of note ``k``'s key found within ``UNISON_S`` of it already
+    took a transcribed note (one stroke, two voices: they share it)."""
     same = (status == "ok") & (midis == midis[k]) & (np.abs(centres - centres[k]) <= UNISON_S)
     return bool(same.any())
 
 
 def _extras(notes: PianoNotes, used: np.ndarray, *, centres, midis) -> tuple:
     """Transcribed notes inside the aligned span that no written note accounts for."""
-    known = np.isfinite(centres)
-    if not known.any():
+    span = extra_span(centres)
+    if span is None:
         return ()
-    first, last = np.nanmin(centres) - 0.1, np.nanmax(centres) + 0.3
+    known = np.isfinite(centres)
+    first, last = span
     out = []
     for j in np.flatnonzero(~used):
         t, key = float(notes.onset_s[j]), int(notes.midi[j])
@@ -345,26 +347,17 @@ def revised_verdict(reading: TranscribedReading, k: int, status: str, confidence
     return said, confidence, key
 
 
-def transcribed_extras(reading: TranscribedReading, score, alignment) -> list:
-    """The reading's extra notes as ``ExtraNote`` rows, with their bar; a grace note the
-    score writes there is no extra (it is not checked)."""
-    starts = np.array([m.start_quarter for m in score.measures])
-    out = []
-    for t, key, _velocity in reading.extras:
-        quarter = float(alignment.ref_at(t))
-        if not np.isfinite(quarter) or score.grace_note_near(midi=key, quarter=quarter):
-            continue
-        k = int(np.clip(np.searchsorted(starts, quarter, side="right") - 1,
-                        0, len(starts) - 1))
-        out.append(ExtraNote(take_onset_s=t, duration_s=float("nan"), midi=key,
-                             measure=score.measures[k].number, confidence=EXTRA_CONFIDENCE))
-    return out
+def transcribed_extras(reading: TranscribedReading, score, alignment) -> list[ExtraNote]:
+    """The reading's extra notes as ``ExtraNote`` rows with their bar
+    (``piano_written.extra_note_rows``), each ``EXTRA_CONFIDENCE`` sure."""
+    return extra_note_rows([(t, key, EXTRA_CONFIDENCE) for t, key, _ in reading.extras],
+                           score=score, alignment=alignment)
 
 
 def heard_by_transcription(take: np.ndarray, sr: int, rows: list[NoteComparison], *,
                            checked: list[int], centres: np.ndarray, midis: np.ndarray,
-                           chord_ids: np.ndarray, harmonic: np.ndarray, sure: float,
-                           alone: bool = False,
+                           chord_ids: np.ndarray, harmonic: np.ndarray,
+                           wrong_range: int, sure: float, alone: bool = False,
                            progress: ProgressFn | None = None,
                            cancel: CancelToken | None = None
                            ) -> tuple[list[NoteComparison], TranscribedReading] | None:
@@ -385,6 +378,8 @@ def heard_by_transcription(take: np.ndarray, sr: int, rows: list[NoteComparison]
     harmonic : numpy.ndarray
         bool, shape (rows,): the written key is a harmonic of a lower written key
         sounding at its onset (``piano_written.harmonic_of_sounding_note``).
+    wrong_range : int
+        How many semitones around a written key a key struck instead is looked for.
     sure : float
         A revised verdict less probable than this is ``unsure``.
     alone : bool
@@ -398,7 +393,7 @@ def heard_by_transcription(take: np.ndarray, sr: int, rows: list[NoteComparison]
     """
     notes = transcribe_piano(take, sr, progress=progress, cancel=cancel)
     placed = place_on_transcription(notes, centres=centres, midis=midis, chord_ids=chord_ids)
-    reading = read_transcription(notes, centres=placed, midis=midis)
+    reading = read_transcription(notes, centres=placed, midis=midis, wrong_range=wrong_range)
     if not agreement(reading, [r.status for r in rows],
                      [r.confidence for r in rows]) >= TRUSTED_AGREEMENT:
         return None

@@ -3,20 +3,55 @@
 Two facts of the score the piano check (:mod:`musicpractice.alignment.piano_check`) reads
 before the take: a written key that is a harmonic of a lower written note sounding at its
 onset (its rise is hidden in that note's partials), and a key two voices write at the same
-time (one stroke: the sound cannot say the second was left out).
+time (one stroke: the sound cannot say the second was left out). And where a key struck
+without a written note of its own is an extra note: its bar, unless the score writes a
+grace note of that key there (``extra_note_rows``).
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
-from musicpractice.alignment.comparison_rows import NoteComparison
+from musicpractice.alignment.comparison_rows import ExtraNote, NoteComparison
+from musicpractice.alignment.timemap import Alignment
 from musicpractice.score.model import Score
 
 HARMONIC_STEPS = (12, 19, 24, 28, 31, 36)
 """Semitones from a note up to its 2nd, 3rd, 4th, 5th, 6th and 8th harmonics."""
+EXTRA_SPAN_S = (-0.1, 0.3)
+"""Extra notes are looked for from this long before the first written onset found in the
+take to this long after the last (seconds)."""
+
+
+def extra_span(centres: np.ndarray) -> tuple[float, float] | None:
+    """(first, last) take time in seconds in which extra notes are looked for, given the
+    found onsets of the written notes, shape (notes,) (NaN: unknown); ``None`` when none
+    is known."""
+    if not np.isfinite(centres).any():
+        return None
+    return (float(np.nanmin(centres)) + EXTRA_SPAN_S[0],
+            float(np.nanmax(centres)) + EXTRA_SPAN_S[1])
+
+
+def extra_note_rows(found: Iterable[tuple[float, int, float]], *, score: Score,
+                    alignment: Alignment) -> list[ExtraNote]:
+    """``ExtraNote`` rows, with their bar, of keys struck where the score has no note of
+    theirs: ``found`` gives (take time in seconds, MIDI key, confidence) of each, in the
+    order they are listed. A grace note the score writes there is played as written: no
+    extra (and not checked)."""
+    starts = np.array([m.start_quarter for m in score.measures])
+    out = []
+    for t, key, confidence in found:
+        quarter = float(alignment.ref_at(t))
+        if score.grace_note_near(midi=key, quarter=quarter):
+            continue
+        k = int(np.clip(np.searchsorted(starts, quarter, side="right") - 1,
+                        0, len(starts) - 1))
+        out.append(ExtraNote(take_onset_s=t, duration_s=float("nan"), midi=key,
+                             measure=score.measures[k].number, confidence=confidence))
+    return out
 
 
 def harmonic_of_sounding_note(score: Score, rows: Sequence[NoteComparison]) -> np.ndarray:

@@ -275,7 +275,7 @@ def _disk_put(key: str, notes: PianoNotes) -> None:
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f"{key}.partial.npz"
+        partial = folder / f"{key}.{os.getpid()}.partial.npz"  # batch workers share it
         np.savez(partial, version=MODEL_VERSION, onset_s=notes.onset_s,
                  offset_s=notes.offset_s, midi=notes.midi, velocity=notes.velocity)
         partial.replace(folder / f"{key}.npz")
